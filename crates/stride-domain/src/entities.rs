@@ -1,0 +1,338 @@
+//! The seed schema's entities, one struct per table, field names equal to column names.
+//! Every field is a validated value, so a struct holds a valid row; `Entity::check`
+//! adds the rules that span fields (an end date not before its start).
+
+use crate::enums::*;
+use crate::ids::*;
+use crate::registry::EntityKind;
+use crate::values::*;
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use ts_rs::TS;
+
+/// A row's identity within its organization, as text: the id, or for the link tables
+/// the two ids joined by "/" in key order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(transparent)]
+pub struct RowKey(String);
+
+impl RowKey {
+    pub fn of(id: impl fmt::Display) -> Self {
+        Self(id.to_string())
+    }
+    pub fn pair(first: impl fmt::Display, second: impl fmt::Display) -> Self {
+        Self(format!("{first}/{second}"))
+    }
+    pub fn from_text(text: String) -> Self {
+        Self(text)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The key's parts in key order (one for most tables, two for link tables).
+    pub fn parts(&self) -> impl Iterator<Item = &str> {
+        self.0.split('/')
+    }
+}
+
+impl fmt::Display for RowKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What every stored entity can tell the generic repository and the sync engine.
+pub trait Entity: Serialize + DeserializeOwned + Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
+    const KIND: EntityKind;
+    fn row_key(&self) -> RowKey;
+    fn organization_id(&self) -> OrganizationId;
+    /// Rules that span fields. Single values are already valid by their types.
+    fn check(&self) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+macro_rules! entity {
+    ($kind:ident, $ty:ident, id) => {
+        impl Entity for $ty {
+            const KIND: EntityKind = EntityKind::$kind;
+            fn row_key(&self) -> RowKey {
+                RowKey::of(self.id)
+            }
+            fn organization_id(&self) -> OrganizationId {
+                self.organization_id
+            }
+        }
+    };
+    ($kind:ident, $ty:ident, id, check = $check:expr) => {
+        impl Entity for $ty {
+            const KIND: EntityKind = EntityKind::$kind;
+            fn row_key(&self) -> RowKey {
+                RowKey::of(self.id)
+            }
+            fn organization_id(&self) -> OrganizationId {
+                self.organization_id
+            }
+            fn check(&self) -> Result<(), ValidationError> {
+                let check: fn(&Self) -> Result<(), ValidationError> = $check;
+                check(self)
+            }
+        }
+    };
+    ($kind:ident, $ty:ident, pair($first:ident, $second:ident)) => {
+        impl Entity for $ty {
+            const KIND: EntityKind = EntityKind::$kind;
+            fn row_key(&self) -> RowKey {
+                RowKey::pair(self.$first, self.$second)
+            }
+            fn organization_id(&self) -> OrganizationId {
+                self.organization_id
+            }
+        }
+    };
+}
+
+/// Refuses an end before its start.
+fn ordered<T: PartialOrd>(start: Option<T>, end: Option<T>) -> Result<(), ValidationError> {
+    match (start, end) {
+        (Some(start), Some(end)) if end < start => Err(ValidationError::new("end_date", "must not be before the start date")),
+        _ => Ok(()),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Organization {
+    pub id: OrganizationId,
+    pub name: Name,
+    #[serde(rename = "type")]
+    pub organization_type: OrganizationType,
+    pub subscription_tier: SubscriptionTier,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl Entity for Organization {
+    const KIND: EntityKind = EntityKind::Organizations;
+    fn row_key(&self) -> RowKey {
+        RowKey::of(self.id)
+    }
+    fn organization_id(&self) -> OrganizationId {
+        self.id
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct User {
+    pub id: UserId,
+    pub organization_id: OrganizationId,
+    pub email: Email,
+    pub role: Role,
+    pub display_name: Option<Name>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(Users, User, id);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Worker {
+    pub id: WorkerId,
+    pub organization_id: OrganizationId,
+    pub full_name: Name,
+    pub phone_number: Option<PhoneNumber>,
+    pub well_being_score: Option<Score>,
+    pub performance_metric: Option<Score>,
+    pub custom_attributes: CustomAttributes,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(Workers, Worker, id);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Segment {
+    pub id: SegmentId,
+    pub organization_id: OrganizationId,
+    pub name: Name,
+    pub rule_definition: Option<JsonObject>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(Segments, Segment, id);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct WorkerSegment {
+    pub worker_id: WorkerId,
+    pub segment_id: SegmentId,
+    pub organization_id: OrganizationId,
+    pub assigned_at: Timestamp,
+}
+entity!(WorkerSegment, WorkerSegment, pair(worker_id, segment_id));
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Content {
+    pub id: ContentId,
+    pub organization_id: OrganizationId,
+    #[serde(rename = "type")]
+    pub content_type: ContentType,
+    pub title: Option<Name>,
+    pub description: Option<String>,
+    pub media_url: Option<String>,
+    pub license_type: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(Content, Content, id);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct JourneyBlueprint {
+    pub id: JourneyBlueprintId,
+    pub organization_id: OrganizationId,
+    pub title: Name,
+    pub purpose: Option<String>,
+    pub created_by: Option<UserId>,
+    pub updated_by: Option<UserId>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(JourneyBlueprints, JourneyBlueprint, id);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Phase {
+    pub id: PhaseId,
+    pub journey_blueprint_id: JourneyBlueprintId,
+    pub organization_id: OrganizationId,
+    pub name: Name,
+    pub sequence_order: i32,
+}
+entity!(Phases, Phase, id);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Touchpoint {
+    pub id: TouchpointId,
+    pub phase_id: PhaseId,
+    pub content_id: ContentId,
+    pub organization_id: OrganizationId,
+    pub rule_logic: Option<JsonObject>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(Touchpoints, Touchpoint, id);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Program {
+    pub id: ProgramId,
+    pub organization_id: OrganizationId,
+    pub name: Name,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub created_by: Option<UserId>,
+    pub updated_by: Option<UserId>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(Programs, Program, id, check = |p| ordered(p.start_date, p.end_date));
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ProgramBlueprint {
+    pub id: ProgramBlueprintId,
+    pub program_id: ProgramId,
+    pub journey_blueprint_id: JourneyBlueprintId,
+    pub organization_id: OrganizationId,
+    pub order_in_program: i32,
+}
+entity!(ProgramBlueprints, ProgramBlueprint, id);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct WorkerAssignment {
+    pub id: WorkerAssignmentId,
+    pub program_id: ProgramId,
+    pub worker_id: WorkerId,
+    pub organization_id: OrganizationId,
+    pub enrollment_date: Timestamp,
+    pub status: AssignmentStatus,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(WorkerAssignments, WorkerAssignment, id);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct WorkerProgress {
+    pub id: WorkerProgressId,
+    pub worker_assignment_id: WorkerAssignmentId,
+    pub touchpoint_id: TouchpointId,
+    pub organization_id: OrganizationId,
+    pub started_at: Option<Timestamp>,
+    pub completed_at: Option<Timestamp>,
+    pub score: Option<Score>,
+    pub feedback_text: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(WorkerProgress, WorkerProgress, id, check = |p| match (p.started_at, p.completed_at) {
+    (Some(start), Some(end)) if end < start => Err(ValidationError::new("completed_at", "must not be before the start")),
+    _ => Ok(()),
+});
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Experiment {
+    pub id: ExperimentId,
+    pub organization_id: OrganizationId,
+    pub experiment_type: ExperimentType,
+    pub name: Name,
+    pub status: ExperimentStatus,
+    pub start_date: Option<Timestamp>,
+    pub end_date: Option<Timestamp>,
+    pub created_by: Option<UserId>,
+    pub updated_by: Option<UserId>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(Experiments, Experiment, id, check = |e| ordered(e.start_date, e.end_date));
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ExperimentVariant {
+    pub id: ExperimentVariantId,
+    pub experiment_id: ExperimentId,
+    pub organization_id: OrganizationId,
+    pub variant_name: Name,
+    pub variant_details: Option<JsonObject>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(ExperimentVariants, ExperimentVariant, id);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ExperimentAssignment {
+    pub id: ExperimentAssignmentId,
+    pub experiment_variant_id: ExperimentVariantId,
+    pub worker_id: Option<WorkerId>,
+    pub organization_id: OrganizationId,
+    pub assigned_at: Timestamp,
+}
+entity!(ExperimentAssignments, ExperimentAssignment, id);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Badge {
+    pub id: BadgeId,
+    pub organization_id: OrganizationId,
+    pub name: Name,
+    pub description: Option<String>,
+    pub icon_url: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(Badges, Badge, id, check = |b| if b.name.as_str().chars().count() > 100 {
+    Err(ValidationError::new("name", "is longer than 100 characters"))
+} else {
+    Ok(())
+});
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct WorkerBadge {
+    pub worker_id: WorkerId,
+    pub badge_id: BadgeId,
+    pub organization_id: OrganizationId,
+    pub awarded_at: Timestamp,
+}
+entity!(WorkerBadges, WorkerBadge, pair(worker_id, badge_id));

@@ -1,0 +1,86 @@
+//! The seed schema's enumerations. Each is stored as its snake_case name and checked by
+//! both databases (CHECK ... IN (...)); `ALL` lists the values in schema order.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use ts_rs::TS;
+
+/// A name that is not one of an enumeration's values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not one of: {allowed}")]
+pub struct UnknownVariant {
+    pub value: String,
+    pub allowed: String,
+}
+
+macro_rules! string_enum {
+    ($($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? })*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownVariant;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(UnknownVariant { value: s.to_owned(), allowed: Self::NAMES.join(", ") }),
+                }
+            }
+        }
+    )*};
+}
+
+string_enum! {
+    /// A client organization runs programs; an expert organization publishes content.
+    OrganizationType { Client = "client", Expert = "expert" }
+    SubscriptionTier { Basic = "basic", Standard = "standard", Premium = "premium" }
+    /// The five staff roles. What each may write is in the entity registry.
+    Role {
+        OrgAdmin = "org_admin",
+        TrainingManager = "training_manager",
+        ProgramManager = "program_manager",
+        ContentSpecialist = "content_specialist",
+        Coordinator = "coordinator",
+    }
+    ContentType { Video = "video", Text = "text", Audio = "audio", Quiz = "quiz" }
+    AssignmentStatus { Active = "active", Completed = "completed", Dropped = "dropped" }
+    ExperimentStatus { Draft = "draft", Active = "active", Completed = "completed" }
+    /// What an experiment varies. A/B versus multivariate is the number of variants.
+    ExperimentType { JourneyLevel = "journey_level", ProgramLevel = "program_level" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_names_are_refused() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(*role));
+            assert_eq!(serde_json::to_string(role).unwrap_or_default(), format!("\"{role}\""));
+        }
+        let err = "admin".parse::<Role>().unwrap_err();
+        assert!(err.to_string().contains("org_admin"), "{err}");
+    }
+}

@@ -1,0 +1,21 @@
+//! Stride's domain, pure and free of I/O: one id type per entity, the seed schema's
+//! entities and enumerations, the validated values they are made of (names, emails,
+//! phone numbers, scores, JSON documents), parsing of raw input into those values, the
+//! registry of synced entities that drives both databases' generic SQL, and the hybrid
+//! logical clock that stamps every change.
+
+pub mod entities;
+pub mod enums;
+pub mod hlc;
+pub mod ids;
+pub mod input;
+pub mod migration;
+pub mod registry;
+pub mod values;
+
+pub use entities::*;
+pub use enums::*;
+pub use hlc::{Hlc, HlcClock};
+pub use ids::*;
+pub use registry::{ColumnSpec, ColumnType, EntityKind, EntitySpec, ForeignKey, OnDelete};
+pub use values::*;

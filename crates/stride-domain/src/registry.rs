@@ -1,0 +1,448 @@
+//! The registry of synced entities: for each of the 18 tables, its columns and their
+//! types, its key, its foreign keys, and which roles may write it. The device store's
+//! generic repository and the server's sync SQL are driven by it, and a test holds it
+//! against both databases' real schemas, so the three cannot drift apart.
+
+use crate::enums::{AssignmentStatus, ContentType, ExperimentStatus, ExperimentType, OrganizationType, Role, SubscriptionTier};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The type of a column as the domain sees it; each database stores it its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    Uuid,
+    Text,
+    Integer,
+    /// A floating-point measure (on PostgreSQL, DECIMAL(5,2) for progress scores).
+    Real,
+    Timestamp,
+    Date,
+    /// A JSON document (an object).
+    Json,
+    /// Text restricted to these values.
+    Enum(&'static [&'static str]),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDelete {
+    Cascade,
+    Restrict,
+    SetNull,
+}
+
+impl OnDelete {
+    pub const fn sql(self) -> &'static str {
+        match self {
+            OnDelete::Cascade => "CASCADE",
+            OnDelete::Restrict => "RESTRICT",
+            OnDelete::SetNull => "SET NULL",
+        }
+    }
+}
+
+/// A reference to another entity's `id` (within the same organization).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub table: &'static str,
+    pub on_delete: OnDelete,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnSpec {
+    pub name: &'static str,
+    pub ty: ColumnType,
+    pub nullable: bool,
+    pub references: Option<ForeignKey>,
+}
+
+impl ColumnSpec {
+    const fn new(name: &'static str, ty: ColumnType) -> Self {
+        Self { name, ty, nullable: false, references: None }
+    }
+    const fn null(self) -> Self {
+        Self { nullable: true, ..self }
+    }
+    const fn fk(self, table: &'static str, on_delete: OnDelete) -> Self {
+        Self { references: Some(ForeignKey { table, on_delete }), ..self }
+    }
+}
+
+/// Every synced entity, named as its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Organizations,
+    Users,
+    Workers,
+    Segments,
+    WorkerSegment,
+    Content,
+    JourneyBlueprints,
+    Phases,
+    Touchpoints,
+    Programs,
+    ProgramBlueprints,
+    WorkerAssignments,
+    WorkerProgress,
+    Experiments,
+    ExperimentVariants,
+    ExperimentAssignments,
+    Badges,
+    WorkerBadges,
+}
+
+#[derive(Debug)]
+pub struct EntitySpec {
+    pub kind: EntityKind,
+    pub table: &'static str,
+    /// The columns that identify a row within its organization.
+    pub key: &'static [&'static str],
+    /// The seed's columns plus organization_id, in schema order.
+    pub columns: &'static [ColumnSpec],
+    /// Roles whose devices may create, edit and delete these rows. Organizations and
+    /// users are administered on the server only.
+    pub writers: &'static [Role],
+}
+
+impl EntitySpec {
+    pub fn column(&self, name: &str) -> Option<&ColumnSpec> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+    /// The column naming the row's organization: `id` for organizations themselves.
+    pub fn tenant_column(&self) -> &'static str {
+        if self.kind == EntityKind::Organizations {
+            "id"
+        } else {
+            "organization_id"
+        }
+    }
+    pub fn may_write(&self, role: Role) -> bool {
+        self.writers.contains(&role)
+    }
+    pub fn has_column(&self, name: &str) -> bool {
+        self.column(name).is_some()
+    }
+}
+
+impl EntityKind {
+    pub fn spec(self) -> &'static EntitySpec {
+        REGISTRY
+            .iter()
+            .find(|spec| spec.kind == self)
+            .unwrap_or_else(|| unreachable!("every entity kind has a registry entry"))
+    }
+    pub fn table(self) -> &'static str {
+        self.spec().table
+    }
+    pub fn from_table(table: &str) -> Option<Self> {
+        REGISTRY.iter().find(|spec| spec.table == table).map(|spec| spec.kind)
+    }
+}
+
+use ColumnType::{Date, Integer, Json, Real, Text, Timestamp, Uuid};
+use OnDelete::{Cascade, Restrict, SetNull};
+
+const fn col(name: &'static str, ty: ColumnType) -> ColumnSpec {
+    ColumnSpec::new(name, ty)
+}
+const ORG: ColumnSpec = col("organization_id", Uuid).fk("organizations", Cascade);
+const ID: ColumnSpec = col("id", Uuid);
+const CREATED_AT: ColumnSpec = col("created_at", Timestamp);
+const UPDATED_AT: ColumnSpec = col("updated_at", Timestamp);
+const CREATED_BY: ColumnSpec = col("created_by", Uuid).null().fk("users", SetNull);
+const UPDATED_BY: ColumnSpec = col("updated_by", Uuid).null().fk("users", SetNull);
+
+use Role::{ContentSpecialist, Coordinator, OrgAdmin, ProgramManager, TrainingManager};
+const ADMINISTERED_ON_SERVER: &[Role] = &[];
+/// Records of workers and their progress: everyone who works with workers.
+const FIELD_WORK: &[Role] = &[OrgAdmin, TrainingManager, ProgramManager, Coordinator];
+/// Content and journeys.
+const AUTHORING: &[Role] = &[OrgAdmin, TrainingManager, ContentSpecialist];
+/// Programs, segments, experiments and badges.
+const PROGRAM_DESIGN: &[Role] = &[OrgAdmin, TrainingManager, ProgramManager];
+
+/// Every synced entity, parents before children (the order a fresh database fills in).
+pub static REGISTRY: &[EntitySpec] = &[
+    EntitySpec {
+        kind: EntityKind::Organizations,
+        table: "organizations",
+        key: &["id"],
+        columns: &[
+            ID,
+            col("name", Text),
+            col("type", ColumnType::Enum(OrganizationType::NAMES)),
+            col("subscription_tier", ColumnType::Enum(SubscriptionTier::NAMES)),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: ADMINISTERED_ON_SERVER,
+    },
+    EntitySpec {
+        kind: EntityKind::Users,
+        table: "users",
+        key: &["id"],
+        columns: &[
+            ID,
+            ORG,
+            col("email", Text),
+            col("role", ColumnType::Enum(Role::NAMES)),
+            col("display_name", Text).null(),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: ADMINISTERED_ON_SERVER,
+    },
+    EntitySpec {
+        kind: EntityKind::Workers,
+        table: "workers",
+        key: &["id"],
+        columns: &[
+            ID,
+            ORG,
+            col("full_name", Text),
+            col("phone_number", Text).null(),
+            col("well_being_score", Real).null(),
+            col("performance_metric", Real).null(),
+            col("custom_attributes", Json),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: FIELD_WORK,
+    },
+    EntitySpec {
+        kind: EntityKind::Segments,
+        table: "segments",
+        key: &["id"],
+        columns: &[ID, ORG, col("name", Text), col("rule_definition", Json).null(), CREATED_AT, UPDATED_AT],
+        writers: PROGRAM_DESIGN,
+    },
+    EntitySpec {
+        kind: EntityKind::WorkerSegment,
+        table: "worker_segment",
+        key: &["worker_id", "segment_id"],
+        columns: &[
+            col("worker_id", Uuid).fk("workers", Cascade),
+            col("segment_id", Uuid).fk("segments", Cascade),
+            ORG,
+            col("assigned_at", Timestamp),
+        ],
+        writers: FIELD_WORK,
+    },
+    EntitySpec {
+        kind: EntityKind::Content,
+        table: "content",
+        key: &["id"],
+        columns: &[
+            ID,
+            ORG,
+            col("type", ColumnType::Enum(ContentType::NAMES)),
+            col("title", Text).null(),
+            col("description", Text).null(),
+            col("media_url", Text).null(),
+            col("license_type", Text).null(),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: AUTHORING,
+    },
+    EntitySpec {
+        kind: EntityKind::JourneyBlueprints,
+        table: "journey_blueprints",
+        key: &["id"],
+        columns: &[ID, ORG, col("title", Text), col("purpose", Text).null(), CREATED_BY, UPDATED_BY, CREATED_AT, UPDATED_AT],
+        writers: AUTHORING,
+    },
+    EntitySpec {
+        kind: EntityKind::Phases,
+        table: "phases",
+        key: &["id"],
+        columns: &[
+            ID,
+            col("journey_blueprint_id", Uuid).fk("journey_blueprints", Cascade),
+            ORG,
+            col("name", Text),
+            col("sequence_order", Integer),
+        ],
+        writers: AUTHORING,
+    },
+    EntitySpec {
+        kind: EntityKind::Touchpoints,
+        table: "touchpoints",
+        key: &["id"],
+        columns: &[
+            ID,
+            col("phase_id", Uuid).fk("phases", Cascade),
+            col("content_id", Uuid).fk("content", Restrict),
+            ORG,
+            col("rule_logic", Json).null(),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: AUTHORING,
+    },
+    EntitySpec {
+        kind: EntityKind::Programs,
+        table: "programs",
+        key: &["id"],
+        columns: &[
+            ID,
+            ORG,
+            col("name", Text),
+            col("start_date", Date).null(),
+            col("end_date", Date).null(),
+            CREATED_BY,
+            UPDATED_BY,
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: PROGRAM_DESIGN,
+    },
+    EntitySpec {
+        kind: EntityKind::ProgramBlueprints,
+        table: "program_blueprints",
+        key: &["id"],
+        columns: &[
+            ID,
+            col("program_id", Uuid).fk("programs", Cascade),
+            col("journey_blueprint_id", Uuid).fk("journey_blueprints", Restrict),
+            ORG,
+            col("order_in_program", Integer),
+        ],
+        writers: PROGRAM_DESIGN,
+    },
+    EntitySpec {
+        kind: EntityKind::WorkerAssignments,
+        table: "worker_assignments",
+        key: &["id"],
+        columns: &[
+            ID,
+            col("program_id", Uuid).fk("programs", Cascade),
+            col("worker_id", Uuid).fk("workers", Cascade),
+            ORG,
+            col("enrollment_date", Timestamp),
+            col("status", ColumnType::Enum(AssignmentStatus::NAMES)),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: FIELD_WORK,
+    },
+    EntitySpec {
+        kind: EntityKind::WorkerProgress,
+        table: "worker_progress",
+        key: &["id"],
+        columns: &[
+            ID,
+            col("worker_assignment_id", Uuid).fk("worker_assignments", Cascade),
+            col("touchpoint_id", Uuid).fk("touchpoints", Cascade),
+            ORG,
+            col("started_at", Timestamp).null(),
+            col("completed_at", Timestamp).null(),
+            col("score", Real).null(),
+            col("feedback_text", Text).null(),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: FIELD_WORK,
+    },
+    EntitySpec {
+        kind: EntityKind::Experiments,
+        table: "experiments",
+        key: &["id"],
+        columns: &[
+            ID,
+            ORG,
+            col("experiment_type", ColumnType::Enum(ExperimentType::NAMES)),
+            col("name", Text),
+            col("status", ColumnType::Enum(ExperimentStatus::NAMES)),
+            col("start_date", Timestamp).null(),
+            col("end_date", Timestamp).null(),
+            CREATED_BY,
+            UPDATED_BY,
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: PROGRAM_DESIGN,
+    },
+    EntitySpec {
+        kind: EntityKind::ExperimentVariants,
+        table: "experiment_variants",
+        key: &["id"],
+        columns: &[
+            ID,
+            col("experiment_id", Uuid).fk("experiments", Cascade),
+            ORG,
+            col("variant_name", Text),
+            col("variant_details", Json).null(),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: PROGRAM_DESIGN,
+    },
+    EntitySpec {
+        kind: EntityKind::ExperimentAssignments,
+        table: "experiment_assignments",
+        key: &["id"],
+        columns: &[
+            ID,
+            col("experiment_variant_id", Uuid).fk("experiment_variants", Cascade),
+            col("worker_id", Uuid).null().fk("workers", Cascade),
+            ORG,
+            col("assigned_at", Timestamp),
+        ],
+        // Assignment is computed offline on the coordinator's device (brief §5).
+        writers: FIELD_WORK,
+    },
+    EntitySpec {
+        kind: EntityKind::Badges,
+        table: "badges",
+        key: &["id"],
+        columns: &[ID, ORG, col("name", Text), col("description", Text).null(), col("icon_url", Text).null(), CREATED_AT, UPDATED_AT],
+        writers: PROGRAM_DESIGN,
+    },
+    EntitySpec {
+        kind: EntityKind::WorkerBadges,
+        table: "worker_badges",
+        key: &["worker_id", "badge_id"],
+        columns: &[
+            col("worker_id", Uuid).fk("workers", Cascade),
+            col("badge_id", Uuid).fk("badges", Cascade),
+            ORG,
+            col("awarded_at", Timestamp),
+        ],
+        writers: FIELD_WORK,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_one_entry_and_parents_come_first() {
+        assert_eq!(REGISTRY.len(), 18);
+        for (position, spec) in REGISTRY.iter().enumerate() {
+            assert_eq!(spec.kind.spec().table, spec.table);
+            assert_eq!(EntityKind::from_table(spec.table), Some(spec.kind));
+            for key in spec.key {
+                assert!(spec.has_column(key), "{}: key column {key}", spec.table);
+            }
+            assert!(spec.has_column(spec.tenant_column()), "{}", spec.table);
+            for column in spec.columns {
+                if let Some(fk) = column.references {
+                    let parent = REGISTRY.iter().position(|s| s.table == fk.table);
+                    assert!(parent.is_some_and(|p| p < position), "{}.{} -> {}", spec.table, column.name, fk.table);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn coordinators_write_field_records_but_not_authored_ones() {
+        for table in ["workers", "worker_assignments", "worker_progress", "worker_segment", "worker_badges"] {
+            assert!(EntityKind::from_table(table).unwrap().spec().may_write(Role::Coordinator), "{table}");
+        }
+        for table in ["content", "journey_blueprints", "phases", "touchpoints", "programs", "segments", "experiments", "badges"] {
+            assert!(!EntityKind::from_table(table).unwrap().spec().may_write(Role::Coordinator), "{table}");
+        }
+    }
+}
