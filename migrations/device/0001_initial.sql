@@ -302,3 +302,9 @@ CREATE TABLE sync_state (
   last_sync_at             TEXT,
   hlc_last                 TEXT
 );
+
+-- Settings of this installation that are not synced (e.g. default_calling_code).
+CREATE TABLE device_settings (
+  key   TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+);

@@ -4,18 +4,22 @@
 //! registry of synced entities that drives both databases' generic SQL, and the hybrid
 //! logical clock that stamps every change.
 
+pub mod change;
 pub mod entities;
 pub mod enums;
 pub mod hlc;
 pub mod ids;
 pub mod input;
 pub mod migration;
+pub mod page;
 pub mod registry;
 pub mod values;
 
+pub use change::{Change, ChangeOp};
 pub use entities::*;
 pub use enums::*;
 pub use hlc::{Hlc, HlcClock};
 pub use ids::*;
+pub use page::Page;
 pub use registry::{ColumnSpec, ColumnType, EntityKind, EntitySpec, ForeignKey, OnDelete};
 pub use values::*;

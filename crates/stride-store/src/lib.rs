@@ -1,1 +1,105 @@
-//! placeholder
+//! The device's SQLite store. It owns the local copy of the organization's data: it
+//! opens (or creates) the database with WAL and foreign keys on, applies pending
+//! migrations, and offers one generic repository over every entity of the registry.
+//! Every write and its outbox entry commit in one transaction, stamped with the
+//! device's hybrid logical clock; a write that fails leaves neither.
+
+mod codec;
+mod device;
+mod error;
+mod migrate;
+mod outbox;
+mod repository;
+mod workers;
+
+pub use device::DeviceInfo;
+pub use error::StoreError;
+pub use migrate::{apply_migrations, schema_version, DEVICE_MIGRATIONS};
+pub use outbox::{OutboxEntry, OutboxStatus};
+pub use repository::{Filter, ListQuery, Writer, MAX_PAGE};
+pub use stride_domain::Page;
+pub use workers::WorkerSearch;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use stride_domain::{HlcClock, Timestamp};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The open device database. One connection behind a lock: SQLite takes one writer at
+/// a time anyway, and the lock also keeps the clock's stamps in commit order.
+pub struct Store {
+    path: PathBuf,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    conn: Connection,
+    clock: HlcClock,
+    device: DeviceInfo,
+}
+
+impl Store {
+    /// Opens the database at `path`, creating it and its folder if needed, and brings its
+    /// schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder { path: folder.to_path_buf(), source })?;
+        }
+        let open_error = |source| StoreError::Open { path: path.clone(), source };
+        let mut conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(open_error)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(open_error)?;
+        migrate::apply_pending(&mut conn)?;
+        let device = device::load_or_create(&conn)?;
+        let clock = HlcClock::new(device.device_id, device.hlc_last);
+        Ok(Self { path, inner: Mutex::new(Inner { conn, clock, device }) })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave a half-written transaction behind
+        // (it rolls back on drop), so the connection is still sound.
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `work` in one write transaction: every row it writes and every outbox entry
+    /// they produce commit together, or none of them do.
+    pub fn write<T>(&self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let mut inner = self.lock();
+        let Inner { conn, clock, device } = &mut *inner;
+        let organization_id = device.organization_id.ok_or(StoreError::NoOrganization)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut writer = Writer::new(&tx, clock, organization_id, Timestamp::now());
+        let value = work(&mut writer)?;
+        let last_stamp = writer.last_stamp();
+        if let Some(stamp) = last_stamp {
+            device::save_clock(&tx, stamp)?;
+        }
+        tx.commit().map_err(error::from_commit)?;
+        if let Some(stamp) = last_stamp {
+            device.hlc_last = Some(stamp);
+        }
+        Ok(value)
+    }
+
+    /// Runs `work` on the connection, outside any write transaction of the outbox.
+    fn with_conn<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let inner = self.lock();
+        work(&inner.conn)
+    }
+}

@@ -1,0 +1,46 @@
+//! A change to one row, the unit that the device's outbox records and sync carries.
+
+use crate::hlc::Hlc;
+use crate::ids::ChangeId;
+use crate::registry::EntityKind;
+use crate::entities::RowKey;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeOp {
+    /// Create the row, or set the given fields of it.
+    Upsert,
+    /// Mark the row deleted (a tombstone: the row stays, so the deletion can travel).
+    Delete,
+}
+
+impl ChangeOp {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ChangeOp::Upsert => "upsert",
+            ChangeOp::Delete => "delete",
+        }
+    }
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "upsert" => Some(ChangeOp::Upsert),
+            "delete" => Some(ChangeOp::Delete),
+            _ => None,
+        }
+    }
+}
+
+/// One captured change: for an upsert, `fields` holds only the columns it set (all of
+/// them when the row was created), as JSON values keyed by column name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Change {
+    pub change_id: ChangeId,
+    pub entity: EntityKind,
+    pub row_key: RowKey,
+    pub op: ChangeOp,
+    #[ts(type = "Record<string, unknown>")]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub hlc: Hlc,
+}

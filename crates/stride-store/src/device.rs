@@ -1,0 +1,98 @@
+//! This installation: its device id (the node of its clock), the organization it works
+//! for, and its local settings.
+
+use crate::{Result, Store, StoreError};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use stride_domain::{CallingCode, DeviceId, Entity, Hlc, Organization, OrganizationId};
+
+/// What the device knows about itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeviceInfo {
+    pub device_id: DeviceId,
+    pub organization_id: Option<OrganizationId>,
+    pub pull_cursor: i64,
+    /// The latest clock stamp the device issued.
+    pub hlc_last: Option<Hlc>,
+}
+
+const DEFAULT_CALLING_CODE: &str = "default_calling_code";
+
+pub(crate) fn load_or_create(conn: &Connection) -> Result<DeviceInfo> {
+    conn.execute("INSERT OR IGNORE INTO sync_state (id, device_id) VALUES (1, ?1)", [DeviceId::new().to_string()])?;
+    let (device_id, organization_id, pull_cursor, hlc_last): (String, Option<String>, i64, Option<String>) = conn.query_row(
+        "SELECT device_id, organization_id, pull_cursor, hlc_last FROM sync_state WHERE id = 1",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+    )?;
+    let corrupt = |what: &str, source: String| StoreError::Corrupt {
+        entity: stride_domain::EntityKind::Organizations,
+        key: format!("sync_state.{what}"),
+        source: serde::de::Error::custom(source),
+    };
+    Ok(DeviceInfo {
+        device_id: device_id.parse().map_err(|e: uuid::Error| corrupt("device_id", e.to_string()))?,
+        organization_id: organization_id
+            .map(|id| id.parse().map_err(|e: uuid::Error| corrupt("organization_id", e.to_string())))
+            .transpose()?,
+        pull_cursor,
+        hlc_last: hlc_last.map(|h| h.parse().map_err(|e: stride_domain::hlc::InvalidHlc| corrupt("hlc_last", e.to_string()))).transpose()?,
+    })
+}
+
+pub(crate) fn save_clock(conn: &Connection, stamp: Hlc) -> Result<()> {
+    conn.execute("UPDATE sync_state SET hlc_last = ?1 WHERE id = 1", [stamp.to_string()])?;
+    Ok(())
+}
+
+impl Store {
+    pub fn device(&self) -> DeviceInfo {
+        self.lock().device.clone()
+    }
+
+    /// Sets the device up for `organization`: stores the organization's row and makes it
+    /// the owner of every row written from now on. Organizations are administered on the
+    /// server, so this writes no outbox entry.
+    pub fn set_up_organization(&self, organization: &Organization) -> Result<()> {
+        let mut inner = self.lock();
+        if inner.device.organization_id.is_some() {
+            return Err(StoreError::OrganizationAlreadySet);
+        }
+        let tx = inner.conn.transaction()?;
+        crate::repository::insert_row(&tx, organization)?;
+        tx.execute("UPDATE sync_state SET organization_id = ?1 WHERE id = 1", [organization.id.to_string()])?;
+        tx.commit().map_err(crate::error::from_commit)?;
+        inner.device.organization_id = Some(organization.id);
+        Ok(())
+    }
+
+    /// The organization this device works for, if it is set up.
+    pub fn organization(&self) -> Result<Option<Organization>> {
+        let Some(id) = self.device().organization_id else { return Ok(None) };
+        self.with_conn(|conn| crate::repository::select_one(conn, &<Organization as Entity>::KIND, &stride_domain::RowKey::of(id), false))
+    }
+
+    /// The country calling code that completes phone numbers typed in national form.
+    pub fn default_calling_code(&self) -> Result<Option<CallingCode>> {
+        let raw: Option<String> = self.with_conn(|conn| {
+            Ok(conn
+                .query_row("SELECT value FROM device_settings WHERE key = ?1", [DEFAULT_CALLING_CODE], |row| row.get(0))
+                .optional()?)
+        })?;
+        Ok(raw.and_then(|raw| CallingCode::parse(&raw).ok()))
+    }
+
+    pub fn set_default_calling_code(&self, code: Option<&CallingCode>) -> Result<()> {
+        self.with_conn(|conn| {
+            match code {
+                Some(code) => conn.execute(
+                    "INSERT INTO device_settings (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![DEFAULT_CALLING_CODE, code.as_str()],
+                )?,
+                None => conn.execute("DELETE FROM device_settings WHERE key = ?1", [DEFAULT_CALLING_CODE])?,
+            };
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,79 @@
+use std::path::PathBuf;
+use stride_domain::{EntityKind, RowKey, ValidationError};
+
+/// Everything that can go wrong in the device store. `code()` is the stable name the
+/// app and the UI branch on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("could not create the folder {path}")]
+    Folder { path: PathBuf, source: std::io::Error },
+    #[error("could not open the database at {path}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("database migration {version} ({name}) failed")]
+    Migration { version: i64, name: &'static str, source: rusqlite::Error },
+    #[error("database migration {version} ({name}) was changed after it was applied; shipped migrations must not be edited")]
+    MigrationEdited { version: i64, name: String },
+    #[error("this database has schema version {found}, newer than this app knows ({known}); update Stride")]
+    SchemaTooNew { found: i64, known: i64 },
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("{entity:?} {key} was not found")]
+    NotFound { entity: EntityKind, key: RowKey },
+    #[error("{entity:?} {key} already exists")]
+    AlreadyExists { entity: EntityKind, key: RowKey },
+    #[error("{column} cannot be changed on {entity:?} {key}")]
+    Immutable { entity: EntityKind, key: RowKey, column: &'static str },
+    #[error("{column} is not a column of {entity:?}")]
+    UnknownColumn { entity: EntityKind, column: String },
+    #[error("this device is not set up for an organization yet")]
+    NoOrganization,
+    #[error("this device is already set up for another organization")]
+    OrganizationAlreadySet,
+    #[error("{entity:?} {key} belongs to another organization")]
+    WrongOrganization { entity: EntityKind, key: RowKey },
+    #[error("a stored {entity:?} row ({key}) could not be read")]
+    Corrupt { entity: EntityKind, key: String, source: serde_json::Error },
+    #[error("the change breaks a rule of the database")]
+    Constraint { source: rusqlite::Error },
+    #[error("database error")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// A stable, machine-readable name for the kind of error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Folder { .. } | StoreError::Open { .. } => "database_unavailable",
+            StoreError::Migration { .. } | StoreError::MigrationEdited { .. } => "database_migration_failed",
+            StoreError::SchemaTooNew { .. } => "database_too_new",
+            StoreError::Invalid(_) => "invalid_input",
+            StoreError::NotFound { .. } => "not_found",
+            StoreError::AlreadyExists { .. } => "already_exists",
+            StoreError::Immutable { .. } => "immutable_field",
+            StoreError::UnknownColumn { .. } => "unknown_field",
+            StoreError::NoOrganization => "device_not_set_up",
+            StoreError::OrganizationAlreadySet => "device_already_set_up",
+            StoreError::WrongOrganization { .. } => "wrong_organization",
+            StoreError::Corrupt { .. } => "database_corrupt",
+            StoreError::Constraint { .. } => "constraint_violated",
+            StoreError::Sqlite(_) => "database_error",
+        }
+    }
+
+    /// The field an `invalid_input` error is about.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            StoreError::Invalid(e) => Some(&e.field),
+            StoreError::Immutable { column, .. } => Some(column),
+            _ => None,
+        }
+    }
+}
+
+/// A failed commit is a deferred constraint (a foreign key) more often than not.
+pub(crate) fn from_commit(error: rusqlite::Error) -> StoreError {
+    match error.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::Constraint { source: error },
+        _ => StoreError::Sqlite(error),
+    }
+}

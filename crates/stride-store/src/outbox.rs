@@ -1,0 +1,129 @@
+//! The outbox: every local change, in device sequence order, until the server has it.
+
+use crate::{Result, Store, StoreError};
+use rusqlite::{params, Connection, Row};
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+use stride_domain::{Change, ChangeId, ChangeOp, EntityKind, Hlc, RowKey, Timestamp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxStatus {
+    /// Waiting to be pushed.
+    Pending,
+    /// The server refused it; it waits for a person, with its reason.
+    Rejected,
+}
+
+/// One outbox entry: a change and its place in the device's sequence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutboxEntry {
+    /// The device sequence number: increases by one per change, never reused.
+    pub seq: i64,
+    pub change: Change,
+    pub created_at: Timestamp,
+    pub status: OutboxStatus,
+    pub rejection_code: Option<String>,
+    pub rejection_reason: Option<String>,
+}
+
+pub(crate) fn append(
+    conn: &Connection,
+    entity: EntityKind,
+    key: &RowKey,
+    op: ChangeOp,
+    fields: Map<String, Json>,
+    hlc: Hlc,
+    now: Timestamp,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO outbox (change_id, entity, row_key, op, fields, hlc, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        ChangeId::new().to_string(),
+        entity.table(),
+        key.as_str(),
+        op.as_str(),
+        Json::Object(fields).to_string(),
+        hlc.to_string(),
+        now.to_string(),
+    ])?;
+    Ok(())
+}
+
+fn read_entry(row: &Row<'_>) -> Result<OutboxEntry> {
+    let seq: i64 = row.get(0)?;
+    let corrupt = |what: String| StoreError::Corrupt {
+        entity: EntityKind::Organizations,
+        key: format!("outbox.{seq}"),
+        source: serde::de::Error::custom(what),
+    };
+    let text = |index: usize| -> Result<String> { Ok(row.get::<_, String>(index)?) };
+    let entity_name = text(2)?;
+    let fields = match serde_json::from_str(&text(5)?) {
+        Ok(Json::Object(fields)) => fields,
+        _ => return Err(corrupt("fields are not a JSON object".into())),
+    };
+    Ok(OutboxEntry {
+        seq,
+        change: Change {
+            change_id: text(1)?.parse().map_err(|e: uuid::Error| corrupt(e.to_string()))?,
+            entity: EntityKind::from_table(&entity_name).ok_or_else(|| corrupt(format!("unknown entity {entity_name}")))?,
+            row_key: RowKey::from_text(text(3)?),
+            op: ChangeOp::parse(&text(4)?).ok_or_else(|| corrupt("unknown op".into()))?,
+            fields,
+            hlc: text(6)?.parse().map_err(|e: stride_domain::hlc::InvalidHlc| corrupt(e.to_string()))?,
+        },
+        created_at: Timestamp::parse(&text(7)?).map_err(|e| corrupt(e.to_string()))?,
+        status: match text(8)?.as_str() {
+            "pending" => OutboxStatus::Pending,
+            _ => OutboxStatus::Rejected,
+        },
+        rejection_code: row.get(9)?,
+        rejection_reason: row.get(10)?,
+    })
+}
+
+const ENTRY_COLUMNS: &str =
+    "seq, change_id, entity, row_key, op, fields, hlc, created_at, status, rejection_code, rejection_reason";
+
+impl Store {
+    /// Pending changes in sequence order, after `after_seq`, at most `limit`.
+    pub fn pending_changes(&self, after_seq: i64, limit: u32) -> Result<Vec<OutboxEntry>> {
+        self.with_conn(|conn| {
+            let mut statement = conn.prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM outbox WHERE status = 'pending' AND seq > ?1 ORDER BY seq LIMIT ?2"
+            ))?;
+            let mut rows = statement.query(params![after_seq, limit])?;
+            let mut entries = Vec::new();
+            while let Some(row) = rows.next()? {
+                entries.push(read_entry(row)?);
+            }
+            Ok(entries)
+        })
+    }
+
+    /// Every outbox entry about one row, oldest first.
+    pub fn changes_of_row(&self, entity: EntityKind, key: &RowKey) -> Result<Vec<OutboxEntry>> {
+        self.with_conn(|conn| {
+            let mut statement = conn.prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM outbox WHERE entity = ?1 AND row_key = ?2 ORDER BY seq"
+            ))?;
+            let mut rows = statement.query(params![entity.table(), key.as_str()])?;
+            let mut entries = Vec::new();
+            while let Some(row) = rows.next()? {
+                entries.push(read_entry(row)?);
+            }
+            Ok(entries)
+        })
+    }
+
+    /// How many changes wait to be pushed.
+    pub fn pending_count(&self) -> Result<u64> {
+        self.with_conn(|conn| {
+            let count: i64 = conn.query_row("SELECT count(*) FROM outbox WHERE status = 'pending'", [], |row| row.get(0))?;
+            Ok(count as u64)
+        })
+    }
+}

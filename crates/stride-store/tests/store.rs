@@ -1,0 +1,450 @@
+//! The device store against a real SQLite file: every entity's writes and their outbox
+//! entries, failed writes that leave nothing, tombstones, paging and worker search.
+
+use serde_json::{json, Value};
+use stride_domain::*;
+use stride_store::{Filter, ListQuery, OutboxEntry, Store, StoreError, WorkerSearch};
+
+struct Device {
+    _dir: tempfile::TempDir,
+    store: Store,
+    org: Organization,
+}
+
+fn organization() -> Organization {
+    let now = Timestamp::now();
+    Organization {
+        id: OrganizationId::new(),
+        name: Name::parse("Lakeside Farms").unwrap(),
+        organization_type: OrganizationType::Client,
+        subscription_tier: SubscriptionTier::Standard,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn device() -> Device {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("stride.sqlite3")).unwrap();
+    let org = organization();
+    store.set_up_organization(&org).unwrap();
+    Device { _dir: dir, store, org }
+}
+
+fn name(text: &str) -> Name {
+    Name::parse(text).unwrap()
+}
+
+fn worker(org: OrganizationId, full_name: &str, phone: Option<&str>) -> Worker {
+    let now = Timestamp::now();
+    Worker {
+        id: WorkerId::new(),
+        organization_id: org,
+        full_name: name(full_name),
+        phone_number: phone.map(|p| PhoneNumber::parse(p).unwrap()),
+        well_being_score: Some(Score::new(72.5).unwrap()),
+        performance_metric: None,
+        custom_attributes: serde_json::from_value(json!({"site": "Kisumu", "language": "sw"})).unwrap(),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn last_change(store: &Store, entity: EntityKind, key: &RowKey) -> OutboxEntry {
+    store.changes_of_row(entity, key).unwrap().pop().expect("an outbox entry")
+}
+
+fn field_names(entry: &OutboxEntry) -> Vec<&str> {
+    entry.change.fields.keys().map(String::as_str).collect()
+}
+
+/// Creates `entity`, edits it with `edit`, and checks the outbox after each step: the
+/// create records every column, the edit only what changed (plus updated_at).
+fn create_and_edit<E: Entity>(store: &Store, entity: &E, edit: impl FnOnce(&mut E), edited: &[&str]) {
+    let key = entity.row_key();
+    let before = store.pending_count().unwrap();
+    store.create(entity).unwrap();
+    assert_eq!(store.get::<E>(&key).unwrap().as_ref(), Some(entity), "{:?} reads back as written", E::KIND);
+    let created = last_change(store, E::KIND, &key);
+    assert_eq!(created.change.op, ChangeOp::Upsert);
+    let all: Vec<&str> = E::KIND.spec().columns.iter().map(|c| c.name).collect();
+    let mut recorded = field_names(&created);
+    recorded.sort_unstable();
+    let mut expected = all.clone();
+    expected.sort_unstable();
+    assert_eq!(recorded, expected, "{:?}: a create records every column", E::KIND);
+
+    let mut changed = entity.clone();
+    edit(&mut changed);
+    let columns = store.update(&changed).unwrap();
+    let mut expected: Vec<&str> = edited.to_vec();
+    if E::KIND.spec().has_column("updated_at") {
+        expected.push("updated_at");
+    }
+    assert_eq!(columns, expected, "{:?}: changed columns", E::KIND);
+    let updated = last_change(store, E::KIND, &key);
+    assert_eq!(field_names(&updated).len(), expected.len());
+    for column in &expected {
+        assert!(updated.change.fields.contains_key(*column), "{:?}: {column} recorded", E::KIND);
+    }
+    assert!(updated.seq > created.seq && updated.change.hlc > created.change.hlc);
+    assert_eq!(store.pending_count().unwrap(), before + 2);
+    assert_eq!(store.update(&changed).unwrap(), Vec::<&str>::new(), "an update that changes nothing writes nothing");
+    assert_eq!(store.pending_count().unwrap(), before + 2);
+}
+
+fn delete<E: Entity>(store: &Store, key: &RowKey) {
+    store.delete::<E>(key).unwrap();
+    assert_eq!(store.get::<E>(key).unwrap(), None, "{:?}: a deleted row is not read", E::KIND);
+    let entry = last_change(store, E::KIND, key);
+    assert_eq!(entry.change.op, ChangeOp::Delete);
+    let tombstones = store.list::<E>(&ListQuery { include_deleted: true, ..Default::default() }).unwrap();
+    assert!(tombstones.items.iter().any(|row| &row.row_key() == key), "{:?}: the tombstone stays", E::KIND);
+}
+
+#[test]
+fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_write() {
+    let Device { store, org, .. } = &device();
+    let org_id = org.id;
+    let now = Timestamp::now();
+    let json_object = |value: Value| JsonObject::try_from(value).unwrap();
+
+    let user = User {
+        id: UserId::new(),
+        organization_id: org_id,
+        email: Email::parse("trainer@lakeside.example").unwrap(),
+        role: Role::TrainingManager,
+        display_name: Some(name("Grace")),
+        created_at: now,
+        updated_at: now,
+    };
+    create_and_edit(store, &user, |u| u.role = Role::ProgramManager, &["role"]);
+
+    let amina = worker(org_id, "Amina Wanjiru", Some("+254712345678"));
+    create_and_edit(store, &amina, |w| w.phone_number = None, &["phone_number"]);
+
+    let segment = Segment {
+        id: SegmentId::new(),
+        organization_id: org_id,
+        name: name("Night shift"),
+        rule_definition: Some(json_object(json!({"all": [{"field": "site", "op": "eq", "value": "Kisumu"}]}))),
+        created_at: now,
+        updated_at: now,
+    };
+    create_and_edit(store, &segment, |s| s.name = name("Night shift, Kisumu"), &["name"]);
+
+    let link = WorkerSegment { worker_id: amina.id, segment_id: segment.id, organization_id: org_id, assigned_at: now };
+    create_and_edit(store, &link, |l| l.assigned_at = Timestamp::from_millis(now.millis() + 1000).unwrap(), &["assigned_at"]);
+
+    let content = Content {
+        id: ContentId::new(),
+        organization_id: org_id,
+        content_type: ContentType::Video,
+        title: Some(name("Lifting safely")),
+        description: None,
+        media_url: Some("https://media.example/lifting.mp4".into()),
+        license_type: Some("free".into()),
+        created_at: now,
+        updated_at: now,
+    };
+    create_and_edit(store, &content, |c| c.content_type = ContentType::Quiz, &["type"]);
+
+    let journey = JourneyBlueprint {
+        id: JourneyBlueprintId::new(),
+        organization_id: org_id,
+        title: name("Safety basics"),
+        purpose: Some("Fewer injuries".into()),
+        created_by: Some(user.id),
+        updated_by: Some(user.id),
+        created_at: now,
+        updated_at: now,
+    };
+    create_and_edit(store, &journey, |j| j.purpose = None, &["purpose"]);
+
+    let phase = Phase { id: PhaseId::new(), journey_blueprint_id: journey.id, organization_id: org_id, name: name("Week 1"), sequence_order: 1 };
+    create_and_edit(store, &phase, |p| p.sequence_order = 2, &["sequence_order"]);
+
+    let touchpoint = Touchpoint {
+        id: TouchpointId::new(),
+        phase_id: phase.id,
+        content_id: content.id,
+        organization_id: org_id,
+        rule_logic: None,
+        created_at: now,
+        updated_at: now,
+    };
+    create_and_edit(store, &touchpoint, |t| t.rule_logic = Some(json_object(json!({"after_days": 3}))), &["rule_logic"]);
+
+    let program = Program {
+        id: ProgramId::new(),
+        organization_id: org_id,
+        name: name("Harvest 2026"),
+        start_date: Some(parse_date("2026-11-01").unwrap()),
+        end_date: Some(parse_date("2026-12-31").unwrap()),
+        created_by: Some(user.id),
+        updated_by: None,
+        created_at: now,
+        updated_at: now,
+    };
+    create_and_edit(store, &program, |p| p.updated_by = Some(user.id), &["updated_by"]);
+
+    let program_journey = ProgramBlueprint {
+        id: ProgramBlueprintId::new(),
+        program_id: program.id,
+        journey_blueprint_id: journey.id,
+        organization_id: org_id,
+        order_in_program: 1,
+    };
+    create_and_edit(store, &program_journey, |p| p.order_in_program = 3, &["order_in_program"]);
+
+    let assignment = WorkerAssignment {
+        id: WorkerAssignmentId::new(),
+        program_id: program.id,
+        worker_id: amina.id,
+        organization_id: org_id,
+        enrollment_date: now,
+        status: AssignmentStatus::Active,
+        created_at: now,
+        updated_at: now,
+    };
+    create_and_edit(store, &assignment, |a| a.status = AssignmentStatus::Completed, &["status"]);
+
+    let progress = WorkerProgress {
+        id: WorkerProgressId::new(),
+        worker_assignment_id: assignment.id,
+        touchpoint_id: touchpoint.id,
+        organization_id: org_id,
+        started_at: Some(now),
+        completed_at: None,
+        score: None,
+        feedback_text: None,
+        created_at: now,
+        updated_at: now,
+    };
+    create_and_edit(
+        store,
+        &progress,
+        |p| {
+            p.completed_at = Some(now);
+            p.score = Some(Score::new(88.25).unwrap());
+        },
+        &["completed_at", "score"],
+    );
+
+    let experiment = Experiment {
+        id: ExperimentId::new(),
+        organization_id: org_id,
+        experiment_type: ExperimentType::JourneyLevel,
+        name: name("Video or text"),
+        status: ExperimentStatus::Draft,
+        start_date: None,
+        end_date: None,
+        created_by: None,
+        updated_by: None,
+        created_at: now,
+        updated_at: now,
+    };
+    create_and_edit(store, &experiment, |e| e.status = ExperimentStatus::Active, &["status"]);
+
+    let variant = ExperimentVariant {
+        id: ExperimentVariantId::new(),
+        experiment_id: experiment.id,
+        organization_id: org_id,
+        variant_name: name("A"),
+        variant_details: Some(json_object(json!({"weight": 50}))),
+        created_at: now,
+        updated_at: now,
+    };
+    create_and_edit(store, &variant, |v| v.variant_details = Some(json_object(json!({"weight": 70}))), &["variant_details"]);
+
+    let experiment_assignment = ExperimentAssignment {
+        id: ExperimentAssignmentId::new(),
+        experiment_variant_id: variant.id,
+        worker_id: Some(amina.id),
+        organization_id: org_id,
+        assigned_at: now,
+    };
+    create_and_edit(store, &experiment_assignment, |a| a.worker_id = None, &["worker_id"]);
+
+    let badge = Badge {
+        id: BadgeId::new(),
+        organization_id: org_id,
+        name: name("First week"),
+        description: None,
+        icon_url: None,
+        created_at: now,
+        updated_at: now,
+    };
+    create_and_edit(store, &badge, |b| b.description = Some("Finished week one".into()), &["description"]);
+
+    let award = WorkerBadge { worker_id: amina.id, badge_id: badge.id, organization_id: org_id, awarded_at: now };
+    create_and_edit(store, &award, |a| a.awarded_at = Timestamp::from_millis(now.millis() + 5).unwrap(), &["awarded_at"]);
+
+    // Deleting leaves tombstones, children and parents alike.
+    delete::<WorkerBadge>(store, &award.row_key());
+    delete::<Badge>(store, &badge.row_key());
+    delete::<ExperimentAssignment>(store, &experiment_assignment.row_key());
+    delete::<ExperimentVariant>(store, &variant.row_key());
+    delete::<Experiment>(store, &experiment.row_key());
+    delete::<WorkerProgress>(store, &progress.row_key());
+    delete::<WorkerAssignment>(store, &assignment.row_key());
+    delete::<ProgramBlueprint>(store, &program_journey.row_key());
+    delete::<Program>(store, &program.row_key());
+    delete::<Touchpoint>(store, &touchpoint.row_key());
+    delete::<Phase>(store, &phase.row_key());
+    delete::<JourneyBlueprint>(store, &journey.row_key());
+    delete::<Content>(store, &content.row_key());
+    delete::<WorkerSegment>(store, &link.row_key());
+    delete::<Segment>(store, &segment.row_key());
+    delete::<Worker>(store, &amina.row_key());
+    delete::<User>(store, &user.row_key());
+
+    // 17 entities, 3 writes each, in one gap-free sequence.
+    let entries = store.pending_changes(0, 1000).unwrap();
+    assert_eq!(entries.len(), 17 * 3);
+    assert!(entries.windows(2).all(|pair| pair[1].seq == pair[0].seq + 1 && pair[1].change.hlc > pair[0].change.hlc));
+
+    // A link row comes back to life when created again.
+    store.create(&link).unwrap();
+    assert_eq!(store.get::<WorkerSegment>(&link.row_key()).unwrap(), Some(link));
+}
+
+#[test]
+fn a_failed_write_leaves_neither_the_row_nor_an_outbox_entry() {
+    let Device { store, org, .. } = &device();
+    let amina = worker(org.id, "Amina Wanjiru", None);
+    store.create(&amina).unwrap();
+    let before = store.pending_count().unwrap();
+
+    // A reference to a row that does not exist is refused, naming the field.
+    let now = Timestamp::now();
+    let orphan = WorkerAssignment {
+        id: WorkerAssignmentId::new(),
+        program_id: ProgramId::new(),
+        worker_id: amina.id,
+        organization_id: org.id,
+        enrollment_date: now,
+        status: AssignmentStatus::Active,
+        created_at: now,
+        updated_at: now,
+    };
+    let err = store.create(&orphan).unwrap_err();
+    assert_eq!((err.code(), err.field()), ("invalid_input", Some("program_id")), "{err}");
+    assert_eq!(store.get::<WorkerAssignment>(&orphan.row_key()).unwrap(), None);
+
+    // A rule across fields: a program may not end before it starts.
+    let backwards = Program {
+        id: ProgramId::new(),
+        organization_id: org.id,
+        name: name("Backwards"),
+        start_date: Some(parse_date("2026-12-01").unwrap()),
+        end_date: Some(parse_date("2026-11-01").unwrap()),
+        created_by: None,
+        updated_by: None,
+        created_at: now,
+        updated_at: now,
+    };
+    assert_eq!(store.create(&backwards).unwrap_err().field(), Some("end_date"));
+
+    // A row of another organization.
+    let stranger = worker(OrganizationId::new(), "Somebody Else", None);
+    assert_eq!(store.create(&stranger).unwrap_err().code(), "wrong_organization");
+
+    // The same key twice; an update of a row that is not there; a changed creation time.
+    assert_eq!(store.create(&amina).unwrap_err().code(), "already_exists");
+    assert_eq!(store.update(&worker(org.id, "Nobody", None)).unwrap_err().code(), "not_found");
+    let mut rewritten = amina.clone();
+    rewritten.created_at = Timestamp::from_millis(0).unwrap();
+    assert_eq!(store.update(&rewritten).unwrap_err().code(), "immutable_field");
+
+    // A transaction whose second write fails takes its first write back with it.
+    let zawadi = worker(org.id, "Zawadi Otieno", None);
+    let err = store
+        .write(|w| {
+            w.create(&zawadi)?;
+            w.create(&orphan)
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_input");
+    assert_eq!(store.get::<Worker>(&zawadi.row_key()).unwrap(), None);
+
+    assert_eq!(store.pending_count().unwrap(), before, "no failed write left an outbox entry");
+    assert_eq!(store.get::<Worker>(&amina.row_key()).unwrap(), Some(amina));
+}
+
+#[test]
+fn lists_page_and_filter_and_refuse_unknown_columns() {
+    let Device { store, org, .. } = &device();
+    let workers: Vec<Worker> = (0..25).map(|i| worker(org.id, &format!("Worker {i:02}"), None)).collect();
+    store.write(|w| workers.iter().try_for_each(|worker| w.create(worker))).unwrap();
+    store.delete::<Worker>(&workers[3].row_key()).unwrap();
+
+    let first = store.list::<Worker>(&ListQuery { limit: 10, ..Default::default() }).unwrap();
+    assert_eq!((first.items.len(), first.total, first.next_offset()), (10, 24, Some(10)));
+    let last = store.list::<Worker>(&ListQuery { limit: 10, offset: 20, ..Default::default() }).unwrap();
+    assert_eq!((last.items.len(), last.next_offset()), (4, None));
+
+    let filtered = store
+        .list::<Worker>(&ListQuery { filters: vec![Filter::new("full_name", "Worker 07")], ..Default::default() })
+        .unwrap();
+    assert_eq!(filtered.items, vec![workers[7].clone()]);
+
+    let err = store
+        .list::<Worker>(&ListQuery { filters: vec![Filter::new("1=1; DROP TABLE workers; --", 1)], ..Default::default() })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnknownColumn { .. }));
+}
+
+#[test]
+fn workers_are_found_by_any_part_of_name_or_phone_as_typed() {
+    let Device { store, org, .. } = &device();
+    let amina = worker(org.id, "Amina Wanjiru", Some("+254712345678"));
+    let khalid = worker(org.id, "Khalid Ali", Some("+254733000111"));
+    let zawadi = worker(org.id, "Zawadi Otieno", None);
+    store.write(|w| [&amina, &khalid, &zawadi].into_iter().try_for_each(|worker| w.create(worker))).unwrap();
+
+    let names = |text: &str| -> Vec<String> {
+        let page = store.search_workers(&WorkerSearch { text: text.into(), offset: 0, limit: 50 }).unwrap();
+        assert_eq!(page.total as usize, page.items.len());
+        page.items.into_iter().map(|w| w.full_name.to_string()).collect()
+    };
+    assert_eq!(names(""), ["Amina Wanjiru", "Khalid Ali", "Zawadi Otieno"]);
+    assert_eq!(names("ali"), ["Khalid Ali"], "a substring, in any case");
+    assert_eq!(names("wanj"), ["Amina Wanjiru"]);
+    assert_eq!(names("0712 345"), ["Amina Wanjiru"], "a national number as typed");
+    assert_eq!(names("+254 733"), ["Khalid Ali"]);
+    assert_eq!(names("za"), ["Zawadi Otieno"], "short text matches the start of a name");
+    assert_eq!(names("\"); DROP"), Vec::<String>::new(), "query syntax is only text");
+
+    // The index follows edits and deletions.
+    let mut renamed = zawadi.clone();
+    renamed.full_name = name("Zawadi Achieng");
+    store.update(&renamed).unwrap();
+    assert_eq!(names("achieng"), ["Zawadi Achieng"]);
+    assert_eq!(names("otieno"), Vec::<String>::new());
+    store.delete::<Worker>(&khalid.row_key()).unwrap();
+    assert_eq!(names("ali"), Vec::<String>::new());
+}
+
+#[test]
+fn the_device_keeps_its_identity_clock_and_settings_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/folder/stride.sqlite3");
+    let org = organization();
+    let (device_id, stamp) = {
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.create(&worker(org.id, "Too Early", None)).unwrap_err().code(), "device_not_set_up");
+        store.set_up_organization(&org).unwrap();
+        assert_eq!(store.set_up_organization(&organization()).unwrap_err().code(), "device_already_set_up");
+        store.set_default_calling_code(Some(&CallingCode::parse("254").unwrap())).unwrap();
+        store.create(&worker(org.id, "Amina Wanjiru", None)).unwrap();
+        let device = store.device();
+        (device.device_id, device.hlc_last.unwrap())
+    };
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.device().device_id, device_id);
+    assert_eq!(store.organization().unwrap(), Some(org.clone()));
+    assert_eq!(store.default_calling_code().unwrap().unwrap().as_str(), "254");
+    store.create(&worker(org.id, "Khalid Ali", None)).unwrap();
+    assert!(store.device().hlc_last.unwrap() > stamp, "the clock continues after a restart");
+}
