@@ -1,0 +1,282 @@
+//! The entity registry held against both real schemas (SQLite from the device
+//! migrations, PostgreSQL from the server migrations): every table, column, type,
+//! nullability, key and foreign key. Then what the PostgreSQL schema itself promises:
+//! row-level security per organization, foreign keys that cannot cross organizations,
+//! per-organization versions, and migrations that upgrade a database in place.
+
+mod support;
+
+use sqlx::Row;
+use std::collections::BTreeSet;
+use stride_domain::migration::Migration;
+use stride_domain::registry::REGISTRY;
+use stride_domain::{ColumnType, EntitySpec, OnDelete};
+use support::TestDatabase;
+
+const DEVICE_SYNC_COLUMNS: &[&str] = &["server_version", "deleted_at"];
+const SERVER_SYNC_COLUMNS: &[&str] = &["version", "field_hlc", "deleted_at"];
+
+fn sqlite_type(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::Integer => "INTEGER",
+        ColumnType::Real => "REAL",
+        _ => "TEXT",
+    }
+}
+
+fn postgres_types(ty: ColumnType) -> &'static [&'static str] {
+    match ty {
+        ColumnType::Uuid => &["uuid"],
+        ColumnType::Text => &["character varying", "text"],
+        ColumnType::Enum(_) => &["character varying"],
+        ColumnType::Integer => &["integer"],
+        ColumnType::Real => &["double precision", "numeric"],
+        ColumnType::Timestamp => &["timestamp with time zone"],
+        ColumnType::Date => &["date"],
+        ColumnType::Json => &["jsonb"],
+    }
+}
+
+fn expected_columns(spec: &EntitySpec, sync: &[&str]) -> BTreeSet<String> {
+    spec.columns.iter().map(|c| c.name).chain(sync.iter().copied()).map(str::to_owned).collect()
+}
+
+#[test]
+fn the_registry_matches_the_device_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("device.sqlite3");
+    drop(stride_store::Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(REGISTRY.len(), 18);
+    for spec in REGISTRY {
+        let table = spec.table;
+        let mut statement = conn.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)").unwrap();
+        let columns: Vec<(String, String, bool, i64)> = statement
+            .query_map([table], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let actual: BTreeSet<String> = columns.iter().map(|c| c.0.clone()).collect();
+        assert_eq!(actual, expected_columns(spec, DEVICE_SYNC_COLUMNS), "{table}: columns");
+        for column in spec.columns {
+            let (_, ty, not_null, _) = columns.iter().find(|c| c.0 == column.name).unwrap();
+            assert_eq!(ty, sqlite_type(column.ty), "{table}.{}: type", column.name);
+            assert_eq!(*not_null, !column.nullable, "{table}.{}: NOT NULL", column.name);
+        }
+        let mut key: Vec<&(String, String, bool, i64)> = columns.iter().filter(|c| c.3 > 0).collect();
+        key.sort_by_key(|c| c.3);
+        assert_eq!(key.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), spec.key, "{table}: primary key");
+
+        let mut statement = conn.prepare("SELECT \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list(?1)").unwrap();
+        let actual: BTreeSet<(String, String, String, String)> = statement
+            .query_map([table], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let expected: BTreeSet<(String, String, String, String)> = spec
+            .columns
+            .iter()
+            .filter_map(|c| c.references.map(|fk| (c.name.to_owned(), fk.table.to_owned(), "id".to_owned(), fk.on_delete.sql().to_owned())))
+            .collect();
+        assert_eq!(actual, expected, "{table}: foreign keys");
+    }
+}
+
+/// Foreign keys of a table as (local columns, referenced table, ON DELETE).
+async fn postgres_foreign_keys(db: &TestDatabase, table: &str) -> BTreeSet<(Vec<String>, String, String)> {
+    sqlx::query(
+        "SELECT array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
+                      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i) AS columns,
+                c.confrelid::regclass::text AS parent,
+                c.confdeltype::text AS on_delete
+         FROM pg_constraint c WHERE c.conrelid = $1::regclass AND c.contype = 'f'",
+    )
+    .bind(table)
+    .fetch_all(&db.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|row| (row.get("columns"), row.get("parent"), row.get("on_delete")))
+    .collect()
+}
+
+#[tokio::test]
+async fn the_registry_matches_the_server_schema() {
+    let db = TestDatabase::migrated().await;
+    for spec in REGISTRY {
+        let table = spec.table;
+        let rows = sqlx::query(
+            "SELECT column_name::text AS name, data_type::text AS ty, is_nullable::text = 'YES' AS nullable
+             FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1",
+        )
+        .bind(table)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        let actual: BTreeSet<String> = rows.iter().map(|r| r.get::<String, _>("name")).collect();
+        assert_eq!(actual, expected_columns(spec, SERVER_SYNC_COLUMNS), "{table}: columns");
+        for column in spec.columns {
+            let row = rows.iter().find(|r| r.get::<String, _>("name") == column.name).unwrap();
+            let ty: String = row.get("ty");
+            assert!(postgres_types(column.ty).contains(&ty.as_str()), "{table}.{}: type {ty}", column.name);
+            assert_eq!(row.get::<bool, _>("nullable"), column.nullable, "{table}.{}: NOT NULL", column.name);
+        }
+
+        let key: Vec<String> = sqlx::query_scalar(
+            "SELECT array(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(n, o)
+                          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o)
+             FROM pg_index i WHERE i.indrelid = $1::regclass AND i.indisprimary",
+        )
+        .bind(table)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        let mut expected_key: Vec<&str> = spec.key.to_vec();
+        if spec.tenant_column() == "organization_id" {
+            expected_key.insert(0, "organization_id");
+        }
+        assert_eq!(key, expected_key, "{table}: primary key (organization_id first)");
+
+        let on_delete = |rule: OnDelete| match rule {
+            OnDelete::Cascade => "c",
+            OnDelete::Restrict => "r",
+            OnDelete::SetNull => "n",
+        };
+        let expected: BTreeSet<(Vec<String>, String, String)> = spec
+            .columns
+            .iter()
+            .filter_map(|c| {
+                let fk = c.references?;
+                let columns = if c.name == "organization_id" {
+                    vec![c.name.to_owned()]
+                } else {
+                    vec!["organization_id".to_owned(), c.name.to_owned()]
+                };
+                Some((columns, fk.table.to_owned(), on_delete(fk.on_delete).to_owned()))
+            })
+            .collect();
+        assert_eq!(postgres_foreign_keys(&db, table).await, expected, "{table}: foreign keys carry organization_id");
+
+        let (enabled, forced, policies): (bool, bool, i64) = sqlx::query_as(
+            "SELECT c.relrowsecurity, c.relforcerowsecurity, (SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname)
+             FROM pg_class c WHERE c.oid = $1::regclass",
+        )
+        .bind(table)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert!(enabled && forced && policies == 1, "{table}: row-level security");
+    }
+    db.drop().await;
+}
+
+const ORG_A: &str = "0193a000-0000-7000-8000-00000000000a";
+const ORG_B: &str = "0193a000-0000-7000-8000-00000000000b";
+
+async fn seed_two_organizations(db: &TestDatabase) {
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO organizations (id, name, type, subscription_tier) VALUES
+           ('{ORG_A}', 'A', 'client', 'basic'), ('{ORG_B}', 'B', 'expert', 'premium');
+         INSERT INTO workers (id, organization_id, full_name) VALUES
+           (gen_random_uuid(), '{ORG_A}', 'Ann'), (gen_random_uuid(), '{ORG_B}', 'Bo');
+         INSERT INTO programs (id, organization_id, name) VALUES
+           ('0193a000-0000-7000-8000-0000000000b1', '{ORG_B}', 'B''s program');"
+    )))
+    .execute(&db.pool)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn row_level_security_shows_a_request_only_its_own_organization() {
+    let db = TestDatabase::migrated().await;
+    seed_two_organizations(&db).await;
+    let mut tx = db.pool.begin().await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("SET LOCAL ROLE stride_app; SET LOCAL stride.organization_id = '{ORG_A}'")))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let names: Vec<String> = sqlx::query_scalar("SELECT full_name FROM workers").fetch_all(&mut *tx).await.unwrap();
+    assert_eq!(names, ["Ann"], "a query without any WHERE still sees one organization");
+    let orgs: Vec<String> = sqlx::query_scalar("SELECT name FROM organizations").fetch_all(&mut *tx).await.unwrap();
+    assert_eq!(orgs, ["A"]);
+    let programs: i64 = sqlx::query_scalar("SELECT count(*) FROM programs").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(programs, 0);
+    let write_into_b = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO workers (id, organization_id, full_name) VALUES (gen_random_uuid(), '{ORG_B}', 'Intruder')"
+    )))
+    .execute(&mut *tx)
+    .await;
+    assert!(write_into_b.unwrap_err().to_string().contains("row-level security"), "writing another organization's row is refused");
+    tx.rollback().await.unwrap();
+
+    // With no organization set, nothing is visible at all.
+    let mut tx = db.pool.begin().await.unwrap();
+    sqlx::raw_sql("SET LOCAL ROLE stride_app").execute(&mut *tx).await.unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM workers").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(count, 0);
+    tx.rollback().await.unwrap();
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn a_row_cannot_point_at_another_organizations_row() {
+    let db = TestDatabase::migrated().await;
+    seed_two_organizations(&db).await;
+    let crossing = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO worker_assignments (id, program_id, worker_id, organization_id)
+         SELECT gen_random_uuid(), '0193a000-0000-7000-8000-0000000000b1', id, '{ORG_A}' FROM workers WHERE organization_id = '{ORG_A}'"
+    )))
+    .execute(&db.pool)
+    .await;
+    assert!(crossing.unwrap_err().to_string().contains("fk_wa_program"), "even the owner cannot cross organizations");
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn versions_count_up_per_organization_across_tables() {
+    let db = TestDatabase::migrated().await;
+    seed_two_organizations(&db).await;
+    let versions = |org: &'static str| {
+        let pool = db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT version FROM organizations WHERE id = $1::uuid
+                 UNION ALL SELECT version FROM workers WHERE organization_id = $1::uuid
+                 UNION ALL SELECT version FROM programs WHERE organization_id = $1::uuid ORDER BY 1",
+            )
+            .bind(org)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(versions(ORG_A).await, [1, 2]);
+    assert_eq!(versions(ORG_B).await, [1, 2, 3]);
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("UPDATE workers SET full_name = 'Ann M.' WHERE organization_id = '{ORG_A}'"))).execute(&db.pool).await.unwrap();
+    assert_eq!(versions(ORG_A).await, [1, 3], "an update takes the next version");
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn server_migrations_upgrade_a_database_of_the_first_version_in_place() {
+    let db = TestDatabase::empty().await;
+    let first = &stride_server::db::SERVER_MIGRATIONS[..1];
+    stride_server::db::apply(&db.pool, first).await.unwrap();
+    seed_two_organizations(&db).await;
+    let second = Migration { version: 2, name: "worker_nickname", sql: "ALTER TABLE workers ADD COLUMN nickname TEXT;" };
+    let upgraded = [first[0], second];
+    // Two servers starting at once: the advisory lock lets one migrate, the other waits.
+    let (a, b) = tokio::join!(stride_server::db::apply(&db.pool, &upgraded), stride_server::db::apply(&db.pool, &upgraded));
+    a.unwrap();
+    b.unwrap();
+    let workers: i64 = sqlx::query_scalar("SELECT count(*) FROM workers WHERE nickname IS NULL").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(workers, 2, "the rows written at version 1 are still there");
+
+    let edited = Migration { sql: "ALTER TABLE workers ADD COLUMN nick TEXT;", ..second };
+    let err = stride_server::db::apply(&db.pool, &[first[0], edited]).await.unwrap_err();
+    assert!(matches!(err, stride_server::db::MigrateError::Edited { version: 2, .. }), "{err}");
+    let err = stride_server::db::apply(&db.pool, first).await.unwrap_err();
+    assert!(matches!(err, stride_server::db::MigrateError::TooNew { found: 2, known: 1 }), "{err}");
+    db.drop().await;
+}
