@@ -1,5 +1,55 @@
+//! The desktop app shell: a Tauri window over the service. It opens the device store in
+//! the OS app-data folder (or `STRIDE_DATA_DIR`), registers the commands, and runs.
+
+mod bindings;
+mod commands;
+mod error;
+mod service;
+mod state;
+
+use error::AppError;
+use service::Service;
+use state::AppState;
+use std::path::PathBuf;
+use stride_store::Store;
+use tauri::Manager;
+
+/// Where the database lives: `STRIDE_DATA_DIR` when set (tests, portable use), else the
+/// OS app-data folder (~/.local/share/org.stride.desktop on Linux).
+fn data_dir(app: &tauri::App) -> Result<PathBuf, AppError> {
+    match std::env::var_os("STRIDE_DATA_DIR") {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => Ok(app.path().app_data_dir()?),
+    }
+}
+
+fn open_service(app: &tauri::App) -> Result<Service, AppError> {
+    let path = data_dir(app)?.join("stride.sqlite3");
+    tracing::info!(database.path = %path.display(), "opening the device database");
+    Ok(Service::new(Store::open(path)?))
+}
+
 pub fn run() {
-    tauri::Builder::default()
-        .run(tauri::generate_context!())
-        .expect("error while running tauri application");
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("STRIDE_LOG").unwrap_or_else(|_| "info".into()))
+        .init();
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            // A database that cannot open is shown in the window, not a crash.
+            app.manage(AppState::new(open_service(app)));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::device_status,
+            commands::set_up_device,
+            commands::search_workers,
+            commands::get_worker,
+            commands::enroll_worker,
+            commands::update_worker,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        tracing::error!(error = %error, "the app stopped with an error");
+        std::process::exit(1);
+    }
 }

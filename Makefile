@@ -1,0 +1,48 @@
+# Stride: two commands set everything up on a fresh Debian or Ubuntu machine.
+#   make run    install what the app needs, build the UI, open the desktop app
+#   make test   install what the tests need, then run every test (Rust, UI)
+# Cargo's build folder can live outside the clone: set CARGO_TARGET_DIR (CI does).
+
+SHELL := /bin/bash
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
+
+.PHONY: run test deps test-deps ui-deps ui-build ui-test rust-test lint bindings bench clean
+
+run: deps ui-build
+	cargo run --bin stride
+
+test: test-deps ui-test ui-build rust-test
+
+deps:
+	scripts/install-deps.sh app
+
+test-deps:
+	scripts/install-deps.sh test
+
+ui-deps:
+	@if [ ui/node_modules/.package-lock.json -nt ui/package-lock.json ]; then :; else cd ui && npm ci --no-audit --no-fund; fi
+
+ui-build: ui-deps
+	cd ui && npm run build
+
+ui-test: ui-deps
+	cd ui && npm run check && npm test
+
+# One build of the workspace serves every Rust test; PostgreSQL is found or started first.
+rust-test: ui-build
+	STRIDE_TEST_DATABASE_URL="$$(scripts/postgres.sh)" cargo test --workspace --all-targets
+
+lint: ui-build
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+# Regenerates ui/src/lib/bindings.ts from the Rust types (commit the result).
+bindings: ui-build
+	UPDATE_BINDINGS=1 cargo test --lib bindings
+
+bench: deps
+	cargo bench -p stride-store --bench worker_search
+
+clean:
+	rm -rf ui/dist ui/node_modules .dev

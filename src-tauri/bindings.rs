@@ -1,0 +1,61 @@
+//! The TypeScript bindings of every type that crosses IPC, generated from the Rust
+//! types into ui/src/lib/bindings.ts. The file is committed; the test below fails when
+//! it is stale. Regenerate with `make bindings`.
+
+#[cfg(test)]
+mod tests {
+    use crate::error::{AppError, ErrorCode};
+    use crate::service::{DeviceStatus, SetUpInput, WorkerQuery};
+    use stride_domain::input::WorkerInput;
+    use stride_domain::*;
+    use ts_rs::{Config, TS};
+
+    fn declaration<T: TS + ?Sized + 'static>(config: &Config) -> String {
+        let docs = T::docs().map(|docs| format!("{docs}\n")).unwrap_or_default();
+        format!("{docs}export {}\n", T::decl(config))
+    }
+
+    fn generate() -> String {
+        // serde sends 64-bit integers as plain JSON numbers.
+        let config = Config::new().with_large_int("number");
+        let declarations = [
+            declaration::<OrganizationId>(&config),
+            declaration::<WorkerId>(&config),
+            declaration::<DeviceId>(&config),
+            declaration::<Name>(&config),
+            declaration::<Timestamp>(&config),
+            declaration::<PhoneNumber>(&config),
+            declaration::<Score>(&config),
+            declaration::<CustomAttributes>(&config),
+            declaration::<OrganizationType>(&config),
+            declaration::<SubscriptionTier>(&config),
+            declaration::<Role>(&config),
+            declaration::<Organization>(&config),
+            declaration::<Worker>(&config),
+            declaration::<Page<()>>(&config),
+            declaration::<WorkerInput>(&config),
+            declaration::<WorkerQuery>(&config),
+            declaration::<SetUpInput>(&config),
+            declaration::<DeviceStatus>(&config),
+            declaration::<ValidationError>(&config),
+            declaration::<ErrorCode>(&config),
+            declaration::<AppError>(&config),
+        ];
+        format!(
+            "// Generated from the Rust types by src-tauri/bindings.rs (`make bindings`). Do not edit.\n\n{}",
+            declarations.join("\n")
+        )
+    }
+
+    #[test]
+    fn typescript_bindings_are_up_to_date() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/bindings.ts");
+        let generated = generate();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &generated).expect("write the bindings");
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(committed == generated, "ui/src/lib/bindings.ts is stale: run `make bindings` and commit the result");
+    }
+}

@@ -1,0 +1,38 @@
+//! The commands the window can invoke: one-line adapters onto the service.
+
+use crate::error::AppError;
+use crate::service::{DeviceStatus, SetUpInput, WorkerQuery};
+use crate::state::AppState;
+use stride_domain::input::WorkerInput;
+use stride_domain::{Page, Worker, WorkerId};
+use tauri::State;
+
+#[tauri::command]
+pub async fn device_status(state: State<'_, AppState>) -> Result<DeviceStatus, AppError> {
+    state.run(|service| service.status()).await
+}
+
+#[tauri::command]
+pub async fn set_up_device(state: State<'_, AppState>, input: SetUpInput) -> Result<DeviceStatus, AppError> {
+    state.run(move |service| service.set_up(input)).await
+}
+
+#[tauri::command]
+pub async fn search_workers(state: State<'_, AppState>, query: WorkerQuery) -> Result<Page<Worker>, AppError> {
+    state.run(move |service| service.search_workers(query)).await
+}
+
+#[tauri::command]
+pub async fn get_worker(state: State<'_, AppState>, id: WorkerId) -> Result<Worker, AppError> {
+    state.run(move |service| service.get_worker(id)).await
+}
+
+#[tauri::command]
+pub async fn enroll_worker(state: State<'_, AppState>, input: WorkerInput) -> Result<Worker, AppError> {
+    state.run(move |service| service.enroll_worker(input)).await
+}
+
+#[tauri::command]
+pub async fn update_worker(state: State<'_, AppState>, id: WorkerId, input: WorkerInput) -> Result<Worker, AppError> {
+    state.run(move |service| service.update_worker(id, input)).await
+}

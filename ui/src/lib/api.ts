@@ -1,0 +1,41 @@
+// The only module that talks to the Rust side. Every call is typed by the generated
+// bindings; a failed call rejects with an AppError ({code, message, fields}).
+import { invoke } from '@tauri-apps/api/core'
+import type {
+  AppError,
+  DeviceStatus,
+  Page,
+  SetUpInput,
+  Worker,
+  WorkerId,
+  WorkerInput,
+  WorkerQuery,
+} from './bindings'
+
+export type * from './bindings'
+
+/** Whether a rejection is one of ours (and not, say, a bug in the page). */
+export function isAppError(value: unknown): value is AppError {
+  return typeof value === 'object' && value !== null && 'code' in value && 'message' in value
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args)
+  } catch (error) {
+    if (isAppError(error)) throw error
+    const failure: AppError = { code: 'internal', message: String(error), fields: [] }
+    throw failure
+  }
+}
+
+export const api = {
+  deviceStatus: () => call<DeviceStatus>('device_status'),
+  setUpDevice: (input: SetUpInput) => call<DeviceStatus>('set_up_device', { input }),
+  searchWorkers: (query: WorkerQuery) => call<Page<Worker>>('search_workers', { query }),
+  getWorker: (id: WorkerId) => call<Worker>('get_worker', { id }),
+  enrollWorker: (input: WorkerInput) => call<Worker>('enroll_worker', { input }),
+  updateWorker: (id: WorkerId, input: WorkerInput) => call<Worker>('update_worker', { id, input }),
+}
+
+export type Api = typeof api

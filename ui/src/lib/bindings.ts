@@ -1,0 +1,129 @@
+// Generated from the Rust types by src-tauri/bindings.rs (`make bindings`). Do not edit.
+
+/**
+ * An organization (tenant).
+ */
+
+export type OrganizationId = string;
+
+/**
+ * A frontline worker.
+ */
+
+export type WorkerId = string;
+
+/**
+ * One installation of the app: the node of its hybrid logical clock.
+ */
+
+export type DeviceId = string;
+
+/**
+ * A name or title: trimmed, inner runs of white space folded to one space,
+ * 1 to 255 characters.
+ */
+
+export type Name = string;
+
+/**
+ * A point in time, UTC, to the millisecond: the precision both databases keep, so a
+ * value read back compares equal to the one written. Serialized as
+ * "2026-11-22T03:39:00.000Z", which sorts as text.
+ */
+
+export type Timestamp = string;
+
+/**
+ * A phone number in international form: "+" then the country calling code and the
+ * subscriber number, digits only ("+254712345678"), 8 to 15 digits (E.164).
+ */
+
+export type PhoneNumber = string;
+
+/**
+ * A score from 0 to 100, kept to two decimal places (the seed's DECIMAL(5,2)).
+ */
+
+export type Score = number;
+
+/**
+ * A worker's custom attributes, such as site or language: keys are 1 to 64 lower-case
+ * letters, digits or underscores; values are text, numbers or true/false.
+ */
+
+export type CustomAttributes = Record<string, string | number | boolean>;
+
+/**
+ * A client organization runs programs; an expert organization publishes content.
+ */
+
+export type OrganizationType = "client" | "expert";
+
+export type SubscriptionTier = "basic" | "standard" | "premium";
+
+/**
+ * The five staff roles. What each may write is in the entity registry.
+ */
+
+export type Role = "org_admin" | "training_manager" | "program_manager" | "content_specialist" | "coordinator";
+
+export type Organization = { id: OrganizationId, name: Name, type: OrganizationType, subscription_tier: SubscriptionTier, created_at: Timestamp, updated_at: Timestamp, };
+
+export type Worker = { id: WorkerId, organization_id: OrganizationId, full_name: Name, phone_number: PhoneNumber | null, well_being_score: Score | null, performance_metric: Score | null, custom_attributes: CustomAttributes, created_at: Timestamp, updated_at: Timestamp, };
+
+export type Page<T> = { items: Array<T>, 
+/**
+ * How many rows match in all.
+ */
+total: number, 
+/**
+ * Where this page starts within them.
+ */
+offset: number, };
+
+/**
+ * A worker's fields as typed into the enrollment or edit form. Empty text means "none"
+ * for the optional fields.
+ */
+
+export type WorkerInput = { full_name: string, phone_number: string, well_being_score: string, performance_metric: string, custom_attributes: { [key in string]: string }, };
+
+export type WorkerQuery = { 
+/**
+ * Part of a name or phone number; empty lists everyone.
+ */
+text: string, offset: number, limit: number, };
+
+/**
+ * The first-run form: the organization this device works for.
+ */
+
+export type SetUpInput = { organization_name: string, organization_type: OrganizationType, subscription_tier: SubscriptionTier, 
+/**
+ * Completes phone numbers typed without their country code; may be empty.
+ */
+default_calling_code: string, };
+
+/**
+ * What the window needs to know at start.
+ */
+
+export type DeviceStatus = { device_id: DeviceId, 
+/**
+ * None until the device is set up.
+ */
+organization: Organization | null, default_calling_code: string | null, pending_changes: number, };
+
+/**
+ * A value that failed validation, with the field it belongs to.
+ */
+
+export type ValidationError = { field: string, message: string, };
+
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "internal";
+
+export type AppError = { code: ErrorCode, message: string, 
+/**
+ * For `invalid_input`: each field's problem.
+ */
+fields: Array<ValidationError>, };

@@ -1,0 +1,76 @@
+// Every English sentence the window shows, in one place, so a translation can be added
+// beside it. Errors are chosen by their code, never by the text the Rust side sent.
+import type { AppError, ErrorCode } from './bindings'
+
+export const en = {
+  appName: 'Stride',
+  setUp: {
+    title: 'Set up this device',
+    intro: 'Stride keeps its data on this computer and works without a network. Tell it which organization it works for.',
+    organizationName: 'Organization name',
+    organizationType: 'Organization type',
+    types: { client: 'Client (runs programs)', expert: 'Expert (publishes content)' },
+    tier: 'Subscription tier',
+    tiers: { basic: 'Basic', standard: 'Standard', premium: 'Premium' },
+    callingCode: 'Country calling code',
+    callingCodeHint: 'Completes phone numbers typed without it, e.g. 254 for Kenya. Optional.',
+    submit: 'Set up',
+  },
+  workers: {
+    title: 'Workers',
+    search: 'Search by name or phone',
+    count: (shown: number, total: number) => (total === 0 ? 'No workers' : `${shown} of ${total} workers`),
+    noMatch: (text: string) => `No worker matches “${text}”.`,
+    empty: 'No workers yet. Enroll the first one.',
+    loadMore: 'Show more',
+    enroll: 'Enroll a worker',
+    phone: 'Phone',
+    wellBeing: 'Well-being',
+    enrolled: 'Enrolled',
+    edit: 'Edit',
+  },
+  enroll: {
+    title: 'Enroll a worker',
+    editTitle: 'Edit worker',
+    fullName: 'Full name',
+    phone: 'Phone number',
+    phoneHint: 'With country code (+254…), or as dialled locally when a calling code is set.',
+    wellBeing: 'Well-being score (0–100)',
+    performance: 'Performance (0–100)',
+    site: 'Site',
+    language: 'Language',
+    save: 'Save',
+    cancel: 'Cancel',
+    saved: (name: string) => `${name} is saved on this device.`,
+  },
+  status: {
+    pending: (n: number) => (n === 1 ? '1 change waiting to sync' : `${n} changes waiting to sync`),
+    organization: (name: string) => `Working for ${name}`,
+  },
+  errors: {
+    invalid_input: 'Some fields need attention.',
+    not_found: 'That record is no longer on this device.',
+    already_exists: 'That record already exists.',
+    device_not_set_up: 'Set up this device first.',
+    device_already_set_up: 'This device is already set up.',
+    database_unavailable: 'Stride could not open its database on this computer.',
+    database_too_new: 'This database was written by a newer Stride. Update the app to open it.',
+    internal: 'Something went wrong inside Stride. Your saved data is safe; try again.',
+  } satisfies Record<ErrorCode, string>,
+}
+
+export type Messages = typeof en
+
+/** The sentence for an error, chosen by its code. */
+export function describeError(error: AppError, messages: Messages = en): string {
+  return messages.errors[error.code] ?? messages.errors.internal
+}
+
+/** Each field's problem, keyed by field name, for inline form messages. */
+export function fieldErrors(error: AppError | null): Record<string, string> {
+  const byField: Record<string, string> = {}
+  for (const { field, message } of error?.fields ?? []) {
+    byField[field] ??= message
+  }
+  return byField
+}
