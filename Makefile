@@ -31,7 +31,7 @@ ui-test: ui-deps
 
 # One build of the workspace serves every Rust test; PostgreSQL is found or started first.
 rust-test: ui-build
-	STRIDE_TEST_DATABASE_URL="$$(scripts/postgres.sh)" cargo test --workspace --all-targets
+	STRIDE_TEST_DATABASE_URL="$$(scripts/postgres.sh)" cargo test --workspace
 
 lint: ui-build
 	cargo fmt --all --check

@@ -11,7 +11,9 @@ mod tests {
     use ts_rs::{Config, TS};
 
     fn declaration<T: TS + ?Sized + 'static>(config: &Config) -> String {
-        let docs = T::docs().map(|docs| format!("{docs}\n")).unwrap_or_default();
+        let docs = T::docs()
+            .map(|docs| format!("{docs}\n"))
+            .unwrap_or_default();
         format!("{docs}export {}\n", T::decl(config))
     }
 
@@ -56,6 +58,9 @@ mod tests {
             return;
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(committed == generated, "ui/src/lib/bindings.ts is stale: run `make bindings` and commit the result");
+        assert!(
+            committed == generated,
+            "ui/src/lib/bindings.ts is stale: run `make bindings` and commit the result"
+        );
     }
 }

@@ -13,13 +13,21 @@ pub async fn device_status(state: State<'_, AppState>) -> Result<DeviceStatus, A
 }
 
 #[tauri::command]
-pub async fn set_up_device(state: State<'_, AppState>, input: SetUpInput) -> Result<DeviceStatus, AppError> {
+pub async fn set_up_device(
+    state: State<'_, AppState>,
+    input: SetUpInput,
+) -> Result<DeviceStatus, AppError> {
     state.run(move |service| service.set_up(input)).await
 }
 
 #[tauri::command]
-pub async fn search_workers(state: State<'_, AppState>, query: WorkerQuery) -> Result<Page<Worker>, AppError> {
-    state.run(move |service| service.search_workers(query)).await
+pub async fn search_workers(
+    state: State<'_, AppState>,
+    query: WorkerQuery,
+) -> Result<Page<Worker>, AppError> {
+    state
+        .run(move |service| service.search_workers(query))
+        .await
 }
 
 #[tauri::command]
@@ -28,11 +36,20 @@ pub async fn get_worker(state: State<'_, AppState>, id: WorkerId) -> Result<Work
 }
 
 #[tauri::command]
-pub async fn enroll_worker(state: State<'_, AppState>, input: WorkerInput) -> Result<Worker, AppError> {
+pub async fn enroll_worker(
+    state: State<'_, AppState>,
+    input: WorkerInput,
+) -> Result<Worker, AppError> {
     state.run(move |service| service.enroll_worker(input)).await
 }
 
 #[tauri::command]
-pub async fn update_worker(state: State<'_, AppState>, id: WorkerId, input: WorkerInput) -> Result<Worker, AppError> {
-    state.run(move |service| service.update_worker(id, input)).await
+pub async fn update_worker(
+    state: State<'_, AppState>,
+    id: WorkerId,
+    input: WorkerInput,
+) -> Result<Worker, AppError> {
+    state
+        .run(move |service| service.update_worker(id, input))
+        .await
 }

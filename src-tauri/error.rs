@@ -32,12 +32,24 @@ pub struct AppError {
 
 impl AppError {
     pub fn invalid(fields: Vec<ValidationError>) -> Self {
-        let message = fields.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
-        Self { code: ErrorCode::InvalidInput, message, fields }
+        let message = fields
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        Self {
+            code: ErrorCode::InvalidInput,
+            message,
+            fields,
+        }
     }
 
     fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), fields: Vec::new() }
+        Self {
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 }
 
@@ -65,9 +77,10 @@ impl From<StoreError> for AppError {
             StoreError::NoOrganization => ErrorCode::DeviceNotSetUp,
             StoreError::OrganizationAlreadySet => ErrorCode::DeviceAlreadySetUp,
             StoreError::SchemaTooNew { .. } => ErrorCode::DatabaseTooNew,
-            StoreError::Folder { .. } | StoreError::Open { .. } | StoreError::Migration { .. } | StoreError::MigrationEdited { .. } => {
-                ErrorCode::DatabaseUnavailable
-            }
+            StoreError::Folder { .. }
+            | StoreError::Open { .. }
+            | StoreError::Migration { .. }
+            | StoreError::MigrationEdited { .. } => ErrorCode::DatabaseUnavailable,
             _ => ErrorCode::Internal,
         };
         let message = with_causes(&error);

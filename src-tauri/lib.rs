@@ -31,7 +31,10 @@ fn open_service(app: &tauri::App) -> Result<Service, AppError> {
 
 pub fn run() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("STRIDE_LOG").unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STRIDE_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
         .init();
     let result = tauri::Builder::default()
         .setup(|app| {

@@ -50,20 +50,30 @@ impl Service {
         Ok(DeviceStatus {
             device_id: self.store.device().device_id,
             organization: self.store.organization()?,
-            default_calling_code: self.store.default_calling_code()?.map(|code| code.as_str().to_owned()),
+            default_calling_code: self
+                .store
+                .default_calling_code()?
+                .map(|code| code.as_str().to_owned()),
             pending_changes: self.store.pending_count()?,
         })
     }
 
     pub fn set_up(&self, input: SetUpInput) -> Result<DeviceStatus, AppError> {
-        let name = Name::parse(&input.organization_name).map_err(|e| e.in_field("organization_name"));
+        let name =
+            Name::parse(&input.organization_name).map_err(|e| e.in_field("organization_name"));
         let code = match input.default_calling_code.trim() {
             "" => Ok(None),
-            raw => CallingCode::parse(raw).map(Some).map_err(|e| e.in_field("default_calling_code")),
+            raw => CallingCode::parse(raw)
+                .map(Some)
+                .map_err(|e| e.in_field("default_calling_code")),
         };
         let (name, code) = match (name, code) {
             (Ok(name), Ok(code)) => (name, code),
-            (name, code) => return Err(AppError::invalid(name.err().into_iter().chain(code.err()).collect())),
+            (name, code) => {
+                return Err(AppError::invalid(
+                    name.err().into_iter().chain(code.err()).collect(),
+                ))
+            }
         };
         let now = Timestamp::now();
         let organization = Organization {
@@ -80,17 +90,33 @@ impl Service {
     }
 
     pub fn search_workers(&self, query: WorkerQuery) -> Result<Page<Worker>, AppError> {
-        Ok(self.store.search_workers(&WorkerSearch { text: query.text, offset: query.offset, limit: query.limit })?)
+        Ok(self.store.search_workers(&WorkerSearch {
+            text: query.text,
+            offset: query.offset,
+            limit: query.limit,
+        })?)
     }
 
     pub fn get_worker(&self, id: WorkerId) -> Result<Worker, AppError> {
         let key = RowKey::of(id);
-        self.store.get::<Worker>(&key)?.ok_or_else(|| stride_store::StoreError::NotFound { entity: EntityKind::Workers, key }.into())
+        self.store.get::<Worker>(&key)?.ok_or_else(|| {
+            stride_store::StoreError::NotFound {
+                entity: EntityKind::Workers,
+                key,
+            }
+            .into()
+        })
     }
 
     pub fn enroll_worker(&self, input: WorkerInput) -> Result<Worker, AppError> {
-        let organization_id = self.store.device().organization_id.ok_or(stride_store::StoreError::NoOrganization)?;
-        let fields = input.parse(self.store.default_calling_code()?.as_ref()).map_err(AppError::invalid)?;
+        let organization_id = self
+            .store
+            .device()
+            .organization_id
+            .ok_or(stride_store::StoreError::NoOrganization)?;
+        let fields = input
+            .parse(self.store.default_calling_code()?.as_ref())
+            .map_err(AppError::invalid)?;
         let worker = fields.into_new_worker(organization_id, Timestamp::now());
         self.store.create(&worker)?;
         Ok(worker)
@@ -98,7 +124,9 @@ impl Service {
 
     pub fn update_worker(&self, id: WorkerId, input: WorkerInput) -> Result<Worker, AppError> {
         let current = self.get_worker(id)?;
-        let fields = input.parse(self.store.default_calling_code()?.as_ref()).map_err(AppError::invalid)?;
+        let fields = input
+            .parse(self.store.default_calling_code()?.as_ref())
+            .map_err(AppError::invalid)?;
         self.store.update(&fields.applied_to(&current))?;
         self.get_worker(id)
     }
@@ -125,38 +153,76 @@ mod tests {
     }
 
     fn form(name: &str, phone: &str) -> WorkerInput {
-        WorkerInput { full_name: name.into(), phone_number: phone.into(), ..Default::default() }
+        WorkerInput {
+            full_name: name.into(),
+            phone_number: phone.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn enrolling_needs_a_set_up_device_then_parses_and_stores_the_worker() {
         let (_dir, service) = service();
-        assert_eq!(service.enroll_worker(form("Amina", "")).unwrap_err().code, ErrorCode::DeviceNotSetUp);
+        assert_eq!(
+            service.enroll_worker(form("Amina", "")).unwrap_err().code,
+            ErrorCode::DeviceNotSetUp
+        );
 
         let err = service.set_up(set_up_input(" ", "0x")).unwrap_err();
         let fields: Vec<_> = err.fields.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!((err.code, fields), (ErrorCode::InvalidInput, vec!["organization_name", "default_calling_code"]));
+        assert_eq!(
+            (err.code, fields),
+            (
+                ErrorCode::InvalidInput,
+                vec!["organization_name", "default_calling_code"]
+            )
+        );
 
-        let status = service.set_up(set_up_input("Lakeside Farms", "+254")).unwrap();
+        let status = service
+            .set_up(set_up_input("Lakeside Farms", "+254"))
+            .unwrap();
         assert_eq!(status.default_calling_code.as_deref(), Some("254"));
-        assert_eq!(service.set_up(set_up_input("Again", "")).unwrap_err().code, ErrorCode::DeviceAlreadySetUp);
+        assert_eq!(
+            service.set_up(set_up_input("Again", "")).unwrap_err().code,
+            ErrorCode::DeviceAlreadySetUp
+        );
 
-        let worker = service.enroll_worker(form("  Amina   Wanjiru ", "0712 345 678")).unwrap();
-        assert_eq!(worker.phone_number.as_ref().map(PhoneNumber::as_str), Some("+254712345678"));
+        let worker = service
+            .enroll_worker(form("  Amina   Wanjiru ", "0712 345 678"))
+            .unwrap();
+        assert_eq!(
+            worker.phone_number.as_ref().map(PhoneNumber::as_str),
+            Some("+254712345678")
+        );
         assert_eq!(service.get_worker(worker.id).unwrap(), worker);
         assert_eq!(service.status().unwrap().pending_changes, 1);
 
         let err = service.enroll_worker(form("", "12")).unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput);
         assert_eq!(err.fields.len(), 2);
-        assert_eq!(service.status().unwrap().pending_changes, 1, "a refused form writes nothing");
+        assert_eq!(
+            service.status().unwrap().pending_changes,
+            1,
+            "a refused form writes nothing"
+        );
 
-        let found = service.search_workers(WorkerQuery { text: "wanj".into(), offset: 0, limit: 20 }).unwrap();
+        let found = service
+            .search_workers(WorkerQuery {
+                text: "wanj".into(),
+                offset: 0,
+                limit: 20,
+            })
+            .unwrap();
         assert_eq!(found.items, vec![worker.clone()]);
 
-        let edited = service.update_worker(worker.id, form("Amina W. Otieno", "+254712345678")).unwrap();
+        let edited = service
+            .update_worker(worker.id, form("Amina W. Otieno", "+254712345678"))
+            .unwrap();
         assert_eq!(edited.full_name.as_str(), "Amina W. Otieno");
         assert_eq!(service.status().unwrap().pending_changes, 2);
-        assert_eq!(service.get_worker(WorkerId::new()).unwrap_err().code, ErrorCode::NotFound);
+        assert_eq!(
+            service.get_worker(WorkerId::new()).unwrap_err().code,
+            ErrorCode::NotFound
+        );
     }
 }

@@ -4,6 +4,8 @@
 //! row-level security per organization, foreign keys that cannot cross organizations,
 //! per-organization versions, and migrations that upgrade a database in place.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 mod support;
 
 use sqlx::Row;
@@ -38,7 +40,12 @@ fn postgres_types(ty: ColumnType) -> &'static [&'static str] {
 }
 
 fn expected_columns(spec: &EntitySpec, sync: &[&str]) -> BTreeSet<String> {
-    spec.columns.iter().map(|c| c.name).chain(sync.iter().copied()).map(str::to_owned).collect()
+    spec.columns
+        .iter()
+        .map(|c| c.name)
+        .chain(sync.iter().copied())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
@@ -50,40 +57,75 @@ fn the_registry_matches_the_device_schema() {
     assert_eq!(REGISTRY.len(), 18);
     for spec in REGISTRY {
         let table = spec.table;
-        let mut statement = conn.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)").unwrap();
+        let mut statement = conn
+            .prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)")
+            .unwrap();
         let columns: Vec<(String, String, bool, i64)> = statement
-            .query_map([table], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
+            .query_map([table], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })
             .unwrap()
             .map(Result::unwrap)
             .collect();
         let actual: BTreeSet<String> = columns.iter().map(|c| c.0.clone()).collect();
-        assert_eq!(actual, expected_columns(spec, DEVICE_SYNC_COLUMNS), "{table}: columns");
+        assert_eq!(
+            actual,
+            expected_columns(spec, DEVICE_SYNC_COLUMNS),
+            "{table}: columns"
+        );
         for column in spec.columns {
             let (_, ty, not_null, _) = columns.iter().find(|c| c.0 == column.name).unwrap();
             assert_eq!(ty, sqlite_type(column.ty), "{table}.{}: type", column.name);
-            assert_eq!(*not_null, !column.nullable, "{table}.{}: NOT NULL", column.name);
+            assert_eq!(
+                *not_null, !column.nullable,
+                "{table}.{}: NOT NULL",
+                column.name
+            );
         }
-        let mut key: Vec<&(String, String, bool, i64)> = columns.iter().filter(|c| c.3 > 0).collect();
+        let mut key: Vec<&(String, String, bool, i64)> =
+            columns.iter().filter(|c| c.3 > 0).collect();
         key.sort_by_key(|c| c.3);
-        assert_eq!(key.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), spec.key, "{table}: primary key");
+        assert_eq!(
+            key.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
+            spec.key,
+            "{table}: primary key"
+        );
 
-        let mut statement = conn.prepare("SELECT \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list(?1)").unwrap();
+        let mut statement = conn
+            .prepare(
+                "SELECT \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list(?1)",
+            )
+            .unwrap();
         let actual: BTreeSet<(String, String, String, String)> = statement
-            .query_map([table], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
+            .query_map([table], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })
             .unwrap()
             .map(Result::unwrap)
             .collect();
         let expected: BTreeSet<(String, String, String, String)> = spec
             .columns
             .iter()
-            .filter_map(|c| c.references.map(|fk| (c.name.to_owned(), fk.table.to_owned(), "id".to_owned(), fk.on_delete.sql().to_owned())))
+            .filter_map(|c| {
+                c.references.map(|fk| {
+                    (
+                        c.name.to_owned(),
+                        fk.table.to_owned(),
+                        "id".to_owned(),
+                        fk.on_delete.sql().to_owned(),
+                    )
+                })
+            })
             .collect();
         assert_eq!(actual, expected, "{table}: foreign keys");
     }
 }
 
 /// Foreign keys of a table as (local columns, referenced table, ON DELETE).
-async fn postgres_foreign_keys(db: &TestDatabase, table: &str) -> BTreeSet<(Vec<String>, String, String)> {
+async fn postgres_foreign_keys(
+    db: &TestDatabase,
+    table: &str,
+) -> BTreeSet<(Vec<String>, String, String)> {
     sqlx::query(
         "SELECT array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
                       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i) AS columns,
@@ -114,12 +156,28 @@ async fn the_registry_matches_the_server_schema() {
         .await
         .unwrap();
         let actual: BTreeSet<String> = rows.iter().map(|r| r.get::<String, _>("name")).collect();
-        assert_eq!(actual, expected_columns(spec, SERVER_SYNC_COLUMNS), "{table}: columns");
+        assert_eq!(
+            actual,
+            expected_columns(spec, SERVER_SYNC_COLUMNS),
+            "{table}: columns"
+        );
         for column in spec.columns {
-            let row = rows.iter().find(|r| r.get::<String, _>("name") == column.name).unwrap();
+            let row = rows
+                .iter()
+                .find(|r| r.get::<String, _>("name") == column.name)
+                .unwrap();
             let ty: String = row.get("ty");
-            assert!(postgres_types(column.ty).contains(&ty.as_str()), "{table}.{}: type {ty}", column.name);
-            assert_eq!(row.get::<bool, _>("nullable"), column.nullable, "{table}.{}: NOT NULL", column.name);
+            assert!(
+                postgres_types(column.ty).contains(&ty.as_str()),
+                "{table}.{}: type {ty}",
+                column.name
+            );
+            assert_eq!(
+                row.get::<bool, _>("nullable"),
+                column.nullable,
+                "{table}.{}: NOT NULL",
+                column.name
+            );
         }
 
         let key: Vec<String> = sqlx::query_scalar(
@@ -135,7 +193,10 @@ async fn the_registry_matches_the_server_schema() {
         if spec.tenant_column() == "organization_id" {
             expected_key.insert(0, "organization_id");
         }
-        assert_eq!(key, expected_key, "{table}: primary key (organization_id first)");
+        assert_eq!(
+            key, expected_key,
+            "{table}: primary key (organization_id first)"
+        );
 
         let on_delete = |rule: OnDelete| match rule {
             OnDelete::Cascade => "c",
@@ -152,10 +213,18 @@ async fn the_registry_matches_the_server_schema() {
                 } else {
                     vec!["organization_id".to_owned(), c.name.to_owned()]
                 };
-                Some((columns, fk.table.to_owned(), on_delete(fk.on_delete).to_owned()))
+                Some((
+                    columns,
+                    fk.table.to_owned(),
+                    on_delete(fk.on_delete).to_owned(),
+                ))
             })
             .collect();
-        assert_eq!(postgres_foreign_keys(&db, table).await, expected, "{table}: foreign keys carry organization_id");
+        assert_eq!(
+            postgres_foreign_keys(&db, table).await,
+            expected,
+            "{table}: foreign keys carry organization_id"
+        );
 
         let (enabled, forced, policies): (bool, bool, i64) = sqlx::query_as(
             "SELECT c.relrowsecurity, c.relforcerowsecurity, (SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname)
@@ -165,7 +234,10 @@ async fn the_registry_matches_the_server_schema() {
         .fetch_one(&db.pool)
         .await
         .unwrap();
-        assert!(enabled && forced && policies == 1, "{table}: row-level security");
+        assert!(
+            enabled && forced && policies == 1,
+            "{table}: row-level security"
+        );
     }
     db.drop().await;
 }
@@ -192,28 +264,55 @@ async fn row_level_security_shows_a_request_only_its_own_organization() {
     let db = TestDatabase::migrated().await;
     seed_two_organizations(&db).await;
     let mut tx = db.pool.begin().await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("SET LOCAL ROLE stride_app; SET LOCAL stride.organization_id = '{ORG_A}'")))
-        .execute(&mut *tx)
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "SET LOCAL ROLE stride_app; SET LOCAL stride.organization_id = '{ORG_A}'"
+    )))
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    let names: Vec<String> = sqlx::query_scalar("SELECT full_name FROM workers")
+        .fetch_all(&mut *tx)
         .await
         .unwrap();
-    let names: Vec<String> = sqlx::query_scalar("SELECT full_name FROM workers").fetch_all(&mut *tx).await.unwrap();
-    assert_eq!(names, ["Ann"], "a query without any WHERE still sees one organization");
-    let orgs: Vec<String> = sqlx::query_scalar("SELECT name FROM organizations").fetch_all(&mut *tx).await.unwrap();
+    assert_eq!(
+        names,
+        ["Ann"],
+        "a query without any WHERE still sees one organization"
+    );
+    let orgs: Vec<String> = sqlx::query_scalar("SELECT name FROM organizations")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(orgs, ["A"]);
-    let programs: i64 = sqlx::query_scalar("SELECT count(*) FROM programs").fetch_one(&mut *tx).await.unwrap();
+    let programs: i64 = sqlx::query_scalar("SELECT count(*) FROM programs")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(programs, 0);
     let write_into_b = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "INSERT INTO workers (id, organization_id, full_name) VALUES (gen_random_uuid(), '{ORG_B}', 'Intruder')"
     )))
     .execute(&mut *tx)
     .await;
-    assert!(write_into_b.unwrap_err().to_string().contains("row-level security"), "writing another organization's row is refused");
+    assert!(
+        write_into_b
+            .unwrap_err()
+            .to_string()
+            .contains("row-level security"),
+        "writing another organization's row is refused"
+    );
     tx.rollback().await.unwrap();
 
     // With no organization set, nothing is visible at all.
     let mut tx = db.pool.begin().await.unwrap();
-    sqlx::raw_sql("SET LOCAL ROLE stride_app").execute(&mut *tx).await.unwrap();
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM workers").fetch_one(&mut *tx).await.unwrap();
+    sqlx::raw_sql("SET LOCAL ROLE stride_app")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM workers")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(count, 0);
     tx.rollback().await.unwrap();
     db.drop().await;
@@ -229,7 +328,10 @@ async fn a_row_cannot_point_at_another_organizations_row() {
     )))
     .execute(&db.pool)
     .await;
-    assert!(crossing.unwrap_err().to_string().contains("fk_wa_program"), "even the owner cannot cross organizations");
+    assert!(
+        crossing.unwrap_err().to_string().contains("fk_wa_program"),
+        "even the owner cannot cross organizations"
+    );
     db.drop().await;
 }
 
@@ -253,8 +355,17 @@ async fn versions_count_up_per_organization_across_tables() {
     };
     assert_eq!(versions(ORG_A).await, [1, 2]);
     assert_eq!(versions(ORG_B).await, [1, 2, 3]);
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("UPDATE workers SET full_name = 'Ann M.' WHERE organization_id = '{ORG_A}'"))).execute(&db.pool).await.unwrap();
-    assert_eq!(versions(ORG_A).await, [1, 3], "an update takes the next version");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "UPDATE workers SET full_name = 'Ann M.' WHERE organization_id = '{ORG_A}'"
+    )))
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        versions(ORG_A).await,
+        [1, 3],
+        "an update takes the next version"
+    );
     db.drop().await;
 }
 
@@ -264,19 +375,46 @@ async fn server_migrations_upgrade_a_database_of_the_first_version_in_place() {
     let first = &stride_server::db::SERVER_MIGRATIONS[..1];
     stride_server::db::apply(&db.pool, first).await.unwrap();
     seed_two_organizations(&db).await;
-    let second = Migration { version: 2, name: "worker_nickname", sql: "ALTER TABLE workers ADD COLUMN nickname TEXT;" };
+    let second = Migration {
+        version: 2,
+        name: "worker_nickname",
+        sql: "ALTER TABLE workers ADD COLUMN nickname TEXT;",
+    };
     let upgraded = [first[0], second];
     // Two servers starting at once: the advisory lock lets one migrate, the other waits.
-    let (a, b) = tokio::join!(stride_server::db::apply(&db.pool, &upgraded), stride_server::db::apply(&db.pool, &upgraded));
+    let (a, b) = tokio::join!(
+        stride_server::db::apply(&db.pool, &upgraded),
+        stride_server::db::apply(&db.pool, &upgraded)
+    );
     a.unwrap();
     b.unwrap();
-    let workers: i64 = sqlx::query_scalar("SELECT count(*) FROM workers WHERE nickname IS NULL").fetch_one(&db.pool).await.unwrap();
+    let workers: i64 = sqlx::query_scalar("SELECT count(*) FROM workers WHERE nickname IS NULL")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
     assert_eq!(workers, 2, "the rows written at version 1 are still there");
 
-    let edited = Migration { sql: "ALTER TABLE workers ADD COLUMN nick TEXT;", ..second };
-    let err = stride_server::db::apply(&db.pool, &[first[0], edited]).await.unwrap_err();
-    assert!(matches!(err, stride_server::db::MigrateError::Edited { version: 2, .. }), "{err}");
+    let edited = Migration {
+        sql: "ALTER TABLE workers ADD COLUMN nick TEXT;",
+        ..second
+    };
+    let err = stride_server::db::apply(&db.pool, &[first[0], edited])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            stride_server::db::MigrateError::Edited { version: 2, .. }
+        ),
+        "{err}"
+    );
     let err = stride_server::db::apply(&db.pool, first).await.unwrap_err();
-    assert!(matches!(err, stride_server::db::MigrateError::TooNew { found: 2, known: 1 }), "{err}");
+    assert!(
+        matches!(
+            err,
+            stride_server::db::MigrateError::TooNew { found: 2, known: 1 }
+        ),
+        "{err}"
+    );
     db.drop().await;
 }

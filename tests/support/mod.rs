@@ -4,6 +4,8 @@
 //! and dropping test databases; `make test` sets it (to the local server, or to a
 //! throwaway cluster it starts when none runs).
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 #![allow(dead_code)]
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -20,7 +22,9 @@ fn admin_options() -> PgConnectOptions {
     let url = std::env::var("STRIDE_TEST_DATABASE_URL").unwrap_or_else(|_| {
         panic!("STRIDE_TEST_DATABASE_URL is not set: run the tests with `make test`, which starts PostgreSQL if needed")
     });
-    PgConnectOptions::from_str(&url).expect("STRIDE_TEST_DATABASE_URL is a PostgreSQL URL").disable_statement_logging()
+    PgConnectOptions::from_str(&url)
+        .expect("STRIDE_TEST_DATABASE_URL is a PostgreSQL URL")
+        .disable_statement_logging()
 }
 
 impl TestDatabase {
@@ -28,8 +32,13 @@ impl TestDatabase {
     pub async fn empty() -> Self {
         let admin = admin_options();
         let name = format!("stride_test_{}", uuid::Uuid::now_v7().simple());
-        let mut conn = PgConnection::connect_with(&admin).await.expect("connect to the test PostgreSQL server");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create a test database");
+        let mut conn = PgConnection::connect_with(&admin)
+            .await
+            .expect("connect to the test PostgreSQL server");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create a test database");
         conn.close().await.ok();
         let pool = PgPoolOptions::new()
             .max_connections(8)
@@ -42,7 +51,9 @@ impl TestDatabase {
     /// A new database with the server's schema.
     pub async fn migrated() -> Self {
         let db = Self::empty().await;
-        stride_server::db::migrate(&db.pool).await.expect("server migrations apply");
+        stride_server::db::migrate(&db.pool)
+            .await
+            .expect("server migrations apply");
         db
     }
 
@@ -50,7 +61,15 @@ impl TestDatabase {
     /// old test databases at its start).
     pub async fn drop(self) {
         self.pool.close().await;
-        let mut conn = PgConnection::connect_with(&self.admin).await.expect("connect to drop");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))).execute(&mut conn).await.expect("drop");
+        let mut conn = PgConnection::connect_with(&self.admin)
+            .await
+            .expect("connect to drop");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        )))
+        .execute(&mut conn)
+        .await
+        .expect("drop");
     }
 }

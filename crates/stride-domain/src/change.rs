@@ -1,9 +1,9 @@
 //! A change to one row, the unit that the device's outbox records and sync carries.
 
+use crate::entities::RowKey;
 use crate::hlc::Hlc;
 use crate::ids::ChangeId;
 use crate::registry::EntityKind;
-use crate::entities::RowKey;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

@@ -44,7 +44,9 @@ impl fmt::Display for RowKey {
 }
 
 /// What every stored entity can tell the generic repository and the sync engine.
-pub trait Entity: Serialize + DeserializeOwned + Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
+pub trait Entity:
+    Serialize + DeserializeOwned + Clone + fmt::Debug + PartialEq + Send + Sync + 'static
+{
     const KIND: EntityKind;
     fn row_key(&self) -> RowKey;
     fn organization_id(&self) -> OrganizationId;
@@ -97,7 +99,10 @@ macro_rules! entity {
 /// Refuses an end before its start.
 fn ordered<T: PartialOrd>(start: Option<T>, end: Option<T>) -> Result<(), ValidationError> {
     match (start, end) {
-        (Some(start), Some(end)) if end < start => Err(ValidationError::new("end_date", "must not be before the start date")),
+        (Some(start), Some(end)) if end < start => Err(ValidationError::new(
+            "end_date",
+            "must not be before the start date",
+        )),
         _ => Ok(()),
     }
 }
@@ -231,7 +236,12 @@ pub struct Program {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
-entity!(Programs, Program, id, check = |p| ordered(p.start_date, p.end_date));
+entity!(
+    Programs,
+    Program,
+    id,
+    check = |p| ordered(p.start_date, p.end_date)
+);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ProgramBlueprint {
@@ -269,10 +279,18 @@ pub struct WorkerProgress {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
-entity!(WorkerProgress, WorkerProgress, id, check = |p| match (p.started_at, p.completed_at) {
-    (Some(start), Some(end)) if end < start => Err(ValidationError::new("completed_at", "must not be before the start")),
-    _ => Ok(()),
-});
+entity!(
+    WorkerProgress,
+    WorkerProgress,
+    id,
+    check = |p| match (p.started_at, p.completed_at) {
+        (Some(start), Some(end)) if end < start => Err(ValidationError::new(
+            "completed_at",
+            "must not be before the start"
+        )),
+        _ => Ok(()),
+    }
+);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Experiment {
@@ -288,7 +306,12 @@ pub struct Experiment {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
-entity!(Experiments, Experiment, id, check = |e| ordered(e.start_date, e.end_date));
+entity!(
+    Experiments,
+    Experiment,
+    id,
+    check = |e| ordered(e.start_date, e.end_date)
+);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ExperimentVariant {
@@ -322,11 +345,19 @@ pub struct Badge {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
-entity!(Badges, Badge, id, check = |b| if b.name.as_str().chars().count() > 100 {
-    Err(ValidationError::new("name", "is longer than 100 characters"))
-} else {
-    Ok(())
-});
+entity!(
+    Badges,
+    Badge,
+    id,
+    check = |b| if b.name.as_str().chars().count() > 100 {
+        Err(ValidationError::new(
+            "name",
+            "is longer than 100 characters",
+        ))
+    } else {
+        Ok(())
+    }
+);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct WorkerBadge {

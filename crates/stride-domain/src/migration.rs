@@ -22,6 +22,9 @@ mod tests {
     #[test]
     fn fingerprint_changes_with_any_edit() {
         assert_eq!(super::fingerprint(""), "cbf29ce484222325");
-        assert_ne!(super::fingerprint("CREATE TABLE a (x INT);"), super::fingerprint("CREATE TABLE a (x INT );"));
+        assert_ne!(
+            super::fingerprint("CREATE TABLE a (x INT);"),
+            super::fingerprint("CREATE TABLE a (x INT );")
+        );
     }
 }

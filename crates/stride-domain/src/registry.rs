@@ -3,7 +3,10 @@
 //! generic repository and the server's sync SQL are driven by it, and a test holds it
 //! against both databases' real schemas, so the three cannot drift apart.
 
-use crate::enums::{AssignmentStatus, ContentType, ExperimentStatus, ExperimentType, OrganizationType, Role, SubscriptionTier};
+use crate::enums::{
+    AssignmentStatus, ContentType, ExperimentStatus, ExperimentType, OrganizationType, Role,
+    SubscriptionTier,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -57,13 +60,24 @@ pub struct ColumnSpec {
 
 impl ColumnSpec {
     const fn new(name: &'static str, ty: ColumnType) -> Self {
-        Self { name, ty, nullable: false, references: None }
+        Self {
+            name,
+            ty,
+            nullable: false,
+            references: None,
+        }
     }
     const fn null(self) -> Self {
-        Self { nullable: true, ..self }
+        Self {
+            nullable: true,
+            ..self
+        }
     }
     const fn fk(self, table: &'static str, on_delete: OnDelete) -> Self {
-        Self { references: Some(ForeignKey { table, on_delete }), ..self }
+        Self {
+            references: Some(ForeignKey { table, on_delete }),
+            ..self
+        }
     }
 }
 
@@ -135,7 +149,10 @@ impl EntityKind {
         self.spec().table
     }
     pub fn from_table(table: &str) -> Option<Self> {
-        REGISTRY.iter().find(|spec| spec.table == table).map(|spec| spec.kind)
+        REGISTRY
+            .iter()
+            .find(|spec| spec.table == table)
+            .map(|spec| spec.kind)
     }
 }
 
@@ -171,7 +188,10 @@ pub static REGISTRY: &[EntitySpec] = &[
             ID,
             col("name", Text),
             col("type", ColumnType::Enum(OrganizationType::NAMES)),
-            col("subscription_tier", ColumnType::Enum(SubscriptionTier::NAMES)),
+            col(
+                "subscription_tier",
+                ColumnType::Enum(SubscriptionTier::NAMES),
+            ),
             CREATED_AT,
             UPDATED_AT,
         ],
@@ -213,7 +233,14 @@ pub static REGISTRY: &[EntitySpec] = &[
         kind: EntityKind::Segments,
         table: "segments",
         key: &["id"],
-        columns: &[ID, ORG, col("name", Text), col("rule_definition", Json).null(), CREATED_AT, UPDATED_AT],
+        columns: &[
+            ID,
+            ORG,
+            col("name", Text),
+            col("rule_definition", Json).null(),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
         writers: PROGRAM_DESIGN,
     },
     EntitySpec {
@@ -249,7 +276,16 @@ pub static REGISTRY: &[EntitySpec] = &[
         kind: EntityKind::JourneyBlueprints,
         table: "journey_blueprints",
         key: &["id"],
-        columns: &[ID, ORG, col("title", Text), col("purpose", Text).null(), CREATED_BY, UPDATED_BY, CREATED_AT, UPDATED_AT],
+        columns: &[
+            ID,
+            ORG,
+            col("title", Text),
+            col("purpose", Text).null(),
+            CREATED_BY,
+            UPDATED_BY,
+            CREATED_AT,
+            UPDATED_AT,
+        ],
         writers: AUTHORING,
     },
     EntitySpec {
@@ -396,7 +432,15 @@ pub static REGISTRY: &[EntitySpec] = &[
         kind: EntityKind::Badges,
         table: "badges",
         key: &["id"],
-        columns: &[ID, ORG, col("name", Text), col("description", Text).null(), col("icon_url", Text).null(), CREATED_AT, UPDATED_AT],
+        columns: &[
+            ID,
+            ORG,
+            col("name", Text),
+            col("description", Text).null(),
+            col("icon_url", Text).null(),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
         writers: PROGRAM_DESIGN,
     },
     EntitySpec {
@@ -430,7 +474,13 @@ mod tests {
             for column in spec.columns {
                 if let Some(fk) = column.references {
                     let parent = REGISTRY.iter().position(|s| s.table == fk.table);
-                    assert!(parent.is_some_and(|p| p < position), "{}.{} -> {}", spec.table, column.name, fk.table);
+                    assert!(
+                        parent.is_some_and(|p| p < position),
+                        "{}.{} -> {}",
+                        spec.table,
+                        column.name,
+                        fk.table
+                    );
                 }
             }
         }
@@ -438,11 +488,38 @@ mod tests {
 
     #[test]
     fn coordinators_write_field_records_but_not_authored_ones() {
-        for table in ["workers", "worker_assignments", "worker_progress", "worker_segment", "worker_badges"] {
-            assert!(EntityKind::from_table(table).unwrap().spec().may_write(Role::Coordinator), "{table}");
+        for table in [
+            "workers",
+            "worker_assignments",
+            "worker_progress",
+            "worker_segment",
+            "worker_badges",
+        ] {
+            assert!(
+                EntityKind::from_table(table)
+                    .unwrap()
+                    .spec()
+                    .may_write(Role::Coordinator),
+                "{table}"
+            );
         }
-        for table in ["content", "journey_blueprints", "phases", "touchpoints", "programs", "segments", "experiments", "badges"] {
-            assert!(!EntityKind::from_table(table).unwrap().spec().may_write(Role::Coordinator), "{table}");
+        for table in [
+            "content",
+            "journey_blueprints",
+            "phases",
+            "touchpoints",
+            "programs",
+            "segments",
+            "experiments",
+            "badges",
+        ] {
+            assert!(
+                !EntityKind::from_table(table)
+                    .unwrap()
+                    .spec()
+                    .may_write(Role::Coordinator),
+                "{table}"
+            );
         }
     }
 }

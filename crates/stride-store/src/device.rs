@@ -19,8 +19,16 @@ pub struct DeviceInfo {
 const DEFAULT_CALLING_CODE: &str = "default_calling_code";
 
 pub(crate) fn load_or_create(conn: &Connection) -> Result<DeviceInfo> {
-    conn.execute("INSERT OR IGNORE INTO sync_state (id, device_id) VALUES (1, ?1)", [DeviceId::new().to_string()])?;
-    let (device_id, organization_id, pull_cursor, hlc_last): (String, Option<String>, i64, Option<String>) = conn.query_row(
+    conn.execute(
+        "INSERT OR IGNORE INTO sync_state (id, device_id) VALUES (1, ?1)",
+        [DeviceId::new().to_string()],
+    )?;
+    let (device_id, organization_id, pull_cursor, hlc_last): (
+        String,
+        Option<String>,
+        i64,
+        Option<String>,
+    ) = conn.query_row(
         "SELECT device_id, organization_id, pull_cursor, hlc_last FROM sync_state WHERE id = 1",
         [],
         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
@@ -31,17 +39,30 @@ pub(crate) fn load_or_create(conn: &Connection) -> Result<DeviceInfo> {
         source: serde::de::Error::custom(source),
     };
     Ok(DeviceInfo {
-        device_id: device_id.parse().map_err(|e: uuid::Error| corrupt("device_id", e.to_string()))?,
+        device_id: device_id
+            .parse()
+            .map_err(|e: uuid::Error| corrupt("device_id", e.to_string()))?,
         organization_id: organization_id
-            .map(|id| id.parse().map_err(|e: uuid::Error| corrupt("organization_id", e.to_string())))
+            .map(|id| {
+                id.parse()
+                    .map_err(|e: uuid::Error| corrupt("organization_id", e.to_string()))
+            })
             .transpose()?,
         pull_cursor,
-        hlc_last: hlc_last.map(|h| h.parse().map_err(|e: stride_domain::hlc::InvalidHlc| corrupt("hlc_last", e.to_string()))).transpose()?,
+        hlc_last: hlc_last
+            .map(|h| {
+                h.parse()
+                    .map_err(|e: stride_domain::hlc::InvalidHlc| corrupt("hlc_last", e.to_string()))
+            })
+            .transpose()?,
     })
 }
 
 pub(crate) fn save_clock(conn: &Connection, stamp: Hlc) -> Result<()> {
-    conn.execute("UPDATE sync_state SET hlc_last = ?1 WHERE id = 1", [stamp.to_string()])?;
+    conn.execute(
+        "UPDATE sync_state SET hlc_last = ?1 WHERE id = 1",
+        [stamp.to_string()],
+    )?;
     Ok(())
 }
 
@@ -60,7 +81,10 @@ impl Store {
         }
         let tx = inner.conn.transaction()?;
         crate::repository::insert_row(&tx, organization)?;
-        tx.execute("UPDATE sync_state SET organization_id = ?1 WHERE id = 1", [organization.id.to_string()])?;
+        tx.execute(
+            "UPDATE sync_state SET organization_id = ?1 WHERE id = 1",
+            [organization.id.to_string()],
+        )?;
         tx.commit().map_err(crate::error::from_commit)?;
         inner.device.organization_id = Some(organization.id);
         Ok(())
@@ -68,15 +92,28 @@ impl Store {
 
     /// The organization this device works for, if it is set up.
     pub fn organization(&self) -> Result<Option<Organization>> {
-        let Some(id) = self.device().organization_id else { return Ok(None) };
-        self.with_conn(|conn| crate::repository::select_one(conn, &<Organization as Entity>::KIND, &stride_domain::RowKey::of(id), false))
+        let Some(id) = self.device().organization_id else {
+            return Ok(None);
+        };
+        self.with_conn(|conn| {
+            crate::repository::select_one(
+                conn,
+                &<Organization as Entity>::KIND,
+                &stride_domain::RowKey::of(id),
+                false,
+            )
+        })
     }
 
     /// The country calling code that completes phone numbers typed in national form.
     pub fn default_calling_code(&self) -> Result<Option<CallingCode>> {
         let raw: Option<String> = self.with_conn(|conn| {
             Ok(conn
-                .query_row("SELECT value FROM device_settings WHERE key = ?1", [DEFAULT_CALLING_CODE], |row| row.get(0))
+                .query_row(
+                    "SELECT value FROM device_settings WHERE key = ?1",
+                    [DEFAULT_CALLING_CODE],
+                    |row| row.get(0),
+                )
                 .optional()?)
         })?;
         Ok(raw.and_then(|raw| CallingCode::parse(&raw).ok()))
@@ -90,7 +127,10 @@ impl Store {
                      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     params![DEFAULT_CALLING_CODE, code.as_str()],
                 )?,
-                None => conn.execute("DELETE FROM device_settings WHERE key = ?1", [DEFAULT_CALLING_CODE])?,
+                None => conn.execute(
+                    "DELETE FROM device_settings WHERE key = ?1",
+                    [DEFAULT_CALLING_CODE],
+                )?,
             };
             Ok(())
         })

@@ -21,11 +21,16 @@ pub struct WorkerSearch {
 fn normalise(text: &str) -> String {
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let phone_like = !folded.is_empty()
-        && folded.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.'))
+        && folded
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.'))
         && folded.chars().any(|c| c.is_ascii_digit());
     if phone_like {
         let digits: String = folded.chars().filter(char::is_ascii_digit).collect();
-        let without_trunk = digits.strip_prefix('0').filter(|rest| !rest.is_empty()).unwrap_or(&digits);
+        let without_trunk = digits
+            .strip_prefix('0')
+            .filter(|rest| !rest.is_empty())
+            .unwrap_or(&digits);
         without_trunk.to_owned()
     } else {
         folded
@@ -37,7 +42,13 @@ impl Store {
     pub fn search_workers(&self, search: &WorkerSearch) -> Result<Page<Worker>> {
         let needle = normalise(&search.text);
         let limit = search.limit.clamp(1, MAX_PAGE);
-        let columns = Worker::KIND.spec().columns.iter().map(|c| format!("w.{}", c.name)).collect::<Vec<_>>().join(", ");
+        let columns = Worker::KIND
+            .spec()
+            .columns
+            .iter()
+            .map(|c| format!("w.{}", c.name))
+            .collect::<Vec<_>>()
+            .join(", ");
         let (from, argument) = match needle.chars().count() {
             0 => ("workers w WHERE w.deleted_at IS NULL AND ?1 = ''".to_owned(), String::new()),
             1 | 2 => (
