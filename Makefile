@@ -12,7 +12,7 @@ export CARGO_TARGET_DIR
 run: deps ui-build
 	cargo run --bin stride
 
-test: test-deps ui-test ui-build rust-test
+test: test-deps ui-test ui-build lint rust-test
 
 deps:
 	scripts/install-deps.sh app

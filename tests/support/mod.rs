@@ -5,7 +5,6 @@
 //! throwaway cluster it starts when none runs).
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
 #![allow(dead_code)]
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
