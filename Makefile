@@ -1,6 +1,6 @@
 # Stride: two commands set everything up on a fresh Debian or Ubuntu machine.
 #   make run    install what the app needs, build the UI, open the desktop app
-#   make test   install what the tests need, then run every test (Rust, UI)
+#   make test   install what the tests need, then run every test (Rust, UI, end-to-end)
 # Cargo's build folder can live outside the clone: set CARGO_TARGET_DIR (CI does).
 
 SHELL := /bin/bash
@@ -19,6 +19,7 @@ deps:
 
 test-deps:
 	scripts/install-deps.sh test
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version ^2 --locked
 
 ui-deps:
 	@if [ ui/node_modules/.package-lock.json -nt ui/package-lock.json ]; then :; else cd ui && npm ci --no-audit --no-fund; fi
@@ -29,9 +30,11 @@ ui-build: ui-deps
 ui-test: ui-deps
 	cd ui && npm run check && npm test
 
-# One build of the workspace serves every Rust test; PostgreSQL is found or started first.
+# One build of the workspace serves every Rust test; PostgreSQL is found or started first,
+# and the end-to-end tests get a virtual display for the app's window.
 rust-test: ui-build
-	STRIDE_TEST_DATABASE_URL="$$(scripts/postgres.sh)" cargo test --workspace
+	STRIDE_TEST_DATABASE_URL="$$(scripts/postgres.sh)" \
+	  xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace
 
 lint: ui-build
 	cargo fmt --all --check

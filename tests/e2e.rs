@@ -1,0 +1,249 @@
+//! End to end: the real app binary in a real window (WebKitGTK under Xvfb), driven over
+//! WebDriver (tauri-driver → WebKitWebDriver) the way a coordinator uses it: set the
+//! device up, get a form wrong, enroll a worker, find them by name and by number, and
+//! find them again after the app restarts. Saves screenshots to docs/screenshots/.
+//!
+//! Needs a display: `make test` runs the Rust tests under `xvfb-run`.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// tauri-driver, stopped with SIGTERM (only then does it stop WebKitWebDriver too).
+struct Driver {
+    child: Child,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts the app with its data in `home` and connects a WebDriver session to it.
+async fn launch(home: &Path) -> (Driver, Client) {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "no display: run under xvfb-run (make test does)"
+    );
+    let (port, native_port) = (free_port(), free_port());
+    let child = Command::new("tauri-driver")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("STRIDE_DATA_DIR", home.join("data"))
+        .env("XDG_DATA_HOME", home.join("xdg-data"))
+        .env("XDG_CONFIG_HOME", home.join("xdg-config"))
+        .env("XDG_CACHE_HOME", home.join("xdg-cache"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tauri-driver is installed (make test installs it)");
+    let driver = Driver { child };
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < PATIENCE,
+            "tauri-driver did not listen on {port}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let capabilities = json!({"tauri:options": {"application": env!("CARGO_BIN_EXE_stride")}});
+    let client = ClientBuilder::native()
+        .capabilities(capabilities.as_object().unwrap().clone())
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a WebDriver session with the app");
+    (driver, client)
+}
+
+async fn find(client: &Client, css: &str) -> Element {
+    client
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = find(client, css).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Waits until the element's text satisfies `check`; returns that text.
+async fn text_of(client: &Client, css: &str, check: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            if let Ok(text) = element.text().await {
+                if check(&text) {
+                    return text;
+                }
+            }
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "{css} never showed the expected text"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    // The frame after a DOM change may not be painted yet: wait two animation frames.
+    client
+        .execute_async("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done))", vec![])
+        .await
+        .unwrap();
+    let png = client.screenshot().await.unwrap();
+    let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join(format!("{name}.png")), png).unwrap();
+}
+
+/// Waits until the listed workers are exactly these (by name, in order).
+async fn listed(client: &Client, names: &[&str]) {
+    let started = Instant::now();
+    loop {
+        let mut rows = Vec::new();
+        for row in client
+            .find_all(Locator::Css("tr[data-worker-id] td:first-child"))
+            .await
+            .unwrap_or_default()
+        {
+            rows.push(row.text().await.unwrap_or_default());
+        }
+        if rows == names {
+            return;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "listed {rows:?}, expected {names:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_there_after_a_restart()
+{
+    let home = tempfile::tempdir().unwrap();
+    let (driver, client) = launch(home.path()).await;
+
+    // First start: the device is set up for an organization.
+    type_into(&client, "input[name=organization_name]", "Lakeside Farms").await;
+    type_into(&client, "input[name=default_calling_code]", "254").await;
+    screenshot(&client, "set-up").await;
+    find(&client, "form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    text_of(&client, ".status-bar", |t| t.contains("Lakeside Farms")).await;
+    text_of(&client, ".empty", |t| t.contains("No workers yet")).await;
+
+    // A form with problems is refused field by field, and nothing is saved.
+    find(&client, "header.toolbar button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    type_into(&client, "input[name=phone_number]", "12").await;
+    find(&client, "form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    text_of(&client, "[data-field=full_name]", |t| {
+        t.contains("must not be empty")
+    })
+    .await;
+    text_of(&client, "[data-field=phone_number]", |t| {
+        t.contains("phone number")
+    })
+    .await;
+    text_of(&client, "[data-testid=pending]", |t| {
+        t.starts_with("0 changes")
+    })
+    .await;
+
+    // Corrected, it is saved on the device and listed with its number in full.
+    type_into(&client, "input[name=full_name]", "Amina Wanjiru").await;
+    type_into(&client, "input[name=phone_number]", "0712 345 678").await;
+    type_into(&client, "input[name=site]", "Kisumu").await;
+    find(&client, "form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    text_of(&client, ".notice", |t| t.contains("Amina Wanjiru is saved")).await;
+    text_of(&client, "tr[data-worker-id]", |t| {
+        t.contains("+254712345678")
+    })
+    .await;
+    text_of(&client, "[data-testid=pending]", |t| {
+        t.starts_with("1 change ")
+    })
+    .await;
+
+    find(&client, "header.toolbar button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    type_into(&client, "input[name=full_name]", "Khalid Ali").await;
+    find(&client, "form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    text_of(&client, "[data-testid=worker-count]", |t| {
+        t.contains("2 of 2")
+    })
+    .await;
+    screenshot(&client, "workers").await;
+
+    // Search as you type, by part of the number as dialled, or part of a name.
+    type_into(&client, "input[name=search]", "0712 345").await;
+    listed(&client, &["Amina Wanjiru"]).await;
+    type_into(&client, "input[name=search]", "ali").await;
+    listed(&client, &["Khalid Ali"]).await;
+    type_into(&client, "input[name=search]", "zzz").await;
+    text_of(&client, ".empty", |t| t.contains("No worker matches")).await;
+
+    client.close().await.unwrap();
+    drop(driver);
+
+    // The app opens again on the same database: set up, both workers there.
+    let (_driver, client) = launch(home.path()).await;
+    listed(&client, &["Amina Wanjiru", "Khalid Ali"]).await;
+    text_of(&client, "[data-testid=pending]", |t| {
+        t.starts_with("2 changes")
+    })
+    .await;
+    client.close().await.unwrap();
+}
