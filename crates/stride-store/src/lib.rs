@@ -124,3 +124,10 @@ impl Store {
         work(&inner.conn)
     }
 }
+
+impl Store {
+    /// The highest migration applied to this database.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.with_conn(migrate::schema_version)
+    }
+}

@@ -678,3 +678,50 @@ fn the_device_keeps_its_identity_clock_and_settings_across_restarts() {
         "the clock continues after a restart"
     );
 }
+
+#[test]
+fn a_database_made_by_the_first_migration_is_upgraded_at_open_with_its_rows_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.sqlite3");
+    let org = organization();
+    {
+        // What the first release wrote: its schema and rows, by plain SQL.
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        stride_store::apply_migrations(&mut conn, &stride_store::DEVICE_MIGRATIONS[..1]).unwrap();
+        conn.execute(
+            "INSERT INTO organizations (id, name, type, subscription_tier, created_at, updated_at)
+             VALUES (?1, 'Lakeside Farms', 'client', 'standard', ?2, ?2)",
+            rusqlite::params![org.id.to_string(), org.created_at.to_string()],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO workers (id, organization_id, full_name, phone_number, custom_attributes, created_at, updated_at)
+             VALUES ('0193a000-0000-7000-8000-000000000001', ?1, 'Amina Wanjiru', '+254712345678', '{\"site\":\"Kisumu\"}', ?2, ?2)",
+            rusqlite::params![org.id.to_string(), org.created_at.to_string()],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        stride_store::DEVICE_MIGRATIONS.last().unwrap().version,
+        store.schema_version().unwrap()
+    );
+    let amina = store
+        .get::<Worker>(&RowKey::from_text(
+            "0193a000-0000-7000-8000-000000000001".into(),
+        ))
+        .unwrap()
+        .unwrap();
+    assert_eq!(amina.full_name.as_str(), "Amina Wanjiru");
+    assert_eq!(
+        store
+            .search_workers(&WorkerSearch {
+                text: "712 345".into(),
+                offset: 0,
+                limit: 10
+            })
+            .unwrap()
+            .items,
+        vec![amina]
+    );
+}
