@@ -371,21 +371,22 @@ async fn versions_count_up_per_organization_across_tables() {
 
 #[tokio::test]
 async fn server_migrations_upgrade_a_database_of_the_first_version_in_place() {
+    use stride_server::db::{apply, MigrateError, SERVER_MIGRATIONS};
     let db = TestDatabase::empty().await;
-    let first = &stride_server::db::SERVER_MIGRATIONS[..1];
-    stride_server::db::apply(&db.pool, first).await.unwrap();
+    let first = &SERVER_MIGRATIONS[..1];
+    apply(&db.pool, first).await.unwrap();
     seed_two_organizations(&db).await;
-    let second = Migration {
-        version: 2,
+
+    // Every shipped migration, and one more as a future release would add it.
+    let next_version = SERVER_MIGRATIONS.last().unwrap().version + 1;
+    let next = Migration {
+        version: next_version,
         name: "worker_nickname",
         sql: "ALTER TABLE workers ADD COLUMN nickname TEXT;",
     };
-    let upgraded = [first[0], second];
+    let upgraded: Vec<Migration> = SERVER_MIGRATIONS.iter().copied().chain([next]).collect();
     // Two servers starting at once: the advisory lock lets one migrate, the other waits.
-    let (a, b) = tokio::join!(
-        stride_server::db::apply(&db.pool, &upgraded),
-        stride_server::db::apply(&db.pool, &upgraded)
-    );
+    let (a, b) = tokio::join!(apply(&db.pool, &upgraded), apply(&db.pool, &upgraded));
     a.unwrap();
     b.unwrap();
     let workers: i64 = sqlx::query_scalar("SELECT count(*) FROM workers WHERE nickname IS NULL")
@@ -394,27 +395,11 @@ async fn server_migrations_upgrade_a_database_of_the_first_version_in_place() {
         .unwrap();
     assert_eq!(workers, 2, "the rows written at version 1 are still there");
 
-    let edited = Migration {
-        sql: "ALTER TABLE workers ADD COLUMN nick TEXT;",
-        ..second
-    };
-    let err = stride_server::db::apply(&db.pool, &[first[0], edited])
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            stride_server::db::MigrateError::Edited { version: 2, .. }
-        ),
-        "{err}"
-    );
-    let err = stride_server::db::apply(&db.pool, first).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            stride_server::db::MigrateError::TooNew { found: 2, known: 1 }
-        ),
-        "{err}"
-    );
+    let mut edited = upgraded.clone();
+    edited.last_mut().unwrap().sql = "ALTER TABLE workers ADD COLUMN nick TEXT;";
+    let err = apply(&db.pool, &edited).await.unwrap_err();
+    assert!(matches!(err, MigrateError::Edited { version, .. } if version == next_version), "{err}");
+    let err = apply(&db.pool, first).await.unwrap_err();
+    assert!(matches!(err, MigrateError::TooNew { found, known: 1 } if found == next_version), "{err}");
     db.drop().await;
 }
