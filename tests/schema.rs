@@ -398,8 +398,14 @@ async fn server_migrations_upgrade_a_database_of_the_first_version_in_place() {
     let mut edited = upgraded.clone();
     edited.last_mut().unwrap().sql = "ALTER TABLE workers ADD COLUMN nick TEXT;";
     let err = apply(&db.pool, &edited).await.unwrap_err();
-    assert!(matches!(err, MigrateError::Edited { version, .. } if version == next_version), "{err}");
+    assert!(
+        matches!(err, MigrateError::Edited { version, .. } if version == next_version),
+        "{err}"
+    );
     let err = apply(&db.pool, first).await.unwrap_err();
-    assert!(matches!(err, MigrateError::TooNew { found, known: 1 } if found == next_version), "{err}");
+    assert!(
+        matches!(err, MigrateError::TooNew { found, known: 1 } if found == next_version),
+        "{err}"
+    );
     db.drop().await;
 }

@@ -72,3 +72,12 @@ impl TestDatabase {
         .expect("drop");
     }
 }
+
+/// A sync server on a free local port, against `pool`, for the rest of the test.
+pub async fn spawn_server(pool: &PgPool) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let pool = pool.clone();
+    tokio::spawn(async move { stride_server::serve(listener, pool, std::future::pending()).await });
+    format!("http://{address}")
+}

@@ -4,6 +4,7 @@
 //! registry of synced entities that drives both databases' generic SQL, and the hybrid
 //! logical clock that stamps every change.
 
+pub mod api;
 pub mod change;
 pub mod entities;
 pub mod enums;

@@ -6,11 +6,18 @@ use sqlx::{PgPool, Row};
 use stride_domain::migration::{fingerprint, Migration};
 
 /// Every server migration, in order. Append only: never edit or remove a shipped one.
-pub const SERVER_MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("../../../migrations/server/0001_initial.sql"),
-}];
+pub const SERVER_MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("../../../migrations/server/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "devices_and_audit",
+        sql: include_str!("../../../migrations/server/0002_devices_and_audit.sql"),
+    },
+];
 
 /// An arbitrary constant naming Stride's migration lock among advisory locks.
 const MIGRATION_LOCK: i64 = 0x5354_5249_4445;

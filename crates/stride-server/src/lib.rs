@@ -1,6 +1,32 @@
-//! Stride's central server on PostgreSQL. It owns the central database: its schema
-//! and migrations (here now), and, as issue #3 lands, sign-in and devices, push and
-//! pull of organization-scoped changes with row-level security, the audit trail and
-//! the `stride-server` admin CLI. It never depends on a GUI library.
+//! Stride's central server on PostgreSQL. It owns the central database (schema and
+//! migrations), sign-in and devices, push and pull of organization-scoped changes under
+//! row-level security, the audit trail, and the admin operations behind the
+//! `stride-server` command. It never depends on a GUI library.
 
+pub mod admin;
+pub mod auth;
 pub mod db;
+pub mod demo;
+pub mod error;
+mod limiter;
+pub mod pull;
+pub mod push;
+pub mod routes;
+pub mod state;
+pub mod tenant;
+
+pub use routes::router;
+pub use state::AppState;
+
+/// Serves the API on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    pool: sqlx::PgPool,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app =
+        router(AppState::new(pool)).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,146 @@
+//! The sync server's HTTP API: the bodies that the server and the device's sync client
+//! both speak, so the two cannot disagree.
+
+use crate::change::Change;
+use crate::entities::Organization;
+use crate::enums::Role;
+use crate::ids::{ChangeId, DeviceId, UserId};
+use crate::registry::EntityKind;
+use crate::values::{Email, Name};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Every error the server answers with: a stable code to branch on, and a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+    pub device_name: String,
+}
+
+impl fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("email", &self.email)
+            .field("device_name", &self.device_name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A device's bearer token. Its Debug form is redacted, so it cannot reach a log.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DeviceToken(pub String);
+
+impl fmt::Debug for DeviceToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DeviceToken(…)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: DeviceToken,
+    pub me: Me,
+}
+
+/// Who a device is signed in as.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub user_id: UserId,
+    pub email: Email,
+    pub role: Role,
+    pub display_name: Option<Name>,
+    pub device_id: DeviceId,
+    pub organization: Organization,
+}
+
+/// One outbox entry on the wire: its device sequence number and the change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushedChange {
+    pub seq: i64,
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// In increasing `seq` order.
+    pub changes: Vec<PushedChange>,
+}
+
+/// Why the server refused a change. The change is never applied; the device keeps it
+/// for a person to look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionCode {
+    /// The user's role may not write this entity.
+    NotPermitted,
+    /// A field that the entity does not have.
+    UnknownField,
+    /// A value of the wrong type, out of range, or not one of an enumeration's values.
+    InvalidValue,
+    /// A new row without one of its required fields.
+    MissingField,
+    /// A reference to a row that does not exist in the organization.
+    MissingReference,
+    /// A row of another organization.
+    WrongOrganization,
+    /// A delete of a row the server does not have.
+    NotFound,
+    /// A row key that does not fit the entity's key.
+    InvalidKey,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    Applied,
+    /// This device sequence number was applied before (a retried push).
+    AlreadyApplied,
+    Rejected {
+        code: RejectionCode,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeResult {
+    pub seq: i64,
+    pub change_id: ChangeId,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<ChangeResult>,
+    /// The highest device sequence number the server has now taken (applied or refused).
+    pub last_seq: i64,
+}
+
+/// One row as the server has it now (a tombstone when `deleted`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PulledRow {
+    pub entity: EntityKind,
+    pub version: i64,
+    pub deleted: bool,
+    /// The entity's columns (and organization_id), as JSON.
+    pub row: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    /// In increasing version order.
+    pub rows: Vec<PulledRow>,
+    /// The cursor to pull from next: the version of the last row here.
+    pub cursor: i64,
+    /// True when nothing newer than `cursor` exists yet.
+    pub up_to_date: bool,
+}

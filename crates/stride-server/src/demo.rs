@@ -1,0 +1,401 @@
+//! `stride-server demo seed`: a realistic demo organization (a user of every role, 200
+//! workers with site and language, segments, content of every type, two journeys of
+//! phases and touchpoints, a program with enrollments and progress, an A/B experiment,
+//! badges) and a second, smaller organization, so tenant isolation can be seen.
+//! Seeding twice changes nothing.
+
+use crate::admin;
+use crate::error::ApiError;
+use serde_json::json;
+use sqlx::{PgPool, Postgres, Transaction};
+use stride_domain::{Email, Name, OrganizationId, OrganizationType, Role, SubscriptionTier};
+use uuid::Uuid;
+
+/// Every demo user's password.
+pub const DEMO_PASSWORD: &str = "stride-demo-2026";
+
+pub const DEMO_USERS: &[(&str, Role, &str)] = &[
+    ("admin@lakeside.example", Role::OrgAdmin, "Ruth Admin"),
+    (
+        "training@lakeside.example",
+        Role::TrainingManager,
+        "Tom Training",
+    ),
+    (
+        "programs@lakeside.example",
+        Role::ProgramManager,
+        "Paula Programs",
+    ),
+    (
+        "content@lakeside.example",
+        Role::ContentSpecialist,
+        "Chris Content",
+    ),
+    (
+        "coordinator@lakeside.example",
+        Role::Coordinator,
+        "Cora Coordinator",
+    ),
+    (
+        "coordinator2@lakeside.example",
+        Role::Coordinator,
+        "Cyrus Coordinator",
+    ),
+];
+
+const FIRST: &[&str] = &[
+    "Amina", "Baraka", "Chiku", "Daudi", "Esther", "Faraji", "Grace", "Hassan", "Imani", "Juma",
+    "Kamau", "Lulu", "Mwangi", "Neema", "Otieno", "Pendo", "Rehema", "Salim", "Tumaini", "Wanjiru",
+];
+const LAST: &[&str] = &[
+    "Achieng",
+    "Barasa",
+    "Cheruiyot",
+    "Kariuki",
+    "Kiplagat",
+    "Macharia",
+    "Mutua",
+    "Njoroge",
+    "Odhiambo",
+    "Omondi",
+    "Wafula",
+    "Wekesa",
+];
+const SITES: &[&str] = &["Kisumu", "Kericho", "Naivasha", "Eldoret"];
+const LANGUAGES: &[&str] = &["sw", "en", "luo"];
+
+fn name(text: &str) -> Name {
+    Name::parse(text).unwrap_or_else(|e| unreachable!("demo name {text:?}: {e}"))
+}
+
+fn email(text: &str) -> Email {
+    Email::parse(text).unwrap_or_else(|e| unreachable!("demo email {text:?}: {e}"))
+}
+
+pub struct Seeded {
+    pub organization_id: OrganizationId,
+    pub second_organization_id: OrganizationId,
+}
+
+/// Seeds the demo, or finds it seeded already.
+pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
+    let existing: Option<(Uuid,)> =
+        sqlx::query_as("SELECT organization_id FROM user_emails WHERE email = $1")
+            .bind(DEMO_USERS[0].0)
+            .fetch_optional(pool)
+            .await?;
+    if let Some((organization_id,)) = existing {
+        let second: (Uuid,) = sqlx::query_as(
+            "SELECT organization_id FROM user_emails WHERE email = 'admin@hilltop.example'",
+        )
+        .fetch_one(pool)
+        .await?;
+        return Ok(Seeded {
+            organization_id: OrganizationId::from_uuid(organization_id),
+            second_organization_id: OrganizationId::from_uuid(second.0),
+        });
+    }
+
+    let lakeside = admin::create_organization(
+        pool,
+        &name("Lakeside Farms"),
+        OrganizationType::Client,
+        SubscriptionTier::Standard,
+    )
+    .await?;
+    let mut users = Vec::new();
+    for (address, role, display) in DEMO_USERS {
+        users.push(
+            admin::create_user(
+                pool,
+                lakeside,
+                &email(address),
+                *role,
+                Some(&name(display)),
+                DEMO_PASSWORD,
+            )
+            .await?,
+        );
+    }
+    let author = users[1].as_uuid();
+
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT set_config('stride.organization_id', $1, true)")
+        .bind(lakeside.to_string())
+        .execute(&mut *tx)
+        .await?;
+    let org = lakeside.as_uuid();
+
+    // Workers, with their site and language.
+    let mut workers = Vec::new();
+    for i in 0..200usize {
+        let id = Uuid::now_v7();
+        let full_name = format!("{} {}", FIRST[i % FIRST.len()], LAST[(i * 7) % LAST.len()]);
+        let attributes =
+            json!({"site": SITES[i % SITES.len()], "language": LANGUAGES[i % LANGUAGES.len()]});
+        insert(
+            &mut tx,
+            "workers",
+            json!({
+                "id": id, "organization_id": org, "full_name": full_name,
+                "phone_number": format!("+2547{:08}", 10_000_000 + i * 7919),
+                "well_being_score": 40 + (i * 13) % 56, "performance_metric": 50 + (i * 7) % 50,
+                "custom_attributes": attributes,
+            }),
+        )
+        .await?;
+        workers.push((id, SITES[i % SITES.len()], LANGUAGES[i % LANGUAGES.len()]));
+    }
+
+    // Segments, with their members.
+    let kisumu = Uuid::now_v7();
+    let swahili = Uuid::now_v7();
+    insert(
+        &mut tx,
+        "segments",
+        json!({"id": kisumu, "organization_id": org, "name": "Kisumu site",
+        "rule_definition": {"all": [{"field": "site", "op": "eq", "value": "Kisumu"}]}}),
+    )
+    .await?;
+    insert(
+        &mut tx,
+        "segments",
+        json!({"id": swahili, "organization_id": org, "name": "Swahili speakers",
+        "rule_definition": {"all": [{"field": "language", "op": "eq", "value": "sw"}]}}),
+    )
+    .await?;
+    for (worker, site, language) in &workers {
+        if *site == "Kisumu" {
+            insert(
+                &mut tx,
+                "worker_segment",
+                json!({"worker_id": worker, "segment_id": kisumu, "organization_id": org}),
+            )
+            .await?;
+        }
+        if *language == "sw" {
+            insert(
+                &mut tx,
+                "worker_segment",
+                json!({"worker_id": worker, "segment_id": swahili, "organization_id": org}),
+            )
+            .await?;
+        }
+    }
+
+    // Content of every type.
+    let mut content = Vec::new();
+    for (kind, title, url) in [
+        (
+            "video",
+            "Lifting safely",
+            "https://media.stride.example/lifting.mp4",
+        ),
+        (
+            "text",
+            "Heat and hydration",
+            "https://media.stride.example/hydration.md",
+        ),
+        (
+            "audio",
+            "Breathing for stress",
+            "https://media.stride.example/breathing.mp3",
+        ),
+        (
+            "quiz",
+            "Safety check quiz",
+            "https://media.stride.example/safety-quiz.json",
+        ),
+    ] {
+        let id = Uuid::now_v7();
+        insert(&mut tx, "content", json!({"id": id, "organization_id": org, "type": kind, "title": title,
+            "description": format!("{title}, for field teams"), "media_url": url, "license_type": "free"})).await?;
+        content.push(id);
+    }
+
+    // Two journeys, each of two phases of two touchpoints.
+    let mut journeys = Vec::new();
+    let mut first_touchpoint = None;
+    for (j, (title, purpose)) in [
+        ("Safety basics", "Fewer injuries in the first month"),
+        ("Well-being at work", "Less stress, better sleep"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let journey = Uuid::now_v7();
+        insert(
+            &mut tx,
+            "journey_blueprints",
+            json!({"id": journey, "organization_id": org, "title": title, "purpose": purpose,
+            "created_by": author, "updated_by": author}),
+        )
+        .await?;
+        let mut previous: Option<Uuid> = None;
+        for p in 0..2 {
+            let phase = Uuid::now_v7();
+            insert(
+                &mut tx,
+                "phases",
+                json!({"id": phase, "journey_blueprint_id": journey, "organization_id": org,
+                "name": format!("Week {}", p + 1), "sequence_order": p + 1}),
+            )
+            .await?;
+            for t in 0..2 {
+                let touchpoint = Uuid::now_v7();
+                let rule = match previous {
+                    None => json!({"after_days": 0}),
+                    Some(before) => json!({"after_touchpoint": before, "after_days": 2}),
+                };
+                insert(
+                    &mut tx,
+                    "touchpoints",
+                    json!({"id": touchpoint, "phase_id": phase, "organization_id": org,
+                    "content_id": content[(j + p * 2 + t) % content.len()], "rule_logic": rule}),
+                )
+                .await?;
+                first_touchpoint.get_or_insert(touchpoint);
+                previous = Some(touchpoint);
+            }
+        }
+        journeys.push(journey);
+    }
+
+    // A program of both journeys, with enrollments and some progress.
+    let program = Uuid::now_v7();
+    insert(&mut tx, "programs", json!({"id": program, "organization_id": org, "name": "Harvest season 2026",
+        "start_date": "2026-11-01", "end_date": "2027-02-28", "created_by": users[2].as_uuid(), "updated_by": users[2].as_uuid()})).await?;
+    for (order, journey) in journeys.iter().enumerate() {
+        insert(&mut tx, "program_blueprints", json!({"id": Uuid::now_v7(), "program_id": program,
+            "journey_blueprint_id": journey, "organization_id": org, "order_in_program": order + 1})).await?;
+    }
+
+    // An A/B experiment on the first journey, and two badges.
+    let experiment = Uuid::now_v7();
+    insert(
+        &mut tx,
+        "experiments",
+        json!({"id": experiment, "organization_id": org, "experiment_type": "journey_level",
+        "name": "Video or text first", "status": "active", "start_date": "2026-11-01T00:00:00.000Z",
+        "created_by": author, "updated_by": author}),
+    )
+    .await?;
+    let variants = [Uuid::now_v7(), Uuid::now_v7()];
+    for (variant, (label, first)) in variants
+        .iter()
+        .zip([("A: video first", "video"), ("B: text first", "text")])
+    {
+        insert(
+            &mut tx,
+            "experiment_variants",
+            json!({"id": variant, "experiment_id": experiment, "organization_id": org,
+            "variant_name": label, "variant_details": {"weight": 50, "first_content": first}}),
+        )
+        .await?;
+    }
+    let finisher = Uuid::now_v7();
+    insert(&mut tx, "badges", json!({"id": finisher, "organization_id": org, "name": "First step",
+        "description": "Completed a first touchpoint", "icon_url": "https://media.stride.example/badges/first-step.svg"})).await?;
+    insert(&mut tx, "badges", json!({"id": Uuid::now_v7(), "organization_id": org, "name": "Top scorer",
+        "description": "Scored 90 or more on a quiz", "icon_url": "https://media.stride.example/badges/top-scorer.svg"})).await?;
+
+    let touchpoint =
+        first_touchpoint.unwrap_or_else(|| unreachable!("the journeys have touchpoints"));
+    for (i, (worker, _, _)) in workers.iter().take(120).enumerate() {
+        let assignment = Uuid::now_v7();
+        insert(
+            &mut tx,
+            "worker_assignments",
+            json!({"id": assignment, "program_id": program, "worker_id": worker,
+            "organization_id": org, "status": if i % 20 == 19 { "dropped" } else { "active" }}),
+        )
+        .await?;
+        insert(
+            &mut tx,
+            "experiment_assignments",
+            json!({"id": Uuid::now_v7(), "experiment_variant_id": variants[i % 2],
+            "worker_id": worker, "organization_id": org}),
+        )
+        .await?;
+        if i % 2 == 0 {
+            insert(&mut tx, "worker_progress", json!({"id": Uuid::now_v7(), "worker_assignment_id": assignment,
+                "touchpoint_id": touchpoint, "organization_id": org, "started_at": "2026-11-03T08:00:00.000Z",
+                "completed_at": "2026-11-03T08:20:00.000Z", "score": 60 + (i % 40), "feedback_text": "Clear and useful"})).await?;
+            insert(
+                &mut tx,
+                "worker_badges",
+                json!({"worker_id": worker, "badge_id": finisher, "organization_id": org}),
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+
+    // A second organization, so isolation can be seen.
+    let hilltop = admin::create_organization(
+        pool,
+        &name("Hilltop Clinics"),
+        OrganizationType::Client,
+        SubscriptionTier::Basic,
+    )
+    .await?;
+    admin::create_user(
+        pool,
+        hilltop,
+        &email("admin@hilltop.example"),
+        Role::OrgAdmin,
+        Some(&name("Hana Hilltop")),
+        DEMO_PASSWORD,
+    )
+    .await?;
+    admin::create_user(
+        pool,
+        hilltop,
+        &email("coordinator@hilltop.example"),
+        Role::Coordinator,
+        Some(&name("Hugo Hilltop")),
+        DEMO_PASSWORD,
+    )
+    .await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT set_config('stride.organization_id', $1, true)")
+        .bind(hilltop.to_string())
+        .execute(&mut *tx)
+        .await?;
+    for i in 0..20 {
+        insert(
+            &mut tx,
+            "workers",
+            json!({"id": Uuid::now_v7(), "organization_id": hilltop.as_uuid(),
+            "full_name": format!("{} {}", FIRST[(i * 3) % FIRST.len()], LAST[i % LAST.len()]),
+            "custom_attributes": {"site": "Hilltop"}}),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Seeded {
+        organization_id: lakeside,
+        second_organization_id: hilltop,
+    })
+}
+
+/// Inserts one row given as JSON (missing columns take their defaults).
+async fn insert(
+    tx: &mut Transaction<'_, Postgres>,
+    table: &'static str,
+    row: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let columns: Vec<String> = row
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    let sql = format!(
+        "INSERT INTO {table} ({list}) SELECT {list} FROM jsonb_populate_record(NULL::{table}, $1)",
+        list = columns.join(", ")
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(row)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

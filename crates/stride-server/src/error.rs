@@ -1,0 +1,72 @@
+//! The server's one error type: every failure answers as JSON `{code, message}` with a
+//! fitting status, and database detail never leaves the server (it is logged, once).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use stride_domain::api::ErrorBody;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("the request is not valid: {0}")]
+    BadRequest(String),
+    #[error("sign in first: this request needs a device token")]
+    Unauthenticated,
+    #[error("the email or the password is wrong")]
+    InvalidCredentials,
+    #[error("this device was signed out by an administrator")]
+    DeviceRevoked,
+    #[error("too many sign-in attempts; wait {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("no such route")]
+    NotFound,
+    #[error("the server could not complete the request")]
+    Database(#[from] sqlx::Error),
+    #[error("the server could not complete the request: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "invalid_request",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::DeviceRevoked => "device_revoked",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::NotFound => "not_found",
+            ApiError::Database(_) | ApiError::Internal(_) => "internal",
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthenticated | ApiError::InvalidCredentials | ApiError::DeviceRevoked => {
+                StatusCode::UNAUTHORIZED
+            }
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Database(source) = &self {
+            tracing::error!(error.code = self.code(), error.source = %source, "request failed in the database");
+        }
+        let body = ErrorBody {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+        };
+        let mut response = (self.status(), Json(body)).into_response();
+        if let ApiError::RateLimited { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
+        }
+        response
+    }
+}

@@ -1,0 +1,220 @@
+//! `stride-server`: serve the sync API, migrate the database, and administer
+//! organizations, users and devices.
+
+use clap::{Parser, Subcommand};
+use sqlx::postgres::PgPoolOptions;
+use std::io::Read;
+use std::process::ExitCode;
+use stride_domain::{
+    DeviceId, Email, Name, OrganizationId, OrganizationType, Role, SubscriptionTier,
+};
+use stride_server::{admin, db, demo};
+
+#[derive(Parser)]
+#[command(
+    name = "stride-server",
+    about = "Stride's central sync server",
+    version
+)]
+struct Cli {
+    /// PostgreSQL connection URL.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+    /// Log filter (error, warn, info, debug, or a tracing filter).
+    #[arg(long, env = "STRIDE_LOG", default_value = "info", global = true)]
+    log_level: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, then serve the API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "STRIDE_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    #[command(subcommand)]
+    Org(OrgCommand),
+    #[command(subcommand)]
+    User(UserCommand),
+    #[command(subcommand)]
+    Device(DeviceCommand),
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Create an organization; prints its id.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long = "type", default_value = "client")]
+        organization_type: String,
+        #[arg(long, default_value = "basic")]
+        tier: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// List an organization's devices.
+    List {
+        #[arg(long)]
+        org: String,
+    },
+    /// Revoke a device: its token stops working and the device wipes its data.
+    Revoke { device: String },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Seed the demo organizations (does nothing when they exist).
+    Seed,
+}
+
+fn parse<T, E: std::fmt::Display>(what: &str, result: Result<T, E>) -> Result<T, String> {
+    result.map_err(|e| format!("{what}: {e}"))
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let url = cli
+        .database_url
+        .ok_or("set DATABASE_URL or --database-url")?;
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .connect(&url)
+        .await
+        .map_err(|e| format!("connecting to PostgreSQL: {e}"))?;
+    let fail = |e: stride_server::error::ApiError| e.to_string();
+    match cli.command {
+        Command::Migrate => db::migrate(&pool).await.map_err(|e| e.to_string())?,
+        Command::Serve { listen } => {
+            db::migrate(&pool).await.map_err(|e| e.to_string())?;
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .map_err(|e| format!("listening on {listen}: {e}"))?;
+            tracing::info!(server.address = %listener.local_addr().map_err(|e| e.to_string())?, "serving");
+            let shutdown = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            stride_server::serve(listener, pool, shutdown)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        Command::Org(OrgCommand::Create {
+            name,
+            organization_type,
+            tier,
+        }) => {
+            let id = admin::create_organization(
+                &pool,
+                &parse("name", Name::parse(&name))?,
+                parse("type", organization_type.parse::<OrganizationType>())?,
+                parse("tier", tier.parse::<SubscriptionTier>())?,
+            )
+            .await
+            .map_err(fail)?;
+            println!("{id}");
+        }
+        Command::User(UserCommand::Create {
+            org,
+            email,
+            role,
+            display_name,
+        }) => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| format!("reading the password: {e}"))?;
+            let display_name = display_name
+                .map(|n| parse("display name", Name::parse(&n)))
+                .transpose()?;
+            let id = admin::create_user(
+                &pool,
+                parse("org", org.parse::<OrganizationId>())?,
+                &parse("email", Email::parse(&email))?,
+                parse("role", role.parse::<Role>())?,
+                display_name.as_ref(),
+                password.trim_end_matches(['\r', '\n']),
+            )
+            .await
+            .map_err(fail)?;
+            println!("{id}");
+        }
+        Command::Device(DeviceCommand::List { org }) => {
+            for device in admin::list_devices(&pool, parse("org", org.parse::<OrganizationId>())?)
+                .await
+                .map_err(fail)?
+            {
+                let state = if device.revoked { "revoked" } else { "active" };
+                let seen = device
+                    .last_seen_at
+                    .map_or("never".to_owned(), |t| t.to_rfc3339());
+                println!(
+                    "{}\t{}\t{}\t{state}\tlast seq {}\tlast seen {seen}",
+                    device.id, device.name, device.user_email, device.last_seq
+                );
+            }
+        }
+        Command::Device(DeviceCommand::Revoke { device }) => {
+            if !admin::revoke_device(&pool, parse("device", device.parse::<DeviceId>())?)
+                .await
+                .map_err(fail)?
+            {
+                return Err(format!("no device {device}"));
+            }
+            println!("revoked {device}");
+        }
+        Command::Demo(DemoCommand::Seed) => {
+            db::migrate(&pool).await.map_err(|e| e.to_string())?;
+            let seeded = demo::seed(&pool).await.map_err(fail)?;
+            println!(
+                "demo organization {} (and {}); sign in as any of:",
+                seeded.organization_id, seeded.second_organization_id
+            );
+            for (email, role, _) in demo::DEMO_USERS {
+                println!("  {email}  ({role})");
+            }
+            println!(
+                "  admin@hilltop.example, coordinator@hilltop.example  (the second organization)"
+            );
+            println!("password: {}", demo::DEMO_PASSWORD);
+        }
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(&cli.log_level))
+        .init();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("stride-server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

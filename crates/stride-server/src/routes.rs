@@ -1,0 +1,146 @@
+//! The HTTP surface: routes, request size limit, compression both ways, request logs.
+
+use crate::auth::{self, AuthenticatedDevice};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::{pull, push};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use sqlx::{PgPool, Row};
+use std::net::SocketAddr;
+use std::time::Instant;
+use stride_domain::api::{LoginRequest, LoginResponse, Me};
+use stride_domain::{DeviceId, Email, Entity, Name, Organization, RowKey};
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// The largest request body accepted (after decompression): a full push batch fits.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// The OpenAPI document of this API (also committed as crates/stride-server/openapi.json).
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/auth/login", post(login))
+        .route("/v1/me", get(me))
+        .route("/v1/sync/push", post(push::push))
+        .route("/v1/sync/pull", get(pull::pull))
+        .route("/v1/openapi.json", get(openapi))
+        .fallback(|| async { ApiError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestDecompressionLayer::new().gzip(true).zstd(true))
+        .layer(CompressionLayer::new().gzip(true).zstd(true))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(request): Json<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let email = Email::parse(&request.email).map_err(|_| ApiError::InvalidCredentials)?;
+    let device_name = Name::parse(&request.device_name)
+        .map_err(|e| ApiError::BadRequest(format!("device_name {e}")))?;
+    let account_key = format!("account:{email}");
+    let keys = [account_key.clone(), format!("address:{}", peer.ip())];
+    let now = Instant::now();
+    if let Some(wait) = state.login_limiter.wait_needed(&keys, now) {
+        return Err(ApiError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let account = sqlx::query(
+        "SELECT e.organization_id, e.user_id, e.password_hash FROM user_emails e
+         JOIN users u ON u.organization_id = e.organization_id AND u.id = e.user_id
+         WHERE e.email = $1 AND u.deleted_at IS NULL",
+    )
+    .bind(email.as_str())
+    .fetch_optional(&state.pool)
+    .await?;
+    // The same work whether the account exists or not, so timing does not tell.
+    let stored = account
+        .as_ref()
+        .and_then(|row| row.get::<Option<String>, _>("password_hash"));
+    let verified = match &stored {
+        Some(hash) => auth::verify_password(&request.password, hash),
+        None => {
+            let _ = auth::hash_password(&request.password);
+            false
+        }
+    };
+    let Some(account) = account.filter(|_| verified) else {
+        state.login_limiter.record_failure(&keys, now);
+        tracing::info!(login.email = %email, login.address = %peer.ip(), "sign-in refused");
+        return Err(ApiError::InvalidCredentials);
+    };
+    state.login_limiter.clear(&account_key);
+    let token = auth::new_token();
+    let device_id = DeviceId::new();
+    let organization_id: uuid::Uuid = account.get("organization_id");
+    sqlx::query("INSERT INTO devices (id, organization_id, user_id, name, token_hash) VALUES ($1, $2, $3, $4, $5)")
+        .bind(device_id.as_uuid())
+        .bind(organization_id)
+        .bind(account.get::<uuid::Uuid, _>("user_id"))
+        .bind(device_name.as_str())
+        .bind(auth::token_hash(&token))
+        .execute(&state.pool)
+        .await?;
+    tracing::info!(device.id = %device_id, login.email = %email, "device signed in");
+    let device = auth::device_for_token(&state.pool, &token).await?;
+    Ok(Json(LoginResponse {
+        token,
+        me: load_me(&state.pool, &device).await?,
+    }))
+}
+
+async fn me(
+    State(state): State<AppState>,
+    device: AuthenticatedDevice,
+) -> Result<Json<Me>, ApiError> {
+    Ok(Json(load_me(&state.pool, &device).await?))
+}
+
+async fn load_me(pool: &PgPool, device: &AuthenticatedDevice) -> Result<Me, ApiError> {
+    let mut tx = crate::tenant::begin(pool, device.organization_id).await?;
+    let user = sqlx::query(
+        "SELECT email, role, display_name FROM users WHERE organization_id = $1 AND id = $2",
+    )
+    .bind(device.organization_id.as_uuid())
+    .bind(device.user_id.as_uuid())
+    .fetch_one(&mut *tx)
+    .await?;
+    let organization: serde_json::Value = sqlx::query_scalar(
+        "SELECT to_jsonb(o) - 'field_hlc' - 'version' - 'deleted_at' FROM organizations o WHERE o.id = $1",
+    )
+    .bind(device.organization_id.as_uuid())
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let organization: Organization = serde_json::from_value(organization)
+        .map_err(|e| ApiError::Internal(format!("organization row: {e}")))?;
+    debug_assert_eq!(organization.row_key(), RowKey::of(device.organization_id));
+    let bad = |what: &str, e: String| ApiError::Internal(format!("stored {what}: {e}"));
+    Ok(Me {
+        user_id: device.user_id,
+        email: Email::parse(&user.get::<String, _>("email"))
+            .map_err(|e| bad("email", e.to_string()))?,
+        role: device.role,
+        display_name: user
+            .get::<Option<String>, _>("display_name")
+            .map(|n| Name::parse(&n))
+            .transpose()
+            .map_err(|e| bad("name", e.to_string()))?,
+        device_id: device.device_id,
+        organization,
+    })
+}
