@@ -1,5 +1,6 @@
 # Stride: two commands set everything up on a fresh Debian or Ubuntu machine.
-#   make run    install what the app needs, build the UI, open the desktop app
+#   make run    install what the app needs, start PostgreSQL and the sync server with
+#               the demo organizations, then open the desktop app
 #   make test   install what the tests need, then run every test (Rust, UI, end-to-end)
 # Cargo's build folder can live outside the clone: set CARGO_TARGET_DIR (CI does).
 
@@ -10,7 +11,7 @@ export CARGO_TARGET_DIR
 .PHONY: run test deps test-deps ui-deps ui-build ui-test rust-test lint bindings bench clean
 
 run: deps ui-build
-	cargo run --bin stride
+	scripts/run.sh
 
 test: test-deps ui-test ui-build lint rust-test
 

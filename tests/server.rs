@@ -841,6 +841,19 @@ async fn the_api_describes_itself_answers_errors_as_json_and_compresses() {
     assert!(compressed.bytes().await.unwrap().len() < served.len() / 2);
 
     organization(&db, "Alpha").await;
+    // A gzip-compressed request body is accepted as it is.
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gzip, json!({"email": "coordinator@alpha.example", "password": PASSWORD, "device_name": "Zipped"}).to_string().as_bytes()).unwrap();
+    let zipped = reqwest::Client::new()
+        .post(format!("{base}/v1/auth/login"))
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .body(gzip.finish().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zipped.status(), StatusCode::OK);
+
     let device = Device::sign_in(&base, "coordinator@alpha.example").await;
     let huge = json!({"changes": [], "padding": "x".repeat(stride_server::routes::MAX_BODY_BYTES)});
     let response = device
@@ -852,5 +865,41 @@ async fn the_api_describes_itself_answers_errors_as_json_and_compresses() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn the_server_works_when_it_connects_as_an_ordinary_owner_and_row_security_still_holds() {
+    let db = TestDatabase::owned_by_ordinary_role().await;
+    stride_server::db::migrate(&db.pool).await.unwrap();
+    organization(&db, "Alpha").await;
+    let base = spawn_server(&db.pool).await;
+    let mut device = Device::sign_in(&base, "org_admin@alpha.example").await;
+    let (changes, keys) = one_of_everything(&mut device);
+    assert!(applied(&device.push(changes).await));
+    let pulled = device.pull_all().await;
+    assert_eq!(
+        pulled
+            .iter()
+            .filter(|r| !r.entity.spec().writers.is_empty())
+            .count(),
+        keys.len()
+    );
+    let me: Me = device
+        .get("/v1/me")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me.organization.name.as_str(), "Alpha");
+
+    // Forced row-level security binds the owner too: with no organization set it sees nothing.
+    let visible: i64 = sqlx::query_scalar("SELECT count(*) FROM workers")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(visible, 0);
     db.drop().await;
 }

@@ -54,3 +54,13 @@ CREATE POLICY tenant_isolation ON change_log
 
 GRANT SELECT, UPDATE ON devices TO stride_app;
 GRANT SELECT, INSERT ON change_log TO stride_app;
+
+-- The server takes the request role for each transaction (SET LOCAL ROLE stride_app),
+-- which needs membership when it does not connect as a superuser.
+DO $$
+BEGIN
+  EXECUTE format('GRANT stride_app TO %I', current_user);
+EXCEPTION WHEN insufficient_privilege THEN
+  RAISE NOTICE 'could not grant stride_app to %: grant it by hand', current_user;
+END
+$$;

@@ -15,6 +15,8 @@ pub struct TestDatabase {
     pub pool: PgPool,
     pub name: String,
     admin: PgConnectOptions,
+    /// A login role of its own that owns the database, when not the admin's.
+    owner: Option<String>,
 }
 
 fn admin_options() -> PgConnectOptions {
@@ -44,7 +46,44 @@ impl TestDatabase {
             .connect_with(admin.clone().database(&name))
             .await
             .expect("connect to the test database");
-        Self { pool, name, admin }
+        Self {
+            pool,
+            name,
+            admin,
+            owner: None,
+        }
+    }
+
+    /// A new, empty database owned by a new role that is no superuser (it may only
+    /// create roles), connected as that role: how a managed PostgreSQL is deployed.
+    pub async fn owned_by_ordinary_role() -> Self {
+        let admin = admin_options();
+        let name = format!("stride_test_{}", uuid::Uuid::now_v7().simple());
+        let owner = format!("{name}_owner");
+        let mut conn = PgConnection::connect_with(&admin)
+            .await
+            .expect("connect to the test PostgreSQL server");
+        for statement in [
+            format!("CREATE ROLE {owner} LOGIN CREATEROLE"),
+            format!("CREATE DATABASE {name} OWNER {owner}"),
+        ] {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+                .execute(&mut conn)
+                .await
+                .expect("create a role and its database");
+        }
+        conn.close().await.ok();
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect_with(admin.clone().database(&name).username(&owner))
+            .await
+            .expect("connect as the owner");
+        Self {
+            pool,
+            name,
+            admin,
+            owner: Some(owner),
+        }
     }
 
     /// A new database with the server's schema.
@@ -70,6 +109,12 @@ impl TestDatabase {
         .execute(&mut conn)
         .await
         .expect("drop");
+        if let Some(owner) = self.owner {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP ROLE IF EXISTS {owner}")))
+                .execute(&mut conn)
+                .await
+                .expect("drop the owner");
+        }
     }
 }
 

@@ -58,29 +58,52 @@ pub async fn device_for_token(
     pool: &PgPool,
     token: &DeviceToken,
 ) -> Result<AuthenticatedDevice, ApiError> {
-    // Runs as the owner: the organization is not known until the device is found.
-    let row = sqlx::query(
-        "UPDATE devices d SET last_seen_at = now()
-         FROM users u
-         WHERE d.token_hash = $1 AND u.organization_id = d.organization_id AND u.id = d.user_id
-         RETURNING d.id, d.organization_id, d.user_id, d.revoked_at IS NOT NULL AS revoked, u.role, u.deleted_at IS NOT NULL AS user_deleted",
+    // Devices are found by token before the organization is known (their row-level
+    // security is not forced on the owner); the user is then read within the organization.
+    let device = sqlx::query(
+        "UPDATE devices SET last_seen_at = now() WHERE token_hash = $1
+         RETURNING id, organization_id, user_id, revoked_at IS NOT NULL AS revoked",
     )
     .bind(token_hash(token))
     .fetch_optional(pool)
     .await?
     .ok_or(ApiError::Unauthenticated)?;
-    if row.get::<bool, _>("revoked") || row.get::<bool, _>("user_deleted") {
+    if device.get::<bool, _>("revoked") {
         return Err(ApiError::DeviceRevoked);
     }
-    let role: String = row.get("role");
+    let organization_id = OrganizationId::from_uuid(device.get("organization_id"));
+    let user_id = UserId::from_uuid(device.get("user_id"));
+    let role = live_user_role(pool, organization_id, user_id)
+        .await?
+        .ok_or(ApiError::DeviceRevoked)?;
     Ok(AuthenticatedDevice {
-        device_id: DeviceId::from_uuid(row.get("id")),
-        organization_id: OrganizationId::from_uuid(row.get("organization_id")),
-        user_id: UserId::from_uuid(row.get("user_id")),
-        role: role
-            .parse()
-            .map_err(|e| ApiError::Internal(format!("stored role: {e}")))?,
+        device_id: DeviceId::from_uuid(device.get("id")),
+        organization_id,
+        user_id,
+        role,
     })
+}
+
+/// The role of a user who is not deleted.
+pub async fn live_user_role(
+    pool: &PgPool,
+    organization_id: OrganizationId,
+    user_id: UserId,
+) -> Result<Option<Role>, ApiError> {
+    let mut tx = crate::tenant::begin(pool, organization_id).await?;
+    let role: Option<String> = sqlx::query_scalar(
+        "SELECT role FROM users WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL",
+    )
+    .bind(organization_id.as_uuid())
+    .bind(user_id.as_uuid())
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    role.map(|role| {
+        role.parse()
+            .map_err(|e| ApiError::Internal(format!("stored role: {e}")))
+    })
+    .transpose()
 }
 
 impl FromRequestParts<AppState> for AuthenticatedDevice {

@@ -13,7 +13,7 @@ use sqlx::{PgPool, Row};
 use std::net::SocketAddr;
 use std::time::Instant;
 use stride_domain::api::{LoginRequest, LoginResponse, Me};
-use stride_domain::{DeviceId, Email, Entity, Name, Organization, RowKey};
+use stride_domain::{DeviceId, Email, Entity, Name, Organization, OrganizationId, RowKey, UserId};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -60,9 +60,7 @@ async fn login(
         });
     }
     let account = sqlx::query(
-        "SELECT e.organization_id, e.user_id, e.password_hash FROM user_emails e
-         JOIN users u ON u.organization_id = e.organization_id AND u.id = e.user_id
-         WHERE e.email = $1 AND u.deleted_at IS NULL",
+        "SELECT organization_id, user_id, password_hash FROM user_emails WHERE email = $1",
     )
     .bind(email.as_str())
     .fetch_optional(&state.pool)
@@ -78,7 +76,18 @@ async fn login(
             false
         }
     };
-    let Some(account) = account.filter(|_| verified) else {
+    let account = match account.filter(|_| verified) {
+        Some(account) => {
+            let organization_id = OrganizationId::from_uuid(account.get("organization_id"));
+            let user_id = UserId::from_uuid(account.get("user_id"));
+            // A deleted user signs in no more.
+            auth::live_user_role(&state.pool, organization_id, user_id)
+                .await?
+                .map(|_| (organization_id, user_id))
+        }
+        None => None,
+    };
+    let Some((organization_id, user_id)) = account else {
         state.login_limiter.record_failure(&keys, now);
         tracing::info!(login.email = %email, login.address = %peer.ip(), "sign-in refused");
         return Err(ApiError::InvalidCredentials);
@@ -86,11 +95,10 @@ async fn login(
     state.login_limiter.clear(&account_key);
     let token = auth::new_token();
     let device_id = DeviceId::new();
-    let organization_id: uuid::Uuid = account.get("organization_id");
     sqlx::query("INSERT INTO devices (id, organization_id, user_id, name, token_hash) VALUES ($1, $2, $3, $4, $5)")
         .bind(device_id.as_uuid())
-        .bind(organization_id)
-        .bind(account.get::<uuid::Uuid, _>("user_id"))
+        .bind(organization_id.as_uuid())
+        .bind(user_id.as_uuid())
         .bind(device_name.as_str())
         .bind(auth::token_hash(&token))
         .execute(&state.pool)
