@@ -84,8 +84,14 @@ impl From<StoreError> for AppError {
             _ => ErrorCode::Internal,
         };
         let message = with_causes(&error);
-        // Logged once, here, where it becomes the UI's error.
-        tracing::error!(error.code = error.code(), error.message = %message, "store operation failed");
+        // Logged once, here, where it becomes the UI's error; expected outcomes
+        // (not found, already set up) are not failures worth a log line.
+        if matches!(
+            code,
+            ErrorCode::Internal | ErrorCode::DatabaseUnavailable | ErrorCode::DatabaseTooNew
+        ) {
+            tracing::error!(error.code = error.code(), error.message = %message, "store operation failed");
+        }
         Self::new(code, message)
     }
 }

@@ -31,58 +31,50 @@ fn admin_options() -> PgConnectOptions {
 impl TestDatabase {
     /// A new, empty database of its own.
     pub async fn empty() -> Self {
+        Self::create(false).await
+    }
+
+    /// A new, empty database owned by a new role that is no superuser (it may only
+    /// create roles), connected as that role: how a managed PostgreSQL is deployed.
+    pub async fn owned_by_ordinary_role() -> Self {
+        Self::create(true).await
+    }
+
+    async fn create(with_own_owner: bool) -> Self {
         let admin = admin_options();
         let name = format!("stride_test_{}", uuid::Uuid::now_v7().simple());
+        let owner = with_own_owner.then(|| format!("{name}_owner"));
+        let mut statements = Vec::new();
+        if let Some(owner) = &owner {
+            statements.push(format!("CREATE ROLE {owner} LOGIN CREATEROLE"));
+            statements.push(format!("CREATE DATABASE {name} OWNER {owner}"));
+        } else {
+            statements.push(format!("CREATE DATABASE {name}"));
+        }
         let mut conn = PgConnection::connect_with(&admin)
             .await
             .expect("connect to the test PostgreSQL server");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .expect("create a test database");
+        for statement in statements {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+                .execute(&mut conn)
+                .await
+                .expect("create a test database");
+        }
         conn.close().await.ok();
+        let mut options = admin.clone().database(&name);
+        if let Some(owner) = &owner {
+            options = options.username(owner);
+        }
         let pool = PgPoolOptions::new()
             .max_connections(8)
-            .connect_with(admin.clone().database(&name))
+            .connect_with(options)
             .await
             .expect("connect to the test database");
         Self {
             pool,
             name,
             admin,
-            owner: None,
-        }
-    }
-
-    /// A new, empty database owned by a new role that is no superuser (it may only
-    /// create roles), connected as that role: how a managed PostgreSQL is deployed.
-    pub async fn owned_by_ordinary_role() -> Self {
-        let admin = admin_options();
-        let name = format!("stride_test_{}", uuid::Uuid::now_v7().simple());
-        let owner = format!("{name}_owner");
-        let mut conn = PgConnection::connect_with(&admin)
-            .await
-            .expect("connect to the test PostgreSQL server");
-        for statement in [
-            format!("CREATE ROLE {owner} LOGIN CREATEROLE"),
-            format!("CREATE DATABASE {name} OWNER {owner}"),
-        ] {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
-                .execute(&mut conn)
-                .await
-                .expect("create a role and its database");
-        }
-        conn.close().await.ok();
-        let pool = PgPoolOptions::new()
-            .max_connections(8)
-            .connect_with(admin.clone().database(&name).username(&owner))
-            .await
-            .expect("connect as the owner");
-        Self {
-            pool,
-            name,
-            admin,
-            owner: Some(owner),
+            owner,
         }
     }
 

@@ -156,11 +156,6 @@ impl Name {
         }
         Ok(Self(folded))
     }
-
-    /// The name in lower case without accents' worth of noise, for duplicate checks.
-    pub fn comparison_key(&self) -> String {
-        self.0.to_lowercase()
-    }
 }
 
 string_value! {

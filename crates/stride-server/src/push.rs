@@ -323,12 +323,12 @@ async fn upsert(
     }
 
     let tenant = spec.tenant_column();
-    let mut select = format!(
+    let select = format!(
         "SELECT t.field_hlc FROM {} t WHERE t.{tenant} = $1 AND {} FOR UPDATE",
         spec.table,
         key_condition(spec, 2)
     );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(std::mem::take(&mut select))).bind(org);
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(select)).bind(org);
     for part in key {
         query = query.bind(*part);
     }

@@ -13,7 +13,7 @@ use sqlx::{PgPool, Row};
 use std::net::SocketAddr;
 use std::time::Instant;
 use stride_domain::api::{LoginRequest, LoginResponse, Me};
-use stride_domain::{DeviceId, Email, Entity, Name, Organization, OrganizationId, RowKey, UserId};
+use stride_domain::{DeviceId, Email, Name, Organization, OrganizationId, UserId};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -136,7 +136,6 @@ async fn load_me(pool: &PgPool, device: &AuthenticatedDevice) -> Result<Me, ApiE
     tx.commit().await?;
     let organization: Organization = serde_json::from_value(organization)
         .map_err(|e| ApiError::Internal(format!("organization row: {e}")))?;
-    debug_assert_eq!(organization.row_key(), RowKey::of(device.organization_id));
     let bad = |what: &str, e: String| ApiError::Internal(format!("stored {what}: {e}"));
     Ok(Me {
         user_id: device.user_id,

@@ -33,10 +33,9 @@ pub(crate) fn load_or_create(conn: &Connection) -> Result<DeviceInfo> {
         [],
         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
     )?;
-    let corrupt = |what: &str, source: String| StoreError::Corrupt {
-        entity: stride_domain::EntityKind::Organizations,
-        key: format!("sync_state.{what}"),
-        source: serde::de::Error::custom(source),
+    let corrupt = |what: &str, problem: String| StoreError::CorruptRecord {
+        what: format!("sync_state.{what}"),
+        problem,
     };
     Ok(DeviceInfo {
         device_id: device_id

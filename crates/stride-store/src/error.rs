@@ -51,6 +51,8 @@ pub enum StoreError {
         key: String,
         source: serde_json::Error,
     },
+    #[error("the device's {what} could not be read: {problem}")]
+    CorruptRecord { what: String, problem: String },
     #[error("the change breaks a rule of the database")]
     Constraint { source: rusqlite::Error },
     #[error("database error")]
@@ -74,7 +76,7 @@ impl StoreError {
             StoreError::NoOrganization => "device_not_set_up",
             StoreError::OrganizationAlreadySet => "device_already_set_up",
             StoreError::WrongOrganization { .. } => "wrong_organization",
-            StoreError::Corrupt { .. } => "database_corrupt",
+            StoreError::Corrupt { .. } | StoreError::CorruptRecord { .. } => "database_corrupt",
             StoreError::Constraint { .. } => "constraint_violated",
             StoreError::Sqlite(_) => "database_error",
         }

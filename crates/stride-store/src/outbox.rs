@@ -54,10 +54,9 @@ pub(crate) fn append(
 
 fn read_entry(row: &Row<'_>) -> Result<OutboxEntry> {
     let seq: i64 = row.get(0)?;
-    let corrupt = |what: String| StoreError::Corrupt {
-        entity: EntityKind::Organizations,
-        key: format!("outbox.{seq}"),
-        source: serde::de::Error::custom(what),
+    let corrupt = |problem: String| StoreError::CorruptRecord {
+        what: format!("outbox entry {seq}"),
+        problem,
     };
     let text = |index: usize| -> Result<String> { Ok(row.get::<_, String>(index)?) };
     let entity_name = text(2)?;

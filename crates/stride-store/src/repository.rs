@@ -172,9 +172,13 @@ fn all_columns(spec: &EntitySpec) -> Vec<&'static str> {
 /// Inserts a row as it is, without an outbox entry (for rows that come from elsewhere).
 pub(crate) fn insert_row<E: Entity>(conn: &Connection, entity: &E) -> Result<()> {
     entity.check()?;
-    let spec = E::KIND.spec();
+    insert_fields(conn, E::KIND.spec(), &to_fields(entity)?)
+}
+
+/// Inserts a new row with every column of `spec` taken from `fields`.
+fn insert_fields(conn: &Connection, spec: &EntitySpec, fields: &Fields) -> Result<()> {
     let columns = all_columns(spec);
-    let values = sql_values(spec, &to_fields(entity)?, &columns)?;
+    let values = sql_values(spec, fields, &columns)?;
     let placeholders = (1..=columns.len())
         .map(|i| format!("?{i}"))
         .collect::<Vec<_>>()
@@ -291,21 +295,7 @@ impl<'t> Writer<'t> {
             Some((_, true)) => {
                 self.update_columns(spec, &key, &fields, &columns, true)?;
             }
-            None => {
-                let values = sql_values(spec, &fields, &columns)?;
-                let placeholders = (1..=columns.len())
-                    .map(|i| format!("?{i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let sql = format!(
-                    "INSERT INTO {} ({}) VALUES ({placeholders})",
-                    spec.table,
-                    columns.join(", ")
-                );
-                self.tx
-                    .prepare_cached(&sql)?
-                    .execute(params_from_iter(values))?;
-            }
+            None => insert_fields(self.tx, spec, &fields)?,
         }
         check_references(self.tx, spec, &fields, &columns)?;
         let stamp = self.stamp();
