@@ -28,12 +28,15 @@ pub(crate) fn to_sql(column: &ColumnSpec, value: &Json) -> Result<Value, Validat
                 format!("{s:?} is not one of: {}", allowed.join(", ")),
             ))
         }
+        // Timestamps are stored in one form (UTC, milliseconds, "Z"), whatever form they
+        // came in (PostgreSQL writes "+00:00"), so they compare and sort as text.
+        (ColumnType::Timestamp, Json::String(s)) => Value::Text(
+            stride_domain::Timestamp::parse(s)
+                .map_err(|e| ValidationError::new(column.name, e.to_string()))?
+                .to_string(),
+        ),
         (
-            ColumnType::Uuid
-            | ColumnType::Text
-            | ColumnType::Timestamp
-            | ColumnType::Date
-            | ColumnType::Enum(_),
+            ColumnType::Uuid | ColumnType::Text | ColumnType::Date | ColumnType::Enum(_),
             Json::String(s),
         ) => Value::Text(s.clone()),
         (_, _) => return Err(wrong("text")),

@@ -10,6 +10,7 @@ mod error;
 mod migrate;
 mod outbox;
 mod repository;
+mod sync;
 mod workers;
 
 pub use device::DeviceInfo;
@@ -18,6 +19,7 @@ pub use migrate::{apply_migrations, schema_version, DEVICE_MIGRATIONS};
 pub use outbox::{OutboxEntry, OutboxStatus};
 pub use repository::{Filter, ListQuery, Writer, MAX_PAGE};
 pub use stride_domain::Page;
+pub use sync::Applied;
 pub use workers::WorkerSearch;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};

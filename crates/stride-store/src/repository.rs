@@ -523,3 +523,26 @@ pub(crate) fn worker_from_row(row: &Row<'_>) -> Result<stride_domain::Worker> {
     let spec = stride_domain::EntityKind::Workers.spec();
     from_fields(read_fields(spec, row)?, spec.table)
 }
+
+impl Store {
+    /// Every row of one entity, deleted or not, in key order, as JSON fields with a
+    /// tombstone flag: for comparing this device with the server.
+    pub fn rows_of(&self, kind: EntityKind) -> Result<Vec<(Fields, bool)>> {
+        let spec = kind.spec();
+        self.with_conn(|conn| {
+            let sql = format!(
+                "SELECT {}, deleted_at IS NOT NULL FROM {} ORDER BY {}",
+                select_list(spec),
+                spec.table,
+                spec.key.join(", ")
+            );
+            let mut statement = conn.prepare(&sql)?;
+            let mut rows = statement.query([])?;
+            let mut all = Vec::new();
+            while let Some(row) = rows.next()? {
+                all.push((read_fields(spec, row)?, row.get(spec.columns.len())?));
+            }
+            Ok(all)
+        })
+    }
+}

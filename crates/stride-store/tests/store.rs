@@ -725,3 +725,90 @@ fn a_database_made_by_the_first_migration_is_upgraded_at_open_with_its_rows_inta
         vec![amina]
     );
 }
+
+#[test]
+fn a_pulled_row_never_overwrites_a_field_with_a_pending_local_change() {
+    use stride_domain::api::{ChangeResult, Outcome, PulledRow};
+    let Device { store, org, .. } = &device();
+    let amina = worker(org.id, "Amina Wanjiru", Some("+254712345678"));
+    store.create(&amina).unwrap();
+    let mut renamed = amina.clone();
+    renamed.full_name = name("Amina W. Otieno");
+    store.update(&renamed).unwrap();
+
+    // The server's copy differs in name (pending here) and in phone (not pending).
+    let mut server_row = serde_json::to_value(&amina).unwrap();
+    server_row["full_name"] = json!("Server Name");
+    server_row["performance_metric"] = json!(55.0);
+    let pulled = |row: Value, version: i64, deleted: bool| PulledRow {
+        entity: EntityKind::Workers,
+        version,
+        deleted,
+        row: row.as_object().unwrap().clone(),
+    };
+    assert!(store.first_sync_completed_at().unwrap().is_none());
+    let applied = store
+        .apply_pulled(&[pulled(server_row.clone(), 7, false)], 7, false)
+        .unwrap();
+    assert!(applied.kept_local_fields > 0);
+    let local = store.get::<Worker>(&amina.row_key()).unwrap().unwrap();
+    assert_eq!(
+        local.full_name.as_str(),
+        "Amina W. Otieno",
+        "the pending name stays"
+    );
+    assert_eq!(store.device().pull_cursor, 7);
+    assert!(
+        store.first_sync_completed_at().unwrap().is_none(),
+        "not up to date yet"
+    );
+
+    // Once the server has taken the changes, its copy is the truth.
+    let taken: Vec<ChangeResult> = store
+        .pending_changes(0, 10)
+        .unwrap()
+        .into_iter()
+        .map(|e| ChangeResult {
+            seq: e.seq,
+            change_id: e.change.change_id,
+            outcome: Outcome::Applied,
+        })
+        .collect();
+    store.record_push_results(&taken).unwrap();
+    assert_eq!(store.pending_count().unwrap(), 0);
+    store
+        .apply_pulled(&[pulled(server_row.clone(), 9, false)], 9, true)
+        .unwrap();
+    let local = store.get::<Worker>(&amina.row_key()).unwrap().unwrap();
+    assert_eq!(
+        (
+            local.full_name.as_str(),
+            local.performance_metric.map(Score::value)
+        ),
+        ("Server Name", Some(55.0))
+    );
+    assert!(store.first_sync_completed_at().unwrap().is_some());
+
+    // A tombstone from the server deletes the row here; a brand-new row arrives whole.
+    store
+        .apply_pulled(&[pulled(server_row, 10, true)], 10, true)
+        .unwrap();
+    assert_eq!(store.get::<Worker>(&amina.row_key()).unwrap(), None);
+    let newcomer = worker(org.id, "From Elsewhere", None);
+    store
+        .apply_pulled(
+            &[pulled(serde_json::to_value(&newcomer).unwrap(), 11, false)],
+            11,
+            true,
+        )
+        .unwrap();
+    assert_eq!(
+        store.get::<Worker>(&newcomer.row_key()).unwrap(),
+        Some(newcomer)
+    );
+    assert_eq!(
+        store.pending_count().unwrap(),
+        0,
+        "pulled rows are not changes to push"
+    );
+}

@@ -1,7 +1,14 @@
-//! The device's sync client. It will own sign-in to the organization's server, the
-//! device token in the OS keyring (never in SQLite, a file or a log), and the sync
-//! engine: pushing the store's outbox in device-sequence batches, pulling the
-//! organization's changes page by page until up to date, retries with backoff, and
-//! progress events. It depends on the domain only; the app shell wires it to the store.
+//! The device's sync client. It owns the conversation with the organization's server:
+//! signing in (which binds the device's store to the user's organization), pushing the
+//! store's outbox in device-sequence batches, and pulling the organization's changes
+//! page by page until up to date, each page applied with its cursor in one transaction.
+//! It depends on the domain and the store, never on Tauri.
 //!
-//! Empty until issue #4: the foundation (issue #2) fixes its place in the workspace.
+//! Still to come with issue #4: the token in the OS keyring, retries with backoff,
+//! sync when the server is reachable again, and wiping a revoked device.
+
+mod client;
+mod engine;
+
+pub use client::{Client, ClientError};
+pub use engine::{sign_in, sync, Phase, Progress, SyncError, SyncReport, PULL_PAGE, PUSH_BATCH};

@@ -1,0 +1,307 @@
+//! Devices and the server together: real stores in temp folders, a real server on a
+//! free port, real PostgreSQL. Two coordinators work offline, then sync in either
+//! order, and every device ends identical to the server, row for row, field for field.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod support;
+
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use stride_domain::registry::REGISTRY;
+use stride_domain::*;
+use stride_server::demo;
+use stride_store::{ListQuery, Store};
+use stride_sync::{sign_in, sync, Client};
+use support::{spawn_server, TestDatabase};
+
+struct Device {
+    _dir: tempfile::TempDir,
+    store: Store,
+    client: Client,
+}
+
+async fn device(base: &str, email: &str) -> Device {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("stride.sqlite3")).unwrap();
+    let (client, me) = sign_in(&store, base, email, demo::DEMO_PASSWORD, "Field laptop")
+        .await
+        .unwrap();
+    assert_eq!(store.device().organization_id, Some(me.organization.id));
+    sync(&store, &client, |_| {}).await.unwrap();
+    assert!(store.first_sync_completed_at().unwrap().is_some());
+    Device {
+        _dir: dir,
+        store,
+        client,
+    }
+}
+
+/// A row in a form both sides write alike: timestamps as instants, numbers as floats.
+fn normalized(kind: EntityKind, row: &Map<String, Value>) -> BTreeMap<String, String> {
+    kind.spec()
+        .columns
+        .iter()
+        .map(|column| {
+            let value = row.get(column.name).cloned().unwrap_or(Value::Null);
+            let text = match (column.ty, &value) {
+                (ColumnType::Timestamp, Value::String(s)) => {
+                    Timestamp::parse(s).unwrap().to_string()
+                }
+                (ColumnType::Real | ColumnType::Integer, Value::Number(n)) => {
+                    format!("{:.2}", n.as_f64().unwrap())
+                }
+                _ => value.to_string(),
+            };
+            (column.name.to_owned(), text)
+        })
+        .collect()
+}
+
+type Snapshot = BTreeMap<(EntityKind, String), (BTreeMap<String, String>, bool)>;
+
+fn key(kind: EntityKind, row: &Map<String, Value>) -> String {
+    kind.spec()
+        .key
+        .iter()
+        .map(|k| row[*k].as_str().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn device_snapshot(store: &Store) -> Snapshot {
+    let mut snapshot = Snapshot::new();
+    for spec in REGISTRY {
+        for (row, deleted) in store.rows_of(spec.kind).unwrap() {
+            snapshot.insert(
+                (spec.kind, key(spec.kind, &row)),
+                (normalized(spec.kind, &row), deleted),
+            );
+        }
+    }
+    snapshot
+}
+
+async fn server_snapshot(client: &Client) -> Snapshot {
+    let (mut cursor, mut snapshot) = (0, Snapshot::new());
+    loop {
+        let page = client.pull(cursor, 1000).await.unwrap();
+        for row in page.rows {
+            snapshot.insert(
+                (row.entity, key(row.entity, &row.row)),
+                (normalized(row.entity, &row.row), row.deleted),
+            );
+        }
+        cursor = page.cursor;
+        if page.up_to_date {
+            return snapshot;
+        }
+    }
+}
+
+/// What a coordinator does offline: enroll a worker into the program and record their
+/// first touchpoint, and edit one field of a shared worker.
+fn offline_work(
+    store: &Store,
+    name: &str,
+    shared: &Worker,
+    edit: impl FnOnce(&mut Worker),
+) -> Worker {
+    let org = store.device().organization_id.unwrap();
+    let program = store
+        .list::<Program>(&ListQuery::default())
+        .unwrap()
+        .items
+        .remove(0);
+    let touchpoint = store
+        .list::<Touchpoint>(&ListQuery::default())
+        .unwrap()
+        .items
+        .remove(0);
+    let now = Timestamp::now();
+    let worker = Worker {
+        id: WorkerId::new(),
+        organization_id: org,
+        full_name: Name::parse(name).unwrap(),
+        phone_number: None,
+        well_being_score: Some(Score::new(64.0).unwrap()),
+        performance_metric: None,
+        custom_attributes: CustomAttributes::default(),
+        created_at: now,
+        updated_at: now,
+    };
+    let assignment = WorkerAssignment {
+        id: WorkerAssignmentId::new(),
+        program_id: program.id,
+        worker_id: worker.id,
+        organization_id: org,
+        enrollment_date: now,
+        status: AssignmentStatus::Active,
+        created_at: now,
+        updated_at: now,
+    };
+    let progress = WorkerProgress {
+        id: WorkerProgressId::new(),
+        worker_assignment_id: assignment.id,
+        touchpoint_id: touchpoint.id,
+        organization_id: org,
+        started_at: Some(now),
+        completed_at: Some(now),
+        score: Some(Score::new(91.5).unwrap()),
+        feedback_text: Some(format!("{name} did well")),
+        created_at: now,
+        updated_at: now,
+    };
+    let mut edited = store.get::<Worker>(&shared.row_key()).unwrap().unwrap();
+    edit(&mut edited);
+    store
+        .write(|w| {
+            w.create(&worker)?;
+            w.create(&assignment)?;
+            w.create(&progress)?;
+            w.update(&edited)?;
+            Ok(())
+        })
+        .unwrap();
+    worker
+}
+
+async fn two_coordinators_offline_then_sync(a_first: bool) {
+    let db = TestDatabase::migrated().await;
+    demo::seed(&db.pool).await.unwrap();
+    let base = spawn_server(&db.pool).await;
+    let a = device(&base, "coordinator@lakeside.example").await;
+    let b = device(&base, "coordinator2@lakeside.example").await;
+    assert_eq!(
+        device_snapshot(&a.store),
+        device_snapshot(&b.store),
+        "both start from the same first sync"
+    );
+
+    let shared = a
+        .store
+        .list::<Worker>(&ListQuery::default())
+        .unwrap()
+        .items
+        .remove(0);
+    let from_a = offline_work(&a.store, "Nia Offline-A", &shared, |w| {
+        w.phone_number = Some(PhoneNumber::parse("+254711000001").unwrap())
+    });
+    let from_b = offline_work(&b.store, "Bahati Offline-B", &shared, |w| {
+        w.full_name = Name::parse("Renamed by B").unwrap()
+    });
+    assert_eq!(a.store.pending_count().unwrap(), 4);
+
+    let (first, second) = if a_first { (&a, &b) } else { (&b, &a) };
+    sync(&first.store, &first.client, |_| {}).await.unwrap();
+    let report = sync(&second.store, &second.client, |_| {}).await.unwrap();
+    assert_eq!((report.pushed, report.rejected), (4, 0));
+    sync(&first.store, &first.client, |_| {}).await.unwrap();
+
+    let server = server_snapshot(&a.client).await;
+    let tables: std::collections::BTreeSet<EntityKind> =
+        server.keys().map(|(kind, _)| *kind).collect();
+    assert_eq!(
+        (tables.len(), server.len() > 700),
+        (18, true),
+        "the comparison covers every table ({} rows)",
+        server.len()
+    );
+    assert_eq!(
+        device_snapshot(&a.store),
+        server,
+        "device A equals the server"
+    );
+    assert_eq!(
+        device_snapshot(&b.store),
+        server,
+        "device B equals the server"
+    );
+    for device in [&a, &b] {
+        assert_eq!(device.store.pending_count().unwrap(), 0);
+        for worker in [&from_a, &from_b] {
+            assert!(device
+                .store
+                .get::<Worker>(&worker.row_key())
+                .unwrap()
+                .is_some());
+        }
+        let merged = device
+            .store
+            .get::<Worker>(&shared.row_key())
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            merged.full_name.as_str(),
+            "Renamed by B",
+            "each edit of its own field survives"
+        );
+        assert_eq!(merged.phone_number.unwrap().as_str(), "+254711000001");
+    }
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn two_coordinators_offline_converge_when_a_syncs_first() {
+    two_coordinators_offline_then_sync(true).await;
+}
+
+#[tokio::test]
+async fn two_coordinators_offline_converge_when_b_syncs_first() {
+    two_coordinators_offline_then_sync(false).await;
+}
+
+#[tokio::test]
+async fn a_refused_change_waits_for_a_person_and_does_not_block_the_rest() {
+    let db = TestDatabase::migrated().await;
+    demo::seed(&db.pool).await.unwrap();
+    let base = spawn_server(&db.pool).await;
+    let coordinator = device(&base, "coordinator@lakeside.example").await;
+    let org = coordinator.store.device().organization_id.unwrap();
+    let now = Timestamp::now();
+    // Coordinators may not write badges: the server refuses, the worker goes through.
+    let badge = Badge {
+        id: BadgeId::new(),
+        organization_id: org,
+        name: Name::parse("Homemade").unwrap(),
+        description: None,
+        icon_url: None,
+        created_at: now,
+        updated_at: now,
+    };
+    coordinator.store.create(&badge).unwrap();
+    let worker = offline_work(
+        &coordinator.store,
+        "After the badge",
+        &coordinator
+            .store
+            .list::<Worker>(&ListQuery::default())
+            .unwrap()
+            .items[0],
+        |_| {},
+    );
+    let report = sync(&coordinator.store, &coordinator.client, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.rejected, 1);
+    let waiting = coordinator
+        .store
+        .changes_of_row(EntityKind::Badges, &badge.row_key())
+        .unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].rejection_code.as_deref(), Some("not_permitted"));
+    assert!(waiting[0]
+        .rejection_reason
+        .as_deref()
+        .unwrap()
+        .contains("coordinator"));
+    assert_eq!(
+        coordinator.store.pending_count().unwrap(),
+        0,
+        "nothing else is stuck behind it"
+    );
+    assert!(server_snapshot(&coordinator.client)
+        .await
+        .contains_key(&(EntityKind::Workers, worker.id.to_string())));
+    db.drop().await;
+}
