@@ -31,11 +31,11 @@ ui-build: ui-deps
 ui-test: ui-deps
 	cd ui && npm run check && npm test
 
-# One build of the workspace serves every Rust test; PostgreSQL is found or started first,
-# and the end-to-end tests get a virtual display for the app's window.
+# One build of the workspace serves every Rust test. PostgreSQL is found or started
+# first; the tests run in a session with a D-Bus bus, an unlocked Secret Service (the
+# OS keyring) and a virtual display for the app's window.
 rust-test: ui-build
-	STRIDE_TEST_DATABASE_URL="$$(scripts/postgres.sh)" \
-	  xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace
+	STRIDE_TEST_DATABASE_URL="$$(scripts/postgres.sh)" scripts/test-session.sh cargo test --workspace
 
 lint: ui-build
 	cargo fmt --all --check

@@ -4,11 +4,14 @@
 //! page by page until up to date, each page applied with its cursor in one transaction.
 //! It depends on the domain and the store, never on Tauri.
 //!
-//! Still to come with issue #4: the token in the OS keyring, retries with backoff,
-//! sync when the server is reachable again, and wiping a revoked device.
+//! The device token is kept in the OS keyring (`Credentials`). Still to come with
+//! issue #4: retries with backoff, sync when the server is reachable again, and wiping
+//! a revoked device.
 
 mod client;
+mod credentials;
 mod engine;
 
 pub use client::{Client, ClientError};
+pub use credentials::{CredentialError, Credentials};
 pub use engine::{sign_in, sync, Phase, Progress, SyncError, SyncReport, PULL_PAGE, PUSH_BATCH};

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs a command inside what a desktop session gives an app: a D-Bus session bus with
+# an unlocked gnome-keyring (the Secret Service), a kernel session keyring, and a
+# virtual display. Keyrings and app data go to a temporary folder, never $HOME.
+set -euo pipefail
+session_home="$(mktemp -d)"
+trap 'rm -rf "$session_home"' EXIT
+export XDG_DATA_HOME="$session_home/data" XDG_CONFIG_HOME="$session_home/config" \
+       XDG_CACHE_HOME="$session_home/cache" XDG_RUNTIME_DIR="$session_home/run"
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+keyctl session stride-tests dbus-run-session -- sh -c '
+  printf stride-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  exec xvfb-run -a -s "-screen 0 1280x1024x24" "$@"' sh "$@"
