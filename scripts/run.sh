@@ -28,5 +28,10 @@ for _ in $(seq 1 100); do
   kill -0 "$server" 2>/dev/null || { echo "the sync server stopped; see .dev/server.log" >&2; exit 1; }
   sleep 0.1
 done
-echo "Sync server on http://$listen (log: .dev/server.log). Demo sign-in: coordinator@lakeside.example / stride-demo-2026"
-STRIDE_SERVER_URL="http://$listen" "$target/debug/stride"
+echo "Sync server on http://$listen (log: .dev/server.log)."
+# A new device signs itself in as the demo coordinator; set STRIDE_SIGN_IN_EMAIL to
+# another demo account, or to nothing to see the sign-in form.
+STRIDE_SERVER_URL="http://$listen" \
+STRIDE_SIGN_IN_EMAIL="${STRIDE_SIGN_IN_EMAIL-coordinator@lakeside.example}" \
+STRIDE_SIGN_IN_PASSWORD="${STRIDE_SIGN_IN_PASSWORD:-stride-demo-2026}" \
+  "$target/debug/stride"

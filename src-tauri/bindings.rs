@@ -5,7 +5,9 @@
 #[cfg(test)]
 mod tests {
     use crate::error::{AppError, ErrorCode};
-    use crate::service::{DeviceStatus, SetUpInput, WorkerQuery};
+    use crate::service::{
+        DeviceStatus, SetUpInput, SignInInput, SyncPhase, SyncProgress, SyncSummary, WorkerQuery,
+    };
     use stride_domain::input::WorkerInput;
     use stride_domain::*;
     use ts_rs::{Config, TS};
@@ -39,6 +41,10 @@ mod tests {
             declaration::<WorkerQuery>(&config),
             declaration::<SetUpInput>(&config),
             declaration::<DeviceStatus>(&config),
+            declaration::<SignInInput>(&config),
+            declaration::<SyncSummary>(&config),
+            declaration::<SyncPhase>(&config),
+            declaration::<SyncProgress>(&config),
             declaration::<ValidationError>(&config),
             declaration::<ErrorCode>(&config),
             declaration::<AppError>(&config),

@@ -1,11 +1,22 @@
 //! The commands the window can invoke: one-line adapters onto the service.
 
 use crate::error::AppError;
-use crate::service::{DeviceStatus, SetUpInput, WorkerQuery};
+use crate::service::{
+    DeviceStatus, SetUpInput, SignInInput, SyncProgress, SyncSummary, WorkerQuery,
+};
 use crate::state::AppState;
 use stride_domain::input::WorkerInput;
 use stride_domain::{Page, Worker, WorkerId};
-use tauri::State;
+use tauri::{AppHandle, Emitter, State};
+
+/// The event a running sync reports its progress on.
+pub const SYNC_PROGRESS: &str = "sync-progress";
+
+fn progress_to(app: AppHandle) -> impl FnMut(stride_sync::Progress) {
+    move |progress| {
+        let _ = app.emit(SYNC_PROGRESS, SyncProgress::from(progress));
+    }
+}
 
 #[tauri::command]
 pub async fn device_status(state: State<'_, AppState>) -> Result<DeviceStatus, AppError> {
@@ -52,4 +63,34 @@ pub async fn update_worker(
     state
         .run(move |service| service.update_worker(id, input))
         .await
+}
+
+#[tauri::command]
+pub async fn sign_in(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: SignInInput,
+) -> Result<DeviceStatus, AppError> {
+    state.service()?.sign_in(input, progress_to(app)).await
+}
+
+#[tauri::command]
+pub async fn sign_in_automatically(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<DeviceStatus, AppError> {
+    state
+        .service()?
+        .sign_in_automatically(progress_to(app))
+        .await
+}
+
+#[tauri::command]
+pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> Result<SyncSummary, AppError> {
+    state.service()?.sync(progress_to(app)).await
+}
+
+#[tauri::command]
+pub async fn sign_out(state: State<'_, AppState>) -> Result<DeviceStatus, AppError> {
+    state.run(|service| service.sign_out()).await
 }

@@ -18,6 +18,23 @@ pub enum ErrorCode {
     /// The database could not be opened or upgraded, or is from a newer app.
     DatabaseUnavailable,
     DatabaseTooNew,
+    /// The server address is not one (http://host:port).
+    BadServerAddress,
+    /// No answer from the server: offline, or the address is wrong.
+    ServerUnreachable,
+    InvalidCredentials,
+    /// Too many sign-in attempts for now.
+    RateLimited,
+    /// This device is not signed in to a server.
+    NotSignedIn,
+    /// An administrator signed this device out.
+    DeviceRevoked,
+    /// The account belongs to another organization than the one this device works for.
+    OtherOrganization,
+    /// The OS keyring is locked or missing, so the sign-in cannot be kept.
+    KeyringUnavailable,
+    /// The server refused a request for a reason of its own.
+    ServerError,
     /// Anything else: a bug or a broken disk. The message says what, the log says more.
     Internal,
 }
@@ -93,6 +110,45 @@ impl From<StoreError> for AppError {
             tracing::error!(error.code = error.code(), error.message = %message, "store operation failed");
         }
         Self::new(code, message)
+    }
+}
+
+impl From<stride_sync::ClientError> for AppError {
+    fn from(error: stride_sync::ClientError) -> Self {
+        use stride_sync::ClientError as E;
+        let code = match &error {
+            E::BadAddress { .. } => ErrorCode::BadServerAddress,
+            E::Unreachable(_) => ErrorCode::ServerUnreachable,
+            E::InvalidCredentials => ErrorCode::InvalidCredentials,
+            E::Unauthenticated => ErrorCode::NotSignedIn,
+            E::Revoked => ErrorCode::DeviceRevoked,
+            E::RateLimited => ErrorCode::RateLimited,
+            E::Server { .. } | E::Decode(_) => ErrorCode::ServerError,
+        };
+        if code == ErrorCode::ServerError {
+            tracing::warn!(error.message = %with_causes(&error), "the sync server refused a request");
+        }
+        Self::new(code, with_causes(&error))
+    }
+}
+
+impl From<stride_sync::SyncError> for AppError {
+    fn from(error: stride_sync::SyncError) -> Self {
+        match error {
+            stride_sync::SyncError::Client(client) => client.into(),
+            stride_sync::SyncError::Store(store) => store.into(),
+            other @ stride_sync::SyncError::OtherOrganization => {
+                Self::new(ErrorCode::OtherOrganization, other.to_string())
+            }
+        }
+    }
+}
+
+impl From<stride_sync::CredentialError> for AppError {
+    fn from(error: stride_sync::CredentialError) -> Self {
+        let message = with_causes(&error);
+        tracing::error!(error.message = %message, "the OS keyring failed");
+        Self::new(ErrorCode::KeyringUnavailable, message)
     }
 }
 

@@ -1,5 +1,8 @@
 //! The desktop app shell: a Tauri window over the service. It opens the device store in
 //! the OS app-data folder (or `STRIDE_DATA_DIR`), registers the commands, and runs.
+//! `STRIDE_SERVER_URL` suggests a server at sign-in; with `STRIDE_SIGN_IN_EMAIL` and
+//! `STRIDE_SIGN_IN_PASSWORD` too, a new device signs itself in (how `make run` opens
+//! the app signed in to the demo).
 
 mod bindings;
 mod commands;
@@ -8,10 +11,14 @@ mod service;
 mod state;
 
 use error::AppError;
-use service::Service;
+use service::{AutomaticSignIn, Service};
 use state::AppState;
 use std::path::PathBuf;
 use stride_store::Store;
+use stride_sync::Credentials;
+
+/// The app's name in the OS keyring.
+const KEYRING_SERVICE: &str = "org.stride.desktop";
 use tauri::Manager;
 
 /// Where the database lives: `STRIDE_DATA_DIR` when set (tests, portable use), else the
@@ -26,7 +33,25 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, AppError> {
 fn open_service(app: &tauri::App) -> Result<Service, AppError> {
     let path = data_dir(app)?.join("stride.sqlite3");
     tracing::info!(database.path = %path.display(), "opening the device database");
-    Ok(Service::new(Store::open(path)?))
+    let setting = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .filter(|value| !value.trim().is_empty())
+    };
+    let automatic_sign_in = match (
+        setting("STRIDE_SIGN_IN_EMAIL"),
+        setting("STRIDE_SIGN_IN_PASSWORD"),
+    ) {
+        (Some(email), Some(password)) => Some(AutomaticSignIn { email, password }),
+        _ => None,
+    };
+    let store = Store::open(path)?;
+    Ok(Service::new(
+        store,
+        Credentials::new(KEYRING_SERVICE),
+        setting("STRIDE_SERVER_URL"),
+        automatic_sign_in,
+    ))
 }
 
 pub fn run() {
@@ -49,6 +74,10 @@ pub fn run() {
             commands::get_worker,
             commands::enroll_worker,
             commands::update_worker,
+            commands::sign_in,
+            commands::sign_in_automatically,
+            commands::sync_now,
+            commands::sign_out,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

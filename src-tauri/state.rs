@@ -24,4 +24,9 @@ impl AppState {
         let service = self.service.clone()?;
         tauri::async_runtime::spawn_blocking(move || work(&service)).await?
     }
+
+    /// The service, for work that talks to the network (sign-in, sync).
+    pub fn service(&self) -> Result<Arc<Service>, AppError> {
+        self.service.clone()
+    }
 }

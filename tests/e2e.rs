@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod support;
+
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::net::{TcpListener, TcpStream};
@@ -41,6 +43,10 @@ fn free_port() -> u16 {
 
 /// Starts the app with its data in `home` and connects a WebDriver session to it.
 async fn launch(home: &Path) -> (Driver, Client) {
+    launch_with(home, &[]).await
+}
+
+async fn launch_with(home: &Path, env: &[(&str, &str)]) -> (Driver, Client) {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "no display: run under xvfb-run (make test does)"
@@ -57,6 +63,7 @@ async fn launch(home: &Path) -> (Driver, Client) {
         .env("XDG_DATA_HOME", home.join("xdg-data"))
         .env("XDG_CONFIG_HOME", home.join("xdg-config"))
         .env("XDG_CACHE_HOME", home.join("xdg-cache"))
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -154,7 +161,12 @@ async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_ther
     let home = tempfile::tempdir().unwrap();
     let (driver, client) = launch(home.path()).await;
 
-    // First start: the device is set up for an organization.
+    // First start, without a server: the device is set up for an organization by hand.
+    find(&client, "form button.secondary")
+        .await
+        .click()
+        .await
+        .unwrap();
     type_into(&client, "input[name=organization_name]", "Lakeside Farms").await;
     type_into(&client, "input[name=default_calling_code]", "254").await;
     screenshot(&client, "set-up").await;
@@ -246,4 +258,153 @@ async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_ther
     })
     .await;
     client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_coordinator_signs_in_enrolls_a_worker_and_syncs_it_to_the_server() {
+    let db = support::TestDatabase::migrated().await;
+    stride_server::demo::seed(&db.pool).await.unwrap();
+    let server = support::spawn_server(&db.pool).await;
+    let home = tempfile::tempdir().unwrap();
+    let (_driver, client) =
+        launch_with(home.path(), &[("STRIDE_SERVER_URL", server.as_str())]).await;
+
+    // Sign in: the server address is offered; a wrong password is refused by its code.
+    let offered = find(&client, "input[name=server_url]")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(offered.as_deref(), Some(server.as_str()));
+    type_into(&client, "input[name=email]", "coordinator@lakeside.example").await;
+    type_into(&client, "input[name=password]", "not the password").await;
+    screenshot(&client, "sign-in").await;
+    find(&client, "form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let alert = find(&client, "[role=alert]").await;
+    assert_eq!(
+        alert.attr("data-code").await.unwrap().as_deref(),
+        Some("invalid_credentials"),
+        "{:?}",
+        alert.text().await
+    );
+    type_into(
+        &client,
+        "input[name=password]",
+        stride_server::demo::DEMO_PASSWORD,
+    )
+    .await;
+    find(&client, "form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+
+    // The first sync brings the organization's 200 workers.
+    text_of(&client, ".status-bar", |t| t.contains("Lakeside Farms")).await;
+    text_of(&client, "[data-testid=worker-count]", |t| {
+        t.contains("of 200 workers")
+    })
+    .await;
+    text_of(&client, "[data-testid=last-sync]", |t| {
+        t.starts_with("Last sync")
+    })
+    .await;
+
+    // Enrolled on the device, then sent to the server with the sync button.
+    find(&client, "header.toolbar button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    type_into(&client, "input[name=full_name]", "Neema Synced").await;
+    type_into(&client, "input[name=phone_number]", "+254 799 000 111").await;
+    find(&client, "form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    text_of(&client, "[data-testid=pending]", |t| {
+        t.starts_with("1 change ")
+    })
+    .await;
+    find(&client, "[data-testid=sync]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    text_of(&client, "[data-testid=pending]", |t| {
+        t.starts_with("0 changes")
+    })
+    .await;
+    text_of(&client, "[data-testid=sync-result]", |t| {
+        t.contains("1 sent")
+    })
+    .await;
+    screenshot(&client, "synced").await;
+
+    let on_server: (String, String) = sqlx::query_as(
+        "SELECT full_name, phone_number FROM workers WHERE full_name = 'Neema Synced'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(on_server.1, "+254799000111");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM change_log WHERE entity = 'workers' AND op = 'upsert'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    client.close().await.unwrap();
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run_does() {
+    let db = support::TestDatabase::migrated().await;
+    stride_server::demo::seed(&db.pool).await.unwrap();
+    let server = support::spawn_server(&db.pool).await;
+    let home = tempfile::tempdir().unwrap();
+    let account = [
+        ("STRIDE_SERVER_URL", server.as_str()),
+        ("STRIDE_SIGN_IN_EMAIL", "programs@lakeside.example"),
+        (
+            "STRIDE_SIGN_IN_PASSWORD",
+            stride_server::demo::DEMO_PASSWORD,
+        ),
+    ];
+    let (driver, client) = launch_with(home.path(), &account).await;
+    text_of(&client, "[data-testid=worker-count]", |t| {
+        t.contains("of 200 workers")
+    })
+    .await;
+    text_of(&client, "[data-testid=last-sync]", |t| {
+        t.starts_with("Last sync")
+    })
+    .await;
+    client.close().await.unwrap();
+    drop(driver);
+
+    // Started again without the account, it is still signed in: the token is in the keyring.
+    let (_driver, client) = launch_with(home.path(), &[]).await;
+    text_of(&client, "[data-testid=last-sync]", |t| {
+        t.starts_with("Last sync")
+    })
+    .await;
+    find(&client, "[data-testid=sync]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    text_of(&client, "[data-testid=sync-result]", |t| {
+        t.contains("0 sent")
+    })
+    .await;
+    client.close().await.unwrap();
+    db.drop().await;
 }

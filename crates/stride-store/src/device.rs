@@ -4,7 +4,7 @@
 use crate::{Result, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use stride_domain::{CallingCode, DeviceId, Entity, Hlc, Organization, OrganizationId};
+use stride_domain::{CallingCode, DeviceId, Entity, Hlc, Organization, OrganizationId, Timestamp};
 
 /// What the device knows about itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -17,6 +17,7 @@ pub struct DeviceInfo {
 }
 
 const DEFAULT_CALLING_CODE: &str = "default_calling_code";
+const SERVER_URL: &str = "server_url";
 
 pub(crate) fn load_or_create(conn: &Connection) -> Result<DeviceInfo> {
     conn.execute(
@@ -106,30 +107,75 @@ impl Store {
 
     /// The country calling code that completes phone numbers typed in national form.
     pub fn default_calling_code(&self) -> Result<Option<CallingCode>> {
-        let raw: Option<String> = self.with_conn(|conn| {
-            Ok(conn
-                .query_row(
-                    "SELECT value FROM device_settings WHERE key = ?1",
-                    [DEFAULT_CALLING_CODE],
-                    |row| row.get(0),
-                )
-                .optional()?)
-        })?;
-        Ok(raw.and_then(|raw| CallingCode::parse(&raw).ok()))
+        Ok(self
+            .setting(DEFAULT_CALLING_CODE)?
+            .and_then(|raw| CallingCode::parse(&raw).ok()))
     }
 
     pub fn set_default_calling_code(&self, code: Option<&CallingCode>) -> Result<()> {
+        self.set_setting(DEFAULT_CALLING_CODE, code.map(CallingCode::as_str))
+    }
+
+    /// The sync server this device signed in to.
+    pub fn server_url(&self) -> Result<Option<String>> {
+        self.setting(SERVER_URL)
+    }
+
+    pub fn set_server_url(&self, url: Option<&str>) -> Result<()> {
+        self.set_setting(SERVER_URL, url)
+    }
+
+    /// When the last pull finished.
+    pub fn last_sync_at(&self) -> Result<Option<Timestamp>> {
         self.with_conn(|conn| {
-            match code {
-                Some(code) => conn.execute(
+            let at: Option<String> = conn.query_row(
+                "SELECT last_sync_at FROM sync_state WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )?;
+            at.map(|at| {
+                Timestamp::parse(&at).map_err(|e| StoreError::CorruptRecord {
+                    what: "last_sync_at".into(),
+                    problem: e.to_string(),
+                })
+            })
+            .transpose()
+        })
+    }
+
+    /// Changes the server refused, waiting for a person.
+    pub fn rejected_count(&self) -> Result<u64> {
+        self.with_conn(|conn| {
+            let count: i64 = conn.query_row(
+                "SELECT count(*) FROM outbox WHERE status = 'rejected'",
+                [],
+                |r| r.get(0),
+            )?;
+            Ok(count as u64)
+        })
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.with_conn(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT value FROM device_settings WHERE key = ?1",
+                    [key],
+                    |row| row.get(0),
+                )
+                .optional()?)
+        })
+    }
+
+    fn set_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
+        self.with_conn(|conn| {
+            match value {
+                Some(value) => conn.execute(
                     "INSERT INTO device_settings (key, value) VALUES (?1, ?2)
                      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    params![DEFAULT_CALLING_CODE, code.as_str()],
+                    params![key, value],
                 )?,
-                None => conn.execute(
-                    "DELETE FROM device_settings WHERE key = ?1",
-                    [DEFAULT_CALLING_CODE],
-                )?,
+                None => conn.execute("DELETE FROM device_settings WHERE key = ?1", [key])?,
             };
             Ok(())
         })

@@ -64,6 +64,10 @@ impl Client {
         self
     }
 
+    pub fn token(&self) -> Option<&DeviceToken> {
+        self.token.as_ref()
+    }
+
     pub fn server_url(&self) -> &str {
         &self.base
     }

@@ -1,11 +1,15 @@
 // The only module that talks to the Rust side. Every call is typed by the generated
 // bindings; a failed call rejects with an AppError ({code, message, fields}).
 import { invoke } from '@tauri-apps/api/core'
+import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type {
   AppError,
   DeviceStatus,
   Page,
   SetUpInput,
+  SignInInput,
+  SyncProgress,
+  SyncSummary,
   Worker,
   WorkerId,
   WorkerInput,
@@ -36,6 +40,14 @@ export const api = {
   getWorker: (id: WorkerId) => call<Worker>('get_worker', { id }),
   enrollWorker: (input: WorkerInput) => call<Worker>('enroll_worker', { input }),
   updateWorker: (id: WorkerId, input: WorkerInput) => call<Worker>('update_worker', { id, input }),
+  signIn: (input: SignInInput) => call<DeviceStatus>('sign_in', { input }),
+  /** Signs in with the account the app was launched with (see DeviceStatus). */
+  signInAutomatically: () => call<DeviceStatus>('sign_in_automatically'),
+  syncNow: () => call<SyncSummary>('sync_now'),
+  signOut: () => call<DeviceStatus>('sign_out'),
+  /** Calls `handler` with each progress report of a running sync; returns how to stop. */
+  onSyncProgress: (handler: (progress: SyncProgress) => void): Promise<UnlistenFn> =>
+    listen<SyncProgress>('sync-progress', (event) => handler(event.payload)),
 }
 
 export type Api = typeof api

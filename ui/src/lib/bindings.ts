@@ -112,7 +112,47 @@ export type DeviceStatus = { device_id: DeviceId,
 /**
  * None until the device is set up.
  */
-organization: Organization | null, default_calling_code: string | null, pending_changes: number, };
+organization: Organization | null, default_calling_code: string | null, pending_changes: number, 
+/**
+ * Changes the server refused, waiting for a person.
+ */
+rejected_changes: number, 
+/**
+ * The server this device signs in to, once it has.
+ */
+server_url: string | null, 
+/**
+ * Whether a sign-in is kept in the OS keyring.
+ */
+signed_in: boolean, last_sync_at: Timestamp | null, 
+/**
+ * What the sign-in form offers as the server address.
+ */
+suggested_server_url: string | null, 
+/**
+ * The account the app will sign in as by itself, when it was launched with one.
+ */
+automatic_sign_in_as: string | null, };
+
+export type SignInInput = { server_url: string, email: string, password: string, };
+
+/**
+ * What one sync did.
+ */
+
+export type SyncSummary = { pushed: number, rejected: number, pulled: number, };
+
+export type SyncPhase = "pushing" | "pulling";
+
+/**
+ * A running sync's progress, sent to the window as the `sync-progress` event.
+ */
+
+export type SyncProgress = { 
+/**
+ * "pushing" or "pulling".
+ */
+phase: SyncPhase, done: number, total: number | null, };
 
 /**
  * A value that failed validation, with the field it belongs to.
@@ -120,7 +160,7 @@ organization: Organization | null, default_calling_code: string | null, pending_
 
 export type ValidationError = { field: string, message: string, };
 
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "internal";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "bad_server_address" | "server_unreachable" | "invalid_credentials" | "rate_limited" | "not_signed_in" | "device_revoked" | "other_organization" | "keyring_unavailable" | "server_error" | "internal";
 
 export type AppError = { code: ErrorCode, message: string, 
 /**
