@@ -4,7 +4,8 @@
 # virtual display. Keyrings and app data go to a temporary folder, never $HOME.
 set -euo pipefail
 session_home="$(mktemp -d)"
-trap 'rm -rf "$session_home"' EXIT
+# Desktop services may mount the document portal under the runtime folder: unmount it first.
+trap 'fusermount -u -z "$session_home/run/doc" 2>/dev/null || true; rm -rf "$session_home"' EXIT
 export XDG_DATA_HOME="$session_home/data" XDG_CONFIG_HOME="$session_home/config" \
        XDG_CACHE_HOME="$session_home/cache" XDG_RUNTIME_DIR="$session_home/run"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"

@@ -5,17 +5,13 @@
 #[cfg(test)]
 mod tests {
     use crate::error::{AppError, ErrorCode};
-    use crate::service::{
-        DeviceStatus, SetUpInput, SignInInput, SyncPhase, SyncProgress, SyncSummary, WorkerQuery,
-    };
+    use crate::service::{DeviceStatus, SetUpInput, SignInInput, SyncPhase, SyncProgress, SyncSummary, WorkerQuery};
     use stride_domain::input::WorkerInput;
     use stride_domain::*;
     use ts_rs::{Config, TS};
 
     fn declaration<T: TS + ?Sized + 'static>(config: &Config) -> String {
-        let docs = T::docs()
-            .map(|docs| format!("{docs}\n"))
-            .unwrap_or_default();
+        let docs = T::docs().map(|docs| format!("{docs}\n")).unwrap_or_default();
         format!("{docs}export {}\n", T::decl(config))
     }
 
@@ -38,6 +34,8 @@ mod tests {
             declaration::<Worker>(&config),
             declaration::<Page<()>>(&config),
             declaration::<WorkerInput>(&config),
+            declaration::<stride_domain::duplicates::DuplicateReason>(&config),
+            declaration::<stride_domain::duplicates::DuplicateCandidate>(&config),
             declaration::<WorkerQuery>(&config),
             declaration::<SetUpInput>(&config),
             declaration::<DeviceStatus>(&config),
@@ -64,9 +62,6 @@ mod tests {
             return;
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "ui/src/lib/bindings.ts is stale: run `make bindings` and commit the result"
-        );
+        assert!(committed == generated, "ui/src/lib/bindings.ts is stale: run `make bindings` and commit the result");
     }
 }

@@ -1,10 +1,9 @@
 //! The commands the window can invoke: one-line adapters onto the service.
 
 use crate::error::AppError;
-use crate::service::{
-    DeviceStatus, SetUpInput, SignInInput, SyncProgress, SyncSummary, WorkerQuery,
-};
+use crate::service::{DeviceStatus, SetUpInput, SignInInput, SyncProgress, SyncSummary, WorkerQuery};
 use crate::state::AppState;
+use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
 use stride_domain::{Page, Worker, WorkerId};
 use tauri::{AppHandle, Emitter, State};
@@ -24,21 +23,13 @@ pub async fn device_status(state: State<'_, AppState>) -> Result<DeviceStatus, A
 }
 
 #[tauri::command]
-pub async fn set_up_device(
-    state: State<'_, AppState>,
-    input: SetUpInput,
-) -> Result<DeviceStatus, AppError> {
+pub async fn set_up_device(state: State<'_, AppState>, input: SetUpInput) -> Result<DeviceStatus, AppError> {
     state.run(move |service| service.set_up(input)).await
 }
 
 #[tauri::command]
-pub async fn search_workers(
-    state: State<'_, AppState>,
-    query: WorkerQuery,
-) -> Result<Page<Worker>, AppError> {
-    state
-        .run(move |service| service.search_workers(query))
-        .await
+pub async fn search_workers(state: State<'_, AppState>, query: WorkerQuery) -> Result<Page<Worker>, AppError> {
+    state.run(move |service| service.search_workers(query)).await
 }
 
 #[tauri::command]
@@ -47,42 +38,32 @@ pub async fn get_worker(state: State<'_, AppState>, id: WorkerId) -> Result<Work
 }
 
 #[tauri::command]
-pub async fn enroll_worker(
-    state: State<'_, AppState>,
-    input: WorkerInput,
-) -> Result<Worker, AppError> {
+pub async fn enroll_worker(state: State<'_, AppState>, input: WorkerInput) -> Result<Worker, AppError> {
     state.run(move |service| service.enroll_worker(input)).await
 }
 
 #[tauri::command]
-pub async fn update_worker(
+pub async fn find_duplicate_workers(
     state: State<'_, AppState>,
-    id: WorkerId,
     input: WorkerInput,
-) -> Result<Worker, AppError> {
-    state
-        .run(move |service| service.update_worker(id, input))
-        .await
+    except: Option<WorkerId>,
+) -> Result<Vec<DuplicateCandidate>, AppError> {
+    state.run(move |service| service.find_duplicate_workers(input, except)).await
 }
 
 #[tauri::command]
-pub async fn sign_in(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    input: SignInInput,
-) -> Result<DeviceStatus, AppError> {
+pub async fn update_worker(state: State<'_, AppState>, id: WorkerId, input: WorkerInput) -> Result<Worker, AppError> {
+    state.run(move |service| service.update_worker(id, input)).await
+}
+
+#[tauri::command]
+pub async fn sign_in(app: AppHandle, state: State<'_, AppState>, input: SignInInput) -> Result<DeviceStatus, AppError> {
     state.service()?.sign_in(input, progress_to(app)).await
 }
 
 #[tauri::command]
-pub async fn sign_in_automatically(
-    app: AppHandle,
-    state: State<'_, AppState>,
-) -> Result<DeviceStatus, AppError> {
-    state
-        .service()?
-        .sign_in_automatically(progress_to(app))
-        .await
+pub async fn sign_in_automatically(app: AppHandle, state: State<'_, AppState>) -> Result<DeviceStatus, AppError> {
+    state.service()?.sign_in_automatically(progress_to(app)).await
 }
 
 #[tauri::command]

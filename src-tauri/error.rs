@@ -49,24 +49,12 @@ pub struct AppError {
 
 impl AppError {
     pub fn invalid(fields: Vec<ValidationError>) -> Self {
-        let message = fields
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ");
-        Self {
-            code: ErrorCode::InvalidInput,
-            message,
-            fields,
-        }
+        let message = fields.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+        Self { code: ErrorCode::InvalidInput, message, fields }
     }
 
     fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            fields: Vec::new(),
-        }
+        Self { code, message: message.into(), fields: Vec::new() }
     }
 }
 
@@ -103,10 +91,7 @@ impl From<StoreError> for AppError {
         let message = with_causes(&error);
         // Logged once, here, where it becomes the UI's error; expected outcomes
         // (not found, already set up) are not failures worth a log line.
-        if matches!(
-            code,
-            ErrorCode::Internal | ErrorCode::DatabaseUnavailable | ErrorCode::DatabaseTooNew
-        ) {
+        if matches!(code, ErrorCode::Internal | ErrorCode::DatabaseUnavailable | ErrorCode::DatabaseTooNew) {
             tracing::error!(error.code = error.code(), error.message = %message, "store operation failed");
         }
         Self::new(code, message)

@@ -33,33 +33,18 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, AppError> {
 fn open_service(app: &tauri::App) -> Result<Service, AppError> {
     let path = data_dir(app)?.join("stride.sqlite3");
     tracing::info!(database.path = %path.display(), "opening the device database");
-    let setting = |name: &str| {
-        std::env::var(name)
-            .ok()
-            .filter(|value| !value.trim().is_empty())
-    };
-    let automatic_sign_in = match (
-        setting("STRIDE_SIGN_IN_EMAIL"),
-        setting("STRIDE_SIGN_IN_PASSWORD"),
-    ) {
+    let setting = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
+    let automatic_sign_in = match (setting("STRIDE_SIGN_IN_EMAIL"), setting("STRIDE_SIGN_IN_PASSWORD")) {
         (Some(email), Some(password)) => Some(AutomaticSignIn { email, password }),
         _ => None,
     };
     let store = Store::open(path)?;
-    Ok(Service::new(
-        store,
-        Credentials::new(KEYRING_SERVICE),
-        setting("STRIDE_SERVER_URL"),
-        automatic_sign_in,
-    ))
+    Ok(Service::new(store, Credentials::new(KEYRING_SERVICE), setting("STRIDE_SERVER_URL"), automatic_sign_in))
 }
 
 pub fn run() {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("STRIDE_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("STRIDE_LOG").unwrap_or_else(|_| "info".into()))
         .init();
     let result = tauri::Builder::default()
         .setup(|app| {
@@ -74,6 +59,7 @@ pub fn run() {
             commands::get_worker,
             commands::enroll_worker,
             commands::update_worker,
+            commands::find_duplicate_workers,
             commands::sign_in,
             commands::sign_in_automatically,
             commands::sync_now,

@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
+use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
 use stride_domain::*;
 use stride_store::{Store, WorkerSearch};
@@ -88,20 +89,13 @@ impl From<Progress> for SyncProgress {
             stride_sync::Phase::Pushing => SyncPhase::Pushing,
             stride_sync::Phase::Pulling => SyncPhase::Pulling,
         };
-        Self {
-            phase,
-            done: progress.done,
-            total: progress.total,
-        }
+        Self { phase, done: progress.done, total: progress.total }
     }
 }
 
 /// The name a device signs in under, as administrators see it in the device list.
 fn device_name() -> String {
-    let host = std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty());
+    let host = std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()).filter(|h| !h.is_empty());
     format!("Stride on {}", host.unwrap_or_else(|| "a desktop".into()))
 }
 
@@ -131,12 +125,7 @@ impl Service {
         suggested_server_url: Option<String>,
         automatic_sign_in: Option<AutomaticSignIn>,
     ) -> Self {
-        Self {
-            store,
-            credentials,
-            suggested_server_url,
-            automatic_sign_in,
-        }
+        Self { store, credentials, suggested_server_url, automatic_sign_in }
     }
 
     pub fn status(&self) -> Result<DeviceStatus, AppError> {
@@ -144,62 +133,33 @@ impl Service {
         Ok(DeviceStatus {
             device_id: device.device_id,
             organization: self.store.organization()?,
-            default_calling_code: self
-                .store
-                .default_calling_code()?
-                .map(|code| code.as_str().to_owned()),
+            default_calling_code: self.store.default_calling_code()?.map(|code| code.as_str().to_owned()),
             pending_changes: self.store.pending_count()?,
             rejected_changes: self.store.rejected_count()?,
             server_url: self.store.server_url()?,
             signed_in: self.credentials.load(device.device_id)?.is_some(),
             last_sync_at: self.store.last_sync_at()?,
             suggested_server_url: self.suggested_server_url.clone(),
-            automatic_sign_in_as: self
-                .automatic_sign_in
-                .as_ref()
-                .map(|account| account.email.clone()),
+            automatic_sign_in_as: self.automatic_sign_in.as_ref().map(|account| account.email.clone()),
         })
     }
 
     /// Signs in with the account the app was launched with, to the suggested server.
-    pub async fn sign_in_automatically(
-        &self,
-        progress: impl FnMut(Progress),
-    ) -> Result<DeviceStatus, AppError> {
+    pub async fn sign_in_automatically(&self, progress: impl FnMut(Progress)) -> Result<DeviceStatus, AppError> {
         let not_signed_in = || AppError::from(stride_sync::ClientError::Unauthenticated);
         let account = self.automatic_sign_in.as_ref().ok_or_else(not_signed_in)?;
-        let server_url = self
-            .suggested_server_url
-            .clone()
-            .ok_or_else(not_signed_in)?;
-        let input = SignInInput {
-            server_url,
-            email: account.email.clone(),
-            password: account.password.clone(),
-        };
+        let server_url = self.suggested_server_url.clone().ok_or_else(not_signed_in)?;
+        let input = SignInInput { server_url, email: account.email.clone(), password: account.password.clone() };
         self.sign_in(input, progress).await
     }
 
     /// Signs in to a server (binding a new device to the account's organization), keeps
     /// the token in the OS keyring, and runs the first sync.
-    pub async fn sign_in(
-        &self,
-        input: SignInInput,
-        progress: impl FnMut(Progress),
-    ) -> Result<DeviceStatus, AppError> {
-        let (client, _me) = stride_sync::sign_in(
-            &self.store,
-            &input.server_url,
-            &input.email,
-            &input.password,
-            &device_name(),
-        )
-        .await?;
+    pub async fn sign_in(&self, input: SignInInput, progress: impl FnMut(Progress)) -> Result<DeviceStatus, AppError> {
+        let (client, _me) =
+            stride_sync::sign_in(&self.store, &input.server_url, &input.email, &input.password, &device_name()).await?;
         let device = self.store.device().device_id;
-        let token = client
-            .token()
-            .cloned()
-            .ok_or_else(|| AppError::from(stride_sync::ClientError::Unauthenticated))?;
+        let token = client.token().cloned().ok_or_else(|| AppError::from(stride_sync::ClientError::Unauthenticated))?;
         self.credentials.save(device, &token)?;
         self.store.set_server_url(Some(client.server_url()))?;
         stride_sync::sync(&self.store, &client, progress).await?;
@@ -210,11 +170,7 @@ impl Service {
     pub async fn sync(&self, progress: impl FnMut(Progress)) -> Result<SyncSummary, AppError> {
         let client = self.signed_in_client()?;
         let report = stride_sync::sync(&self.store, &client, progress).await?;
-        Ok(SyncSummary {
-            pushed: report.pushed,
-            rejected: report.rejected,
-            pulled: report.pulled,
-        })
+        Ok(SyncSummary { pushed: report.pushed, rejected: report.rejected, pulled: report.pulled })
     }
 
     /// Forgets the sign-in; the data on the device stays.
@@ -226,29 +182,19 @@ impl Service {
     fn signed_in_client(&self) -> Result<Client, AppError> {
         let not_signed_in = || AppError::from(stride_sync::ClientError::Unauthenticated);
         let url = self.store.server_url()?.ok_or_else(not_signed_in)?;
-        let token = self
-            .credentials
-            .load(self.store.device().device_id)?
-            .ok_or_else(not_signed_in)?;
+        let token = self.credentials.load(self.store.device().device_id)?.ok_or_else(not_signed_in)?;
         Ok(Client::new(&url)?.with_token(token))
     }
 
     pub fn set_up(&self, input: SetUpInput) -> Result<DeviceStatus, AppError> {
-        let name =
-            Name::parse(&input.organization_name).map_err(|e| e.in_field("organization_name"));
+        let name = Name::parse(&input.organization_name).map_err(|e| e.in_field("organization_name"));
         let code = match input.default_calling_code.trim() {
             "" => Ok(None),
-            raw => CallingCode::parse(raw)
-                .map(Some)
-                .map_err(|e| e.in_field("default_calling_code")),
+            raw => CallingCode::parse(raw).map(Some).map_err(|e| e.in_field("default_calling_code")),
         };
         let (name, code) = match (name, code) {
             (Ok(name), Ok(code)) => (name, code),
-            (name, code) => {
-                return Err(AppError::invalid(
-                    name.err().into_iter().chain(code.err()).collect(),
-                ))
-            }
+            (name, code) => return Err(AppError::invalid(name.err().into_iter().chain(code.err()).collect())),
         };
         let now = Timestamp::now();
         let organization = Organization {
@@ -265,43 +211,38 @@ impl Service {
     }
 
     pub fn search_workers(&self, query: WorkerQuery) -> Result<Page<Worker>, AppError> {
-        Ok(self.store.search_workers(&WorkerSearch {
-            text: query.text,
-            offset: query.offset,
-            limit: query.limit,
-        })?)
+        Ok(self.store.search_workers(&WorkerSearch { text: query.text, offset: query.offset, limit: query.limit })?)
     }
 
     pub fn get_worker(&self, id: WorkerId) -> Result<Worker, AppError> {
         let key = RowKey::of(id);
-        self.store.get::<Worker>(&key)?.ok_or_else(|| {
-            stride_store::StoreError::NotFound {
-                entity: EntityKind::Workers,
-                key,
-            }
-            .into()
-        })
+        self.store
+            .get::<Worker>(&key)?
+            .ok_or_else(|| stride_store::StoreError::NotFound { entity: EntityKind::Workers, key }.into())
     }
 
     pub fn enroll_worker(&self, input: WorkerInput) -> Result<Worker, AppError> {
-        let organization_id = self
-            .store
-            .device()
-            .organization_id
-            .ok_or(stride_store::StoreError::NoOrganization)?;
-        let fields = input
-            .parse(self.store.default_calling_code()?.as_ref())
-            .map_err(AppError::invalid)?;
+        let organization_id = self.store.device().organization_id.ok_or(stride_store::StoreError::NoOrganization)?;
+        let fields = input.parse(self.store.default_calling_code()?.as_ref()).map_err(AppError::invalid)?;
         let worker = fields.into_new_worker(organization_id, Timestamp::now());
         self.store.create(&worker)?;
         Ok(worker)
     }
 
+    /// Workers already on the device who may be the person in the form (same phone,
+    /// or a close name), for the form to show before it saves.
+    pub fn find_duplicate_workers(
+        &self,
+        input: WorkerInput,
+        except: Option<WorkerId>,
+    ) -> Result<Vec<DuplicateCandidate>, AppError> {
+        let fields = input.parse(self.store.default_calling_code()?.as_ref()).map_err(AppError::invalid)?;
+        Ok(self.store.duplicate_candidates(&fields.full_name, fields.phone_number.as_ref(), except)?)
+    }
+
     pub fn update_worker(&self, id: WorkerId, input: WorkerInput) -> Result<Worker, AppError> {
         let current = self.get_worker(id)?;
-        let fields = input
-            .parse(self.store.default_calling_code()?.as_ref())
-            .map_err(AppError::invalid)?;
+        let fields = input.parse(self.store.default_calling_code()?.as_ref()).map_err(AppError::invalid)?;
         self.store.update(&fields.applied_to(&current))?;
         self.get_worker(id)
     }
@@ -315,15 +256,7 @@ mod tests {
     fn service() -> (tempfile::TempDir, Service) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path().join("stride.sqlite3")).unwrap();
-        (
-            dir,
-            Service::new(
-                store,
-                Credentials::new("org.stride.test.service"),
-                None,
-                None,
-            ),
-        )
+        (dir, Service::new(store, Credentials::new("org.stride.test.service"), None, None))
     }
 
     fn set_up_input(name: &str, code: &str) -> SetUpInput {
@@ -336,76 +269,38 @@ mod tests {
     }
 
     fn form(name: &str, phone: &str) -> WorkerInput {
-        WorkerInput {
-            full_name: name.into(),
-            phone_number: phone.into(),
-            ..Default::default()
-        }
+        WorkerInput { full_name: name.into(), phone_number: phone.into(), ..Default::default() }
     }
 
     #[test]
     fn enrolling_needs_a_set_up_device_then_parses_and_stores_the_worker() {
         let (_dir, service) = service();
-        assert_eq!(
-            service.enroll_worker(form("Amina", "")).unwrap_err().code,
-            ErrorCode::DeviceNotSetUp
-        );
+        assert_eq!(service.enroll_worker(form("Amina", "")).unwrap_err().code, ErrorCode::DeviceNotSetUp);
 
         let err = service.set_up(set_up_input(" ", "0x")).unwrap_err();
         let fields: Vec<_> = err.fields.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(
-            (err.code, fields),
-            (
-                ErrorCode::InvalidInput,
-                vec!["organization_name", "default_calling_code"]
-            )
-        );
+        assert_eq!((err.code, fields), (ErrorCode::InvalidInput, vec!["organization_name", "default_calling_code"]));
 
-        let status = service
-            .set_up(set_up_input("Lakeside Farms", "+254"))
-            .unwrap();
+        let status = service.set_up(set_up_input("Lakeside Farms", "+254")).unwrap();
         assert_eq!(status.default_calling_code.as_deref(), Some("254"));
-        assert_eq!(
-            service.set_up(set_up_input("Again", "")).unwrap_err().code,
-            ErrorCode::DeviceAlreadySetUp
-        );
+        assert_eq!(service.set_up(set_up_input("Again", "")).unwrap_err().code, ErrorCode::DeviceAlreadySetUp);
 
-        let worker = service
-            .enroll_worker(form("  Amina   Wanjiru ", "0712 345 678"))
-            .unwrap();
-        assert_eq!(
-            worker.phone_number.as_ref().map(PhoneNumber::as_str),
-            Some("+254712345678")
-        );
+        let worker = service.enroll_worker(form("  Amina   Wanjiru ", "0712 345 678")).unwrap();
+        assert_eq!(worker.phone_number.as_ref().map(PhoneNumber::as_str), Some("+254712345678"));
         assert_eq!(service.get_worker(worker.id).unwrap(), worker);
         assert_eq!(service.status().unwrap().pending_changes, 1);
 
         let err = service.enroll_worker(form("", "12")).unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput);
         assert_eq!(err.fields.len(), 2);
-        assert_eq!(
-            service.status().unwrap().pending_changes,
-            1,
-            "a refused form writes nothing"
-        );
+        assert_eq!(service.status().unwrap().pending_changes, 1, "a refused form writes nothing");
 
-        let found = service
-            .search_workers(WorkerQuery {
-                text: "wanj".into(),
-                offset: 0,
-                limit: 20,
-            })
-            .unwrap();
+        let found = service.search_workers(WorkerQuery { text: "wanj".into(), offset: 0, limit: 20 }).unwrap();
         assert_eq!(found.items, vec![worker.clone()]);
 
-        let edited = service
-            .update_worker(worker.id, form("Amina W. Otieno", "+254712345678"))
-            .unwrap();
+        let edited = service.update_worker(worker.id, form("Amina W. Otieno", "+254712345678")).unwrap();
         assert_eq!(edited.full_name.as_str(), "Amina W. Otieno");
         assert_eq!(service.status().unwrap().pending_changes, 2);
-        assert_eq!(
-            service.get_worker(WorkerId::new()).unwrap_err().code,
-            ErrorCode::NotFound
-        );
+        assert_eq!(service.get_worker(WorkerId::new()).unwrap_err().code, ErrorCode::NotFound);
     }
 }

@@ -11,9 +11,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(service: Result<Service, AppError>) -> Self {
-        Self {
-            service: service.map(Arc::new),
-        }
+        Self { service: service.map(Arc::new) }
     }
 
     /// Runs `work` against the service on the blocking pool.

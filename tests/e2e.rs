@@ -16,7 +16,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const PATIENCE: Duration = Duration::from_secs(20);
+/// How long to wait for the window before failing: generous, since it only bounds how
+/// long a failure takes (a first sync on a loaded 2-core machine can take a while).
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// One window at a time: WebKit is heavy on two cores, and a test's timing should not
+/// depend on what the others are doing.
+static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// tauri-driver, stopped with SIGTERM (only then does it stop WebKitWebDriver too).
 struct Driver {
@@ -25,20 +31,13 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
         let _ = self.child.wait();
     }
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// Starts the app with its data in `home` and connects a WebDriver session to it.
@@ -47,18 +46,10 @@ async fn launch(home: &Path) -> (Driver, Client) {
 }
 
 async fn launch_with(home: &Path, env: &[(&str, &str)]) -> (Driver, Client) {
-    assert!(
-        std::env::var_os("DISPLAY").is_some(),
-        "no display: run under xvfb-run (make test does)"
-    );
+    assert!(std::env::var_os("DISPLAY").is_some(), "no display: run under xvfb-run (make test does)");
     let (port, native_port) = (free_port(), free_port());
     let child = Command::new("tauri-driver")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native_port.to_string(),
-        ])
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .env("STRIDE_DATA_DIR", home.join("data"))
         .env("XDG_DATA_HOME", home.join("xdg-data"))
         .env("XDG_CONFIG_HOME", home.join("xdg-config"))
@@ -71,10 +62,7 @@ async fn launch_with(home: &Path, env: &[(&str, &str)]) -> (Driver, Client) {
     let driver = Driver { child };
     let started = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < PATIENCE,
-            "tauri-driver did not listen on {port}"
-        );
+        assert!(started.elapsed() < PATIENCE, "tauri-driver did not listen on {port}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let capabilities = json!({"tauri:options": {"application": env!("CARGO_BIN_EXE_stride")}});
@@ -87,12 +75,7 @@ async fn launch_with(home: &Path, env: &[(&str, &str)]) -> (Driver, Client) {
 }
 
 async fn find(client: &Client, css: &str) -> Element {
-    client
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
+    client.wait().at_most(PATIENCE).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
 }
 
 async fn type_into(client: &Client, css: &str, text: &str) {
@@ -112,10 +95,7 @@ async fn text_of(client: &Client, css: &str, check: impl Fn(&str) -> bool) -> St
                 }
             }
         }
-        assert!(
-            started.elapsed() < PATIENCE,
-            "{css} never showed the expected text"
-        );
+        assert!(started.elapsed() < PATIENCE, "{css} never showed the expected text");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -123,7 +103,10 @@ async fn text_of(client: &Client, css: &str, check: impl Fn(&str) -> bool) -> St
 async fn screenshot(client: &Client, name: &str) {
     // The frame after a DOM change may not be painted yet: wait two animation frames.
     client
-        .execute_async("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done))", vec![])
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done))",
+            vec![],
+        )
         .await
         .unwrap();
     let png = client.screenshot().await.unwrap();
@@ -137,106 +120,64 @@ async fn listed(client: &Client, names: &[&str]) {
     let started = Instant::now();
     loop {
         let mut rows = Vec::new();
-        for row in client
-            .find_all(Locator::Css("tr[data-worker-id] td:first-child"))
-            .await
-            .unwrap_or_default()
-        {
+        for row in client.find_all(Locator::Css("tr[data-worker-id] td:first-child")).await.unwrap_or_default() {
             rows.push(row.text().await.unwrap_or_default());
         }
         if rows == names {
             return;
         }
-        assert!(
-            started.elapsed() < PATIENCE,
-            "listed {rows:?}, expected {names:?}"
-        );
+        assert!(started.elapsed() < PATIENCE, "listed {rows:?}, expected {names:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
-#[tokio::test]
-async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_there_after_a_restart()
-{
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_there_after_a_restart() {
+    let _window = ONE_WINDOW.lock().await;
     let home = tempfile::tempdir().unwrap();
     let (driver, client) = launch(home.path()).await;
 
     // First start, without a server: the device is set up for an organization by hand.
-    find(&client, "form button.secondary")
-        .await
-        .click()
-        .await
-        .unwrap();
+    find(&client, "form button.secondary").await.click().await.unwrap();
     type_into(&client, "input[name=organization_name]", "Lakeside Farms").await;
     type_into(&client, "input[name=default_calling_code]", "254").await;
     screenshot(&client, "set-up").await;
-    find(&client, "form button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    find(&client, "form button[type=submit]").await.click().await.unwrap();
     text_of(&client, ".status-bar", |t| t.contains("Lakeside Farms")).await;
     text_of(&client, ".empty", |t| t.contains("No workers yet")).await;
 
     // A form with problems is refused field by field, and nothing is saved.
-    find(&client, "header.toolbar button")
-        .await
-        .click()
-        .await
-        .unwrap();
+    find(&client, "header.toolbar button").await.click().await.unwrap();
     type_into(&client, "input[name=phone_number]", "12").await;
-    find(&client, "form button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    text_of(&client, "[data-field=full_name]", |t| {
-        t.contains("must not be empty")
-    })
-    .await;
-    text_of(&client, "[data-field=phone_number]", |t| {
-        t.contains("phone number")
-    })
-    .await;
-    text_of(&client, "[data-testid=pending]", |t| {
-        t.starts_with("0 changes")
-    })
-    .await;
+    find(&client, "form button[type=submit]").await.click().await.unwrap();
+    text_of(&client, "[data-field=full_name]", |t| t.contains("must not be empty")).await;
+    text_of(&client, "[data-field=phone_number]", |t| t.contains("phone number")).await;
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("0 changes")).await;
 
     // Corrected, it is saved on the device and listed with its number in full.
     type_into(&client, "input[name=full_name]", "Amina Wanjiru").await;
     type_into(&client, "input[name=phone_number]", "0712 345 678").await;
     type_into(&client, "input[name=site]", "Kisumu").await;
-    find(&client, "form button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    find(&client, "form button[type=submit]").await.click().await.unwrap();
     text_of(&client, ".notice", |t| t.contains("Amina Wanjiru is saved")).await;
-    text_of(&client, "tr[data-worker-id]", |t| {
-        t.contains("+254712345678")
-    })
-    .await;
-    text_of(&client, "[data-testid=pending]", |t| {
-        t.starts_with("1 change ")
-    })
-    .await;
+    text_of(&client, "tr[data-worker-id]", |t| t.contains("+254712345678")).await;
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("1 change ")).await;
 
-    find(&client, "header.toolbar button")
-        .await
-        .click()
-        .await
-        .unwrap();
+    // The same person again, with a typo: the form says who it may be before saving.
+    find(&client, "header.toolbar button").await.click().await.unwrap();
+    type_into(&client, "input[name=full_name]", "Amina Wanjru").await;
+    type_into(&client, "input[name=phone_number]", "0712 345 678").await;
+    find(&client, "form button[type=submit]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=duplicates]", |t| t.contains("Amina Wanjiru") && t.contains("same phone number"))
+        .await;
+    screenshot(&client, "duplicate-warning").await;
+    find(&client, "form .actions button.secondary").await.click().await.unwrap();
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("1 change ")).await;
+
+    find(&client, "header.toolbar button").await.click().await.unwrap();
     type_into(&client, "input[name=full_name]", "Khalid Ali").await;
-    find(&client, "form button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    text_of(&client, "[data-testid=worker-count]", |t| {
-        t.contains("2 of 2")
-    })
-    .await;
+    find(&client, "form button[type=submit]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=worker-count]", |t| t.contains("2 of 2")).await;
     screenshot(&client, "workers").await;
 
     // Search as you type, by part of the number as dialled, or part of a name.
@@ -253,37 +194,26 @@ async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_ther
     // The app opens again on the same database: set up, both workers there.
     let (_driver, client) = launch(home.path()).await;
     listed(&client, &["Amina Wanjiru", "Khalid Ali"]).await;
-    text_of(&client, "[data-testid=pending]", |t| {
-        t.starts_with("2 changes")
-    })
-    .await;
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("2 changes")).await;
     client.close().await.unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_coordinator_signs_in_enrolls_a_worker_and_syncs_it_to_the_server() {
+    let _window = ONE_WINDOW.lock().await;
     let db = support::TestDatabase::migrated().await;
     stride_server::demo::seed(&db.pool).await.unwrap();
     let server = support::spawn_server(&db.pool).await;
     let home = tempfile::tempdir().unwrap();
-    let (_driver, client) =
-        launch_with(home.path(), &[("STRIDE_SERVER_URL", server.as_str())]).await;
+    let (_driver, client) = launch_with(home.path(), &[("STRIDE_SERVER_URL", server.as_str())]).await;
 
     // Sign in: the server address is offered; a wrong password is refused by its code.
-    let offered = find(&client, "input[name=server_url]")
-        .await
-        .prop("value")
-        .await
-        .unwrap();
+    let offered = find(&client, "input[name=server_url]").await.prop("value").await.unwrap();
     assert_eq!(offered.as_deref(), Some(server.as_str()));
     type_into(&client, "input[name=email]", "coordinator@lakeside.example").await;
     type_into(&client, "input[name=password]", "not the password").await;
     screenshot(&client, "sign-in").await;
-    find(&client, "form button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    find(&client, "form button[type=submit]").await.click().await.unwrap();
     let alert = find(&client, "[role=alert]").await;
     assert_eq!(
         alert.attr("data-code").await.unwrap().as_deref(),
@@ -291,81 +221,43 @@ async fn a_coordinator_signs_in_enrolls_a_worker_and_syncs_it_to_the_server() {
         "{:?}",
         alert.text().await
     );
-    type_into(
-        &client,
-        "input[name=password]",
-        stride_server::demo::DEMO_PASSWORD,
-    )
-    .await;
-    find(&client, "form button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    type_into(&client, "input[name=password]", stride_server::demo::DEMO_PASSWORD).await;
+    find(&client, "form button[type=submit]").await.click().await.unwrap();
 
     // The first sync brings the organization's 200 workers.
     text_of(&client, ".status-bar", |t| t.contains("Lakeside Farms")).await;
-    text_of(&client, "[data-testid=worker-count]", |t| {
-        t.contains("of 200 workers")
-    })
-    .await;
-    text_of(&client, "[data-testid=last-sync]", |t| {
-        t.starts_with("Last sync")
-    })
-    .await;
+    text_of(&client, "[data-testid=worker-count]", |t| t.contains("of 200 workers")).await;
+    text_of(&client, "[data-testid=last-sync]", |t| t.starts_with("Last sync")).await;
 
     // Enrolled on the device, then sent to the server with the sync button.
-    find(&client, "header.toolbar button")
-        .await
-        .click()
-        .await
-        .unwrap();
+    find(&client, "header.toolbar button").await.click().await.unwrap();
     type_into(&client, "input[name=full_name]", "Neema Synced").await;
     type_into(&client, "input[name=phone_number]", "+254 799 000 111").await;
-    find(&client, "form button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    text_of(&client, "[data-testid=pending]", |t| {
-        t.starts_with("1 change ")
-    })
-    .await;
-    find(&client, "[data-testid=sync]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    text_of(&client, "[data-testid=pending]", |t| {
-        t.starts_with("0 changes")
-    })
-    .await;
-    text_of(&client, "[data-testid=sync-result]", |t| {
-        t.contains("1 sent")
-    })
-    .await;
+    find(&client, "form button[type=submit]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("1 change ")).await;
+    find(&client, "[data-testid=sync]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("0 changes")).await;
+    text_of(&client, "[data-testid=sync-result]", |t| t.contains("1 sent")).await;
     screenshot(&client, "synced").await;
 
-    let on_server: (String, String) = sqlx::query_as(
-        "SELECT full_name, phone_number FROM workers WHERE full_name = 'Neema Synced'",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+    let on_server: (String, String) =
+        sqlx::query_as("SELECT full_name, phone_number FROM workers WHERE full_name = 'Neema Synced'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
     assert_eq!(on_server.1, "+254799000111");
-    let audited: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM change_log WHERE entity = 'workers' AND op = 'upsert'",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM change_log WHERE entity = 'workers' AND op = 'upsert'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
     assert_eq!(audited, 1);
     client.close().await.unwrap();
     db.drop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run_does() {
+    let _window = ONE_WINDOW.lock().await;
     let db = support::TestDatabase::migrated().await;
     stride_server::demo::seed(&db.pool).await.unwrap();
     let server = support::spawn_server(&db.pool).await;
@@ -373,38 +265,19 @@ async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run
     let account = [
         ("STRIDE_SERVER_URL", server.as_str()),
         ("STRIDE_SIGN_IN_EMAIL", "programs@lakeside.example"),
-        (
-            "STRIDE_SIGN_IN_PASSWORD",
-            stride_server::demo::DEMO_PASSWORD,
-        ),
+        ("STRIDE_SIGN_IN_PASSWORD", stride_server::demo::DEMO_PASSWORD),
     ];
     let (driver, client) = launch_with(home.path(), &account).await;
-    text_of(&client, "[data-testid=worker-count]", |t| {
-        t.contains("of 200 workers")
-    })
-    .await;
-    text_of(&client, "[data-testid=last-sync]", |t| {
-        t.starts_with("Last sync")
-    })
-    .await;
+    text_of(&client, "[data-testid=worker-count]", |t| t.contains("of 200 workers")).await;
+    text_of(&client, "[data-testid=last-sync]", |t| t.starts_with("Last sync")).await;
     client.close().await.unwrap();
     drop(driver);
 
     // Started again without the account, it is still signed in: the token is in the keyring.
     let (_driver, client) = launch_with(home.path(), &[]).await;
-    text_of(&client, "[data-testid=last-sync]", |t| {
-        t.starts_with("Last sync")
-    })
-    .await;
-    find(&client, "[data-testid=sync]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    text_of(&client, "[data-testid=sync-result]", |t| {
-        t.contains("0 sent")
-    })
-    .await;
+    text_of(&client, "[data-testid=last-sync]", |t| t.starts_with("Last sync")).await;
+    find(&client, "[data-testid=sync]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=sync-result]", |t| t.contains("0 sent")).await;
     client.close().await.unwrap();
     db.drop().await;
 }

@@ -40,12 +40,7 @@ fn postgres_types(ty: ColumnType) -> &'static [&'static str] {
 }
 
 fn expected_columns(spec: &EntitySpec, sync: &[&str]) -> BTreeSet<String> {
-    spec.columns
-        .iter()
-        .map(|c| c.name)
-        .chain(sync.iter().copied())
-        .map(str::to_owned)
-        .collect()
+    spec.columns.iter().map(|c| c.name).chain(sync.iter().copied()).map(str::to_owned).collect()
 }
 
 #[test]
@@ -57,49 +52,27 @@ fn the_registry_matches_the_device_schema() {
     assert_eq!(REGISTRY.len(), 18);
     for spec in REGISTRY {
         let table = spec.table;
-        let mut statement = conn
-            .prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)")
-            .unwrap();
+        let mut statement = conn.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)").unwrap();
         let columns: Vec<(String, String, bool, i64)> = statement
-            .query_map([table], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-            })
+            .query_map([table], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
             .unwrap()
             .map(Result::unwrap)
             .collect();
         let actual: BTreeSet<String> = columns.iter().map(|c| c.0.clone()).collect();
-        assert_eq!(
-            actual,
-            expected_columns(spec, DEVICE_SYNC_COLUMNS),
-            "{table}: columns"
-        );
+        assert_eq!(actual, expected_columns(spec, DEVICE_SYNC_COLUMNS), "{table}: columns");
         for column in spec.columns {
             let (_, ty, not_null, _) = columns.iter().find(|c| c.0 == column.name).unwrap();
             assert_eq!(ty, sqlite_type(column.ty), "{table}.{}: type", column.name);
-            assert_eq!(
-                *not_null, !column.nullable,
-                "{table}.{}: NOT NULL",
-                column.name
-            );
+            assert_eq!(*not_null, !column.nullable, "{table}.{}: NOT NULL", column.name);
         }
-        let mut key: Vec<&(String, String, bool, i64)> =
-            columns.iter().filter(|c| c.3 > 0).collect();
+        let mut key: Vec<&(String, String, bool, i64)> = columns.iter().filter(|c| c.3 > 0).collect();
         key.sort_by_key(|c| c.3);
-        assert_eq!(
-            key.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
-            spec.key,
-            "{table}: primary key"
-        );
+        assert_eq!(key.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), spec.key, "{table}: primary key");
 
-        let mut statement = conn
-            .prepare(
-                "SELECT \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list(?1)",
-            )
-            .unwrap();
+        let mut statement =
+            conn.prepare("SELECT \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list(?1)").unwrap();
         let actual: BTreeSet<(String, String, String, String)> = statement
-            .query_map([table], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-            })
+            .query_map([table], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
             .unwrap()
             .map(Result::unwrap)
             .collect();
@@ -107,14 +80,8 @@ fn the_registry_matches_the_device_schema() {
             .columns
             .iter()
             .filter_map(|c| {
-                c.references.map(|fk| {
-                    (
-                        c.name.to_owned(),
-                        fk.table.to_owned(),
-                        "id".to_owned(),
-                        fk.on_delete.sql().to_owned(),
-                    )
-                })
+                c.references
+                    .map(|fk| (c.name.to_owned(), fk.table.to_owned(), "id".to_owned(), fk.on_delete.sql().to_owned()))
             })
             .collect();
         assert_eq!(actual, expected, "{table}: foreign keys");
@@ -122,10 +89,7 @@ fn the_registry_matches_the_device_schema() {
 }
 
 /// Foreign keys of a table as (local columns, referenced table, ON DELETE).
-async fn postgres_foreign_keys(
-    db: &TestDatabase,
-    table: &str,
-) -> BTreeSet<(Vec<String>, String, String)> {
+async fn postgres_foreign_keys(db: &TestDatabase, table: &str) -> BTreeSet<(Vec<String>, String, String)> {
     sqlx::query(
         "SELECT array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
                       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i) AS columns,
@@ -156,28 +120,12 @@ async fn the_registry_matches_the_server_schema() {
         .await
         .unwrap();
         let actual: BTreeSet<String> = rows.iter().map(|r| r.get::<String, _>("name")).collect();
-        assert_eq!(
-            actual,
-            expected_columns(spec, SERVER_SYNC_COLUMNS),
-            "{table}: columns"
-        );
+        assert_eq!(actual, expected_columns(spec, SERVER_SYNC_COLUMNS), "{table}: columns");
         for column in spec.columns {
-            let row = rows
-                .iter()
-                .find(|r| r.get::<String, _>("name") == column.name)
-                .unwrap();
+            let row = rows.iter().find(|r| r.get::<String, _>("name") == column.name).unwrap();
             let ty: String = row.get("ty");
-            assert!(
-                postgres_types(column.ty).contains(&ty.as_str()),
-                "{table}.{}: type {ty}",
-                column.name
-            );
-            assert_eq!(
-                row.get::<bool, _>("nullable"),
-                column.nullable,
-                "{table}.{}: NOT NULL",
-                column.name
-            );
+            assert!(postgres_types(column.ty).contains(&ty.as_str()), "{table}.{}: type {ty}", column.name);
+            assert_eq!(row.get::<bool, _>("nullable"), column.nullable, "{table}.{}: NOT NULL", column.name);
         }
 
         let key: Vec<String> = sqlx::query_scalar(
@@ -193,10 +141,7 @@ async fn the_registry_matches_the_server_schema() {
         if spec.tenant_column() == "organization_id" {
             expected_key.insert(0, "organization_id");
         }
-        assert_eq!(
-            key, expected_key,
-            "{table}: primary key (organization_id first)"
-        );
+        assert_eq!(key, expected_key, "{table}: primary key (organization_id first)");
 
         let on_delete = |rule: OnDelete| match rule {
             OnDelete::Cascade => "c",
@@ -213,18 +158,10 @@ async fn the_registry_matches_the_server_schema() {
                 } else {
                     vec!["organization_id".to_owned(), c.name.to_owned()]
                 };
-                Some((
-                    columns,
-                    fk.table.to_owned(),
-                    on_delete(fk.on_delete).to_owned(),
-                ))
+                Some((columns, fk.table.to_owned(), on_delete(fk.on_delete).to_owned()))
             })
             .collect();
-        assert_eq!(
-            postgres_foreign_keys(&db, table).await,
-            expected,
-            "{table}: foreign keys carry organization_id"
-        );
+        assert_eq!(postgres_foreign_keys(&db, table).await, expected, "{table}: foreign keys carry organization_id");
 
         let (enabled, forced, policies): (bool, bool, i64) = sqlx::query_as(
             "SELECT c.relrowsecurity, c.relforcerowsecurity, (SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname)
@@ -234,10 +171,7 @@ async fn the_registry_matches_the_server_schema() {
         .fetch_one(&db.pool)
         .await
         .unwrap();
-        assert!(
-            enabled && forced && policies == 1,
-            "{table}: row-level security"
-        );
+        assert!(enabled && forced && policies == 1, "{table}: row-level security");
     }
     db.drop().await;
 }
@@ -270,24 +204,11 @@ async fn row_level_security_shows_a_request_only_its_own_organization() {
     .execute(&mut *tx)
     .await
     .unwrap();
-    let names: Vec<String> = sqlx::query_scalar("SELECT full_name FROM workers")
-        .fetch_all(&mut *tx)
-        .await
-        .unwrap();
-    assert_eq!(
-        names,
-        ["Ann"],
-        "a query without any WHERE still sees one organization"
-    );
-    let orgs: Vec<String> = sqlx::query_scalar("SELECT name FROM organizations")
-        .fetch_all(&mut *tx)
-        .await
-        .unwrap();
+    let names: Vec<String> = sqlx::query_scalar("SELECT full_name FROM workers").fetch_all(&mut *tx).await.unwrap();
+    assert_eq!(names, ["Ann"], "a query without any WHERE still sees one organization");
+    let orgs: Vec<String> = sqlx::query_scalar("SELECT name FROM organizations").fetch_all(&mut *tx).await.unwrap();
     assert_eq!(orgs, ["A"]);
-    let programs: i64 = sqlx::query_scalar("SELECT count(*) FROM programs")
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
+    let programs: i64 = sqlx::query_scalar("SELECT count(*) FROM programs").fetch_one(&mut *tx).await.unwrap();
     assert_eq!(programs, 0);
     let write_into_b = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "INSERT INTO workers (id, organization_id, full_name) VALUES (gen_random_uuid(), '{ORG_B}', 'Intruder')"
@@ -295,24 +216,15 @@ async fn row_level_security_shows_a_request_only_its_own_organization() {
     .execute(&mut *tx)
     .await;
     assert!(
-        write_into_b
-            .unwrap_err()
-            .to_string()
-            .contains("row-level security"),
+        write_into_b.unwrap_err().to_string().contains("row-level security"),
         "writing another organization's row is refused"
     );
     tx.rollback().await.unwrap();
 
     // With no organization set, nothing is visible at all.
     let mut tx = db.pool.begin().await.unwrap();
-    sqlx::raw_sql("SET LOCAL ROLE stride_app")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM workers")
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
+    sqlx::raw_sql("SET LOCAL ROLE stride_app").execute(&mut *tx).await.unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM workers").fetch_one(&mut *tx).await.unwrap();
     assert_eq!(count, 0);
     tx.rollback().await.unwrap();
     db.drop().await;
@@ -328,10 +240,7 @@ async fn a_row_cannot_point_at_another_organizations_row() {
     )))
     .execute(&db.pool)
     .await;
-    assert!(
-        crossing.unwrap_err().to_string().contains("fk_wa_program"),
-        "even the owner cannot cross organizations"
-    );
+    assert!(crossing.unwrap_err().to_string().contains("fk_wa_program"), "even the owner cannot cross organizations");
     db.drop().await;
 }
 
@@ -361,11 +270,7 @@ async fn versions_count_up_per_organization_across_tables() {
     .execute(&db.pool)
     .await
     .unwrap();
-    assert_eq!(
-        versions(ORG_A).await,
-        [1, 3],
-        "an update takes the next version"
-    );
+    assert_eq!(versions(ORG_A).await, [1, 3], "an update takes the next version");
     db.drop().await;
 }
 
@@ -389,23 +294,15 @@ async fn server_migrations_upgrade_a_database_of_the_first_version_in_place() {
     let (a, b) = tokio::join!(apply(&db.pool, &upgraded), apply(&db.pool, &upgraded));
     a.unwrap();
     b.unwrap();
-    let workers: i64 = sqlx::query_scalar("SELECT count(*) FROM workers WHERE nickname IS NULL")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let workers: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM workers WHERE nickname IS NULL").fetch_one(&db.pool).await.unwrap();
     assert_eq!(workers, 2, "the rows written at version 1 are still there");
 
     let mut edited = upgraded.clone();
     edited.last_mut().unwrap().sql = "ALTER TABLE workers ADD COLUMN nick TEXT;";
     let err = apply(&db.pool, &edited).await.unwrap_err();
-    assert!(
-        matches!(err, MigrateError::Edited { version, .. } if version == next_version),
-        "{err}"
-    );
+    assert!(matches!(err, MigrateError::Edited { version, .. } if version == next_version), "{err}");
     let err = apply(&db.pool, first).await.unwrap_err();
-    assert!(
-        matches!(err, MigrateError::TooNew { found, known: 1 } if found == next_version),
-        "{err}"
-    );
+    assert!(matches!(err, MigrateError::TooNew { found, known: 1 } if found == next_version), "{err}");
     db.drop().await;
 }

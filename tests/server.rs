@@ -67,15 +67,11 @@ impl Device {
     }
 
     fn get(&self, path: &str) -> reqwest::RequestBuilder {
-        self.http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
+        self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.token)
     }
 
     fn change(&mut self, entity: EntityKind, key: &str, op: ChangeOp, fields: Value) -> Change {
-        let Value::Object(fields) = fields else {
-            panic!("fields are an object")
-        };
+        let Value::Object(fields) = fields else { panic!("fields are an object") };
         Change {
             change_id: ChangeId::new(),
             entity,
@@ -97,10 +93,7 @@ impl Device {
                 .into_iter()
                 .map(|change| {
                     self.seq += 1;
-                    PushedChange {
-                        seq: self.seq,
-                        change,
-                    }
+                    PushedChange { seq: self.seq, change }
                 })
                 .collect(),
         };
@@ -121,12 +114,7 @@ impl Device {
     }
 
     async fn pull_page(&self, cursor: i64, limit: i64) -> PullResponse {
-        let response = self
-            .get("/v1/sync/pull")
-            .query(&[("cursor", cursor), ("limit", limit)])
-            .send()
-            .await
-            .unwrap();
+        let response = self.get("/v1/sync/pull").query(&[("cursor", cursor), ("limit", limit)]).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         response.json().await.unwrap()
     }
@@ -146,10 +134,7 @@ impl Device {
 }
 
 fn applied(response: &PushResponse) -> bool {
-    response
-        .results
-        .iter()
-        .all(|r| r.outcome == Outcome::Applied)
+    response.results.iter().all(|r| r.outcome == Outcome::Applied)
 }
 
 fn rejection(result: &ChangeResult) -> Option<RejectionCode> {
@@ -160,13 +145,7 @@ fn rejection(result: &ChangeResult) -> Option<RejectionCode> {
 }
 
 fn key_of(row: &PulledRow) -> String {
-    row.entity
-        .spec()
-        .key
-        .iter()
-        .map(|k| row.row[*k].as_str().unwrap().to_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    row.entity.spec().key.iter().map(|k| row.row[*k].as_str().unwrap().to_owned()).collect::<Vec<_>>().join("/")
 }
 
 /// A new organization with an admin and a coordinator, both with `PASSWORD`.
@@ -181,9 +160,7 @@ async fn organization(db: &TestDatabase, label: &str) -> OrganizationId {
     .unwrap();
     for role in [Role::OrgAdmin, Role::Coordinator] {
         let email = Email::parse(&format!("{role}@{}.example", label.to_lowercase())).unwrap();
-        admin::create_user(&db.pool, org, &email, role, None, PASSWORD)
-            .await
-            .unwrap();
+        admin::create_user(&db.pool, org, &email, role, None, PASSWORD).await.unwrap();
     }
     org
 }
@@ -194,8 +171,7 @@ fn one_of_everything(device: &mut Device) -> (Vec<Change>, Vec<(EntityKind, Stri
     let org = device.org();
     let user = device.me.user_id.to_string();
     let id = || Uuid::now_v7().to_string();
-    let (worker, segment, content, journey, phase, touchpoint) =
-        (id(), id(), id(), id(), id(), id());
+    let (worker, segment, content, journey, phase, touchpoint) = (id(), id(), id(), id(), id(), id());
     let (program, program_journey, assignment, progress) = (id(), id(), id(), id());
     let (experiment, variant, experiment_assignment, badge) = (id(), id(), id(), id());
     let now = Timestamp::now().to_string();
@@ -282,14 +258,8 @@ fn one_of_everything(device: &mut Device) -> (Vec<Change>, Vec<(EntityKind, Stri
             json!({"worker_id": worker, "badge_id": badge, "organization_id": org, "awarded_at": now}),
         ),
     ];
-    let keys = rows
-        .iter()
-        .map(|(entity, key, _)| (*entity, key.clone()))
-        .collect();
-    let changes = rows
-        .into_iter()
-        .map(|(entity, key, fields)| device.upsert(entity, &key, fields))
-        .collect();
+    let keys = rows.iter().map(|(entity, key, _)| (*entity, key.clone())).collect();
+    let changes = rows.into_iter().map(|(entity, key, fields)| device.upsert(entity, &key, fields)).collect();
     (changes, keys)
 }
 
@@ -299,59 +269,27 @@ async fn signing_in_right_wrong_and_revoked() {
     let base = spawn_server(&db.pool).await;
     organization(&db, "Alpha").await;
 
-    let (status, code) =
-        error_code(login(&base, "coordinator@alpha.example", "wrong password").await).await;
-    assert_eq!(
-        (status, code.as_str()),
-        (StatusCode::UNAUTHORIZED, "invalid_credentials")
-    );
+    let (status, code) = error_code(login(&base, "coordinator@alpha.example", "wrong password").await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "invalid_credentials"));
     let (_, code) = error_code(login(&base, "nobody@alpha.example", PASSWORD).await).await;
-    assert_eq!(
-        code, "invalid_credentials",
-        "an unknown account looks the same as a wrong password"
-    );
+    assert_eq!(code, "invalid_credentials", "an unknown account looks the same as a wrong password");
 
     let device = Device::sign_in(&base, "COORDINATOR@alpha.example").await;
-    assert_eq!(
-        (device.me.role, device.me.organization.name.as_str()),
-        (Role::Coordinator, "Alpha")
-    );
-    let me: Me = device
-        .get("/v1/me")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert_eq!((device.me.role, device.me.organization.name.as_str()), (Role::Coordinator, "Alpha"));
+    let me: Me = device.get("/v1/me").send().await.unwrap().json().await.unwrap();
     assert_eq!(me, device.me);
 
     let anonymous = reqwest::get(format!("{base}/v1/me")).await.unwrap();
-    assert_eq!(
-        error_code(anonymous).await,
-        (StatusCode::UNAUTHORIZED, "unauthenticated".to_owned())
-    );
-    let forged = reqwest::Client::new()
-        .get(format!("{base}/v1/me"))
-        .bearer_auth("0".repeat(64))
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(error_code(anonymous).await, (StatusCode::UNAUTHORIZED, "unauthenticated".to_owned()));
+    let forged = reqwest::Client::new().get(format!("{base}/v1/me")).bearer_auth("0".repeat(64)).send().await.unwrap();
     assert_eq!(error_code(forged).await.1, "unauthenticated");
 
-    assert!(admin::revoke_device(&db.pool, device.me.device_id)
-        .await
-        .unwrap());
+    assert!(admin::revoke_device(&db.pool, device.me.device_id).await.unwrap());
     let revoked = device.get("/v1/me").send().await.unwrap();
-    assert_eq!(
-        error_code(revoked).await,
-        (StatusCode::UNAUTHORIZED, "device_revoked".to_owned())
-    );
+    assert_eq!(error_code(revoked).await, (StatusCode::UNAUTHORIZED, "device_revoked".to_owned()));
     let revoked_pull = device.get("/v1/sync/pull").send().await.unwrap();
     assert_eq!(error_code(revoked_pull).await.1, "device_revoked");
-    let devices = admin::list_devices(&db.pool, device.me.organization.id)
-        .await
-        .unwrap();
+    let devices = admin::list_devices(&db.pool, device.me.organization.id).await.unwrap();
     assert_eq!((devices.len(), devices[0].revoked), (1, true));
     db.drop().await;
 }
@@ -362,19 +300,11 @@ async fn repeated_wrong_passwords_are_rate_limited() {
     let base = spawn_server(&db.pool).await;
     organization(&db, "Alpha").await;
     for _ in 0..10 {
-        assert_eq!(
-            error_code(login(&base, "org_admin@alpha.example", "guess").await)
-                .await
-                .1,
-            "invalid_credentials"
-        );
+        assert_eq!(error_code(login(&base, "org_admin@alpha.example", "guess").await).await.1, "invalid_credentials");
     }
     let limited = login(&base, "org_admin@alpha.example", PASSWORD).await;
     assert!(limited.headers().contains_key("retry-after"));
-    assert_eq!(
-        error_code(limited).await,
-        (StatusCode::TOO_MANY_REQUESTS, "rate_limited".to_owned())
-    );
+    assert_eq!(error_code(limited).await, (StatusCode::TOO_MANY_REQUESTS, "rate_limited".to_owned()));
     db.drop().await;
 }
 
@@ -389,10 +319,7 @@ async fn a_push_applies_exactly_once_and_every_row_comes_back_on_pull() {
         changes: changes
             .into_iter()
             .enumerate()
-            .map(|(i, change)| PushedChange {
-                seq: i as i64 + 1,
-                change,
-            })
+            .map(|(i, change)| PushedChange { seq: i as i64 + 1, change })
             .collect(),
     };
     let first = device.push_request(&request).await;
@@ -402,44 +329,17 @@ async fn a_push_applies_exactly_once_and_every_row_comes_back_on_pull() {
     let before = device.pull_all().await;
     // The same batch again (a retry after a lost response): nothing is applied twice.
     let again = device.push_request(&request).await;
-    assert!(again
-        .results
-        .iter()
-        .all(|r| r.outcome == Outcome::AlreadyApplied));
-    assert_eq!(
-        device.pull_all().await,
-        before,
-        "no row changed, not even its version"
-    );
-    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM change_log")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-    assert_eq!(
-        audited,
-        keys.len() as i64,
-        "one audit entry per applied change"
-    );
+    assert!(again.results.iter().all(|r| r.outcome == Outcome::AlreadyApplied));
+    assert_eq!(device.pull_all().await, before, "no row changed, not even its version");
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM change_log").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(audited, keys.len() as i64, "one audit entry per applied change");
 
-    let pulled: BTreeSet<(EntityKind, String)> = before
-        .iter()
-        .filter(|r| !r.entity.spec().writers.is_empty())
-        .map(|r| (r.entity, key_of(r)))
-        .collect();
-    assert_eq!(
-        pulled,
-        keys.into_iter().collect(),
-        "every pushed row is pulled"
-    );
+    let pulled: BTreeSet<(EntityKind, String)> =
+        before.iter().filter(|r| !r.entity.spec().writers.is_empty()).map(|r| (r.entity, key_of(r))).collect();
+    assert_eq!(pulled, keys.into_iter().collect(), "every pushed row is pulled");
     let versions: Vec<i64> = before.iter().map(|r| r.version).collect();
-    assert!(
-        versions.windows(2).all(|w| w[0] < w[1]),
-        "in version order, no duplicates"
-    );
-    let worker = before
-        .iter()
-        .find(|r| r.entity == EntityKind::Workers)
-        .unwrap();
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "in version order, no duplicates");
+    let worker = before.iter().find(|r| r.entity == EntityKind::Workers).unwrap();
     let worker: Worker = serde_json::from_value(Value::Object(worker.row.clone())).unwrap();
     assert_eq!(worker.phone_number.unwrap().as_str(), "+254712345678");
     db.drop().await;
@@ -500,10 +400,7 @@ async fn every_rejection_comes_back_with_its_reason_and_blocks_nothing_after_it(
             assert!(!reason.is_empty());
         }
     }
-    assert_eq!(
-        response.last_seq, 12,
-        "refused changes are taken too, so they are not sent again"
-    );
+    assert_eq!(response.last_seq, 12, "refused changes are taken too, so they are not sent again");
     let names: BTreeSet<String> = coordinator
         .pull_all()
         .await
@@ -511,10 +408,7 @@ async fn every_rejection_comes_back_with_its_reason_and_blocks_nothing_after_it(
         .filter(|r| r.entity == EntityKind::Workers)
         .map(|r| r.row["full_name"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(
-        names,
-        BTreeSet::from(["First".to_owned(), "Last".to_owned()])
-    );
+    assert_eq!(names, BTreeSet::from(["First".to_owned(), "Last".to_owned()]));
     db.drop().await;
 }
 
@@ -533,71 +427,34 @@ async fn fields_merge_by_latest_stamp_far_future_stamps_are_clamped_and_deletes_
 
     // Both edit offline: the second device's name is stamped later, the first's phone is its own field.
     let older_name = first.upsert(EntityKind::Workers, &id, json!({"full_name": "Amina W."}));
-    let phone = first.upsert(
-        EntityKind::Workers,
-        &id,
-        json!({"phone_number": "+254700000001"}),
-    );
+    let phone = first.upsert(EntityKind::Workers, &id, json!({"phone_number": "+254700000001"}));
     second.clock.observe(phone.hlc, Timestamp::now().millis());
-    let newer_name = second.upsert(
-        EntityKind::Workers,
-        &id,
-        json!({"full_name": "Amina Wanjiru"}),
-    );
+    let newer_name = second.upsert(EntityKind::Workers, &id, json!({"full_name": "Amina Wanjiru"}));
     assert!(applied(&second.push(vec![newer_name]).await));
-    assert!(
-        applied(&first.push(vec![older_name, phone]).await),
-        "an older stamp is accepted, and loses"
-    );
-    let row = |rows: Vec<PulledRow>| {
-        rows.into_iter()
-            .find(|r| r.entity == EntityKind::Workers)
-            .unwrap()
-    };
+    assert!(applied(&first.push(vec![older_name, phone]).await), "an older stamp is accepted, and loses");
+    let row = |rows: Vec<PulledRow>| rows.into_iter().find(|r| r.entity == EntityKind::Workers).unwrap();
     let merged = row(first.pull_all().await);
     assert_eq!(
-        (
-            merged.row["full_name"].as_str(),
-            merged.row["phone_number"].as_str()
-        ),
+        (merged.row["full_name"].as_str(), merged.row["phone_number"].as_str()),
         (Some("Amina Wanjiru"), Some("+254700000001"))
     );
 
     // A device whose clock is a day ahead is clamped to the server's clock, so it cannot
     // win every future edit.
     let day_ms = 24 * 3600 * 1000;
-    let mut ahead = first.upsert(
-        EntityKind::Workers,
-        &id,
-        json!({"full_name": "From the future"}),
-    );
-    ahead.hlc = Hlc {
-        wall_ms: ahead.hlc.wall_ms + day_ms,
-        ..ahead.hlc
-    };
+    let mut ahead = first.upsert(EntityKind::Workers, &id, json!({"full_name": "From the future"}));
+    ahead.hlc = Hlc { wall_ms: ahead.hlc.wall_ms + day_ms, ..ahead.hlc };
     assert!(applied(&first.push(vec![ahead]).await));
-    let stored: String = sqlx::query_scalar("SELECT field_hlc->>'full_name' FROM workers")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let stored: String =
+        sqlx::query_scalar("SELECT field_hlc->>'full_name' FROM workers").fetch_one(&db.pool).await.unwrap();
     let stored: Hlc = stored.parse().unwrap();
     assert!(stored.wall_ms <= Timestamp::now().millis() + stride_server::push::MAX_CLOCK_AHEAD_MS);
 
     // A delete wins over a concurrent (even later) edit: the row stays a tombstone.
     let delete = second.change(EntityKind::Workers, &id, ChangeOp::Delete, json!({}));
     assert!(applied(&second.push(vec![delete]).await));
-    let late_edit = first.upsert(
-        EntityKind::Workers,
-        &id,
-        json!({"full_name": "Edited after delete"}),
-    );
-    first.clock.observe(
-        Hlc {
-            wall_ms: stored.wall_ms + 1,
-            ..stored
-        },
-        Timestamp::now().millis(),
-    );
+    let late_edit = first.upsert(EntityKind::Workers, &id, json!({"full_name": "Edited after delete"}));
+    first.clock.observe(Hlc { wall_ms: stored.wall_ms + 1, ..stored }, Timestamp::now().millis());
     assert!(applied(&first.push(vec![late_edit]).await));
     assert!(row(second.pull_all().await).deleted, "still deleted");
     db.drop().await;
@@ -615,8 +472,7 @@ async fn an_organization_can_neither_read_nor_write_another_organizations_rows()
     let beta_before = beta.pull_all().await;
 
     // Lakeside's admin sees only Lakeside, for every table.
-    let mut lakeside =
-        Device::sign_in_with(&base, "admin@lakeside.example", demo::DEMO_PASSWORD).await;
+    let mut lakeside = Device::sign_in_with(&base, "admin@lakeside.example", demo::DEMO_PASSWORD).await;
     assert_eq!(lakeside.me.organization.id, seeded.organization_id);
     let rows = lakeside.pull_all().await;
     let tables: BTreeSet<EntityKind> = rows.iter().map(|r| r.entity).collect();
@@ -624,35 +480,18 @@ async fn an_organization_can_neither_read_nor_write_another_organizations_rows()
     let lakeside_id = lakeside.org();
     for row in &rows {
         let tenant = row.row[row.entity.spec().tenant_column()].as_str().unwrap();
-        assert_eq!(
-            tenant, lakeside_id,
-            "{:?} of another organization pulled",
-            row.entity
-        );
+        assert_eq!(tenant, lakeside_id, "{:?} of another organization pulled", row.entity);
     }
     let beta_keys: BTreeSet<&String> = beta_rows.iter().map(|(_, key)| key).collect();
     assert!(rows.iter().all(|r| !beta_keys.contains(&key_of(r))));
 
     // By id: deleting Beta's rows finds nothing; writing to their keys touches only Lakeside.
-    let deletes: Vec<Change> = beta_rows
-        .iter()
-        .map(|(entity, key)| lakeside.change(*entity, key, ChangeOp::Delete, json!({})))
-        .collect();
+    let deletes: Vec<Change> =
+        beta_rows.iter().map(|(entity, key)| lakeside.change(*entity, key, ChangeOp::Delete, json!({}))).collect();
     let response = lakeside.push(deletes).await;
-    assert!(
-        response
-            .results
-            .iter()
-            .all(|r| rejection(r) == Some(RejectionCode::NotFound)),
-        "{:?}",
-        response.results
-    );
+    assert!(response.results.iter().all(|r| rejection(r) == Some(RejectionCode::NotFound)), "{:?}", response.results);
     let (_, beta_worker) = &beta_rows[0];
-    let edit = lakeside.upsert(
-        EntityKind::Workers,
-        beta_worker,
-        json!({"full_name": "Hijacked"}),
-    );
+    let edit = lakeside.upsert(EntityKind::Workers, beta_worker, json!({"full_name": "Hijacked"}));
     assert_eq!(
         rejection(&lakeside.push(vec![edit]).await.results[0]),
         Some(RejectionCode::MissingField),
@@ -661,37 +500,19 @@ async fn an_organization_can_neither_read_nor_write_another_organizations_rows()
 
     // By reference: no row of Lakeside may point at a row of Beta, for any foreign key.
     let mut refused = 0;
-    for spec in stride_domain::registry::REGISTRY
-        .iter()
-        .filter(|s| s.may_write(Role::OrgAdmin))
-    {
-        for column in spec
-            .columns
-            .iter()
-            .filter(|c| c.references.is_some_and(|fk| fk.table != "organizations"))
-        {
+    for spec in stride_domain::registry::REGISTRY.iter().filter(|s| s.may_write(Role::OrgAdmin)) {
+        for column in spec.columns.iter().filter(|c| c.references.is_some_and(|fk| fk.table != "organizations")) {
             let parent = column.references.unwrap().table;
             let beta_parent = match parent {
                 "users" => beta.me.user_id.to_string(),
-                _ => beta_rows
-                    .iter()
-                    .find(|(entity, _)| entity.table() == parent)
-                    .unwrap()
-                    .1
-                    .clone(),
+                _ => beta_rows.iter().find(|(entity, _)| entity.table() == parent).unwrap().1.clone(),
             };
             let beta_parent = &beta_parent;
             // In a link table the key is made of the references themselves.
             let key = spec
                 .key
                 .iter()
-                .map(|k| {
-                    if *k == column.name {
-                        beta_parent.clone()
-                    } else {
-                        Uuid::now_v7().to_string()
-                    }
-                })
+                .map(|k| if *k == column.name { beta_parent.clone() } else { Uuid::now_v7().to_string() })
                 .collect::<Vec<_>>()
                 .join("/");
             let mut fields = Map::new();
@@ -709,11 +530,7 @@ async fn an_organization_can_neither_read_nor_write_another_organizations_rows()
         }
     }
     assert!(refused >= 20, "every foreign key was tried ({refused})");
-    assert_eq!(
-        beta.pull_all().await,
-        beta_before,
-        "Beta's rows are untouched"
-    );
+    assert_eq!(beta.pull_all().await, beta_before, "Beta's rows are untouched");
     db.drop().await;
 }
 
@@ -738,10 +555,7 @@ async fn eight_devices_push_at_once_while_another_pulls_and_it_ends_with_every_r
                 let page = puller.pull_page(cursor, 7).await;
                 for row in page.rows {
                     assert!(row.version > cursor, "versions only go up");
-                    assert!(
-                        seen.insert(key_of(&row), row.version).is_none(),
-                        "a row pulled twice"
-                    );
+                    assert!(seen.insert(key_of(&row), row.version).is_none(), "a row pulled twice");
                     cursor = row.version;
                 }
                 if finished && page.up_to_date {
@@ -775,16 +589,9 @@ async fn eight_devices_push_at_once_while_another_pulls_and_it_ends_with_every_r
     }
     done.store(true, std::sync::atomic::Ordering::SeqCst);
     let seen = pulling.await.unwrap();
-    let pulled_workers: BTreeSet<String> = seen
-        .keys()
-        .filter(|key| pushed.contains(*key))
-        .cloned()
-        .collect();
+    let pulled_workers: BTreeSet<String> = seen.keys().filter(|key| pushed.contains(*key)).cloned().collect();
     assert_eq!(pulled_workers.len(), 400);
-    assert_eq!(
-        pulled_workers, pushed,
-        "the puller holds every row, with no gaps"
-    );
+    assert_eq!(pulled_workers, pushed, "the puller holds every row, with no gaps");
     db.drop().await;
 }
 
@@ -792,31 +599,14 @@ async fn eight_devices_push_at_once_while_another_pulls_and_it_ends_with_every_r
 async fn the_api_describes_itself_answers_errors_as_json_and_compresses() {
     let db = TestDatabase::migrated().await;
     let base = spawn_server(&db.pool).await;
-    let served = reqwest::get(format!("{base}/v1/openapi.json"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let served = reqwest::get(format!("{base}/v1/openapi.json")).await.unwrap().text().await.unwrap();
     assert_eq!(served, stride_server::routes::OPENAPI);
     let document: Value = serde_json::from_str(&served).unwrap();
-    for path in [
-        "/v1/auth/login",
-        "/v1/me",
-        "/v1/sync/push",
-        "/v1/sync/pull",
-        "/v1/openapi.json",
-    ] {
-        assert!(
-            document["paths"].get(path).is_some(),
-            "{path} is documented"
-        );
+    for path in ["/v1/auth/login", "/v1/me", "/v1/sync/push", "/v1/sync/pull", "/v1/openapi.json"] {
+        assert!(document["paths"].get(path).is_some(), "{path} is documented");
     }
     let missing = reqwest::get(format!("{base}/v1/nothing")).await.unwrap();
-    assert_eq!(
-        error_code(missing).await,
-        (StatusCode::NOT_FOUND, "not_found".to_owned())
-    );
+    assert_eq!(error_code(missing).await, (StatusCode::NOT_FOUND, "not_found".to_owned()));
     let garbled = reqwest::Client::new()
         .post(format!("{base}/v1/auth/login"))
         .header("content-type", "application/json")
@@ -826,24 +616,21 @@ async fn the_api_describes_itself_answers_errors_as_json_and_compresses() {
         .unwrap();
     assert!(garbled.status().is_client_error());
 
-    let raw = reqwest::Client::builder()
-        .no_gzip()
-        .no_zstd()
-        .build()
-        .unwrap();
-    let compressed = raw
-        .get(format!("{base}/v1/openapi.json"))
-        .header("accept-encoding", "zstd")
-        .send()
-        .await
-        .unwrap();
+    let raw = reqwest::Client::builder().no_gzip().no_zstd().build().unwrap();
+    let compressed = raw.get(format!("{base}/v1/openapi.json")).header("accept-encoding", "zstd").send().await.unwrap();
     assert_eq!(compressed.headers()["content-encoding"], "zstd");
     assert!(compressed.bytes().await.unwrap().len() < served.len() / 2);
 
     organization(&db, "Alpha").await;
     // A gzip-compressed request body is accepted as it is.
     let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    std::io::Write::write_all(&mut gzip, json!({"email": "coordinator@alpha.example", "password": PASSWORD, "device_name": "Zipped"}).to_string().as_bytes()).unwrap();
+    std::io::Write::write_all(
+        &mut gzip,
+        json!({"email": "coordinator@alpha.example", "password": PASSWORD, "device_name": "Zipped"})
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
     let zipped = reqwest::Client::new()
         .post(format!("{base}/v1/auth/login"))
         .header("content-type", "application/json")
@@ -856,14 +643,8 @@ async fn the_api_describes_itself_answers_errors_as_json_and_compresses() {
 
     let device = Device::sign_in(&base, "coordinator@alpha.example").await;
     let huge = json!({"changes": [], "padding": "x".repeat(stride_server::routes::MAX_BODY_BYTES)});
-    let response = device
-        .http
-        .post(format!("{base}/v1/sync/push"))
-        .bearer_auth(&device.token)
-        .json(&huge)
-        .send()
-        .await
-        .unwrap();
+    let response =
+        device.http.post(format!("{base}/v1/sync/push")).bearer_auth(&device.token).json(&huge).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     db.drop().await;
 }
@@ -878,28 +659,12 @@ async fn the_server_works_when_it_connects_as_an_ordinary_owner_and_row_security
     let (changes, keys) = one_of_everything(&mut device);
     assert!(applied(&device.push(changes).await));
     let pulled = device.pull_all().await;
-    assert_eq!(
-        pulled
-            .iter()
-            .filter(|r| !r.entity.spec().writers.is_empty())
-            .count(),
-        keys.len()
-    );
-    let me: Me = device
-        .get("/v1/me")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(pulled.iter().filter(|r| !r.entity.spec().writers.is_empty()).count(), keys.len());
+    let me: Me = device.get("/v1/me").send().await.unwrap().json().await.unwrap();
     assert_eq!(me.organization.name.as_str(), "Alpha");
 
     // Forced row-level security binds the owner too: with no organization set it sees nothing.
-    let visible: i64 = sqlx::query_scalar("SELECT count(*) FROM workers")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let visible: i64 = sqlx::query_scalar("SELECT count(*) FROM workers").fetch_one(&db.pool).await.unwrap();
     assert_eq!(visible, 0);
     db.drop().await;
 }

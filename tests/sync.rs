@@ -24,17 +24,11 @@ struct Device {
 async fn device(base: &str, email: &str) -> Device {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path().join("stride.sqlite3")).unwrap();
-    let (client, me) = sign_in(&store, base, email, demo::DEMO_PASSWORD, "Field laptop")
-        .await
-        .unwrap();
+    let (client, me) = sign_in(&store, base, email, demo::DEMO_PASSWORD, "Field laptop").await.unwrap();
     assert_eq!(store.device().organization_id, Some(me.organization.id));
     sync(&store, &client, |_| {}).await.unwrap();
     assert!(store.first_sync_completed_at().unwrap().is_some());
-    Device {
-        _dir: dir,
-        store,
-        client,
-    }
+    Device { _dir: dir, store, client }
 }
 
 /// A row in a form both sides write alike: timestamps as instants, numbers as floats.
@@ -45,9 +39,7 @@ fn normalized(kind: EntityKind, row: &Map<String, Value>) -> BTreeMap<String, St
         .map(|column| {
             let value = row.get(column.name).cloned().unwrap_or(Value::Null);
             let text = match (column.ty, &value) {
-                (ColumnType::Timestamp, Value::String(s)) => {
-                    Timestamp::parse(s).unwrap().to_string()
-                }
+                (ColumnType::Timestamp, Value::String(s)) => Timestamp::parse(s).unwrap().to_string(),
                 (ColumnType::Real | ColumnType::Integer, Value::Number(n)) => {
                     format!("{:.2}", n.as_f64().unwrap())
                 }
@@ -61,22 +53,14 @@ fn normalized(kind: EntityKind, row: &Map<String, Value>) -> BTreeMap<String, St
 type Snapshot = BTreeMap<(EntityKind, String), (BTreeMap<String, String>, bool)>;
 
 fn key(kind: EntityKind, row: &Map<String, Value>) -> String {
-    kind.spec()
-        .key
-        .iter()
-        .map(|k| row[*k].as_str().unwrap().to_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    kind.spec().key.iter().map(|k| row[*k].as_str().unwrap().to_owned()).collect::<Vec<_>>().join("/")
 }
 
 fn device_snapshot(store: &Store) -> Snapshot {
     let mut snapshot = Snapshot::new();
     for spec in REGISTRY {
         for (row, deleted) in store.rows_of(spec.kind).unwrap() {
-            snapshot.insert(
-                (spec.kind, key(spec.kind, &row)),
-                (normalized(spec.kind, &row), deleted),
-            );
+            snapshot.insert((spec.kind, key(spec.kind, &row)), (normalized(spec.kind, &row), deleted));
         }
     }
     snapshot
@@ -87,10 +71,7 @@ async fn server_snapshot(client: &Client) -> Snapshot {
     loop {
         let page = client.pull(cursor, 1000).await.unwrap();
         for row in page.rows {
-            snapshot.insert(
-                (row.entity, key(row.entity, &row.row)),
-                (normalized(row.entity, &row.row), row.deleted),
-            );
+            snapshot.insert((row.entity, key(row.entity, &row.row)), (normalized(row.entity, &row.row), row.deleted));
         }
         cursor = page.cursor;
         if page.up_to_date {
@@ -101,23 +82,10 @@ async fn server_snapshot(client: &Client) -> Snapshot {
 
 /// What a coordinator does offline: enroll a worker into the program and record their
 /// first touchpoint, and edit one field of a shared worker.
-fn offline_work(
-    store: &Store,
-    name: &str,
-    shared: &Worker,
-    edit: impl FnOnce(&mut Worker),
-) -> Worker {
+fn offline_work(store: &Store, name: &str, shared: &Worker, edit: impl FnOnce(&mut Worker)) -> Worker {
     let org = store.device().organization_id.unwrap();
-    let program = store
-        .list::<Program>(&ListQuery::default())
-        .unwrap()
-        .items
-        .remove(0);
-    let touchpoint = store
-        .list::<Touchpoint>(&ListQuery::default())
-        .unwrap()
-        .items
-        .remove(0);
+    let program = store.list::<Program>(&ListQuery::default()).unwrap().items.remove(0);
+    let touchpoint = store.list::<Touchpoint>(&ListQuery::default()).unwrap().items.remove(0);
     let now = Timestamp::now();
     let worker = Worker {
         id: WorkerId::new(),
@@ -172,24 +140,14 @@ async fn two_coordinators_offline_then_sync(a_first: bool) {
     let base = spawn_server(&db.pool).await;
     let a = device(&base, "coordinator@lakeside.example").await;
     let b = device(&base, "coordinator2@lakeside.example").await;
-    assert_eq!(
-        device_snapshot(&a.store),
-        device_snapshot(&b.store),
-        "both start from the same first sync"
-    );
+    assert_eq!(device_snapshot(&a.store), device_snapshot(&b.store), "both start from the same first sync");
 
-    let shared = a
-        .store
-        .list::<Worker>(&ListQuery::default())
-        .unwrap()
-        .items
-        .remove(0);
+    let shared = a.store.list::<Worker>(&ListQuery::default()).unwrap().items.remove(0);
     let from_a = offline_work(&a.store, "Nia Offline-A", &shared, |w| {
         w.phone_number = Some(PhoneNumber::parse("+254711000001").unwrap())
     });
-    let from_b = offline_work(&b.store, "Bahati Offline-B", &shared, |w| {
-        w.full_name = Name::parse("Renamed by B").unwrap()
-    });
+    let from_b =
+        offline_work(&b.store, "Bahati Offline-B", &shared, |w| w.full_name = Name::parse("Renamed by B").unwrap());
     assert_eq!(a.store.pending_count().unwrap(), 4);
 
     let (first, second) = if a_first { (&a, &b) } else { (&b, &a) };
@@ -199,43 +157,22 @@ async fn two_coordinators_offline_then_sync(a_first: bool) {
     sync(&first.store, &first.client, |_| {}).await.unwrap();
 
     let server = server_snapshot(&a.client).await;
-    let tables: std::collections::BTreeSet<EntityKind> =
-        server.keys().map(|(kind, _)| *kind).collect();
+    let tables: std::collections::BTreeSet<EntityKind> = server.keys().map(|(kind, _)| *kind).collect();
     assert_eq!(
         (tables.len(), server.len() > 700),
         (18, true),
         "the comparison covers every table ({} rows)",
         server.len()
     );
-    assert_eq!(
-        device_snapshot(&a.store),
-        server,
-        "device A equals the server"
-    );
-    assert_eq!(
-        device_snapshot(&b.store),
-        server,
-        "device B equals the server"
-    );
+    assert_eq!(device_snapshot(&a.store), server, "device A equals the server");
+    assert_eq!(device_snapshot(&b.store), server, "device B equals the server");
     for device in [&a, &b] {
         assert_eq!(device.store.pending_count().unwrap(), 0);
         for worker in [&from_a, &from_b] {
-            assert!(device
-                .store
-                .get::<Worker>(&worker.row_key())
-                .unwrap()
-                .is_some());
+            assert!(device.store.get::<Worker>(&worker.row_key()).unwrap().is_some());
         }
-        let merged = device
-            .store
-            .get::<Worker>(&shared.row_key())
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            merged.full_name.as_str(),
-            "Renamed by B",
-            "each edit of its own field survives"
-        );
+        let merged = device.store.get::<Worker>(&shared.row_key()).unwrap().unwrap();
+        assert_eq!(merged.full_name.as_str(), "Renamed by B", "each edit of its own field survives");
         assert_eq!(merged.phone_number.unwrap().as_str(), "+254711000001");
     }
     db.drop().await;
@@ -273,35 +210,16 @@ async fn a_refused_change_waits_for_a_person_and_does_not_block_the_rest() {
     let worker = offline_work(
         &coordinator.store,
         "After the badge",
-        &coordinator
-            .store
-            .list::<Worker>(&ListQuery::default())
-            .unwrap()
-            .items[0],
+        &coordinator.store.list::<Worker>(&ListQuery::default()).unwrap().items[0],
         |_| {},
     );
-    let report = sync(&coordinator.store, &coordinator.client, |_| {})
-        .await
-        .unwrap();
+    let report = sync(&coordinator.store, &coordinator.client, |_| {}).await.unwrap();
     assert_eq!(report.rejected, 1);
-    let waiting = coordinator
-        .store
-        .changes_of_row(EntityKind::Badges, &badge.row_key())
-        .unwrap();
+    let waiting = coordinator.store.changes_of_row(EntityKind::Badges, &badge.row_key()).unwrap();
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].rejection_code.as_deref(), Some("not_permitted"));
-    assert!(waiting[0]
-        .rejection_reason
-        .as_deref()
-        .unwrap()
-        .contains("coordinator"));
-    assert_eq!(
-        coordinator.store.pending_count().unwrap(),
-        0,
-        "nothing else is stuck behind it"
-    );
-    assert!(server_snapshot(&coordinator.client)
-        .await
-        .contains_key(&(EntityKind::Workers, worker.id.to_string())));
+    assert!(waiting[0].rejection_reason.as_deref().unwrap().contains("coordinator"));
+    assert_eq!(coordinator.store.pending_count().unwrap(), 0, "nothing else is stuck behind it");
+    assert!(server_snapshot(&coordinator.client).await.contains_key(&(EntityKind::Workers, worker.id.to_string())));
     db.drop().await;
 }

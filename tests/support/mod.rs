@@ -23,9 +23,7 @@ fn admin_options() -> PgConnectOptions {
     let url = std::env::var("STRIDE_TEST_DATABASE_URL").unwrap_or_else(|_| {
         panic!("STRIDE_TEST_DATABASE_URL is not set: run the tests with `make test`, which starts PostgreSQL if needed")
     });
-    PgConnectOptions::from_str(&url)
-        .expect("STRIDE_TEST_DATABASE_URL is a PostgreSQL URL")
-        .disable_statement_logging()
+    PgConnectOptions::from_str(&url).expect("STRIDE_TEST_DATABASE_URL is a PostgreSQL URL").disable_statement_logging()
 }
 
 impl TestDatabase {
@@ -51,39 +49,24 @@ impl TestDatabase {
         } else {
             statements.push(format!("CREATE DATABASE {name}"));
         }
-        let mut conn = PgConnection::connect_with(&admin)
-            .await
-            .expect("connect to the test PostgreSQL server");
+        let mut conn = PgConnection::connect_with(&admin).await.expect("connect to the test PostgreSQL server");
         for statement in statements {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
-                .execute(&mut conn)
-                .await
-                .expect("create a test database");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(statement)).execute(&mut conn).await.expect("create a test database");
         }
         conn.close().await.ok();
         let mut options = admin.clone().database(&name);
         if let Some(owner) = &owner {
             options = options.username(owner);
         }
-        let pool = PgPoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await
-            .expect("connect to the test database");
-        Self {
-            pool,
-            name,
-            admin,
-            owner,
-        }
+        let pool =
+            PgPoolOptions::new().max_connections(8).connect_with(options).await.expect("connect to the test database");
+        Self { pool, name, admin, owner }
     }
 
     /// A new database with the server's schema.
     pub async fn migrated() -> Self {
         let db = Self::empty().await;
-        stride_server::db::migrate(&db.pool)
-            .await
-            .expect("server migrations apply");
+        stride_server::db::migrate(&db.pool).await.expect("server migrations apply");
         db
     }
 
@@ -91,16 +74,11 @@ impl TestDatabase {
     /// old test databases at its start).
     pub async fn drop(self) {
         self.pool.close().await;
-        let mut conn = PgConnection::connect_with(&self.admin)
+        let mut conn = PgConnection::connect_with(&self.admin).await.expect("connect to drop");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)))
+            .execute(&mut conn)
             .await
-            .expect("connect to drop");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        )))
-        .execute(&mut conn)
-        .await
-        .expect("drop");
+            .expect("drop");
         if let Some(owner) = self.owner {
             sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP ROLE IF EXISTS {owner}")))
                 .execute(&mut conn)

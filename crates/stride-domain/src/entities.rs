@@ -44,9 +44,7 @@ impl fmt::Display for RowKey {
 }
 
 /// What every stored entity can tell the generic repository and the sync engine.
-pub trait Entity:
-    Serialize + DeserializeOwned + Clone + fmt::Debug + PartialEq + Send + Sync + 'static
-{
+pub trait Entity: Serialize + DeserializeOwned + Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
     const KIND: EntityKind;
     fn row_key(&self) -> RowKey;
     fn organization_id(&self) -> OrganizationId;
@@ -99,10 +97,9 @@ macro_rules! entity {
 /// Refuses an end before its start.
 fn ordered<T: PartialOrd>(start: Option<T>, end: Option<T>) -> Result<(), ValidationError> {
     match (start, end) {
-        (Some(start), Some(end)) if end < start => Err(ValidationError::new(
-            "end_date",
-            "must not be before the start date",
-        )),
+        (Some(start), Some(end)) if end < start => {
+            Err(ValidationError::new("end_date", "must not be before the start date"))
+        }
         _ => Ok(()),
     }
 }
@@ -236,12 +233,7 @@ pub struct Program {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
-entity!(
-    Programs,
-    Program,
-    id,
-    check = |p| ordered(p.start_date, p.end_date)
-);
+entity!(Programs, Program, id, check = |p| ordered(p.start_date, p.end_date));
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ProgramBlueprint {
@@ -284,10 +276,8 @@ entity!(
     WorkerProgress,
     id,
     check = |p| match (p.started_at, p.completed_at) {
-        (Some(start), Some(end)) if end < start => Err(ValidationError::new(
-            "completed_at",
-            "must not be before the start"
-        )),
+        (Some(start), Some(end)) if end < start =>
+            Err(ValidationError::new("completed_at", "must not be before the start")),
         _ => Ok(()),
     }
 );
@@ -306,12 +296,7 @@ pub struct Experiment {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
-entity!(
-    Experiments,
-    Experiment,
-    id,
-    check = |e| ordered(e.start_date, e.end_date)
-);
+entity!(Experiments, Experiment, id, check = |e| ordered(e.start_date, e.end_date));
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ExperimentVariant {
@@ -350,10 +335,7 @@ entity!(
     Badge,
     id,
     check = |b| if b.name.as_str().chars().count() > 100 {
-        Err(ValidationError::new(
-            "name",
-            "is longer than 100 characters",
-        ))
+        Err(ValidationError::new("name", "is longer than 100 characters"))
     } else {
         Ok(())
     }

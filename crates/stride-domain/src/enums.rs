@@ -78,10 +78,7 @@ mod tests {
     fn names_round_trip_and_unknown_names_are_refused() {
         for role in Role::ALL {
             assert_eq!(role.as_str().parse::<Role>(), Ok(*role));
-            assert_eq!(
-                serde_json::to_string(role).unwrap_or_default(),
-                format!("\"{role}\"")
-            );
+            assert_eq!(serde_json::to_string(role).unwrap_or_default(), format!("\"{role}\""));
         }
         let err = "admin".parse::<Role>().unwrap_err();
         assert!(err.to_string().contains("org_admin"), "{err}");

@@ -30,10 +30,7 @@ impl Hlc {
     /// tames a device whose clock runs far ahead.
     pub fn clamped(self, max_wall_ms: i64) -> Self {
         if self.wall_ms > max_wall_ms {
-            Self {
-                wall_ms: max_wall_ms,
-                ..self
-            }
+            Self { wall_ms: max_wall_ms, ..self }
         } else {
             self
         }
@@ -88,11 +85,7 @@ impl HlcClock {
     /// A clock that continues after `last` (the latest stamp this device issued or saw).
     pub fn new(node: DeviceId, last: Option<Hlc>) -> Self {
         let (last_wall_ms, last_counter) = last.map_or((0, 0), |h| (h.wall_ms, h.counter));
-        Self {
-            node,
-            last_wall_ms,
-            last_counter,
-        }
+        Self { node, last_wall_ms, last_counter }
     }
 
     /// The stamp for a local change at wall time `now_ms`.
@@ -108,10 +101,7 @@ impl HlcClock {
 
     /// Takes in a stamp seen from elsewhere, so later local stamps order after it.
     pub fn observe(&mut self, seen: Hlc, now_ms: i64) -> Hlc {
-        let wall = now_ms
-            .max(self.last_wall_ms)
-            .max(seen.wall_ms)
-            .min(Hlc::MAX_WALL_MS);
+        let wall = now_ms.max(self.last_wall_ms).max(seen.wall_ms).min(Hlc::MAX_WALL_MS);
         if wall == self.last_wall_ms && wall == seen.wall_ms {
             self.last_counter = self.last_counter.max(seen.counter);
             self.advance_counter();
@@ -140,11 +130,7 @@ impl HlcClock {
     }
 
     fn current(&self) -> Hlc {
-        Hlc {
-            wall_ms: self.last_wall_ms,
-            counter: self.last_counter,
-            node: self.node,
-        }
+        Hlc { wall_ms: self.last_wall_ms, counter: self.last_counter, node: self.node }
     }
 }
 
@@ -160,10 +146,7 @@ mod tests {
         let c = clock.tick(1_000);
         let d = clock.tick(1_001);
         assert!(a < b && b < c && c < d, "{a} {b} {c} {d}");
-        assert!(
-            a.to_string() < b.to_string() && c.to_string() < d.to_string(),
-            "text order matches"
-        );
+        assert!(a.to_string() < b.to_string() && c.to_string() < d.to_string(), "text order matches");
     }
 
     #[test]

@@ -30,10 +30,7 @@ pub struct WorkerFields {
     pub custom_attributes: CustomAttributes,
 }
 
-fn optional<T>(
-    raw: &str,
-    parse: impl FnOnce(&str) -> Result<T, InvalidValue>,
-) -> Result<Option<T>, InvalidValue> {
+fn optional<T>(raw: &str, parse: impl FnOnce(&str) -> Result<T, InvalidValue>) -> Result<Option<T>, InvalidValue> {
     if raw.trim().is_empty() {
         Ok(None)
     } else {
@@ -42,75 +39,40 @@ fn optional<T>(
 }
 
 /// The value, or `None` with its problem added to `errors` under `name`.
-fn field<T>(
-    errors: &mut Vec<ValidationError>,
-    name: &str,
-    result: Result<T, InvalidValue>,
-) -> Option<T> {
+fn field<T>(errors: &mut Vec<ValidationError>, name: &str, result: Result<T, InvalidValue>) -> Option<T> {
     result.map_err(|e| errors.push(e.in_field(name))).ok()
 }
 
 impl WorkerInput {
     /// Parses the form. National phone numbers take `default_code`.
-    pub fn parse(
-        &self,
-        default_code: Option<&CallingCode>,
-    ) -> Result<WorkerFields, Vec<ValidationError>> {
+    pub fn parse(&self, default_code: Option<&CallingCode>) -> Result<WorkerFields, Vec<ValidationError>> {
         let mut errors = Vec::new();
         let full_name = field(&mut errors, "full_name", Name::parse(&self.full_name));
         let phone_number = field(
             &mut errors,
             "phone_number",
-            optional(&self.phone_number, |raw| {
-                PhoneNumber::parse_with_default(raw, default_code)
-            }),
+            optional(&self.phone_number, |raw| PhoneNumber::parse_with_default(raw, default_code)),
         );
-        let well_being_score = field(
-            &mut errors,
-            "well_being_score",
-            optional(&self.well_being_score, Score::parse),
-        );
-        let performance_metric = field(
-            &mut errors,
-            "performance_metric",
-            optional(&self.performance_metric, Score::parse),
-        );
+        let well_being_score = field(&mut errors, "well_being_score", optional(&self.well_being_score, Score::parse));
+        let performance_metric =
+            field(&mut errors, "performance_metric", optional(&self.performance_metric, Score::parse));
         let attributes: BTreeMap<String, AttributeValue> = self
             .custom_attributes
             .iter()
             .filter(|(_, value)| !value.trim().is_empty())
-            .map(|(key, value)| {
-                (
-                    key.trim().to_owned(),
-                    AttributeValue::Text(value.trim().to_owned()),
-                )
-            })
+            .map(|(key, value)| (key.trim().to_owned(), AttributeValue::Text(value.trim().to_owned())))
             .collect();
-        let custom_attributes = field(
-            &mut errors,
-            "custom_attributes",
-            CustomAttributes::try_from(attributes),
-        );
-        match (
-            full_name,
-            phone_number,
-            well_being_score,
-            performance_metric,
-            custom_attributes,
-        ) {
+        let custom_attributes = field(&mut errors, "custom_attributes", CustomAttributes::try_from(attributes));
+        match (full_name, phone_number, well_being_score, performance_metric, custom_attributes) {
             (
                 Some(full_name),
                 Some(phone_number),
                 Some(well_being_score),
                 Some(performance_metric),
                 Some(custom_attributes),
-            ) if errors.is_empty() => Ok(WorkerFields {
-                full_name,
-                phone_number,
-                well_being_score,
-                performance_metric,
-                custom_attributes,
-            }),
+            ) if errors.is_empty() => {
+                Ok(WorkerFields { full_name, phone_number, well_being_score, performance_metric, custom_attributes })
+            }
             _ => Err(errors),
         }
     }
@@ -162,13 +124,7 @@ mod tests {
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            [
-                "full_name",
-                "phone_number",
-                "well_being_score",
-                "performance_metric",
-                "custom_attributes"
-            ]
+            ["full_name", "phone_number", "well_being_score", "performance_metric", "custom_attributes"]
         );
     }
 
@@ -177,15 +133,10 @@ mod tests {
         let input = WorkerInput {
             full_name: " Amina  Wanjiru ".into(),
             phone_number: "0712 345 678".into(),
-            custom_attributes: BTreeMap::from([
-                ("site".into(), "Kisumu".into()),
-                ("language".into(), " ".into()),
-            ]),
+            custom_attributes: BTreeMap::from([("site".into(), "Kisumu".into()), ("language".into(), " ".into())]),
             ..Default::default()
         };
-        let fields = input
-            .parse(Some(&CallingCode::parse("254").unwrap()))
-            .unwrap();
+        let fields = input.parse(Some(&CallingCode::parse("254").unwrap())).unwrap();
         assert_eq!(fields.full_name.as_str(), "Amina Wanjiru");
         assert_eq!(fields.phone_number.unwrap().as_str(), "+254712345678");
         assert_eq!(fields.well_being_score, None);

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod change;
+pub mod duplicates;
 pub mod entities;
 pub mod enums;
 pub mod hlc;

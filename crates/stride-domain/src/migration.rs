@@ -11,9 +11,9 @@ pub struct Migration {
 
 /// FNV-1a (64 bit) of the SQL text, as 16 hex digits: enough to notice an edit.
 pub fn fingerprint(sql: &str) -> String {
-    let hash = sql.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
+    let hash = sql
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3));
     format!("{hash:016x}")
 }
 
@@ -22,9 +22,6 @@ mod tests {
     #[test]
     fn fingerprint_changes_with_any_edit() {
         assert_eq!(super::fingerprint(""), "cbf29ce484222325");
-        assert_ne!(
-            super::fingerprint("CREATE TABLE a (x INT);"),
-            super::fingerprint("CREATE TABLE a (x INT );")
-        );
+        assert_ne!(super::fingerprint("CREATE TABLE a (x INT);"), super::fingerprint("CREATE TABLE a (x INT );"));
     }
 }

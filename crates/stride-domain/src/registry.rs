@@ -4,8 +4,7 @@
 //! against both databases' real schemas, so the three cannot drift apart.
 
 use crate::enums::{
-    AssignmentStatus, ContentType, ExperimentStatus, ExperimentType, OrganizationType, Role,
-    SubscriptionTier,
+    AssignmentStatus, ContentType, ExperimentStatus, ExperimentType, OrganizationType, Role, SubscriptionTier,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -60,24 +59,13 @@ pub struct ColumnSpec {
 
 impl ColumnSpec {
     const fn new(name: &'static str, ty: ColumnType) -> Self {
-        Self {
-            name,
-            ty,
-            nullable: false,
-            references: None,
-        }
+        Self { name, ty, nullable: false, references: None }
     }
     const fn null(self) -> Self {
-        Self {
-            nullable: true,
-            ..self
-        }
+        Self { nullable: true, ..self }
     }
     const fn fk(self, table: &'static str, on_delete: OnDelete) -> Self {
-        Self {
-            references: Some(ForeignKey { table, on_delete }),
-            ..self
-        }
+        Self { references: Some(ForeignKey { table, on_delete }), ..self }
     }
 }
 
@@ -149,10 +137,7 @@ impl EntityKind {
         self.spec().table
     }
     pub fn from_table(table: &str) -> Option<Self> {
-        REGISTRY
-            .iter()
-            .find(|spec| spec.table == table)
-            .map(|spec| spec.kind)
+        REGISTRY.iter().find(|spec| spec.table == table).map(|spec| spec.kind)
     }
 }
 
@@ -188,10 +173,7 @@ pub static REGISTRY: &[EntitySpec] = &[
             ID,
             col("name", Text),
             col("type", ColumnType::Enum(OrganizationType::NAMES)),
-            col(
-                "subscription_tier",
-                ColumnType::Enum(SubscriptionTier::NAMES),
-            ),
+            col("subscription_tier", ColumnType::Enum(SubscriptionTier::NAMES)),
             CREATED_AT,
             UPDATED_AT,
         ],
@@ -233,14 +215,7 @@ pub static REGISTRY: &[EntitySpec] = &[
         kind: EntityKind::Segments,
         table: "segments",
         key: &["id"],
-        columns: &[
-            ID,
-            ORG,
-            col("name", Text),
-            col("rule_definition", Json).null(),
-            CREATED_AT,
-            UPDATED_AT,
-        ],
+        columns: &[ID, ORG, col("name", Text), col("rule_definition", Json).null(), CREATED_AT, UPDATED_AT],
         writers: PROGRAM_DESIGN,
     },
     EntitySpec {
@@ -474,13 +449,7 @@ mod tests {
             for column in spec.columns {
                 if let Some(fk) = column.references {
                     let parent = REGISTRY.iter().position(|s| s.table == fk.table);
-                    assert!(
-                        parent.is_some_and(|p| p < position),
-                        "{}.{} -> {}",
-                        spec.table,
-                        column.name,
-                        fk.table
-                    );
+                    assert!(parent.is_some_and(|p| p < position), "{}.{} -> {}", spec.table, column.name, fk.table);
                 }
             }
         }
@@ -488,38 +457,13 @@ mod tests {
 
     #[test]
     fn coordinators_write_field_records_but_not_authored_ones() {
-        for table in [
-            "workers",
-            "worker_assignments",
-            "worker_progress",
-            "worker_segment",
-            "worker_badges",
-        ] {
-            assert!(
-                EntityKind::from_table(table)
-                    .unwrap()
-                    .spec()
-                    .may_write(Role::Coordinator),
-                "{table}"
-            );
+        for table in ["workers", "worker_assignments", "worker_progress", "worker_segment", "worker_badges"] {
+            assert!(EntityKind::from_table(table).unwrap().spec().may_write(Role::Coordinator), "{table}");
         }
-        for table in [
-            "content",
-            "journey_blueprints",
-            "phases",
-            "touchpoints",
-            "programs",
-            "segments",
-            "experiments",
-            "badges",
-        ] {
-            assert!(
-                !EntityKind::from_table(table)
-                    .unwrap()
-                    .spec()
-                    .may_write(Role::Coordinator),
-                "{table}"
-            );
+        for table in
+            ["content", "journey_blueprints", "phases", "touchpoints", "programs", "segments", "experiments", "badges"]
+        {
+            assert!(!EntityKind::from_table(table).unwrap().spec().may_write(Role::Coordinator), "{table}");
         }
     }
 }

@@ -18,10 +18,7 @@ pub struct ValidationError {
 
 impl ValidationError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self { field: field.into(), message: message.into() }
     }
 }
 
@@ -146,10 +143,7 @@ impl Name {
         }
         let chars = folded.chars().count();
         if chars > Self::MAX_CHARS {
-            return Err(InvalidValue(format!(
-                "is {chars} characters long; at most {} are allowed",
-                Self::MAX_CHARS
-            )));
+            return Err(InvalidValue(format!("is {chars} characters long; at most {} are allowed", Self::MAX_CHARS)));
         }
         if folded.chars().any(char::is_control) {
             return Err(InvalidValue("must not contain control characters".into()));
@@ -173,9 +167,7 @@ impl Email {
         let (local, domain) = email.split_once('@').ok_or_else(bad)?;
         let domain_ok = !domain.contains('@')
             && domain.contains('.')
-            && domain
-                .split('.')
-                .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'));
+            && domain.split('.').all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'));
         if local.is_empty() || !domain_ok {
             return Err(bad());
         }
@@ -199,15 +191,10 @@ pub struct CallingCode(String);
 impl CallingCode {
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let digits = raw.trim().trim_start_matches('+');
-        if (1..=3).contains(&digits.len())
-            && digits.bytes().all(|b| b.is_ascii_digit())
-            && !digits.starts_with('0')
-        {
+        if (1..=3).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0') {
             Ok(Self(digits.to_owned()))
         } else {
-            Err(InvalidValue(format!(
-                "{raw:?} is not a country calling code (1 to 3 digits, e.g. 254)"
-            )))
+            Err(InvalidValue(format!("{raw:?} is not a country calling code (1 to 3 digits, e.g. 254)")))
         }
     }
     pub fn as_str(&self) -> &str {
@@ -236,24 +223,14 @@ impl PhoneNumber {
 
     /// Parses a number as typed: spaces, dashes, dots and brackets are ignored; "00"
     /// is read as "+"; a national number ("0…") takes `default_code` in place of its 0.
-    pub fn parse_with_default(
-        raw: &str,
-        default_code: Option<&CallingCode>,
-    ) -> Result<Self, InvalidValue> {
-        let compact: String = raw
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}'))
-            .collect();
+    pub fn parse_with_default(raw: &str, default_code: Option<&CallingCode>) -> Result<Self, InvalidValue> {
+        let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}')).collect();
         let digits = if let Some(rest) = compact.strip_prefix('+') {
             rest.to_owned()
         } else if let Some(rest) = compact.strip_prefix("00") {
             rest.to_owned()
         } else if let Some(code) = default_code {
-            format!(
-                "{}{}",
-                code.as_str(),
-                compact.strip_prefix('0').unwrap_or(&compact)
-            )
+            format!("{}{}", code.as_str(), compact.strip_prefix('0').unwrap_or(&compact))
         } else {
             return Err(InvalidValue(format!(
                 "{:?} needs its country code (start with + and the code, e.g. +254…)",
@@ -261,10 +238,7 @@ impl PhoneNumber {
             )));
         };
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(InvalidValue(format!(
-                "{:?} is not a phone number: use digits only",
-                raw.trim()
-            )));
+            return Err(InvalidValue(format!("{:?} is not a phone number: use digits only", raw.trim())));
         }
         if !(8..=15).contains(&digits.len()) || digits.starts_with('0') {
             return Err(InvalidValue(format!(
@@ -293,20 +267,13 @@ impl Score {
 
     pub fn new(value: f64) -> Result<Self, InvalidValue> {
         if !value.is_finite() || !(Self::MIN..=Self::MAX).contains(&value) {
-            return Err(InvalidValue(format!(
-                "{value} is not a score from {} to {}",
-                Self::MIN,
-                Self::MAX
-            )));
+            return Err(InvalidValue(format!("{value} is not a score from {} to {}", Self::MIN, Self::MAX)));
         }
         Ok(Self((value * 100.0).round() / 100.0))
     }
 
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
-        let value: f64 = raw
-            .trim()
-            .parse()
-            .map_err(|_| InvalidValue(format!("{:?} is not a number", raw.trim())))?;
+        let value: f64 = raw.trim().parse().map_err(|_| InvalidValue(format!("{:?} is not a number", raw.trim())))?;
         Self::new(value)
     }
 
@@ -338,8 +305,8 @@ pub struct JsonObject(serde_json::Map<String, serde_json::Value>);
 
 impl JsonObject {
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
-        let value: serde_json::Value = serde_json::from_str(raw)
-            .map_err(|e| InvalidValue(format!("is not well-formed JSON: {e}")))?;
+        let value: serde_json::Value =
+            serde_json::from_str(raw).map_err(|e| InvalidValue(format!("is not well-formed JSON: {e}")))?;
         Self::try_from(value)
     }
     pub fn as_map(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -375,10 +342,7 @@ pub enum AttributeValue {
 /// A worker's custom attributes, such as site or language: keys are 1 to 64 lower-case
 /// letters, digits or underscores; values are text, numbers or true/false.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
-#[serde(
-    try_from = "BTreeMap<String, AttributeValue>",
-    into = "BTreeMap<String, AttributeValue>"
-)]
+#[serde(try_from = "BTreeMap<String, AttributeValue>", into = "BTreeMap<String, AttributeValue>")]
 #[ts(type = "Record<string, string | number | boolean>")]
 pub struct CustomAttributes(BTreeMap<String, AttributeValue>);
 
@@ -396,9 +360,7 @@ impl TryFrom<BTreeMap<String, AttributeValue>> for CustomAttributes {
     fn try_from(map: BTreeMap<String, AttributeValue>) -> Result<Self, Self::Error> {
         for key in map.keys() {
             let ok = (1..=64).contains(&key.len())
-                && key
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
             if !ok {
                 return Err(InvalidValue(format!(
                     "attribute name {key:?} must be 1 to 64 lower-case letters, digits or underscores"
@@ -422,65 +384,28 @@ mod tests {
     #[test]
     fn phone_numbers_are_normalised_to_digits_with_country_code() {
         let ke = CallingCode::parse("254").unwrap();
-        for raw in [
-            "+254 712 345 678",
-            "00254712345678",
-            "+254-712-345-678",
-            "(+254) 712.345.678",
-        ] {
-            assert_eq!(
-                PhoneNumber::parse(raw).unwrap().as_str(),
-                "+254712345678",
-                "{raw}"
-            );
+        for raw in ["+254 712 345 678", "00254712345678", "+254-712-345-678", "(+254) 712.345.678"] {
+            assert_eq!(PhoneNumber::parse(raw).unwrap().as_str(), "+254712345678", "{raw}");
         }
-        assert_eq!(
-            PhoneNumber::parse_with_default("0712 345 678", Some(&ke))
-                .unwrap()
-                .as_str(),
-            "+254712345678"
-        );
-        assert!(PhoneNumber::parse("0712345678")
-            .unwrap_err()
-            .0
-            .contains("country code"));
-        assert!(
-            PhoneNumber::parse("+25471234567890123").is_err(),
-            "too long"
-        );
+        assert_eq!(PhoneNumber::parse_with_default("0712 345 678", Some(&ke)).unwrap().as_str(), "+254712345678");
+        assert!(PhoneNumber::parse("0712345678").unwrap_err().0.contains("country code"));
+        assert!(PhoneNumber::parse("+25471234567890123").is_err(), "too long");
         assert!(PhoneNumber::parse("+2547").is_err(), "too short");
         assert!(PhoneNumber::parse("+2547x2345678").is_err(), "letters");
     }
 
     #[test]
     fn names_are_trimmed_folded_and_bounded() {
-        assert_eq!(
-            Name::parse("  Amina   Wanjiru ").unwrap().as_str(),
-            "Amina Wanjiru"
-        );
+        assert_eq!(Name::parse("  Amina   Wanjiru ").unwrap().as_str(), "Amina Wanjiru");
         assert!(Name::parse(" \t ").is_err());
         assert!(Name::parse(&"x".repeat(256)).is_err());
-        assert!(
-            Name::parse(&"é".repeat(255)).is_ok(),
-            "characters, not bytes, are counted"
-        );
+        assert!(Name::parse(&"é".repeat(255)).is_ok(), "characters, not bytes, are counted");
     }
 
     #[test]
     fn emails_are_lower_cased_and_checked() {
-        assert_eq!(
-            Email::parse(" Ann@Example.ORG ").unwrap().as_str(),
-            "ann@example.org"
-        );
-        for bad in [
-            "ann",
-            "ann@",
-            "@example.org",
-            "ann@example",
-            "a b@example.org",
-            "a@b@c.org",
-            "a@-x.org",
-        ] {
+        assert_eq!(Email::parse(" Ann@Example.ORG ").unwrap().as_str(), "ann@example.org");
+        for bad in ["ann", "ann@", "@example.org", "ann@example", "a b@example.org", "a@b@c.org", "a@-x.org"] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
@@ -491,10 +416,7 @@ mod tests {
         assert!(Score::new(-0.01).is_err());
         assert!(Score::new(100.01).is_err());
         assert!(Score::new(f64::NAN).is_err());
-        assert!(
-            serde_json::from_str::<Score>("101").is_err(),
-            "deserializing validates too"
-        );
+        assert!(serde_json::from_str::<Score>("101").is_err(), "deserializing validates too");
     }
 
     #[test]
@@ -510,10 +432,7 @@ mod tests {
     fn json_columns_must_be_well_formed_objects() {
         assert!(JsonObject::parse(r#"{"all": []}"#).is_ok());
         assert!(JsonObject::parse("[1]").unwrap_err().0.contains("object"));
-        assert!(JsonObject::parse("{")
-            .unwrap_err()
-            .0
-            .contains("well-formed"));
+        assert!(JsonObject::parse("{").unwrap_err().0.contains("well-formed"));
         let bad_key: Result<CustomAttributes, _> = serde_json::from_str(r#"{"Site": "x"}"#);
         assert!(bad_key.is_err());
     }

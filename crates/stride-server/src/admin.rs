@@ -6,9 +6,7 @@ use crate::auth;
 use crate::error::ApiError;
 use serde::Serialize;
 use sqlx::{PgPool, Postgres, Row, Transaction};
-use stride_domain::{
-    DeviceId, Email, Name, OrganizationId, OrganizationType, Role, SubscriptionTier, UserId,
-};
+use stride_domain::{DeviceId, Email, Name, OrganizationId, OrganizationType, Role, SubscriptionTier, UserId};
 
 async fn in_organization(
     pool: &PgPool,
@@ -30,15 +28,13 @@ pub async fn create_organization(
 ) -> Result<OrganizationId, ApiError> {
     let id = OrganizationId::new();
     let mut tx = in_organization(pool, id).await?;
-    sqlx::query(
-        "INSERT INTO organizations (id, name, type, subscription_tier) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(id.as_uuid())
-    .bind(name.as_str())
-    .bind(organization_type.as_str())
-    .bind(tier.as_str())
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("INSERT INTO organizations (id, name, type, subscription_tier) VALUES ($1, $2, $3, $4)")
+        .bind(id.as_uuid())
+        .bind(name.as_str())
+        .bind(organization_type.as_str())
+        .bind(tier.as_str())
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -52,9 +48,7 @@ pub async fn create_user(
     password: &str,
 ) -> Result<UserId, ApiError> {
     if password.chars().count() < 8 {
-        return Err(ApiError::BadRequest(
-            "the password needs at least 8 characters".into(),
-        ));
+        return Err(ApiError::BadRequest("the password needs at least 8 characters".into()));
     }
     let id = UserId::new();
     let hash = auth::hash_password(password)?;
@@ -95,10 +89,7 @@ pub struct DeviceSummary {
     pub revoked: bool,
 }
 
-pub async fn list_devices(
-    pool: &PgPool,
-    organization_id: OrganizationId,
-) -> Result<Vec<DeviceSummary>, ApiError> {
+pub async fn list_devices(pool: &PgPool, organization_id: OrganizationId) -> Result<Vec<DeviceSummary>, ApiError> {
     let mut tx = in_organization(pool, organization_id).await?;
     let rows = sqlx::query(
         "SELECT d.id, d.name, u.email, d.last_seq, d.last_seen_at, d.revoked_at IS NOT NULL AS revoked
@@ -124,11 +115,9 @@ pub async fn list_devices(
 
 /// Revokes a device: its token stops working at its next request.
 pub async fn revoke_device(pool: &PgPool, device_id: DeviceId) -> Result<bool, ApiError> {
-    let revoked = sqlx::query(
-        "UPDATE devices SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING 1",
-    )
-    .bind(device_id.as_uuid())
-    .fetch_optional(pool)
-    .await?;
+    let revoked = sqlx::query("UPDATE devices SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING 1")
+        .bind(device_id.as_uuid())
+        .fetch_optional(pool)
+        .await?;
     Ok(revoked.is_some())
 }

@@ -23,11 +23,7 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
 }
 
 pub fn verify_password(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|hash| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &hash)
-            .is_ok()
-    })
+    PasswordHash::new(stored).is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
 }
 
 /// A new random device token.
@@ -54,10 +50,7 @@ pub struct AuthenticatedDevice {
     pub role: Role,
 }
 
-pub async fn device_for_token(
-    pool: &PgPool,
-    token: &DeviceToken,
-) -> Result<AuthenticatedDevice, ApiError> {
+pub async fn device_for_token(pool: &PgPool, token: &DeviceToken) -> Result<AuthenticatedDevice, ApiError> {
     // Devices are found by token before the organization is known (their row-level
     // security is not forced on the owner); the user is then read within the organization.
     let device = sqlx::query(
@@ -73,15 +66,8 @@ pub async fn device_for_token(
     }
     let organization_id = OrganizationId::from_uuid(device.get("organization_id"));
     let user_id = UserId::from_uuid(device.get("user_id"));
-    let role = live_user_role(pool, organization_id, user_id)
-        .await?
-        .ok_or(ApiError::DeviceRevoked)?;
-    Ok(AuthenticatedDevice {
-        device_id: DeviceId::from_uuid(device.get("id")),
-        organization_id,
-        user_id,
-        role,
-    })
+    let role = live_user_role(pool, organization_id, user_id).await?.ok_or(ApiError::DeviceRevoked)?;
+    Ok(AuthenticatedDevice { device_id: DeviceId::from_uuid(device.get("id")), organization_id, user_id, role })
 }
 
 /// The role of a user who is not deleted.
@@ -91,35 +77,22 @@ pub async fn live_user_role(
     user_id: UserId,
 ) -> Result<Option<Role>, ApiError> {
     let mut tx = crate::tenant::begin(pool, organization_id).await?;
-    let role: Option<String> = sqlx::query_scalar(
-        "SELECT role FROM users WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL",
-    )
-    .bind(organization_id.as_uuid())
-    .bind(user_id.as_uuid())
-    .fetch_optional(&mut *tx)
-    .await?;
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM users WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL")
+            .bind(organization_id.as_uuid())
+            .bind(user_id.as_uuid())
+            .fetch_optional(&mut *tx)
+            .await?;
     tx.commit().await?;
-    role.map(|role| {
-        role.parse()
-            .map_err(|e| ApiError::Internal(format!("stored role: {e}")))
-    })
-    .transpose()
+    role.map(|role| role.parse().map_err(|e| ApiError::Internal(format!("stored role: {e}")))).transpose()
 }
 
 impl FromRequestParts<AppState> for AuthenticatedDevice {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let token = header
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .ok_or(ApiError::Unauthenticated)?;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let token = header.and_then(|h| h.strip_prefix("Bearer ")).ok_or(ApiError::Unauthenticated)?;
         device_for_token(&state.pool, &DeviceToken(token.trim().to_owned())).await
     }
 }

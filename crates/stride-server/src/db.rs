@@ -7,11 +7,7 @@ use stride_domain::migration::{fingerprint, Migration};
 
 /// Every server migration, in order. Append only: never edit or remove a shipped one.
 pub const SERVER_MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "initial",
-        sql: include_str!("../../../migrations/server/0001_initial.sql"),
-    },
+    Migration { version: 1, name: "initial", sql: include_str!("../../../migrations/server/0001_initial.sql") },
     Migration {
         version: 2,
         name: "devices_and_audit",
@@ -25,12 +21,10 @@ const MIGRATION_LOCK: i64 = 0x5354_5249_4445;
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
     #[error("database migration {version} ({name}) failed")]
-    Failed {
-        version: i64,
-        name: &'static str,
-        source: sqlx::Error,
-    },
-    #[error("database migration {version} ({name}) was changed after it was applied; shipped migrations must not be edited")]
+    Failed { version: i64, name: &'static str, source: sqlx::Error },
+    #[error(
+        "database migration {version} ({name}) was changed after it was applied; shipped migrations must not be edited"
+    )]
     Edited { version: i64, name: String },
     #[error("the database has schema version {found}, newer than this server knows ({known})")]
     TooNew { found: i64, known: i64 },
@@ -46,22 +40,13 @@ pub async fn migrate(pool: &PgPool) -> Result<(), MigrateError> {
 /// Applies `migrations` the database does not have yet (tests apply a prefix).
 pub async fn apply(pool: &PgPool, migrations: &[Migration]) -> Result<(), MigrateError> {
     let mut conn = pool.acquire().await?;
-    sqlx::query("SELECT pg_advisory_lock($1)")
-        .bind(MIGRATION_LOCK)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
     let result = apply_locked(&mut conn, migrations).await;
-    sqlx::query("SELECT pg_advisory_unlock($1)")
-        .bind(MIGRATION_LOCK)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
     result
 }
 
-async fn apply_locked(
-    conn: &mut sqlx::PgConnection,
-    migrations: &[Migration],
-) -> Result<(), MigrateError> {
+async fn apply_locked(conn: &mut sqlx::PgConnection, migrations: &[Migration]) -> Result<(), MigrateError> {
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
            version     BIGINT PRIMARY KEY,
@@ -72,50 +57,30 @@ async fn apply_locked(
     )
     .execute(&mut *conn)
     .await?;
-    let applied =
-        sqlx::query("SELECT version, name, fingerprint FROM schema_migrations ORDER BY version")
-            .fetch_all(&mut *conn)
-            .await?;
+    let applied = sqlx::query("SELECT version, name, fingerprint FROM schema_migrations ORDER BY version")
+        .fetch_all(&mut *conn)
+        .await?;
     let known = migrations.last().map_or(0, |m| m.version);
-    if let Some(found) = applied
-        .last()
-        .map(|row| row.get::<i64, _>("version"))
-        .filter(|found| *found > known)
-    {
+    if let Some(found) = applied.last().map(|row| row.get::<i64, _>("version")).filter(|found| *found > known) {
         return Err(MigrateError::TooNew { found, known });
     }
     for migration in migrations {
-        if let Some(row) = applied
-            .iter()
-            .find(|row| row.get::<i64, _>("version") == migration.version)
-        {
+        if let Some(row) = applied.iter().find(|row| row.get::<i64, _>("version") == migration.version) {
             if row.get::<String, _>("fingerprint") != fingerprint(migration.sql) {
-                return Err(MigrateError::Edited {
-                    version: migration.version,
-                    name: row.get("name"),
-                });
+                return Err(MigrateError::Edited { version: migration.version, name: row.get("name") });
             }
             continue;
         }
-        let failed = |source| MigrateError::Failed {
-            version: migration.version,
-            name: migration.name,
-            source,
-        };
+        let failed = |source| MigrateError::Failed { version: migration.version, name: migration.name, source };
         let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(failed)?;
-        sqlx::raw_sql(migration.sql)
+        sqlx::raw_sql(migration.sql).execute(&mut *tx).await.map_err(failed)?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, fingerprint) VALUES ($1, $2, $3)")
+            .bind(migration.version)
+            .bind(migration.name)
+            .bind(fingerprint(migration.sql))
             .execute(&mut *tx)
             .await
             .map_err(failed)?;
-        sqlx::query(
-            "INSERT INTO schema_migrations (version, name, fingerprint) VALUES ($1, $2, $3)",
-        )
-        .bind(migration.version)
-        .bind(migration.name)
-        .bind(fingerprint(migration.sql))
-        .execute(&mut *tx)
-        .await
-        .map_err(failed)?;
         tx.commit().await.map_err(failed)?;
         tracing::info!(
             migration.version = migration.version,

@@ -16,36 +16,16 @@ pub const DEMO_PASSWORD: &str = "stride-demo-2026";
 
 pub const DEMO_USERS: &[(&str, Role, &str)] = &[
     ("admin@lakeside.example", Role::OrgAdmin, "Ruth Admin"),
-    (
-        "training@lakeside.example",
-        Role::TrainingManager,
-        "Tom Training",
-    ),
-    (
-        "programs@lakeside.example",
-        Role::ProgramManager,
-        "Paula Programs",
-    ),
-    (
-        "content@lakeside.example",
-        Role::ContentSpecialist,
-        "Chris Content",
-    ),
-    (
-        "coordinator@lakeside.example",
-        Role::Coordinator,
-        "Cora Coordinator",
-    ),
-    (
-        "coordinator2@lakeside.example",
-        Role::Coordinator,
-        "Cyrus Coordinator",
-    ),
+    ("training@lakeside.example", Role::TrainingManager, "Tom Training"),
+    ("programs@lakeside.example", Role::ProgramManager, "Paula Programs"),
+    ("content@lakeside.example", Role::ContentSpecialist, "Chris Content"),
+    ("coordinator@lakeside.example", Role::Coordinator, "Cora Coordinator"),
+    ("coordinator2@lakeside.example", Role::Coordinator, "Cyrus Coordinator"),
 ];
 
 const FIRST: &[&str] = &[
-    "Amina", "Baraka", "Chiku", "Daudi", "Esther", "Faraji", "Grace", "Hassan", "Imani", "Juma",
-    "Kamau", "Lulu", "Mwangi", "Neema", "Otieno", "Pendo", "Rehema", "Salim", "Tumaini", "Wanjiru",
+    "Amina", "Baraka", "Chiku", "Daudi", "Esther", "Faraji", "Grace", "Hassan", "Imani", "Juma", "Kamau", "Lulu",
+    "Mwangi", "Neema", "Otieno", "Pendo", "Rehema", "Salim", "Tumaini", "Wanjiru",
 ];
 const LAST: &[&str] = &[
     "Achieng",
@@ -79,42 +59,28 @@ pub struct Seeded {
 
 /// Seeds the demo, or finds it seeded already.
 pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
-    let existing: Option<(Uuid,)> =
-        sqlx::query_as("SELECT organization_id FROM user_emails WHERE email = $1")
-            .bind(DEMO_USERS[0].0)
-            .fetch_optional(pool)
-            .await?;
-    if let Some((organization_id,)) = existing {
-        let second: (Uuid,) = sqlx::query_as(
-            "SELECT organization_id FROM user_emails WHERE email = 'admin@hilltop.example'",
-        )
-        .fetch_one(pool)
+    let existing: Option<(Uuid,)> = sqlx::query_as("SELECT organization_id FROM user_emails WHERE email = $1")
+        .bind(DEMO_USERS[0].0)
+        .fetch_optional(pool)
         .await?;
+    if let Some((organization_id,)) = existing {
+        let second: (Uuid,) =
+            sqlx::query_as("SELECT organization_id FROM user_emails WHERE email = 'admin@hilltop.example'")
+                .fetch_one(pool)
+                .await?;
         return Ok(Seeded {
             organization_id: OrganizationId::from_uuid(organization_id),
             second_organization_id: OrganizationId::from_uuid(second.0),
         });
     }
 
-    let lakeside = admin::create_organization(
-        pool,
-        &name("Lakeside Farms"),
-        OrganizationType::Client,
-        SubscriptionTier::Standard,
-    )
-    .await?;
+    let lakeside =
+        admin::create_organization(pool, &name("Lakeside Farms"), OrganizationType::Client, SubscriptionTier::Standard)
+            .await?;
     let mut users = Vec::new();
     for (address, role, display) in DEMO_USERS {
         users.push(
-            admin::create_user(
-                pool,
-                lakeside,
-                &email(address),
-                *role,
-                Some(&name(display)),
-                DEMO_PASSWORD,
-            )
-            .await?,
+            admin::create_user(pool, lakeside, &email(address), *role, Some(&name(display)), DEMO_PASSWORD).await?,
         );
     }
     let author = users[1].as_uuid();
@@ -131,8 +97,7 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
     for i in 0..200usize {
         let id = Uuid::now_v7();
         let full_name = format!("{} {}", FIRST[i % FIRST.len()], LAST[(i * 7) % LAST.len()]);
-        let attributes =
-            json!({"site": SITES[i % SITES.len()], "language": LANGUAGES[i % LANGUAGES.len()]});
+        let attributes = json!({"site": SITES[i % SITES.len()], "language": LANGUAGES[i % LANGUAGES.len()]});
         insert(
             &mut tx,
             "workers",
@@ -186,42 +151,29 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
     // Content of every type.
     let mut content = Vec::new();
     for (kind, title, url) in [
-        (
-            "video",
-            "Lifting safely",
-            "https://media.stride.example/lifting.mp4",
-        ),
-        (
-            "text",
-            "Heat and hydration",
-            "https://media.stride.example/hydration.md",
-        ),
-        (
-            "audio",
-            "Breathing for stress",
-            "https://media.stride.example/breathing.mp3",
-        ),
-        (
-            "quiz",
-            "Safety check quiz",
-            "https://media.stride.example/safety-quiz.json",
-        ),
+        ("video", "Lifting safely", "https://media.stride.example/lifting.mp4"),
+        ("text", "Heat and hydration", "https://media.stride.example/hydration.md"),
+        ("audio", "Breathing for stress", "https://media.stride.example/breathing.mp3"),
+        ("quiz", "Safety check quiz", "https://media.stride.example/safety-quiz.json"),
     ] {
         let id = Uuid::now_v7();
-        insert(&mut tx, "content", json!({"id": id, "organization_id": org, "type": kind, "title": title,
-            "description": format!("{title}, for field teams"), "media_url": url, "license_type": "free"})).await?;
+        insert(
+            &mut tx,
+            "content",
+            json!({"id": id, "organization_id": org, "type": kind, "title": title,
+            "description": format!("{title}, for field teams"), "media_url": url, "license_type": "free"}),
+        )
+        .await?;
         content.push(id);
     }
 
     // Two journeys, each of two phases of two touchpoints.
     let mut journeys = Vec::new();
     let mut first_touchpoint = None;
-    for (j, (title, purpose)) in [
-        ("Safety basics", "Fewer injuries in the first month"),
-        ("Well-being at work", "Less stress, better sleep"),
-    ]
-    .iter()
-    .enumerate()
+    for (j, (title, purpose)) in
+        [("Safety basics", "Fewer injuries in the first month"), ("Well-being at work", "Less stress, better sleep")]
+            .iter()
+            .enumerate()
     {
         let journey = Uuid::now_v7();
         insert(
@@ -266,8 +218,13 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
     insert(&mut tx, "programs", json!({"id": program, "organization_id": org, "name": "Harvest season 2026",
         "start_date": "2026-11-01", "end_date": "2027-02-28", "created_by": users[2].as_uuid(), "updated_by": users[2].as_uuid()})).await?;
     for (order, journey) in journeys.iter().enumerate() {
-        insert(&mut tx, "program_blueprints", json!({"id": Uuid::now_v7(), "program_id": program,
-            "journey_blueprint_id": journey, "organization_id": org, "order_in_program": order + 1})).await?;
+        insert(
+            &mut tx,
+            "program_blueprints",
+            json!({"id": Uuid::now_v7(), "program_id": program,
+            "journey_blueprint_id": journey, "organization_id": org, "order_in_program": order + 1}),
+        )
+        .await?;
     }
 
     // An A/B experiment on the first journey, and two badges.
@@ -281,10 +238,7 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
     )
     .await?;
     let variants = [Uuid::now_v7(), Uuid::now_v7()];
-    for (variant, (label, first)) in variants
-        .iter()
-        .zip([("A: video first", "video"), ("B: text first", "text")])
-    {
+    for (variant, (label, first)) in variants.iter().zip([("A: video first", "video"), ("B: text first", "text")]) {
         insert(
             &mut tx,
             "experiment_variants",
@@ -299,8 +253,7 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
     insert(&mut tx, "badges", json!({"id": Uuid::now_v7(), "organization_id": org, "name": "Top scorer",
         "description": "Scored 90 or more on a quiz", "icon_url": "https://media.stride.example/badges/top-scorer.svg"})).await?;
 
-    let touchpoint =
-        first_touchpoint.unwrap_or_else(|| unreachable!("the journeys have touchpoints"));
+    let touchpoint = first_touchpoint.unwrap_or_else(|| unreachable!("the journeys have touchpoints"));
     for (i, (worker, _, _)) in workers.iter().take(120).enumerate() {
         let assignment = Uuid::now_v7();
         insert(
@@ -332,13 +285,9 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
     tx.commit().await?;
 
     // A second organization, so isolation can be seen.
-    let hilltop = admin::create_organization(
-        pool,
-        &name("Hilltop Clinics"),
-        OrganizationType::Client,
-        SubscriptionTier::Basic,
-    )
-    .await?;
+    let hilltop =
+        admin::create_organization(pool, &name("Hilltop Clinics"), OrganizationType::Client, SubscriptionTier::Basic)
+            .await?;
     admin::create_user(
         pool,
         hilltop,
@@ -373,10 +322,7 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
         .await?;
     }
     tx.commit().await?;
-    Ok(Seeded {
-        organization_id: lakeside,
-        second_organization_id: hilltop,
-    })
+    Ok(Seeded { organization_id: lakeside, second_organization_id: hilltop })
 }
 
 /// Inserts one row given as JSON (missing columns take their defaults).
@@ -385,17 +331,11 @@ async fn insert(
     table: &'static str,
     row: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    let columns: Vec<String> = row
-        .as_object()
-        .map(|o| o.keys().cloned().collect())
-        .unwrap_or_default();
+    let columns: Vec<String> = row.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
     let sql = format!(
         "INSERT INTO {table} ({list}) SELECT {list} FROM jsonb_populate_record(NULL::{table}, $1)",
         list = columns.join(", ")
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(row)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(row).execute(&mut **tx).await?;
     Ok(())
 }

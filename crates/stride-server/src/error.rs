@@ -57,15 +57,10 @@ impl IntoResponse for ApiError {
         if let ApiError::Database(source) = &self {
             tracing::error!(error.code = self.code(), error.source = %source, "request failed in the database");
         }
-        let body = ErrorBody {
-            code: self.code().to_owned(),
-            message: self.to_string(),
-        };
+        let body = ErrorBody { code: self.code().to_owned(), message: self.to_string() };
         let mut response = (self.status(), Json(body)).into_response();
         if let ApiError::RateLimited { retry_after_secs } = self {
-            response
-                .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
         }
         response
     }

@@ -21,10 +21,7 @@ impl LoginLimiter {
         keys.iter()
             .filter_map(|key| {
                 let times = failures.get_mut(key)?;
-                while times
-                    .front()
-                    .is_some_and(|t| now.duration_since(*t) >= WINDOW)
-                {
+                while times.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
                     times.pop_front();
                 }
                 (times.len() >= MAX_FAILURES).then(|| WINDOW - now.duration_since(times[0]))
@@ -40,10 +37,7 @@ impl LoginLimiter {
     }
 
     pub fn clear(&self, key: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(key);
+        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
     }
 }
 
@@ -61,14 +55,8 @@ mod tests {
             limiter.record_failure(&keys, start);
         }
         assert!(limiter.wait_needed(&keys, start).is_some());
-        assert!(limiter
-            .wait_needed(&["account:other@b.org".to_owned()], start)
-            .is_none());
-        assert_eq!(
-            limiter.wait_needed(&keys, start + WINDOW),
-            None,
-            "old failures age out"
-        );
+        assert!(limiter.wait_needed(&["account:other@b.org".to_owned()], start).is_none());
+        assert_eq!(limiter.wait_needed(&keys, start + WINDOW), None, "old failures age out");
         limiter.record_failure(&keys, start + WINDOW);
         limiter.clear("account:a@b.org");
         assert_eq!(limiter.wait_needed(&keys[..1], start + WINDOW), None);

@@ -5,17 +5,11 @@ use clap::{Parser, Subcommand};
 use sqlx::postgres::PgPoolOptions;
 use std::io::Read;
 use std::process::ExitCode;
-use stride_domain::{
-    DeviceId, Email, Name, OrganizationId, OrganizationType, Role, SubscriptionTier,
-};
+use stride_domain::{DeviceId, Email, Name, OrganizationId, OrganizationType, Role, SubscriptionTier};
 use stride_server::{admin, db, demo};
 
 #[derive(Parser)]
-#[command(
-    name = "stride-server",
-    about = "Stride's central sync server",
-    version
-)]
+#[command(name = "stride-server", about = "Stride's central sync server", version)]
 struct Cli {
     /// PostgreSQL connection URL.
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
@@ -97,9 +91,7 @@ fn parse<T, E: std::fmt::Display>(what: &str, result: Result<T, E>) -> Result<T,
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    let url = cli
-        .database_url
-        .ok_or("set DATABASE_URL or --database-url")?;
+    let url = cli.database_url.ok_or("set DATABASE_URL or --database-url")?;
     let pool = PgPoolOptions::new()
         .max_connections(16)
         .connect(&url)
@@ -110,22 +102,15 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Migrate => db::migrate(&pool).await.map_err(|e| e.to_string())?,
         Command::Serve { listen } => {
             db::migrate(&pool).await.map_err(|e| e.to_string())?;
-            let listener = tokio::net::TcpListener::bind(&listen)
-                .await
-                .map_err(|e| format!("listening on {listen}: {e}"))?;
+            let listener =
+                tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("listening on {listen}: {e}"))?;
             tracing::info!(server.address = %listener.local_addr().map_err(|e| e.to_string())?, "serving");
             let shutdown = async {
                 let _ = tokio::signal::ctrl_c().await;
             };
-            stride_server::serve(listener, pool, shutdown)
-                .await
-                .map_err(|e| e.to_string())?;
+            stride_server::serve(listener, pool, shutdown).await.map_err(|e| e.to_string())?;
         }
-        Command::Org(OrgCommand::Create {
-            name,
-            organization_type,
-            tier,
-        }) => {
+        Command::Org(OrgCommand::Create { name, organization_type, tier }) => {
             let id = admin::create_organization(
                 &pool,
                 &parse("name", Name::parse(&name))?,
@@ -136,19 +121,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             .map_err(fail)?;
             println!("{id}");
         }
-        Command::User(UserCommand::Create {
-            org,
-            email,
-            role,
-            display_name,
-        }) => {
+        Command::User(UserCommand::Create { org, email, role, display_name }) => {
             let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .map_err(|e| format!("reading the password: {e}"))?;
-            let display_name = display_name
-                .map(|n| parse("display name", Name::parse(&n)))
-                .transpose()?;
+            std::io::stdin().read_to_string(&mut password).map_err(|e| format!("reading the password: {e}"))?;
+            let display_name = display_name.map(|n| parse("display name", Name::parse(&n))).transpose()?;
             let id = admin::create_user(
                 &pool,
                 parse("org", org.parse::<OrganizationId>())?,
@@ -162,14 +138,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{id}");
         }
         Command::Device(DeviceCommand::List { org }) => {
-            for device in admin::list_devices(&pool, parse("org", org.parse::<OrganizationId>())?)
-                .await
-                .map_err(fail)?
+            for device in
+                admin::list_devices(&pool, parse("org", org.parse::<OrganizationId>())?).await.map_err(fail)?
             {
                 let state = if device.revoked { "revoked" } else { "active" };
-                let seen = device
-                    .last_seen_at
-                    .map_or("never".to_owned(), |t| t.to_rfc3339());
+                let seen = device.last_seen_at.map_or("never".to_owned(), |t| t.to_rfc3339());
                 println!(
                     "{}\t{}\t{}\t{state}\tlast seq {}\tlast seen {seen}",
                     device.id, device.name, device.user_email, device.last_seq
@@ -177,10 +150,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
         }
         Command::Device(DeviceCommand::Revoke { device }) => {
-            if !admin::revoke_device(&pool, parse("device", device.parse::<DeviceId>())?)
-                .await
-                .map_err(fail)?
-            {
+            if !admin::revoke_device(&pool, parse("device", device.parse::<DeviceId>())?).await.map_err(fail)? {
                 return Err(format!("no device {device}"));
             }
             println!("revoked {device}");
@@ -195,9 +165,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             for (email, role, _) in demo::DEMO_USERS {
                 println!("  {email}  ({role})");
             }
-            println!(
-                "  admin@hilltop.example, coordinator@hilltop.example  (the second organization)"
-            );
+            println!("  admin@hilltop.example, coordinator@hilltop.example  (the second organization)");
             println!("password: {}", demo::DEMO_PASSWORD);
         }
     }
@@ -207,9 +175,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(&cli.log_level))
-        .init();
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new(&cli.log_level)).init();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

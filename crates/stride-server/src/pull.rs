@@ -43,7 +43,10 @@ fn pull_sql() -> &'static str {
                 )
             })
             .collect();
-        format!("SELECT entity, version, deleted, row FROM ({}) page ORDER BY version LIMIT $3", branches.join(" UNION ALL "))
+        format!(
+            "SELECT entity, version, deleted, row FROM ({}) page ORDER BY version LIMIT $3",
+            branches.join(" UNION ALL ")
+        )
     })
 }
 
@@ -54,9 +57,7 @@ pub async fn pull(
 ) -> Result<Json<PullResponse>, ApiError> {
     let limit = params.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) || params.cursor < 0 {
-        return Err(ApiError::BadRequest(format!(
-            "limit must be 1 to {MAX_PAGE} and cursor not negative"
-        )));
+        return Err(ApiError::BadRequest(format!("limit must be 1 to {MAX_PAGE} and cursor not negative")));
     }
     let mut tx = tenant::begin(&state.pool, device.organization_id).await?;
     let records = sqlx::query(sqlx::AssertSqlSafe(pull_sql()))
@@ -71,11 +72,7 @@ pub async fn pull(
         let table: String = record.get("entity");
         let row = match record.get::<serde_json::Value, _>("row") {
             serde_json::Value::Object(row) => row,
-            other => {
-                return Err(ApiError::Internal(format!(
-                    "a {table} row came back as {other}"
-                )))
-            }
+            other => return Err(ApiError::Internal(format!("a {table} row came back as {other}"))),
         };
         rows.push(PulledRow {
             entity: EntityKind::from_table(&table)
@@ -87,9 +84,5 @@ pub async fn pull(
     }
     let up_to_date = (rows.len() as i64) < limit;
     let cursor = rows.last().map_or(params.cursor, |row| row.version);
-    Ok(Json(PullResponse {
-        rows,
-        cursor,
-        up_to_date,
-    }))
+    Ok(Json(PullResponse { rows, cursor, up_to_date }))
 }

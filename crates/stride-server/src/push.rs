@@ -13,9 +13,7 @@ use axum::extract::State;
 use axum::Json;
 use serde_json::{Map, Value};
 use sqlx::{Postgres, Row, Transaction};
-use stride_domain::api::{
-    ChangeResult, Outcome, PushRequest, PushResponse, PushedChange, RejectionCode,
-};
+use stride_domain::api::{ChangeResult, Outcome, PushRequest, PushResponse, PushedChange, RejectionCode};
 use stride_domain::{parse_date, ChangeOp, ColumnSpec, ColumnType, EntitySpec, Hlc, Timestamp};
 
 /// How far ahead of the server's clock a device's stamp may be before it is clamped.
@@ -32,29 +30,20 @@ pub async fn push(
     Json(request): Json<PushRequest>,
 ) -> Result<Json<PushResponse>, ApiError> {
     if request.changes.len() > MAX_BATCH {
-        return Err(ApiError::BadRequest(format!(
-            "at most {MAX_BATCH} changes per push"
-        )));
+        return Err(ApiError::BadRequest(format!("at most {MAX_BATCH} changes per push")));
     }
-    if request
-        .changes
-        .windows(2)
-        .any(|pair| pair[1].seq <= pair[0].seq)
-    {
-        return Err(ApiError::BadRequest(
-            "changes must be in increasing seq order".into(),
-        ));
+    if request.changes.windows(2).any(|pair| pair[1].seq <= pair[0].seq) {
+        return Err(ApiError::BadRequest("changes must be in increasing seq order".into()));
     }
     let mut tx = tenant::begin(&state.pool, device.organization_id).await?;
     // The device row's lock serializes pushes of one device, so a retry racing the
     // original cannot apply anything twice.
-    let mut last_seq: i64 = sqlx::query_scalar(
-        "SELECT last_seq FROM devices WHERE organization_id = $1 AND id = $2 FOR UPDATE",
-    )
-    .bind(device.organization_id.as_uuid())
-    .bind(device.device_id.as_uuid())
-    .fetch_one(&mut *tx)
-    .await?;
+    let mut last_seq: i64 =
+        sqlx::query_scalar("SELECT last_seq FROM devices WHERE organization_id = $1 AND id = $2 FOR UPDATE")
+            .bind(device.organization_id.as_uuid())
+            .bind(device.device_id.as_uuid())
+            .fetch_one(&mut *tx)
+            .await?;
     let now_ms = Timestamp::now().millis();
     let mut results = Vec::with_capacity(request.changes.len());
     for pushed in &request.changes {
@@ -68,11 +57,7 @@ pub async fn push(
         if let Outcome::Rejected { code, reason } = &outcome {
             tracing::info!(device.id = %device.device_id, change.seq = pushed.seq, change.entity = ?pushed.change.entity, rejection.code = ?code, rejection.reason = %reason, "change refused");
         }
-        results.push(ChangeResult {
-            seq: pushed.seq,
-            change_id: pushed.change.change_id,
-            outcome,
-        });
+        results.push(ChangeResult { seq: pushed.seq, change_id: pushed.change.change_id, outcome });
     }
     sqlx::query("UPDATE devices SET last_seq = $3 WHERE organization_id = $1 AND id = $2")
         .bind(device.organization_id.as_uuid())
@@ -85,10 +70,7 @@ pub async fn push(
 }
 
 fn reject(code: RejectionCode, reason: impl Into<String>) -> Outcome {
-    Outcome::Rejected {
-        code,
-        reason: reason.into(),
-    }
+    Outcome::Rejected { code, reason: reason.into() }
 }
 
 /// Applies one change inside a savepoint: a change the database itself refuses (a
@@ -109,18 +91,10 @@ async fn apply_in_savepoint(
             savepoint.rollback().await?;
             Ok(outcome)
         }
-        Err(sqlx::Error::Database(db))
-            if matches!(db.code().as_deref().map(|c| &c[..2]), Some("22" | "23")) =>
-        {
+        Err(sqlx::Error::Database(db)) if matches!(db.code().as_deref().map(|c| &c[..2]), Some("22" | "23")) => {
             savepoint.rollback().await?;
-            let rule = db
-                .constraint()
-                .map(str::to_owned)
-                .unwrap_or_else(|| db.message().to_owned());
-            Ok(reject(
-                RejectionCode::InvalidValue,
-                format!("the database refused it ({rule})"),
-            ))
+            let rule = db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().to_owned());
+            Ok(reject(RejectionCode::InvalidValue, format!("the database refused it ({rule})")))
         }
         Err(other) => Err(other.into()),
     }
@@ -139,9 +113,7 @@ fn check_value(column: &ColumnSpec, value: &Value) -> Result<(), String> {
                 .then_some(())
                 .ok_or_else(|| format!("{s:?} is not one of: {}", allowed.join(", ")));
         }
-        (ColumnType::Integer, Value::Number(n)) => {
-            n.as_i64().is_some_and(|i| i32::try_from(i).is_ok())
-        }
+        (ColumnType::Integer, Value::Number(n)) => n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
         (ColumnType::Real, Value::Number(n)) => n.as_f64().is_some_and(f64::is_finite),
         (ColumnType::Timestamp, Value::String(s)) => Timestamp::parse(s).is_ok(),
         (ColumnType::Date, Value::String(s)) => parse_date(s).is_ok(),
@@ -175,59 +147,32 @@ async fn apply(
     let change = &pushed.change;
     let spec = change.entity.spec();
     if !spec.may_write(device.role) {
-        return Ok(reject(
-            RejectionCode::NotPermitted,
-            format!("a {} may not change {}", device.role, spec.table),
-        ));
+        return Ok(reject(RejectionCode::NotPermitted, format!("a {} may not change {}", device.role, spec.table)));
     }
-    let key: Vec<uuid::Uuid> = change
-        .row_key
-        .parts()
-        .filter_map(|part| uuid::Uuid::parse_str(part).ok())
-        .collect();
+    let key: Vec<uuid::Uuid> = change.row_key.parts().filter_map(|part| uuid::Uuid::parse_str(part).ok()).collect();
     if key.len() != spec.key.len() || change.row_key.parts().count() != spec.key.len() {
         return Ok(reject(
             RejectionCode::InvalidKey,
-            format!(
-                "{:?} is not a key of {}",
-                change.row_key.as_str(),
-                spec.table
-            ),
+            format!("{:?} is not a key of {}", change.row_key.as_str(), spec.table),
         ));
     }
     for (name, value) in &change.fields {
         let Some(column) = spec.column(name) else {
-            return Ok(reject(
-                RejectionCode::UnknownField,
-                format!("{} has no field {name}", spec.table),
-            ));
+            return Ok(reject(RejectionCode::UnknownField, format!("{} has no field {name}", spec.table)));
         };
         if let Err(problem) = check_value(column, value) {
-            return Ok(reject(
-                RejectionCode::InvalidValue,
-                format!("{name}: {problem}"),
-            ));
+            return Ok(reject(RejectionCode::InvalidValue, format!("{name}: {problem}")));
         }
     }
     let tenant = spec.tenant_column();
     if let Some(org) = change.fields.get(tenant) {
         if org.as_str() != Some(device.organization_id.to_string().as_str()) {
-            return Ok(reject(
-                RejectionCode::WrongOrganization,
-                "the row belongs to another organization",
-            ));
+            return Ok(reject(RejectionCode::WrongOrganization, "the row belongs to another organization"));
         }
     }
     for (column, part) in spec.key.iter().zip(&key) {
-        if change
-            .fields
-            .get(*column)
-            .is_some_and(|v| v.as_str() != Some(part.to_string().as_str()))
-        {
-            return Ok(reject(
-                RejectionCode::InvalidKey,
-                format!("{column} does not match the row key"),
-            ));
+        if change.fields.get(*column).is_some_and(|v| v.as_str() != Some(part.to_string().as_str())) {
+            return Ok(reject(RejectionCode::InvalidKey, format!("{column} does not match the row key")));
         }
     }
     let hlc = change.hlc.clamped(now_ms + MAX_CLOCK_AHEAD_MS);
@@ -276,10 +221,7 @@ async fn delete(
     }
     Ok(match query.fetch_optional(&mut **tx).await? {
         Some(_) => Outcome::Applied,
-        None => reject(
-            RejectionCode::NotFound,
-            format!("{} has no such row", spec.table),
-        ),
+        None => reject(RejectionCode::NotFound, format!("{} has no such row", spec.table)),
     })
 }
 
@@ -294,18 +236,13 @@ async fn upsert(
     // References must point at rows of this organization (row-level security hides
     // every other organization's rows, so they "do not exist" here).
     for (name, value) in fields {
-        let (Some(reference), Some(id)) =
-            (spec.column(name).and_then(|c| c.references), value.as_str())
-        else {
+        let (Some(reference), Some(id)) = (spec.column(name).and_then(|c| c.references), value.as_str()) else {
             continue;
         };
         if reference.table == "organizations" {
             continue;
         }
-        let sql = format!(
-            "SELECT 1 FROM {} WHERE organization_id = $1 AND id = $2",
-            reference.table
-        );
+        let sql = format!("SELECT 1 FROM {} WHERE organization_id = $1 AND id = $2", reference.table);
         let found = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(org)
             .bind(uuid::Uuid::parse_str(id).unwrap_or_default())
@@ -314,10 +251,7 @@ async fn upsert(
         if found.is_none() {
             return Ok(reject(
                 RejectionCode::MissingReference,
-                format!(
-                    "{name} refers to a row of {} that does not exist",
-                    reference.table
-                ),
+                format!("{name} refers to a row of {} that does not exist", reference.table),
             ));
         }
     }
@@ -342,20 +276,13 @@ async fn upsert(
             for (column, part) in spec.key.iter().zip(key) {
                 row.insert((*column).to_owned(), Value::String(part.to_string()));
             }
-            if let Some(missing) = spec
-                .columns
-                .iter()
-                .find(|c| !c.nullable && !row.contains_key(c.name))
-            {
+            if let Some(missing) = spec.columns.iter().find(|c| !c.nullable && !row.contains_key(c.name)) {
                 return Ok(reject(
                     RejectionCode::MissingField,
                     format!("a new {} row needs {}", spec.table, missing.name),
                 ));
             }
-            let clocks: Fields = fields
-                .keys()
-                .map(|name| (name.clone(), stamp.clone()))
-                .collect();
+            let clocks: Fields = fields.keys().map(|name| (name.clone(), stamp.clone())).collect();
             row.insert("field_hlc".into(), Value::Object(clocks));
             let columns: Vec<&str> = row.keys().map(String::as_str).collect();
             let sql = format!(
@@ -363,16 +290,12 @@ async fn upsert(
                 table = spec.table,
                 list = columns.join(", "),
             );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(Value::Object(row))
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(Value::Object(row)).execute(&mut **tx).await?;
         }
         Some(existing) => {
             let clocks: Value = existing.get("field_hlc");
             // The key, the organization and the creation time never change.
-            let fixed =
-                |name: &str| spec.key.contains(&name) || name == tenant || name == "created_at";
+            let fixed = |name: &str| spec.key.contains(&name) || name == tenant || name == "created_at";
             let winners: Fields = fields
                 .iter()
                 .filter(|(name, _)| !fixed(name))
@@ -387,14 +310,8 @@ async fn upsert(
             if winners.is_empty() {
                 return Ok(Outcome::Applied);
             }
-            let assignments: Vec<String> = winners
-                .keys()
-                .map(|name| format!("{name} = r.{name}"))
-                .collect();
-            let won_clocks: Fields = winners
-                .keys()
-                .map(|name| (name.clone(), stamp.clone()))
-                .collect();
+            let assignments: Vec<String> = winners.keys().map(|name| format!("{name} = r.{name}")).collect();
+            let won_clocks: Fields = winners.keys().map(|name| (name.clone(), stamp.clone())).collect();
             let sql = format!(
                 "UPDATE {table} t SET {assignments}, field_hlc = t.field_hlc || $1
                  FROM jsonb_populate_record(NULL::{table}, $2) r

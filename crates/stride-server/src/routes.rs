@@ -49,26 +49,20 @@ async fn login(
     Json(request): Json<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let email = Email::parse(&request.email).map_err(|_| ApiError::InvalidCredentials)?;
-    let device_name = Name::parse(&request.device_name)
-        .map_err(|e| ApiError::BadRequest(format!("device_name {e}")))?;
+    let device_name =
+        Name::parse(&request.device_name).map_err(|e| ApiError::BadRequest(format!("device_name {e}")))?;
     let account_key = format!("account:{email}");
     let keys = [account_key.clone(), format!("address:{}", peer.ip())];
     let now = Instant::now();
     if let Some(wait) = state.login_limiter.wait_needed(&keys, now) {
-        return Err(ApiError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        });
+        return Err(ApiError::RateLimited { retry_after_secs: wait.as_secs().max(1) });
     }
-    let account = sqlx::query(
-        "SELECT organization_id, user_id, password_hash FROM user_emails WHERE email = $1",
-    )
-    .bind(email.as_str())
-    .fetch_optional(&state.pool)
-    .await?;
+    let account = sqlx::query("SELECT organization_id, user_id, password_hash FROM user_emails WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(&state.pool)
+        .await?;
     // The same work whether the account exists or not, so timing does not tell.
-    let stored = account
-        .as_ref()
-        .and_then(|row| row.get::<Option<String>, _>("password_hash"));
+    let stored = account.as_ref().and_then(|row| row.get::<Option<String>, _>("password_hash"));
     let verified = match &stored {
         Some(hash) => auth::verify_password(&request.password, hash),
         None => {
@@ -81,9 +75,7 @@ async fn login(
             let organization_id = OrganizationId::from_uuid(account.get("organization_id"));
             let user_id = UserId::from_uuid(account.get("user_id"));
             // A deleted user signs in no more.
-            auth::live_user_role(&state.pool, organization_id, user_id)
-                .await?
-                .map(|_| (organization_id, user_id))
+            auth::live_user_role(&state.pool, organization_id, user_id).await?.map(|_| (organization_id, user_id))
         }
         None => None,
     };
@@ -105,28 +97,20 @@ async fn login(
         .await?;
     tracing::info!(device.id = %device_id, login.email = %email, "device signed in");
     let device = auth::device_for_token(&state.pool, &token).await?;
-    Ok(Json(LoginResponse {
-        token,
-        me: load_me(&state.pool, &device).await?,
-    }))
+    Ok(Json(LoginResponse { token, me: load_me(&state.pool, &device).await? }))
 }
 
-async fn me(
-    State(state): State<AppState>,
-    device: AuthenticatedDevice,
-) -> Result<Json<Me>, ApiError> {
+async fn me(State(state): State<AppState>, device: AuthenticatedDevice) -> Result<Json<Me>, ApiError> {
     Ok(Json(load_me(&state.pool, &device).await?))
 }
 
 async fn load_me(pool: &PgPool, device: &AuthenticatedDevice) -> Result<Me, ApiError> {
     let mut tx = crate::tenant::begin(pool, device.organization_id).await?;
-    let user = sqlx::query(
-        "SELECT email, role, display_name FROM users WHERE organization_id = $1 AND id = $2",
-    )
-    .bind(device.organization_id.as_uuid())
-    .bind(device.user_id.as_uuid())
-    .fetch_one(&mut *tx)
-    .await?;
+    let user = sqlx::query("SELECT email, role, display_name FROM users WHERE organization_id = $1 AND id = $2")
+        .bind(device.organization_id.as_uuid())
+        .bind(device.user_id.as_uuid())
+        .fetch_one(&mut *tx)
+        .await?;
     let organization: serde_json::Value = sqlx::query_scalar(
         "SELECT to_jsonb(o) - 'field_hlc' - 'version' - 'deleted_at' FROM organizations o WHERE o.id = $1",
     )
@@ -134,13 +118,12 @@ async fn load_me(pool: &PgPool, device: &AuthenticatedDevice) -> Result<Me, ApiE
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    let organization: Organization = serde_json::from_value(organization)
-        .map_err(|e| ApiError::Internal(format!("organization row: {e}")))?;
+    let organization: Organization =
+        serde_json::from_value(organization).map_err(|e| ApiError::Internal(format!("organization row: {e}")))?;
     let bad = |what: &str, e: String| ApiError::Internal(format!("stored {what}: {e}"));
     Ok(Me {
         user_id: device.user_id,
-        email: Email::parse(&user.get::<String, _>("email"))
-            .map_err(|e| bad("email", e.to_string()))?,
+        email: Email::parse(&user.get::<String, _>("email")).map_err(|e| bad("email", e.to_string()))?,
         role: device.role,
         display_name: user
             .get::<Option<String>, _>("display_name")

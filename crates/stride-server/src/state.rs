@@ -12,9 +12,6 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(pool: PgPool) -> Self {
-        Self {
-            pool,
-            login_limiter: Arc::new(LoginLimiter::default()),
-        }
+        Self { pool, login_limiter: Arc::new(LoginLimiter::default()) }
     }
 }

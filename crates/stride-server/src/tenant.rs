@@ -10,9 +10,7 @@ pub async fn begin(
     organization_id: OrganizationId,
 ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SET LOCAL ROLE stride_app")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("SET LOCAL ROLE stride_app").execute(&mut *tx).await?;
     sqlx::query("SELECT set_config('stride.organization_id', $1, true)")
         .bind(organization_id.to_string())
         .execute(&mut *tx)

@@ -15,14 +15,11 @@ struct Database {
 
 impl Database {
     async fn create() -> Self {
-        let admin_url = std::env::var("STRIDE_TEST_DATABASE_URL")
-            .expect("STRIDE_TEST_DATABASE_URL is set (make test sets it)");
+        let admin_url =
+            std::env::var("STRIDE_TEST_DATABASE_URL").expect("STRIDE_TEST_DATABASE_URL is set (make test sets it)");
         let name = format!("stride_test_{}", uuid::Uuid::now_v7().simple());
         let mut conn = PgConnection::connect(&admin_url).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
         Self { admin_url, name }
     }
 
@@ -33,13 +30,10 @@ impl Database {
 
     async fn drop(self) {
         let mut conn = PgConnection::connect(&self.admin_url).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE {} WITH (FORCE)",
-            self.name
-        )))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE {} WITH (FORCE)", self.name)))
+            .execute(&mut conn)
+            .await
+            .unwrap();
     }
 }
 
@@ -53,21 +47,12 @@ fn stride_server(db: &Database, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
 fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "failed: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
@@ -77,16 +62,7 @@ async fn administering_organizations_users_and_devices_from_the_command_line() {
     stdout(&stride_server(&db, &["migrate"], ""));
     let org = stdout(&stride_server(
         &db,
-        &[
-            "org",
-            "create",
-            "--name",
-            "Lakeside Farms",
-            "--type",
-            "client",
-            "--tier",
-            "premium",
-        ],
+        &["org", "create", "--name", "Lakeside Farms", "--type", "client", "--tier", "premium"],
         "",
     ));
     let org = org.trim();
@@ -94,65 +70,26 @@ async fn administering_organizations_users_and_devices_from_the_command_line() {
 
     let user = stride_server(
         &db,
-        &[
-            "user",
-            "create",
-            "--org",
-            org,
-            "--email",
-            "Ruth@Lakeside.example",
-            "--role",
-            "org_admin",
-        ],
+        &["user", "create", "--org", org, "--email", "Ruth@Lakeside.example", "--role", "org_admin"],
         "a long password\n",
     );
     assert!(uuid::Uuid::parse_str(stdout(&user).trim()).is_ok());
     let again = stride_server(
         &db,
-        &[
-            "user",
-            "create",
-            "--org",
-            org,
-            "--email",
-            "ruth@lakeside.example",
-            "--role",
-            "coordinator",
-        ],
+        &["user", "create", "--org", org, "--email", "ruth@lakeside.example", "--role", "coordinator"],
         "another password\n",
     );
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already a user"));
     let bad_role = stride_server(
         &db,
-        &[
-            "user",
-            "create",
-            "--org",
-            org,
-            "--email",
-            "x@lakeside.example",
-            "--role",
-            "admin",
-        ],
+        &["user", "create", "--org", org, "--email", "x@lakeside.example", "--role", "admin"],
         "a long password\n",
     );
-    assert!(
-        String::from_utf8_lossy(&bad_role.stderr).contains("org_admin"),
-        "the error lists the roles"
-    );
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("org_admin"), "the error lists the roles");
     let short = stride_server(
         &db,
-        &[
-            "user",
-            "create",
-            "--org",
-            org,
-            "--email",
-            "y@lakeside.example",
-            "--role",
-            "coordinator",
-        ],
+        &["user", "create", "--org", org, "--email", "y@lakeside.example", "--role", "coordinator"],
         "short\n",
     );
     assert!(!short.status.success());
@@ -166,11 +103,7 @@ async fn administering_organizations_users_and_devices_from_the_command_line() {
     let pool = sqlx::PgPool::connect(&db.url()).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(stride_server::serve(
-        listener,
-        pool.clone(),
-        std::future::pending(),
-    ));
+    tokio::spawn(stride_server::serve(listener, pool.clone(), std::future::pending()));
     let login = reqwest::Client::new()
         .post(format!("http://{address}/v1/auth/login"))
         .json(&serde_json::json!({"email": "ruth@lakeside.example", "password": "a long password", "device_name": "Ruth's laptop"}))
@@ -179,20 +112,11 @@ async fn administering_organizations_users_and_devices_from_the_command_line() {
         .unwrap();
     assert_eq!(login.status(), 200);
     let listed = stdout(&stride_server(&db, &["device", "list", "--org", org], ""));
-    assert!(
-        listed.contains("Ruth's laptop") && listed.contains("active"),
-        "{listed}"
-    );
+    assert!(listed.contains("Ruth's laptop") && listed.contains("active"), "{listed}");
     let device = listed.split('\t').next().unwrap();
     stdout(&stride_server(&db, &["device", "revoke", device], ""));
     assert!(stdout(&stride_server(&db, &["device", "list", "--org", org], "")).contains("revoked"));
-    assert!(!stride_server(
-        &db,
-        &["device", "revoke", &uuid::Uuid::now_v7().to_string()],
-        ""
-    )
-    .status
-    .success());
+    assert!(!stride_server(&db, &["device", "revoke", &uuid::Uuid::now_v7().to_string()], "").status.success());
     pool.close().await;
     db.drop().await;
 }

@@ -12,8 +12,8 @@ const WORKERS: usize = 50_000;
 const RUNS: usize = 200;
 
 const FIRST: &[&str] = &[
-    "Amina", "Baraka", "Chiku", "Daudi", "Esther", "Faraji", "Grace", "Hassan", "Imani", "Juma",
-    "Kamau", "Lulu", "Mwangi", "Neema", "Otieno", "Pendo", "Rehema", "Salim", "Tumaini", "Wanjiru",
+    "Amina", "Baraka", "Chiku", "Daudi", "Esther", "Faraji", "Grace", "Hassan", "Imani", "Juma", "Kamau", "Lulu",
+    "Mwangi", "Neema", "Otieno", "Pendo", "Rehema", "Salim", "Tumaini", "Wanjiru",
 ];
 const LAST: &[&str] = &[
     "Achieng",
@@ -68,19 +68,9 @@ fn main() {
         .map(|i| Worker {
             id: WorkerId::new(),
             organization_id: org.id,
-            full_name: Name::parse(&format!(
-                "{} {} {}",
-                rng.pick(FIRST),
-                rng.pick(FIRST),
-                rng.pick(LAST)
-            ))
-            .unwrap(),
+            full_name: Name::parse(&format!("{} {} {}", rng.pick(FIRST), rng.pick(FIRST), rng.pick(LAST))).unwrap(),
             phone_number: Some(
-                PhoneNumber::parse(&format!(
-                    "+2547{:08}",
-                    (rng.next() % 100_000_000) + i as u64 % 7
-                ))
-                .unwrap(),
+                PhoneNumber::parse(&format!("+2547{:08}", (rng.next() % 100_000_000) + i as u64 % 7)).unwrap(),
             ),
             well_being_score: None,
             performance_metric: None,
@@ -91,14 +81,11 @@ fn main() {
         .collect();
     let started = Instant::now();
     for chunk in workers.chunks(5_000) {
-        store
-            .write(|w| chunk.iter().try_for_each(|worker| w.create(worker)))
-            .unwrap();
+        store.write(|w| chunk.iter().try_for_each(|worker| w.create(worker))).unwrap();
     }
     let load = started.elapsed();
 
-    let probe_phone =
-        workers[WORKERS / 2].phone_number.as_ref().unwrap().digits()[4..10].to_owned();
+    let probe_phone = workers[WORKERS / 2].phone_number.as_ref().unwrap().digits()[4..10].to_owned();
     let queries: Vec<(&str, String)> = vec![
         ("everyone (first page)", String::new()),
         ("2 letters, name prefix", "Ju".into()),
@@ -113,16 +100,9 @@ fn main() {
         load.as_secs_f64(),
         WORKERS as f64 / load.as_secs_f64()
     );
-    println!(
-        "{:<26} {:>8} {:>10} {:>10}",
-        "query", "matches", "median ms", "p99 ms"
-    );
+    println!("{:<26} {:>8} {:>10} {:>10}", "query", "matches", "median ms", "p99 ms");
     for (label, text) in queries {
-        let search = WorkerSearch {
-            text,
-            offset: 0,
-            limit: 50,
-        };
+        let search = WorkerSearch { text, offset: 0, limit: 50 };
         let mut samples = Vec::with_capacity(RUNS);
         let mut total = 0;
         for _ in 0..RUNS {
@@ -132,10 +112,6 @@ fn main() {
         }
         let median = percentile(&mut samples, 0.5);
         let p99 = percentile(&mut samples, 0.99);
-        println!(
-            "{label:<26} {total:>8} {:>10.2} {:>10.2}",
-            median.as_secs_f64() * 1e3,
-            p99.as_secs_f64() * 1e3
-        );
+        println!("{label:<26} {total:>8} {:>10.2} {:>10.2}", median.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3);
     }
 }

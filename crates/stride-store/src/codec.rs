@@ -7,26 +7,17 @@ use serde_json::Value as Json;
 use stride_domain::{ColumnSpec, ColumnType, ValidationError};
 
 pub(crate) fn to_sql(column: &ColumnSpec, value: &Json) -> Result<Value, ValidationError> {
-    let wrong = |expected: &str| {
-        ValidationError::new(column.name, format!("must be {expected}, not {value}"))
-    };
+    let wrong = |expected: &str| ValidationError::new(column.name, format!("must be {expected}, not {value}"));
     Ok(match (column.ty, value) {
         (_, Json::Null) if column.nullable => Value::Null,
         (_, Json::Null) => return Err(ValidationError::new(column.name, "is required")),
         (ColumnType::Json, json) => Value::Text(json.to_string()),
-        (ColumnType::Integer, Json::Number(n)) => {
-            Value::Integer(n.as_i64().ok_or_else(|| wrong("a whole number"))?)
-        }
+        (ColumnType::Integer, Json::Number(n)) => Value::Integer(n.as_i64().ok_or_else(|| wrong("a whole number"))?),
         (ColumnType::Integer, _) => return Err(wrong("a whole number")),
-        (ColumnType::Real, Json::Number(n)) => {
-            Value::Real(n.as_f64().ok_or_else(|| wrong("a number"))?)
-        }
+        (ColumnType::Real, Json::Number(n)) => Value::Real(n.as_f64().ok_or_else(|| wrong("a number"))?),
         (ColumnType::Real, _) => return Err(wrong("a number")),
         (ColumnType::Enum(allowed), Json::String(s)) if !allowed.contains(&s.as_str()) => {
-            return Err(ValidationError::new(
-                column.name,
-                format!("{s:?} is not one of: {}", allowed.join(", ")),
-            ))
+            return Err(ValidationError::new(column.name, format!("{s:?} is not one of: {}", allowed.join(", "))))
         }
         // Timestamps are stored in one form (UTC, milliseconds, "Z"), whatever form they
         // came in (PostgreSQL writes "+00:00"), so they compare and sort as text.
@@ -35,10 +26,9 @@ pub(crate) fn to_sql(column: &ColumnSpec, value: &Json) -> Result<Value, Validat
                 .map_err(|e| ValidationError::new(column.name, e.to_string()))?
                 .to_string(),
         ),
-        (
-            ColumnType::Uuid | ColumnType::Text | ColumnType::Date | ColumnType::Enum(_),
-            Json::String(s),
-        ) => Value::Text(s.clone()),
+        (ColumnType::Uuid | ColumnType::Text | ColumnType::Date | ColumnType::Enum(_), Json::String(s)) => {
+            Value::Text(s.clone())
+        }
         (_, _) => return Err(wrong("text")),
     })
 }
@@ -46,19 +36,15 @@ pub(crate) fn to_sql(column: &ColumnSpec, value: &Json) -> Result<Value, Validat
 pub(crate) fn from_sql(column: &ColumnSpec, value: ValueRef<'_>) -> Result<Json, String> {
     Ok(match (column.ty, value) {
         (_, ValueRef::Null) => Json::Null,
-        (ColumnType::Json, ValueRef::Text(text)) => {
-            serde_json::from_slice(text).map_err(|e| e.to_string())?
+        (ColumnType::Json, ValueRef::Text(text)) => serde_json::from_slice(text).map_err(|e| e.to_string())?,
+        (ColumnType::Real, ValueRef::Real(x)) => {
+            serde_json::Number::from_f64(x).map(Json::Number).ok_or("not a finite number")?
         }
-        (ColumnType::Real, ValueRef::Real(x)) => serde_json::Number::from_f64(x)
-            .map(Json::Number)
-            .ok_or("not a finite number")?,
-        (ColumnType::Real, ValueRef::Integer(i)) => serde_json::Number::from_f64(i as f64)
-            .map(Json::Number)
-            .ok_or("not a finite number")?,
+        (ColumnType::Real, ValueRef::Integer(i)) => {
+            serde_json::Number::from_f64(i as f64).map(Json::Number).ok_or("not a finite number")?
+        }
         (ColumnType::Integer, ValueRef::Integer(i)) => Json::from(i),
-        (_, ValueRef::Text(text)) => {
-            Json::String(String::from_utf8(text.to_vec()).map_err(|e| e.to_string())?)
-        }
+        (_, ValueRef::Text(text)) => Json::String(String::from_utf8(text.to_vec()).map_err(|e| e.to_string())?),
         (_, other) => return Err(format!("unexpected {:?} value", other.data_type())),
     })
 }

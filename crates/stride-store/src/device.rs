@@ -20,49 +20,29 @@ const DEFAULT_CALLING_CODE: &str = "default_calling_code";
 const SERVER_URL: &str = "server_url";
 
 pub(crate) fn load_or_create(conn: &Connection) -> Result<DeviceInfo> {
-    conn.execute(
-        "INSERT OR IGNORE INTO sync_state (id, device_id) VALUES (1, ?1)",
-        [DeviceId::new().to_string()],
-    )?;
-    let (device_id, organization_id, pull_cursor, hlc_last): (
-        String,
-        Option<String>,
-        i64,
-        Option<String>,
-    ) = conn.query_row(
-        "SELECT device_id, organization_id, pull_cursor, hlc_last FROM sync_state WHERE id = 1",
-        [],
-        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-    )?;
-    let corrupt = |what: &str, problem: String| StoreError::CorruptRecord {
-        what: format!("sync_state.{what}"),
-        problem,
-    };
+    conn.execute("INSERT OR IGNORE INTO sync_state (id, device_id) VALUES (1, ?1)", [DeviceId::new().to_string()])?;
+    let (device_id, organization_id, pull_cursor, hlc_last): (String, Option<String>, i64, Option<String>) = conn
+        .query_row(
+            "SELECT device_id, organization_id, pull_cursor, hlc_last FROM sync_state WHERE id = 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )?;
+    let corrupt =
+        |what: &str, problem: String| StoreError::CorruptRecord { what: format!("sync_state.{what}"), problem };
     Ok(DeviceInfo {
-        device_id: device_id
-            .parse()
-            .map_err(|e: uuid::Error| corrupt("device_id", e.to_string()))?,
+        device_id: device_id.parse().map_err(|e: uuid::Error| corrupt("device_id", e.to_string()))?,
         organization_id: organization_id
-            .map(|id| {
-                id.parse()
-                    .map_err(|e: uuid::Error| corrupt("organization_id", e.to_string()))
-            })
+            .map(|id| id.parse().map_err(|e: uuid::Error| corrupt("organization_id", e.to_string())))
             .transpose()?,
         pull_cursor,
         hlc_last: hlc_last
-            .map(|h| {
-                h.parse()
-                    .map_err(|e: stride_domain::hlc::InvalidHlc| corrupt("hlc_last", e.to_string()))
-            })
+            .map(|h| h.parse().map_err(|e: stride_domain::hlc::InvalidHlc| corrupt("hlc_last", e.to_string())))
             .transpose()?,
     })
 }
 
 pub(crate) fn save_clock(conn: &Connection, stamp: Hlc) -> Result<()> {
-    conn.execute(
-        "UPDATE sync_state SET hlc_last = ?1 WHERE id = 1",
-        [stamp.to_string()],
-    )?;
+    conn.execute("UPDATE sync_state SET hlc_last = ?1 WHERE id = 1", [stamp.to_string()])?;
     Ok(())
 }
 
@@ -81,10 +61,7 @@ impl Store {
         }
         let tx = inner.conn.transaction()?;
         crate::repository::insert_row(&tx, organization)?;
-        tx.execute(
-            "UPDATE sync_state SET organization_id = ?1 WHERE id = 1",
-            [organization.id.to_string()],
-        )?;
+        tx.execute("UPDATE sync_state SET organization_id = ?1 WHERE id = 1", [organization.id.to_string()])?;
         tx.commit().map_err(crate::error::from_commit)?;
         inner.device.organization_id = Some(organization.id);
         Ok(())
@@ -96,20 +73,13 @@ impl Store {
             return Ok(None);
         };
         self.with_conn(|conn| {
-            crate::repository::select_one(
-                conn,
-                &<Organization as Entity>::KIND,
-                &stride_domain::RowKey::of(id),
-                false,
-            )
+            crate::repository::select_one(conn, &<Organization as Entity>::KIND, &stride_domain::RowKey::of(id), false)
         })
     }
 
     /// The country calling code that completes phone numbers typed in national form.
     pub fn default_calling_code(&self) -> Result<Option<CallingCode>> {
-        Ok(self
-            .setting(DEFAULT_CALLING_CODE)?
-            .and_then(|raw| CallingCode::parse(&raw).ok()))
+        Ok(self.setting(DEFAULT_CALLING_CODE)?.and_then(|raw| CallingCode::parse(&raw).ok()))
     }
 
     pub fn set_default_calling_code(&self, code: Option<&CallingCode>) -> Result<()> {
@@ -128,16 +98,11 @@ impl Store {
     /// When the last pull finished.
     pub fn last_sync_at(&self) -> Result<Option<Timestamp>> {
         self.with_conn(|conn| {
-            let at: Option<String> = conn.query_row(
-                "SELECT last_sync_at FROM sync_state WHERE id = 1",
-                [],
-                |r| r.get(0),
-            )?;
+            let at: Option<String> =
+                conn.query_row("SELECT last_sync_at FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
             at.map(|at| {
-                Timestamp::parse(&at).map_err(|e| StoreError::CorruptRecord {
-                    what: "last_sync_at".into(),
-                    problem: e.to_string(),
-                })
+                Timestamp::parse(&at)
+                    .map_err(|e| StoreError::CorruptRecord { what: "last_sync_at".into(), problem: e.to_string() })
             })
             .transpose()
         })
@@ -146,11 +111,8 @@ impl Store {
     /// Changes the server refused, waiting for a person.
     pub fn rejected_count(&self) -> Result<u64> {
         self.with_conn(|conn| {
-            let count: i64 = conn.query_row(
-                "SELECT count(*) FROM outbox WHERE status = 'rejected'",
-                [],
-                |r| r.get(0),
-            )?;
+            let count: i64 =
+                conn.query_row("SELECT count(*) FROM outbox WHERE status = 'rejected'", [], |r| r.get(0))?;
             Ok(count as u64)
         })
     }
@@ -158,11 +120,7 @@ impl Store {
     fn setting(&self, key: &str) -> Result<Option<String>> {
         self.with_conn(|conn| {
             Ok(conn
-                .query_row(
-                    "SELECT value FROM device_settings WHERE key = ?1",
-                    [key],
-                    |row| row.get(0),
-                )
+                .query_row("SELECT value FROM device_settings WHERE key = ?1", [key], |row| row.get(0))
                 .optional()?)
         })
     }

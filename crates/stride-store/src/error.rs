@@ -6,22 +6,14 @@ use stride_domain::{EntityKind, RowKey, ValidationError};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("could not create the folder {path}")]
-    Folder {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Folder { path: PathBuf, source: std::io::Error },
     #[error("could not open the database at {path}")]
-    Open {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    Open { path: PathBuf, source: rusqlite::Error },
     #[error("database migration {version} ({name}) failed")]
-    Migration {
-        version: i64,
-        name: &'static str,
-        source: rusqlite::Error,
-    },
-    #[error("database migration {version} ({name}) was changed after it was applied; shipped migrations must not be edited")]
+    Migration { version: i64, name: &'static str, source: rusqlite::Error },
+    #[error(
+        "database migration {version} ({name}) was changed after it was applied; shipped migrations must not be edited"
+    )]
     MigrationEdited { version: i64, name: String },
     #[error("this database has schema version {found}, newer than this app knows ({known}); update Stride")]
     SchemaTooNew { found: i64, known: i64 },
@@ -32,11 +24,7 @@ pub enum StoreError {
     #[error("{entity:?} {key} already exists")]
     AlreadyExists { entity: EntityKind, key: RowKey },
     #[error("{column} cannot be changed on {entity:?} {key}")]
-    Immutable {
-        entity: EntityKind,
-        key: RowKey,
-        column: &'static str,
-    },
+    Immutable { entity: EntityKind, key: RowKey, column: &'static str },
     #[error("{column} is not a column of {entity:?}")]
     UnknownColumn { entity: EntityKind, column: String },
     #[error("this device is not set up for an organization yet")]
@@ -46,11 +34,7 @@ pub enum StoreError {
     #[error("{entity:?} {key} belongs to another organization")]
     WrongOrganization { entity: EntityKind, key: RowKey },
     #[error("a stored {entity:?} row ({key}) could not be read")]
-    Corrupt {
-        entity: EntityKind,
-        key: String,
-        source: serde_json::Error,
-    },
+    Corrupt { entity: EntityKind, key: String, source: serde_json::Error },
     #[error("the device's {what} could not be read: {problem}")]
     CorruptRecord { what: String, problem: String },
     #[error("the change breaks a rule of the database")]
@@ -64,9 +48,7 @@ impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
             StoreError::Folder { .. } | StoreError::Open { .. } => "database_unavailable",
-            StoreError::Migration { .. } | StoreError::MigrationEdited { .. } => {
-                "database_migration_failed"
-            }
+            StoreError::Migration { .. } | StoreError::MigrationEdited { .. } => "database_migration_failed",
             StoreError::SchemaTooNew { .. } => "database_too_new",
             StoreError::Invalid(_) => "invalid_input",
             StoreError::NotFound { .. } => "not_found",

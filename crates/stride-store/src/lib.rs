@@ -48,20 +48,13 @@ impl Store {
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
         if let Some(folder) = path.parent() {
-            std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder {
-                path: folder.to_path_buf(),
-                source,
-            })?;
+            std::fs::create_dir_all(folder)
+                .map_err(|source| StoreError::Folder { path: folder.to_path_buf(), source })?;
         }
-        let open_error = |source| StoreError::Open {
-            path: path.clone(),
-            source,
-        };
+        let open_error = |source| StoreError::Open { path: path.clone(), source };
         let mut conn = Connection::open_with_flags(
             &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(open_error)?;
         conn.execute_batch(
@@ -74,14 +67,7 @@ impl Store {
         migrate::apply_pending(&mut conn)?;
         let device = device::load_or_create(&conn)?;
         let clock = HlcClock::new(device.device_id, device.hlc_last);
-        Ok(Self {
-            path,
-            inner: Mutex::new(Inner {
-                conn,
-                clock,
-                device,
-            }),
-        })
+        Ok(Self { path, inner: Mutex::new(Inner { conn, clock, device }) })
     }
 
     pub fn path(&self) -> &Path {
@@ -91,20 +77,14 @@ impl Store {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock cannot leave a half-written transaction behind
         // (it rolls back on drop), so the connection is still sound.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `work` in one write transaction: every row it writes and every outbox entry
     /// they produce commit together, or none of them do.
     pub fn write<T>(&self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         let mut inner = self.lock();
-        let Inner {
-            conn,
-            clock,
-            device,
-        } = &mut *inner;
+        let Inner { conn, clock, device } = &mut *inner;
         let organization_id = device.organization_id.ok_or(StoreError::NoOrganization)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut writer = Writer::new(&tx, clock, organization_id, Timestamp::now());

@@ -7,11 +7,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use stride_domain::migration::{fingerprint, Migration};
 
 /// Every device migration, in order. Append only: never edit or remove a shipped one.
-pub const DEVICE_MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("../../../migrations/device/0001_initial.sql"),
-}];
+pub const DEVICE_MIGRATIONS: &[Migration] =
+    &[Migration { version: 1, name: "initial", sql: include_str!("../../../migrations/device/0001_initial.sql") }];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {
     apply_migrations(conn, DEVICE_MIGRATIONS)
@@ -43,29 +40,18 @@ pub fn apply_migrations(conn: &mut Connection, migrations: &[Migration]) -> Resu
             .optional()?;
         match applied {
             Some((name, stored)) if stored != fingerprint(migration.sql) => {
-                return Err(StoreError::MigrationEdited {
-                    version: migration.version,
-                    name,
-                });
+                return Err(StoreError::MigrationEdited { version: migration.version, name });
             }
             Some(_) => continue,
             None => {}
         }
-        let failed = |source| StoreError::Migration {
-            version: migration.version,
-            name: migration.name,
-            source,
-        };
+        let failed = |source| StoreError::Migration { version: migration.version, name: migration.name, source };
         let tx = conn.transaction().map_err(failed)?;
         tx.execute_batch(migration.sql).map_err(failed)?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, fingerprint, applied_at)
              VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-            params![
-                migration.version,
-                migration.name,
-                fingerprint(migration.sql)
-            ],
+            params![migration.version, migration.name, fingerprint(migration.sql)],
         )
         .map_err(failed)?;
         tx.commit().map_err(failed)?;
@@ -80,32 +66,19 @@ pub fn apply_migrations(conn: &mut Connection, migrations: &[Migration]) -> Resu
 
 /// The highest migration applied to the database (0 for a new one).
 pub fn schema_version(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT coalesce(max(version), 0) FROM schema_migrations",
-        [],
-        |row| row.get(0),
-    )?)
+    Ok(conn.query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |row| row.get(0))?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const ADD_NICKNAME: Migration = Migration {
-        version: 2,
-        name: "nickname",
-        sql: "ALTER TABLE workers ADD COLUMN nickname TEXT;",
-    };
+    const ADD_NICKNAME: Migration =
+        Migration { version: 2, name: "nickname", sql: "ALTER TABLE workers ADD COLUMN nickname TEXT;" };
 
     fn columns_of_workers(conn: &Connection) -> Vec<String> {
-        let mut statement = conn
-            .prepare("SELECT name FROM pragma_table_info('workers')")
-            .unwrap();
-        statement
-            .query_map([], |row| row.get(0))
-            .unwrap()
-            .map(|name| name.unwrap())
-            .collect()
+        let mut statement = conn.prepare("SELECT name FROM pragma_table_info('workers')").unwrap();
+        statement.query_map([], |row| row.get(0)).unwrap().map(|name| name.unwrap()).collect()
     }
 
     #[test]
@@ -124,15 +97,9 @@ mod tests {
     fn an_edited_shipped_migration_is_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
         apply_migrations(&mut conn, &[DEVICE_MIGRATIONS[0], ADD_NICKNAME]).unwrap();
-        let edited = Migration {
-            sql: "ALTER TABLE workers ADD COLUMN nick TEXT;",
-            ..ADD_NICKNAME
-        };
+        let edited = Migration { sql: "ALTER TABLE workers ADD COLUMN nick TEXT;", ..ADD_NICKNAME };
         let err = apply_migrations(&mut conn, &[DEVICE_MIGRATIONS[0], edited]).unwrap_err();
-        assert!(
-            matches!(err, StoreError::MigrationEdited { version: 2, .. }),
-            "{err}"
-        );
+        assert!(matches!(err, StoreError::MigrationEdited { version: 2, .. }), "{err}");
     }
 
     #[test]
@@ -140,10 +107,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         apply_migrations(&mut conn, &[DEVICE_MIGRATIONS[0], ADD_NICKNAME]).unwrap();
         let err = apply_migrations(&mut conn, &DEVICE_MIGRATIONS[..1]).unwrap_err();
-        assert!(
-            matches!(err, StoreError::SchemaTooNew { found: 2, known: 1 }),
-            "{err}"
-        );
+        assert!(matches!(err, StoreError::SchemaTooNew { found: 2, known: 1 }), "{err}");
     }
 
     #[test]
@@ -156,10 +120,7 @@ mod tests {
             sql: "ALTER TABLE workers ADD COLUMN a TEXT; SELECT * FROM nowhere;",
         };
         let err = apply_migrations(&mut conn, &[DEVICE_MIGRATIONS[0], broken]).unwrap_err();
-        assert!(
-            matches!(err, StoreError::Migration { version: 2, .. }),
-            "{err}"
-        );
+        assert!(matches!(err, StoreError::Migration { version: 2, .. }), "{err}");
         assert_eq!(schema_version(&conn).unwrap(), 1);
         assert!(!columns_of_workers(&conn).contains(&"a".to_owned()));
     }

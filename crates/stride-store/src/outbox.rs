@@ -54,10 +54,7 @@ pub(crate) fn append(
 
 fn read_entry(row: &Row<'_>) -> Result<OutboxEntry> {
     let seq: i64 = row.get(0)?;
-    let corrupt = |problem: String| StoreError::CorruptRecord {
-        what: format!("outbox entry {seq}"),
-        problem,
-    };
+    let corrupt = |problem: String| StoreError::CorruptRecord { what: format!("outbox entry {seq}"), problem };
     let text = |index: usize| -> Result<String> { Ok(row.get::<_, String>(index)?) };
     let entity_name = text(2)?;
     let fields = match serde_json::from_str(&text(5)?) {
@@ -67,17 +64,13 @@ fn read_entry(row: &Row<'_>) -> Result<OutboxEntry> {
     Ok(OutboxEntry {
         seq,
         change: Change {
-            change_id: text(1)?
-                .parse()
-                .map_err(|e: uuid::Error| corrupt(e.to_string()))?,
+            change_id: text(1)?.parse().map_err(|e: uuid::Error| corrupt(e.to_string()))?,
             entity: EntityKind::from_table(&entity_name)
                 .ok_or_else(|| corrupt(format!("unknown entity {entity_name}")))?,
             row_key: RowKey::from_text(text(3)?),
             op: ChangeOp::parse(&text(4)?).ok_or_else(|| corrupt("unknown op".into()))?,
             fields,
-            hlc: text(6)?
-                .parse()
-                .map_err(|e: stride_domain::hlc::InvalidHlc| corrupt(e.to_string()))?,
+            hlc: text(6)?.parse().map_err(|e: stride_domain::hlc::InvalidHlc| corrupt(e.to_string()))?,
         },
         created_at: Timestamp::parse(&text(7)?).map_err(|e| corrupt(e.to_string()))?,
         status: match text(8)?.as_str() {
@@ -126,11 +119,8 @@ impl Store {
     /// How many changes wait to be pushed.
     pub fn pending_count(&self) -> Result<u64> {
         self.with_conn(|conn| {
-            let count: i64 = conn.query_row(
-                "SELECT count(*) FROM outbox WHERE status = 'pending'",
-                [],
-                |row| row.get(0),
-            )?;
+            let count: i64 =
+                conn.query_row("SELECT count(*) FROM outbox WHERE status = 'pending'", [], |row| row.get(0))?;
             Ok(count as u64)
         })
     }

@@ -9,8 +9,7 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, OptionalExtension, Row, Transaction};
 use serde_json::{Map, Value as Json};
 use stride_domain::{
-    ChangeOp, Entity, EntityKind, EntitySpec, Hlc, HlcClock, OrganizationId, Page, RowKey,
-    Timestamp, ValidationError,
+    ChangeOp, Entity, EntityKind, EntitySpec, Hlc, HlcClock, OrganizationId, Page, RowKey, Timestamp, ValidationError,
 };
 
 type Fields = Map<String, Json>;
@@ -27,10 +26,7 @@ pub struct Filter {
 
 impl Filter {
     pub fn new(column: &str, value: impl Into<Json>) -> Self {
-        Self {
-            column: column.to_owned(),
-            value: value.into(),
-        }
+        Self { column: column.to_owned(), value: value.into() }
     }
 }
 
@@ -45,12 +41,7 @@ pub struct ListQuery {
 
 impl Default for ListQuery {
     fn default() -> Self {
-        Self {
-            filters: Vec::new(),
-            offset: 0,
-            limit: 100,
-            include_deleted: false,
-        }
+        Self { filters: Vec::new(), offset: 0, limit: 100, include_deleted: false }
     }
 }
 
@@ -58,11 +49,7 @@ fn to_fields<E: Entity>(entity: &E) -> Result<Fields> {
     match serde_json::to_value(entity) {
         Ok(Json::Object(fields)) => Ok(fields),
         Ok(other) => unreachable!("entities serialize as objects, got {other}"),
-        Err(source) => Err(StoreError::Corrupt {
-            entity: E::KIND,
-            key: entity.row_key().to_string(),
-            source,
-        }),
+        Err(source) => Err(StoreError::Corrupt { entity: E::KIND, key: entity.row_key().to_string(), source }),
     }
 }
 
@@ -75,37 +62,24 @@ fn from_fields<E: Entity>(fields: Fields, key: &str) -> Result<E> {
 }
 
 fn key_condition(spec: &EntitySpec) -> String {
-    spec.key
-        .iter()
-        .enumerate()
-        .map(|(i, column)| format!("{column} = ?{}", i + 1))
-        .collect::<Vec<_>>()
-        .join(" AND ")
+    spec.key.iter().enumerate().map(|(i, column)| format!("{column} = ?{}", i + 1)).collect::<Vec<_>>().join(" AND ")
 }
 
 fn key_values(key: &RowKey) -> Vec<Value> {
-    key.parts()
-        .map(|part| Value::Text(part.to_owned()))
-        .collect()
+    key.parts().map(|part| Value::Text(part.to_owned())).collect()
 }
 
 fn select_list(spec: &EntitySpec) -> String {
-    spec.columns
-        .iter()
-        .map(|c| c.name)
-        .collect::<Vec<_>>()
-        .join(", ")
+    spec.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
 }
 
 fn read_fields(spec: &EntitySpec, row: &Row<'_>) -> Result<Fields> {
     let mut fields = Fields::new();
     for (index, column) in spec.columns.iter().enumerate() {
-        let value = codec::from_sql(column, row.get_ref(index)?).map_err(|problem| {
-            StoreError::Corrupt {
-                entity: spec.kind,
-                key: format!("{}.{}", spec.table, column.name),
-                source: serde::de::Error::custom(problem),
-            }
+        let value = codec::from_sql(column, row.get_ref(index)?).map_err(|problem| StoreError::Corrupt {
+            entity: spec.kind,
+            key: format!("{}.{}", spec.table, column.name),
+            source: serde::de::Error::custom(problem),
         })?;
         fields.insert(column.name.to_owned(), value);
     }
@@ -113,11 +87,7 @@ fn read_fields(spec: &EntitySpec, row: &Row<'_>) -> Result<Fields> {
 }
 
 /// The stored fields of a row and whether it is a tombstone.
-fn select_fields(
-    conn: &Connection,
-    spec: &EntitySpec,
-    key: &RowKey,
-) -> Result<Option<(Fields, bool)>> {
+fn select_fields(conn: &Connection, spec: &EntitySpec, key: &RowKey) -> Result<Option<(Fields, bool)>> {
     let sql = format!(
         "SELECT {}, deleted_at IS NOT NULL FROM {} WHERE {}",
         select_list(spec),
@@ -127,10 +97,7 @@ fn select_fields(
     let mut statement = conn.prepare_cached(&sql)?;
     let mut rows = statement.query(params_from_iter(key_values(key)))?;
     match rows.next()? {
-        Some(row) => Ok(Some((
-            read_fields(spec, row)?,
-            row.get(spec.columns.len())?,
-        ))),
+        Some(row) => Ok(Some((read_fields(spec, row)?, row.get(spec.columns.len())?))),
         None => Ok(None),
     }
 }
@@ -142,9 +109,7 @@ pub(crate) fn select_one<E: Entity>(
     include_deleted: bool,
 ) -> Result<Option<E>> {
     match select_fields(conn, kind.spec(), key)? {
-        Some((fields, deleted)) if include_deleted || !deleted => {
-            from_fields(fields, key.as_str()).map(Some)
-        }
+        Some((fields, deleted)) if include_deleted || !deleted => from_fields(fields, key.as_str()).map(Some),
         _ => Ok(None),
     }
 }
@@ -153,14 +118,10 @@ fn sql_values(spec: &EntitySpec, fields: &Fields, columns: &[&'static str]) -> R
     columns
         .iter()
         .map(|name| {
-            let column = spec.column(name).ok_or_else(|| StoreError::UnknownColumn {
-                entity: spec.kind,
-                column: (*name).to_owned(),
-            })?;
-            Ok(codec::to_sql(
-                column,
-                fields.get(*name).unwrap_or(&Json::Null),
-            )?)
+            let column = spec
+                .column(name)
+                .ok_or_else(|| StoreError::UnknownColumn { entity: spec.kind, column: (*name).to_owned() })?;
+            Ok(codec::to_sql(column, fields.get(*name).unwrap_or(&Json::Null))?)
         })
         .collect()
 }
@@ -179,41 +140,24 @@ pub(crate) fn insert_row<E: Entity>(conn: &Connection, entity: &E) -> Result<()>
 fn insert_fields(conn: &Connection, spec: &EntitySpec, fields: &Fields) -> Result<()> {
     let columns = all_columns(spec);
     let values = sql_values(spec, fields, &columns)?;
-    let placeholders = (1..=columns.len())
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "INSERT INTO {} ({}) VALUES ({placeholders})",
-        spec.table,
-        columns.join(", ")
-    );
-    conn.prepare_cached(&sql)?
-        .execute(params_from_iter(values))?;
+    let placeholders = (1..=columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("INSERT INTO {} ({}) VALUES ({placeholders})", spec.table, columns.join(", "));
+    conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     Ok(())
 }
 
 /// Refuses a reference to a row that does not exist, naming the field (the database's
 /// own check runs at commit, where it can no longer say which field it was).
-fn check_references(
-    conn: &Connection,
-    spec: &EntitySpec,
-    fields: &Fields,
-    columns: &[&'static str],
-) -> Result<()> {
+fn check_references(conn: &Connection, spec: &EntitySpec, fields: &Fields, columns: &[&'static str]) -> Result<()> {
     for name in columns {
         let Some(column) = spec.column(name) else {
             continue;
         };
-        let (Some(reference), Some(Json::String(id))) = (column.references, fields.get(*name))
-        else {
+        let (Some(reference), Some(Json::String(id))) = (column.references, fields.get(*name)) else {
             continue;
         };
         let sql = format!("SELECT 1 FROM {} WHERE id = ?1", reference.table);
-        let found: Option<i64> = conn
-            .prepare_cached(&sql)?
-            .query_row([id], |row| row.get(0))
-            .optional()?;
+        let found: Option<i64> = conn.prepare_cached(&sql)?.query_row([id], |row| row.get(0)).optional()?;
         if found.is_none() {
             return Err(ValidationError::new(
                 *name,
@@ -242,13 +186,7 @@ impl<'t> Writer<'t> {
         organization_id: OrganizationId,
         now: Timestamp,
     ) -> Self {
-        Self {
-            tx,
-            clock,
-            organization_id,
-            now,
-            last_stamp: None,
-        }
+        Self { tx, clock, organization_id, now, last_stamp: None }
     }
 
     pub(crate) fn last_stamp(&self) -> Option<Hlc> {
@@ -270,10 +208,7 @@ impl<'t> Writer<'t> {
         if entity.organization_id() == self.organization_id {
             Ok(())
         } else {
-            Err(StoreError::WrongOrganization {
-                entity: E::KIND,
-                key: entity.row_key(),
-            })
+            Err(StoreError::WrongOrganization { entity: E::KIND, key: entity.row_key() })
         }
     }
 
@@ -286,12 +221,7 @@ impl<'t> Writer<'t> {
         let fields = to_fields(entity)?;
         let columns = all_columns(spec);
         match select_fields(self.tx, spec, &key)? {
-            Some((_, false)) => {
-                return Err(StoreError::AlreadyExists {
-                    entity: E::KIND,
-                    key,
-                })
-            }
+            Some((_, false)) => return Err(StoreError::AlreadyExists { entity: E::KIND, key }),
             Some((_, true)) => {
                 self.update_columns(spec, &key, &fields, &columns, true)?;
             }
@@ -299,15 +229,7 @@ impl<'t> Writer<'t> {
         }
         check_references(self.tx, spec, &fields, &columns)?;
         let stamp = self.stamp();
-        outbox::append(
-            self.tx,
-            E::KIND,
-            &key,
-            ChangeOp::Upsert,
-            fields,
-            stamp,
-            self.now,
-        )
+        outbox::append(self.tx, E::KIND, &key, ChangeOp::Upsert, fields, stamp, self.now)
     }
 
     /// Stores `entity`'s new field values. Only the fields that differ from the stored row
@@ -320,12 +242,7 @@ impl<'t> Writer<'t> {
         let key = entity.row_key();
         let current = match select_fields(self.tx, spec, &key)? {
             Some((fields, false)) => fields,
-            _ => {
-                return Err(StoreError::NotFound {
-                    entity: E::KIND,
-                    key,
-                })
-            }
+            _ => return Err(StoreError::NotFound { entity: E::KIND, key }),
         };
         let mut fields = to_fields(entity)?;
         // updated_at belongs to the store: it moves when something else changed.
@@ -335,14 +252,10 @@ impl<'t> Writer<'t> {
             .map(|c| c.name)
             .filter(|name| *name != "updated_at" && fields.get(*name) != current.get(*name))
             .collect();
-        if let Some(column) = changed.iter().find(|name| {
-            spec.key.contains(name) || ["organization_id", "created_at"].contains(name)
-        }) {
-            return Err(StoreError::Immutable {
-                entity: E::KIND,
-                key,
-                column,
-            });
+        if let Some(column) =
+            changed.iter().find(|name| spec.key.contains(name) || ["organization_id", "created_at"].contains(name))
+        {
+            return Err(StoreError::Immutable { entity: E::KIND, key, column });
         }
         if changed.is_empty() {
             return Ok(changed);
@@ -353,20 +266,9 @@ impl<'t> Writer<'t> {
         }
         self.update_columns(spec, &key, &fields, &changed, false)?;
         check_references(self.tx, spec, &fields, &changed)?;
-        let recorded: Fields = changed
-            .iter()
-            .map(|name| ((*name).to_owned(), fields[*name].clone()))
-            .collect();
+        let recorded: Fields = changed.iter().map(|name| ((*name).to_owned(), fields[*name].clone())).collect();
         let stamp = self.stamp();
-        outbox::append(
-            self.tx,
-            E::KIND,
-            &key,
-            ChangeOp::Upsert,
-            recorded,
-            stamp,
-            self.now,
-        )?;
+        outbox::append(self.tx, E::KIND, &key, ChangeOp::Upsert, recorded, stamp, self.now)?;
         Ok(changed)
     }
 
@@ -381,23 +283,13 @@ impl<'t> Writer<'t> {
         let mut values = key_values(key);
         let first = values.len() + 1;
         values.extend(sql_values(spec, fields, columns)?);
-        let mut assignments: Vec<String> = columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c} = ?{}", first + i))
-            .collect();
+        let mut assignments: Vec<String> =
+            columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", first + i)).collect();
         if revive {
             assignments.push("deleted_at = NULL".into());
         }
-        let sql = format!(
-            "UPDATE {} SET {} WHERE {}",
-            spec.table,
-            assignments.join(", "),
-            key_condition(spec)
-        );
-        self.tx
-            .prepare_cached(&sql)?
-            .execute(params_from_iter(values))?;
+        let sql = format!("UPDATE {} SET {} WHERE {}", spec.table, assignments.join(", "), key_condition(spec));
+        self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
         Ok(())
     }
 
@@ -407,34 +299,14 @@ impl<'t> Writer<'t> {
         let spec = E::KIND.spec();
         match select_fields(self.tx, spec, key)? {
             Some((_, false)) => {}
-            _ => {
-                return Err(StoreError::NotFound {
-                    entity: E::KIND,
-                    key: key.clone(),
-                })
-            }
+            _ => return Err(StoreError::NotFound { entity: E::KIND, key: key.clone() }),
         }
         let mut values = key_values(key);
         values.push(Value::Text(self.now.to_string()));
-        let sql = format!(
-            "UPDATE {} SET deleted_at = ?{} WHERE {}",
-            spec.table,
-            values.len(),
-            key_condition(spec)
-        );
-        self.tx
-            .prepare_cached(&sql)?
-            .execute(params_from_iter(values))?;
+        let sql = format!("UPDATE {} SET deleted_at = ?{} WHERE {}", spec.table, values.len(), key_condition(spec));
+        self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
         let stamp = self.stamp();
-        outbox::append(
-            self.tx,
-            E::KIND,
-            key,
-            ChangeOp::Delete,
-            Fields::new(),
-            stamp,
-            self.now,
-        )
+        outbox::append(self.tx, E::KIND, key, ChangeOp::Delete, Fields::new(), stamp, self.now)
     }
 
     /// Reads a live row inside this transaction.
@@ -472,10 +344,7 @@ impl Store {
         for filter in &query.filters {
             let column = spec
                 .column(&filter.column)
-                .ok_or_else(|| StoreError::UnknownColumn {
-                    entity: E::KIND,
-                    column: filter.column.clone(),
-                })?;
+                .ok_or_else(|| StoreError::UnknownColumn { entity: E::KIND, column: filter.column.clone() })?;
             if filter.value.is_null() {
                 conditions.push(format!("{} IS NULL", column.name));
             } else {
@@ -483,18 +352,11 @@ impl Store {
                 conditions.push(format!("{} = ?{}", column.name, values.len()));
             }
         }
-        let condition = if conditions.is_empty() {
-            "1".to_owned()
-        } else {
-            conditions.join(" AND ")
-        };
+        let condition = if conditions.is_empty() { "1".to_owned() } else { conditions.join(" AND ") };
         let limit = query.limit.min(MAX_PAGE);
         self.with_conn(|conn| {
             let total: i64 = conn
-                .prepare_cached(&format!(
-                    "SELECT count(*) FROM {} WHERE {condition}",
-                    spec.table
-                ))?
+                .prepare_cached(&format!("SELECT count(*) FROM {} WHERE {condition}", spec.table))?
                 .query_row(params_from_iter(values.iter()), |row| row.get(0))?;
             let sql = format!(
                 "SELECT {} FROM {} WHERE {condition} ORDER BY {} LIMIT {limit} OFFSET {}",
@@ -509,11 +371,7 @@ impl Store {
             while let Some(row) = rows.next()? {
                 items.push(from_fields(read_fields(spec, row)?, spec.table)?);
             }
-            Ok(Page {
-                items,
-                total: total as u64,
-                offset: query.offset,
-            })
+            Ok(Page { items, total: total as u64, offset: query.offset })
         })
     }
 }

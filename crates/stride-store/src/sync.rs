@@ -51,12 +51,7 @@ impl Store {
 
     /// Applies one pulled page and moves the pull cursor to `cursor`, atomically.
     /// `up_to_date` marks the first full sync as complete the first time it is true.
-    pub fn apply_pulled(
-        &self,
-        rows: &[PulledRow],
-        cursor: i64,
-        up_to_date: bool,
-    ) -> Result<Applied> {
+    pub fn apply_pulled(&self, rows: &[PulledRow], cursor: i64, up_to_date: bool) -> Result<Applied> {
         let mut inner = self.lock();
         let conn = &mut inner.conn;
         conn.execute_batch("PRAGMA foreign_keys = OFF")?;
@@ -90,11 +85,8 @@ impl Store {
     /// When the first full pull finished, if it has.
     pub fn first_sync_completed_at(&self) -> Result<Option<Timestamp>> {
         self.with_conn(|conn| {
-            let at: Option<String> = conn.query_row(
-                "SELECT first_sync_completed_at FROM sync_state WHERE id = 1",
-                [],
-                |r| r.get(0),
-            )?;
+            let at: Option<String> =
+                conn.query_row("SELECT first_sync_completed_at FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
             at.map(|at| {
                 Timestamp::parse(&at).map_err(|e| StoreError::CorruptRecord {
                     what: "first_sync_completed_at".into(),
@@ -109,12 +101,7 @@ impl Store {
 fn key_text(spec: &EntitySpec, row: &PulledRow) -> Result<String> {
     spec.key
         .iter()
-        .map(|column| {
-            row.row
-                .get(*column)
-                .and_then(Json::as_str)
-                .map(str::to_owned)
-        })
+        .map(|column| row.row.get(*column).and_then(Json::as_str).map(str::to_owned))
         .collect::<Option<Vec<_>>>()
         .map(|parts| parts.join("/"))
         .ok_or_else(|| StoreError::CorruptRecord {
@@ -130,73 +117,43 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, row: &PulledRow) -> Result<usize> {
     let mut pending = BTreeSet::new();
     let mut pending_delete = false;
     {
-        let mut statement = tx.prepare_cached("SELECT op, fields FROM outbox WHERE status = 'pending' AND entity = ?1 AND row_key = ?2")?;
+        let mut statement = tx.prepare_cached(
+            "SELECT op, fields FROM outbox WHERE status = 'pending' AND entity = ?1 AND row_key = ?2",
+        )?;
         let mut entries = statement.query(params![spec.table, key])?;
         while let Some(entry) = entries.next()? {
             let op: String = entry.get(0)?;
             pending_delete |= op == "delete";
-            if let Ok(Json::Object(fields)) =
-                serde_json::from_str::<Json>(&entry.get::<_, String>(1)?)
-            {
+            if let Ok(Json::Object(fields)) = serde_json::from_str::<Json>(&entry.get::<_, String>(1)?) {
                 pending.extend(fields.keys().cloned());
             }
         }
     }
-    let key_condition = spec
-        .key
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{c} = ?{}", i + 1))
-        .collect::<Vec<_>>()
-        .join(" AND ");
-    let key_values: Vec<Value> = key
-        .split('/')
-        .map(|part| Value::Text(part.to_owned()))
-        .collect();
+    let key_condition =
+        spec.key.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect::<Vec<_>>().join(" AND ");
+    let key_values: Vec<Value> = key.split('/').map(|part| Value::Text(part.to_owned())).collect();
     let exists = tx
-        .prepare_cached(&format!(
-            "SELECT 1 FROM {} WHERE {key_condition}",
-            spec.table
-        ))?
+        .prepare_cached(&format!("SELECT 1 FROM {} WHERE {key_condition}", spec.table))?
         .query_row(params_from_iter(key_values.iter()), |r| r.get::<_, i64>(0))
         .optional()?
         .is_some();
-    let deleted_at = if row.deleted || pending_delete {
-        Value::Text(Timestamp::now().to_string())
-    } else {
-        Value::Null
-    };
+    let deleted_at =
+        if row.deleted || pending_delete { Value::Text(Timestamp::now().to_string()) } else { Value::Null };
 
     // The columns to write: all of them for a new row, else those without pending changes.
-    let columns: Vec<&'static str> = spec
-        .columns
-        .iter()
-        .map(|c| c.name)
-        .filter(|name| !exists || !pending.contains(*name))
-        .collect();
-    let kept = if exists {
-        spec.columns.len() - columns.len()
-    } else {
-        0
-    };
+    let columns: Vec<&'static str> =
+        spec.columns.iter().map(|c| c.name).filter(|name| !exists || !pending.contains(*name)).collect();
+    let kept = if exists { spec.columns.len() - columns.len() } else { 0 };
     let mut values = Vec::with_capacity(columns.len() + 2);
     for name in &columns {
-        let column = spec
-            .column(name)
-            .unwrap_or_else(|| unreachable!("{name} is a column of {}", spec.table));
-        values.push(codec::to_sql(
-            column,
-            row.row.get(*name).unwrap_or(&Json::Null),
-        )?);
+        let column = spec.column(name).unwrap_or_else(|| unreachable!("{name} is a column of {}", spec.table));
+        values.push(codec::to_sql(column, row.row.get(*name).unwrap_or(&Json::Null))?);
     }
     values.push(Value::Integer(row.version));
     if exists {
         let first = key_values.len() + 1;
-        let mut assignments: Vec<String> = columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c} = ?{}", first + i))
-            .collect();
+        let mut assignments: Vec<String> =
+            columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", first + i)).collect();
         assignments.push(format!("server_version = ?{}", first + columns.len()));
         // A tombstone from the server wins; a local row comes back only if the server kept it.
         assignments.push(format!(
@@ -206,18 +163,11 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, row: &PulledRow) -> Result<usize> {
         values.push(deleted_at);
         let mut all = key_values;
         all.extend(values);
-        tx.prepare_cached(&format!(
-            "UPDATE {} SET {} WHERE {key_condition}",
-            spec.table,
-            assignments.join(", ")
-        ))?
-        .execute(params_from_iter(all))?;
+        tx.prepare_cached(&format!("UPDATE {} SET {} WHERE {key_condition}", spec.table, assignments.join(", ")))?
+            .execute(params_from_iter(all))?;
     } else {
         values.push(deleted_at);
-        let placeholders = (1..=values.len())
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let placeholders = (1..=values.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
         tx.prepare_cached(&format!(
             "INSERT INTO {} ({}, server_version, deleted_at) VALUES ({placeholders})",
             spec.table,

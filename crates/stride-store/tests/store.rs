@@ -30,11 +30,7 @@ fn device() -> Device {
     let store = Store::open(dir.path().join("stride.sqlite3")).unwrap();
     let org = organization();
     store.set_up_organization(&org).unwrap();
-    Device {
-        _dir: dir,
-        store,
-        org,
-    }
+    Device { _dir: dir, store, org }
 }
 
 fn name(text: &str) -> Name {
@@ -50,19 +46,14 @@ fn worker(org: OrganizationId, full_name: &str, phone: Option<&str>) -> Worker {
         phone_number: phone.map(|p| PhoneNumber::parse(p).unwrap()),
         well_being_score: Some(Score::new(72.5).unwrap()),
         performance_metric: None,
-        custom_attributes: serde_json::from_value(json!({"site": "Kisumu", "language": "sw"}))
-            .unwrap(),
+        custom_attributes: serde_json::from_value(json!({"site": "Kisumu", "language": "sw"})).unwrap(),
         created_at: now,
         updated_at: now,
     }
 }
 
 fn last_change(store: &Store, entity: EntityKind, key: &RowKey) -> OutboxEntry {
-    store
-        .changes_of_row(entity, key)
-        .unwrap()
-        .pop()
-        .expect("an outbox entry")
+    store.changes_of_row(entity, key).unwrap().pop().expect("an outbox entry")
 }
 
 fn field_names(entry: &OutboxEntry) -> Vec<&str> {
@@ -71,21 +62,11 @@ fn field_names(entry: &OutboxEntry) -> Vec<&str> {
 
 /// Creates `entity`, edits it with `edit`, and checks the outbox after each step: the
 /// create records every column, the edit only what changed (plus updated_at).
-fn create_and_edit<E: Entity>(
-    store: &Store,
-    entity: &E,
-    edit: impl FnOnce(&mut E),
-    edited: &[&str],
-) {
+fn create_and_edit<E: Entity>(store: &Store, entity: &E, edit: impl FnOnce(&mut E), edited: &[&str]) {
     let key = entity.row_key();
     let before = store.pending_count().unwrap();
     store.create(entity).unwrap();
-    assert_eq!(
-        store.get::<E>(&key).unwrap().as_ref(),
-        Some(entity),
-        "{:?} reads back as written",
-        E::KIND
-    );
+    assert_eq!(store.get::<E>(&key).unwrap().as_ref(), Some(entity), "{:?} reads back as written", E::KIND);
     let created = last_change(store, E::KIND, &key);
     assert_eq!(created.change.op, ChangeOp::Upsert);
     let all: Vec<&str> = E::KIND.spec().columns.iter().map(|c| c.name).collect();
@@ -93,12 +74,7 @@ fn create_and_edit<E: Entity>(
     recorded.sort_unstable();
     let mut expected = all.clone();
     expected.sort_unstable();
-    assert_eq!(
-        recorded,
-        expected,
-        "{:?}: a create records every column",
-        E::KIND
-    );
+    assert_eq!(recorded, expected, "{:?}: a create records every column", E::KIND);
 
     let mut changed = entity.clone();
     edit(&mut changed);
@@ -111,43 +87,21 @@ fn create_and_edit<E: Entity>(
     let updated = last_change(store, E::KIND, &key);
     assert_eq!(field_names(&updated).len(), expected.len());
     for column in &expected {
-        assert!(
-            updated.change.fields.contains_key(*column),
-            "{:?}: {column} recorded",
-            E::KIND
-        );
+        assert!(updated.change.fields.contains_key(*column), "{:?}: {column} recorded", E::KIND);
     }
     assert!(updated.seq > created.seq && updated.change.hlc > created.change.hlc);
     assert_eq!(store.pending_count().unwrap(), before + 2);
-    assert_eq!(
-        store.update(&changed).unwrap(),
-        Vec::<&str>::new(),
-        "an update that changes nothing writes nothing"
-    );
+    assert_eq!(store.update(&changed).unwrap(), Vec::<&str>::new(), "an update that changes nothing writes nothing");
     assert_eq!(store.pending_count().unwrap(), before + 2);
 }
 
 fn delete<E: Entity>(store: &Store, key: &RowKey) {
     store.delete::<E>(key).unwrap();
-    assert_eq!(
-        store.get::<E>(key).unwrap(),
-        None,
-        "{:?}: a deleted row is not read",
-        E::KIND
-    );
+    assert_eq!(store.get::<E>(key).unwrap(), None, "{:?}: a deleted row is not read", E::KIND);
     let entry = last_change(store, E::KIND, key);
     assert_eq!(entry.change.op, ChangeOp::Delete);
-    let tombstones = store
-        .list::<E>(&ListQuery {
-            include_deleted: true,
-            ..Default::default()
-        })
-        .unwrap();
-    assert!(
-        tombstones.items.iter().any(|row| &row.row_key() == key),
-        "{:?}: the tombstone stays",
-        E::KIND
-    );
+    let tombstones = store.list::<E>(&ListQuery { include_deleted: true, ..Default::default() }).unwrap();
+    assert!(tombstones.items.iter().any(|row| &row.row_key() == key), "{:?}: the tombstone stays", E::KIND);
 }
 
 #[test]
@@ -175,25 +129,13 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         id: SegmentId::new(),
         organization_id: org_id,
         name: name("Night shift"),
-        rule_definition: Some(json_object(
-            json!({"all": [{"field": "site", "op": "eq", "value": "Kisumu"}]}),
-        )),
+        rule_definition: Some(json_object(json!({"all": [{"field": "site", "op": "eq", "value": "Kisumu"}]}))),
         created_at: now,
         updated_at: now,
     };
-    create_and_edit(
-        store,
-        &segment,
-        |s| s.name = name("Night shift, Kisumu"),
-        &["name"],
-    );
+    create_and_edit(store, &segment, |s| s.name = name("Night shift, Kisumu"), &["name"]);
 
-    let link = WorkerSegment {
-        worker_id: amina.id,
-        segment_id: segment.id,
-        organization_id: org_id,
-        assigned_at: now,
-    };
+    let link = WorkerSegment { worker_id: amina.id, segment_id: segment.id, organization_id: org_id, assigned_at: now };
     create_and_edit(
         store,
         &link,
@@ -212,12 +154,7 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         created_at: now,
         updated_at: now,
     };
-    create_and_edit(
-        store,
-        &content,
-        |c| c.content_type = ContentType::Quiz,
-        &["type"],
-    );
+    create_and_edit(store, &content, |c| c.content_type = ContentType::Quiz, &["type"]);
 
     let journey = JourneyBlueprint {
         id: JourneyBlueprintId::new(),
@@ -267,12 +204,7 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         created_at: now,
         updated_at: now,
     };
-    create_and_edit(
-        store,
-        &program,
-        |p| p.updated_by = Some(user.id),
-        &["updated_by"],
-    );
+    create_and_edit(store, &program, |p| p.updated_by = Some(user.id), &["updated_by"]);
 
     let program_journey = ProgramBlueprint {
         id: ProgramBlueprintId::new(),
@@ -281,12 +213,7 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         organization_id: org_id,
         order_in_program: 1,
     };
-    create_and_edit(
-        store,
-        &program_journey,
-        |p| p.order_in_program = 3,
-        &["order_in_program"],
-    );
+    create_and_edit(store, &program_journey, |p| p.order_in_program = 3, &["order_in_program"]);
 
     let assignment = WorkerAssignment {
         id: WorkerAssignmentId::new(),
@@ -298,12 +225,7 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         created_at: now,
         updated_at: now,
     };
-    create_and_edit(
-        store,
-        &assignment,
-        |a| a.status = AssignmentStatus::Completed,
-        &["status"],
-    );
+    create_and_edit(store, &assignment, |a| a.status = AssignmentStatus::Completed, &["status"]);
 
     let progress = WorkerProgress {
         id: WorkerProgressId::new(),
@@ -340,12 +262,7 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         created_at: now,
         updated_at: now,
     };
-    create_and_edit(
-        store,
-        &experiment,
-        |e| e.status = ExperimentStatus::Active,
-        &["status"],
-    );
+    create_and_edit(store, &experiment, |e| e.status = ExperimentStatus::Active, &["status"]);
 
     let variant = ExperimentVariant {
         id: ExperimentVariantId::new(),
@@ -370,12 +287,7 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         organization_id: org_id,
         assigned_at: now,
     };
-    create_and_edit(
-        store,
-        &experiment_assignment,
-        |a| a.worker_id = None,
-        &["worker_id"],
-    );
+    create_and_edit(store, &experiment_assignment, |a| a.worker_id = None, &["worker_id"]);
 
     let badge = Badge {
         id: BadgeId::new(),
@@ -386,19 +298,9 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         created_at: now,
         updated_at: now,
     };
-    create_and_edit(
-        store,
-        &badge,
-        |b| b.description = Some("Finished week one".into()),
-        &["description"],
-    );
+    create_and_edit(store, &badge, |b| b.description = Some("Finished week one".into()), &["description"]);
 
-    let award = WorkerBadge {
-        worker_id: amina.id,
-        badge_id: badge.id,
-        organization_id: org_id,
-        awarded_at: now,
-    };
+    let award = WorkerBadge { worker_id: amina.id, badge_id: badge.id, organization_id: org_id, awarded_at: now };
     create_and_edit(
         store,
         &award,
@@ -428,16 +330,11 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
     // 17 entities, 3 writes each, in one gap-free sequence.
     let entries = store.pending_changes(0, 1000).unwrap();
     assert_eq!(entries.len(), 17 * 3);
-    assert!(entries
-        .windows(2)
-        .all(|pair| pair[1].seq == pair[0].seq + 1 && pair[1].change.hlc > pair[0].change.hlc));
+    assert!(entries.windows(2).all(|pair| pair[1].seq == pair[0].seq + 1 && pair[1].change.hlc > pair[0].change.hlc));
 
     // A link row comes back to life when created again.
     store.create(&link).unwrap();
-    assert_eq!(
-        store.get::<WorkerSegment>(&link.row_key()).unwrap(),
-        Some(link)
-    );
+    assert_eq!(store.get::<WorkerSegment>(&link.row_key()).unwrap(), Some(link));
 }
 
 #[test]
@@ -460,15 +357,8 @@ fn a_failed_write_leaves_neither_the_row_nor_an_outbox_entry() {
         updated_at: now,
     };
     let err = store.create(&orphan).unwrap_err();
-    assert_eq!(
-        (err.code(), err.field()),
-        ("invalid_input", Some("program_id")),
-        "{err}"
-    );
-    assert_eq!(
-        store.get::<WorkerAssignment>(&orphan.row_key()).unwrap(),
-        None
-    );
+    assert_eq!((err.code(), err.field()), ("invalid_input", Some("program_id")), "{err}");
+    assert_eq!(store.get::<WorkerAssignment>(&orphan.row_key()).unwrap(), None);
 
     // A rule across fields: a program may not end before it starts.
     let backwards = Program {
@@ -482,33 +372,18 @@ fn a_failed_write_leaves_neither_the_row_nor_an_outbox_entry() {
         created_at: now,
         updated_at: now,
     };
-    assert_eq!(
-        store.create(&backwards).unwrap_err().field(),
-        Some("end_date")
-    );
+    assert_eq!(store.create(&backwards).unwrap_err().field(), Some("end_date"));
 
     // A row of another organization.
     let stranger = worker(OrganizationId::new(), "Somebody Else", None);
-    assert_eq!(
-        store.create(&stranger).unwrap_err().code(),
-        "wrong_organization"
-    );
+    assert_eq!(store.create(&stranger).unwrap_err().code(), "wrong_organization");
 
     // The same key twice; an update of a row that is not there; a changed creation time.
     assert_eq!(store.create(&amina).unwrap_err().code(), "already_exists");
-    assert_eq!(
-        store
-            .update(&worker(org.id, "Nobody", None))
-            .unwrap_err()
-            .code(),
-        "not_found"
-    );
+    assert_eq!(store.update(&worker(org.id, "Nobody", None)).unwrap_err().code(), "not_found");
     let mut rewritten = amina.clone();
     rewritten.created_at = Timestamp::from_millis(0).unwrap();
-    assert_eq!(
-        store.update(&rewritten).unwrap_err().code(),
-        "immutable_field"
-    );
+    assert_eq!(store.update(&rewritten).unwrap_err().code(), "immutable_field");
 
     // A transaction whose second write fails takes its first write back with it.
     let zawadi = worker(org.id, "Zawadi Otieno", None);
@@ -521,49 +396,24 @@ fn a_failed_write_leaves_neither_the_row_nor_an_outbox_entry() {
     assert_eq!(err.code(), "invalid_input");
     assert_eq!(store.get::<Worker>(&zawadi.row_key()).unwrap(), None);
 
-    assert_eq!(
-        store.pending_count().unwrap(),
-        before,
-        "no failed write left an outbox entry"
-    );
+    assert_eq!(store.pending_count().unwrap(), before, "no failed write left an outbox entry");
     assert_eq!(store.get::<Worker>(&amina.row_key()).unwrap(), Some(amina));
 }
 
 #[test]
 fn lists_page_and_filter_and_refuse_unknown_columns() {
     let Device { store, org, .. } = &device();
-    let workers: Vec<Worker> = (0..25)
-        .map(|i| worker(org.id, &format!("Worker {i:02}"), None))
-        .collect();
-    store
-        .write(|w| workers.iter().try_for_each(|worker| w.create(worker)))
-        .unwrap();
+    let workers: Vec<Worker> = (0..25).map(|i| worker(org.id, &format!("Worker {i:02}"), None)).collect();
+    store.write(|w| workers.iter().try_for_each(|worker| w.create(worker))).unwrap();
     store.delete::<Worker>(&workers[3].row_key()).unwrap();
 
-    let first = store
-        .list::<Worker>(&ListQuery {
-            limit: 10,
-            ..Default::default()
-        })
-        .unwrap();
-    assert_eq!(
-        (first.items.len(), first.total, first.next_offset()),
-        (10, 24, Some(10))
-    );
-    let last = store
-        .list::<Worker>(&ListQuery {
-            limit: 10,
-            offset: 20,
-            ..Default::default()
-        })
-        .unwrap();
+    let first = store.list::<Worker>(&ListQuery { limit: 10, ..Default::default() }).unwrap();
+    assert_eq!((first.items.len(), first.total, first.next_offset()), (10, 24, Some(10)));
+    let last = store.list::<Worker>(&ListQuery { limit: 10, offset: 20, ..Default::default() }).unwrap();
     assert_eq!((last.items.len(), last.next_offset()), (4, None));
 
     let filtered = store
-        .list::<Worker>(&ListQuery {
-            filters: vec![Filter::new("full_name", "Worker 07")],
-            ..Default::default()
-        })
+        .list::<Worker>(&ListQuery { filters: vec![Filter::new("full_name", "Worker 07")], ..Default::default() })
         .unwrap();
     assert_eq!(filtered.items, vec![workers[7].clone()]);
 
@@ -582,47 +432,20 @@ fn workers_are_found_by_any_part_of_name_or_phone_as_typed() {
     let amina = worker(org.id, "Amina Wanjiru", Some("+254712345678"));
     let khalid = worker(org.id, "Khalid Ali", Some("+254733000111"));
     let zawadi = worker(org.id, "Zawadi Otieno", None);
-    store
-        .write(|w| {
-            [&amina, &khalid, &zawadi]
-                .into_iter()
-                .try_for_each(|worker| w.create(worker))
-        })
-        .unwrap();
+    store.write(|w| [&amina, &khalid, &zawadi].into_iter().try_for_each(|worker| w.create(worker))).unwrap();
 
     let names = |text: &str| -> Vec<String> {
-        let page = store
-            .search_workers(&WorkerSearch {
-                text: text.into(),
-                offset: 0,
-                limit: 50,
-            })
-            .unwrap();
+        let page = store.search_workers(&WorkerSearch { text: text.into(), offset: 0, limit: 50 }).unwrap();
         assert_eq!(page.total as usize, page.items.len());
-        page.items
-            .into_iter()
-            .map(|w| w.full_name.to_string())
-            .collect()
+        page.items.into_iter().map(|w| w.full_name.to_string()).collect()
     };
     assert_eq!(names(""), ["Amina Wanjiru", "Khalid Ali", "Zawadi Otieno"]);
     assert_eq!(names("ali"), ["Khalid Ali"], "a substring, in any case");
     assert_eq!(names("wanj"), ["Amina Wanjiru"]);
-    assert_eq!(
-        names("0712 345"),
-        ["Amina Wanjiru"],
-        "a national number as typed"
-    );
+    assert_eq!(names("0712 345"), ["Amina Wanjiru"], "a national number as typed");
     assert_eq!(names("+254 733"), ["Khalid Ali"]);
-    assert_eq!(
-        names("za"),
-        ["Zawadi Otieno"],
-        "short text matches the start of a name"
-    );
-    assert_eq!(
-        names("\"); DROP"),
-        Vec::<String>::new(),
-        "query syntax is only text"
-    );
+    assert_eq!(names("za"), ["Zawadi Otieno"], "short text matches the start of a name");
+    assert_eq!(names("\"); DROP"), Vec::<String>::new(), "query syntax is only text");
 
     // The index follows edits and deletions.
     let mut renamed = zawadi.clone();
@@ -641,42 +464,20 @@ fn the_device_keeps_its_identity_clock_and_settings_across_restarts() {
     let org = organization();
     let (device_id, stamp) = {
         let store = Store::open(&path).unwrap();
-        assert_eq!(
-            store
-                .create(&worker(org.id, "Too Early", None))
-                .unwrap_err()
-                .code(),
-            "device_not_set_up"
-        );
+        assert_eq!(store.create(&worker(org.id, "Too Early", None)).unwrap_err().code(), "device_not_set_up");
         store.set_up_organization(&org).unwrap();
-        assert_eq!(
-            store
-                .set_up_organization(&organization())
-                .unwrap_err()
-                .code(),
-            "device_already_set_up"
-        );
-        store
-            .set_default_calling_code(Some(&CallingCode::parse("254").unwrap()))
-            .unwrap();
-        store
-            .create(&worker(org.id, "Amina Wanjiru", None))
-            .unwrap();
+        assert_eq!(store.set_up_organization(&organization()).unwrap_err().code(), "device_already_set_up");
+        store.set_default_calling_code(Some(&CallingCode::parse("254").unwrap())).unwrap();
+        store.create(&worker(org.id, "Amina Wanjiru", None)).unwrap();
         let device = store.device();
         (device.device_id, device.hlc_last.unwrap())
     };
     let store = Store::open(&path).unwrap();
     assert_eq!(store.device().device_id, device_id);
     assert_eq!(store.organization().unwrap(), Some(org.clone()));
-    assert_eq!(
-        store.default_calling_code().unwrap().unwrap().as_str(),
-        "254"
-    );
+    assert_eq!(store.default_calling_code().unwrap().unwrap().as_str(), "254");
     store.create(&worker(org.id, "Khalid Ali", None)).unwrap();
-    assert!(
-        store.device().hlc_last.unwrap() > stamp,
-        "the clock continues after a restart"
-    );
+    assert!(store.device().hlc_last.unwrap() > stamp, "the clock continues after a restart");
 }
 
 #[test]
@@ -702,26 +503,12 @@ fn a_database_made_by_the_first_migration_is_upgraded_at_open_with_its_rows_inta
         .unwrap();
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(
-        stride_store::DEVICE_MIGRATIONS.last().unwrap().version,
-        store.schema_version().unwrap()
-    );
-    let amina = store
-        .get::<Worker>(&RowKey::from_text(
-            "0193a000-0000-7000-8000-000000000001".into(),
-        ))
-        .unwrap()
-        .unwrap();
+    assert_eq!(stride_store::DEVICE_MIGRATIONS.last().unwrap().version, store.schema_version().unwrap());
+    let amina =
+        store.get::<Worker>(&RowKey::from_text("0193a000-0000-7000-8000-000000000001".into())).unwrap().unwrap();
     assert_eq!(amina.full_name.as_str(), "Amina Wanjiru");
     assert_eq!(
-        store
-            .search_workers(&WorkerSearch {
-                text: "712 345".into(),
-                offset: 0,
-                limit: 10
-            })
-            .unwrap()
-            .items,
+        store.search_workers(&WorkerSearch { text: "712 345".into(), offset: 0, limit: 10 }).unwrap().items,
         vec![amina]
     );
 }
@@ -747,68 +534,68 @@ fn a_pulled_row_never_overwrites_a_field_with_a_pending_local_change() {
         row: row.as_object().unwrap().clone(),
     };
     assert!(store.first_sync_completed_at().unwrap().is_none());
-    let applied = store
-        .apply_pulled(&[pulled(server_row.clone(), 7, false)], 7, false)
-        .unwrap();
+    let applied = store.apply_pulled(&[pulled(server_row.clone(), 7, false)], 7, false).unwrap();
     assert!(applied.kept_local_fields > 0);
     let local = store.get::<Worker>(&amina.row_key()).unwrap().unwrap();
-    assert_eq!(
-        local.full_name.as_str(),
-        "Amina W. Otieno",
-        "the pending name stays"
-    );
+    assert_eq!(local.full_name.as_str(), "Amina W. Otieno", "the pending name stays");
     assert_eq!(store.device().pull_cursor, 7);
-    assert!(
-        store.first_sync_completed_at().unwrap().is_none(),
-        "not up to date yet"
-    );
+    assert!(store.first_sync_completed_at().unwrap().is_none(), "not up to date yet");
 
     // Once the server has taken the changes, its copy is the truth.
     let taken: Vec<ChangeResult> = store
         .pending_changes(0, 10)
         .unwrap()
         .into_iter()
-        .map(|e| ChangeResult {
-            seq: e.seq,
-            change_id: e.change.change_id,
-            outcome: Outcome::Applied,
-        })
+        .map(|e| ChangeResult { seq: e.seq, change_id: e.change.change_id, outcome: Outcome::Applied })
         .collect();
     store.record_push_results(&taken).unwrap();
     assert_eq!(store.pending_count().unwrap(), 0);
-    store
-        .apply_pulled(&[pulled(server_row.clone(), 9, false)], 9, true)
-        .unwrap();
+    store.apply_pulled(&[pulled(server_row.clone(), 9, false)], 9, true).unwrap();
     let local = store.get::<Worker>(&amina.row_key()).unwrap().unwrap();
-    assert_eq!(
-        (
-            local.full_name.as_str(),
-            local.performance_metric.map(Score::value)
-        ),
-        ("Server Name", Some(55.0))
-    );
+    assert_eq!((local.full_name.as_str(), local.performance_metric.map(Score::value)), ("Server Name", Some(55.0)));
     assert!(store.first_sync_completed_at().unwrap().is_some());
 
     // A tombstone from the server deletes the row here; a brand-new row arrives whole.
-    store
-        .apply_pulled(&[pulled(server_row, 10, true)], 10, true)
-        .unwrap();
+    store.apply_pulled(&[pulled(server_row, 10, true)], 10, true).unwrap();
     assert_eq!(store.get::<Worker>(&amina.row_key()).unwrap(), None);
     let newcomer = worker(org.id, "From Elsewhere", None);
-    store
-        .apply_pulled(
-            &[pulled(serde_json::to_value(&newcomer).unwrap(), 11, false)],
-            11,
-            true,
-        )
-        .unwrap();
+    store.apply_pulled(&[pulled(serde_json::to_value(&newcomer).unwrap(), 11, false)], 11, true).unwrap();
+    assert_eq!(store.get::<Worker>(&newcomer.row_key()).unwrap(), Some(newcomer));
+    assert_eq!(store.pending_count().unwrap(), 0, "pulled rows are not changes to push");
+}
+
+#[test]
+fn enrolling_someone_already_here_finds_them_by_phone_or_close_name() {
+    use stride_domain::duplicates::DuplicateReason::{SamePhone, SimilarName};
+    let Device { store, org, .. } = &device();
+    let amina = worker(org.id, "Amina Wanjiru", Some("+254712345678"));
+    let khalid = worker(org.id, "Khalid Ali", Some("+254733000111"));
+    let gone = worker(org.id, "Amina Wanjiru", Some("+254700000000"));
+    store.write(|w| [&amina, &khalid, &gone].into_iter().try_for_each(|worker| w.create(worker))).unwrap();
+    store.delete::<Worker>(&gone.row_key()).unwrap();
+
+    let found = |name_text: &str, phone: Option<&str>, except: Option<WorkerId>| {
+        let phone = phone.map(|p| PhoneNumber::parse(p).unwrap());
+        store
+            .duplicate_candidates(&name(name_text), phone.as_ref(), except)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.worker.full_name.to_string(), c.reasons))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
-        store.get::<Worker>(&newcomer.row_key()).unwrap(),
-        Some(newcomer)
+        found("Aminah Wanjru", None, None),
+        [("Amina Wanjiru".to_owned(), vec![SimilarName])],
+        "typos; not the deleted one"
     );
+    assert_eq!(found("Somebody New", Some("+254733000111"), None), [("Khalid Ali".to_owned(), vec![SamePhone])]);
     assert_eq!(
-        store.pending_count().unwrap(),
-        0,
-        "pulled rows are not changes to push"
+        found("Wanjiru Amina", Some("+254712345678"), None),
+        [("Amina Wanjiru".to_owned(), vec![SamePhone, SimilarName])]
+    );
+    assert!(found("Zawadi Otieno", Some("+254799999999"), None).is_empty());
+    assert!(
+        found("Amina Wanjiru", Some("+254712345678"), Some(amina.id)).is_empty(),
+        "editing Amina does not flag Amina"
     );
 }

@@ -22,11 +22,7 @@ pub enum ClientError {
     #[error("too many sign-in attempts; try again later")]
     RateLimited,
     #[error("the server refused the request ({code}): {message}")]
-    Server {
-        status: u16,
-        code: String,
-        message: String,
-    },
+    Server { status: u16, code: String, message: String },
     #[error("the server's answer could not be read")]
     Decode(#[source] reqwest::Error),
 }
@@ -43,20 +39,14 @@ impl Client {
     pub fn new(server_url: &str) -> Result<Self, ClientError> {
         let base = server_url.trim().trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) || base.len() < 10 {
-            return Err(ClientError::BadAddress {
-                url: server_url.to_owned(),
-            });
+            return Err(ClientError::BadAddress { url: server_url.to_owned() });
         }
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(120))
             .build()
             .map_err(ClientError::Unreachable)?;
-        Ok(Self {
-            http,
-            base,
-            token: None,
-        })
+        Ok(Self { http, base, token: None })
     }
 
     pub fn with_token(mut self, token: DeviceToken) -> Self {
@@ -83,40 +73,24 @@ impl Client {
         if status.is_success() {
             return response.json().await.map_err(ClientError::Decode);
         }
-        let body: ErrorBody = response.json().await.unwrap_or_else(|_| ErrorBody {
-            code: "unknown".into(),
-            message: status.to_string(),
-        });
+        let body: ErrorBody =
+            response.json().await.unwrap_or_else(|_| ErrorBody { code: "unknown".into(), message: status.to_string() });
         Err(match (status, body.code.as_str()) {
             (StatusCode::UNAUTHORIZED, "device_revoked") => ClientError::Revoked,
             (StatusCode::UNAUTHORIZED, "invalid_credentials") => ClientError::InvalidCredentials,
             (StatusCode::UNAUTHORIZED, _) => ClientError::Unauthenticated,
             (StatusCode::TOO_MANY_REQUESTS, _) => ClientError::RateLimited,
-            _ => ClientError::Server {
-                status: status.as_u16(),
-                code: body.code,
-                message: body.message,
-            },
+            _ => ClientError::Server { status: status.as_u16(), code: body.code, message: body.message },
         })
     }
 
-    pub async fn login(
-        &self,
-        email: &str,
-        password: &str,
-        device_name: &str,
-    ) -> Result<LoginResponse, ClientError> {
+    pub async fn login(&self, email: &str, password: &str, device_name: &str) -> Result<LoginResponse, ClientError> {
         let body = LoginRequest {
             email: email.to_owned(),
             password: password.to_owned(),
             device_name: device_name.to_owned(),
         };
-        Self::send(
-            self.http
-                .post(format!("{}/v1/auth/login", self.base))
-                .json(&body),
-        )
-        .await
+        Self::send(self.http.post(format!("{}/v1/auth/login", self.base)).json(&body)).await
     }
 
     pub async fn me(&self) -> Result<Me, ClientError> {
@@ -124,18 +98,12 @@ impl Client {
     }
 
     pub async fn push(&self, request: &PushRequest) -> Result<PushResponse, ClientError> {
-        Self::send(
-            self.authorized(self.http.post(format!("{}/v1/sync/push", self.base)))?
-                .json(request),
-        )
-        .await
+        Self::send(self.authorized(self.http.post(format!("{}/v1/sync/push", self.base)))?.json(request)).await
     }
 
     pub async fn pull(&self, cursor: i64, limit: i64) -> Result<PullResponse, ClientError> {
-        let request = self
-            .http
-            .get(format!("{}/v1/sync/pull", self.base))
-            .query(&[("cursor", cursor), ("limit", limit)]);
+        let request =
+            self.http.get(format!("{}/v1/sync/pull", self.base)).query(&[("cursor", cursor), ("limit", limit)]);
         Self::send(self.authorized(request)?).await
     }
 }

@@ -19,9 +19,7 @@ pub struct Credentials {
 impl Credentials {
     /// `service` names the app in the keyring (e.g. "org.stride.desktop").
     pub fn new(service: impl Into<String>) -> Self {
-        Self {
-            service: service.into(),
-        }
+        Self { service: service.into() }
     }
 
     pub fn service(&self) -> &str {
@@ -29,14 +27,11 @@ impl Credentials {
     }
 
     fn entry(&self, device: DeviceId) -> Result<keyring::Entry, CredentialError> {
-        keyring::Entry::new(&self.service, &device.to_string())
-            .map_err(CredentialError::Unavailable)
+        keyring::Entry::new(&self.service, &device.to_string()).map_err(CredentialError::Unavailable)
     }
 
     pub fn save(&self, device: DeviceId, token: &DeviceToken) -> Result<(), CredentialError> {
-        self.entry(device)?
-            .set_password(&token.0)
-            .map_err(CredentialError::Unavailable)
+        self.entry(device)?.set_password(&token.0).map_err(CredentialError::Unavailable)
     }
 
     /// The device's token, if it is signed in.

@@ -65,31 +65,17 @@ pub async fn sign_in(
 }
 
 /// Pushes every pending change, then pulls until up to date.
-pub async fn sync(
-    store: &Store,
-    client: &Client,
-    mut progress: impl FnMut(Progress),
-) -> Result<SyncReport, SyncError> {
+pub async fn sync(store: &Store, client: &Client, mut progress: impl FnMut(Progress)) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     let total = store.pending_count()?;
-    progress(Progress {
-        phase: Phase::Pushing,
-        done: 0,
-        total: Some(total),
-    });
+    progress(Progress { phase: Phase::Pushing, done: 0, total: Some(total) });
     loop {
         let entries = store.pending_changes(0, PUSH_BATCH)?;
         if entries.is_empty() {
             break;
         }
         let request = PushRequest {
-            changes: entries
-                .into_iter()
-                .map(|e| PushedChange {
-                    seq: e.seq,
-                    change: e.change,
-                })
-                .collect(),
+            changes: entries.into_iter().map(|e| PushedChange { seq: e.seq, change: e.change }).collect(),
         };
         let response = client.push(&request).await?;
         store.record_push_results(&response.results)?;
@@ -99,11 +85,7 @@ pub async fn sync(
                 _ => report.pushed += 1,
             }
         }
-        progress(Progress {
-            phase: Phase::Pushing,
-            done: report.pushed + report.rejected,
-            total: Some(total),
-        });
+        progress(Progress { phase: Phase::Pushing, done: report.pushed + report.rejected, total: Some(total) });
     }
 
     let mut cursor = store.device().pull_cursor;
@@ -113,11 +95,7 @@ pub async fn sync(
         report.pulled += applied.rows as u64;
         report.kept_local_fields += applied.kept_local_fields as u64;
         cursor = page.cursor;
-        progress(Progress {
-            phase: Phase::Pulling,
-            done: report.pulled,
-            total: None,
-        });
+        progress(Progress { phase: Phase::Pulling, done: report.pulled, total: None });
         if page.up_to_date {
             break;
         }

@@ -20,11 +20,7 @@ fn a_token_is_kept_found_again_by_a_new_handle_and_forgotten() {
     credentials.save(device, &token).unwrap();
     let other_handle = Credentials::new(credentials.service());
     assert_eq!(other_handle.load(device).unwrap(), Some(token));
-    assert_eq!(
-        other_handle.load(DeviceId::new()).unwrap(),
-        None,
-        "entries are per device"
-    );
+    assert_eq!(other_handle.load(DeviceId::new()).unwrap(), None, "entries are per device");
     credentials.delete(device).unwrap();
     assert_eq!(other_handle.load(device).unwrap(), None);
     credentials.delete(device).unwrap();

@@ -5,6 +5,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type {
   AppError,
   DeviceStatus,
+  DuplicateCandidate,
   Page,
   SetUpInput,
   SignInInput,
@@ -40,6 +41,8 @@ export const api = {
   getWorker: (id: WorkerId) => call<Worker>('get_worker', { id }),
   enrollWorker: (input: WorkerInput) => call<Worker>('enroll_worker', { input }),
   updateWorker: (id: WorkerId, input: WorkerInput) => call<Worker>('update_worker', { id, input }),
+  findDuplicateWorkers: (input: WorkerInput, except: WorkerId | null) =>
+    call<DuplicateCandidate[]>('find_duplicate_workers', { input, except }),
   signIn: (input: SignInInput) => call<DeviceStatus>('sign_in', { input }),
   /** Signs in with the account the app was launched with (see DeviceStatus). */
   signInAutomatically: () => call<DeviceStatus>('sign_in_automatically'),

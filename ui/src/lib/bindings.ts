@@ -88,6 +88,18 @@ offset: number, };
 
 export type WorkerInput = { full_name: string, phone_number: string, well_being_score: string, performance_metric: string, custom_attributes: { [key in string]: string }, };
 
+/**
+ * Why an existing worker may be the one being enrolled.
+ */
+
+export type DuplicateReason = "same_phone" | "similar_name";
+
+/**
+ * An existing worker who may be the one being enrolled, and why.
+ */
+
+export type DuplicateCandidate = { worker: Worker, reasons: Array<DuplicateReason>, };
+
 export type WorkerQuery = { 
 /**
  * Part of a name or phone number; empty lists everyone.

@@ -52,6 +52,9 @@ export const en = {
     save: 'Save',
     cancel: 'Cancel',
     saved: (name: string) => `${name} is saved on this device.`,
+    duplicatesTitle: 'This may be someone already enrolled:',
+    reasons: { same_phone: 'same phone number', similar_name: 'similar name' },
+    saveAnyway: 'Not the same person: save anyway',
   },
   status: {
     pending: (n: number) => (n === 1 ? '1 change waiting to sync' : `${n} changes waiting to sync`),

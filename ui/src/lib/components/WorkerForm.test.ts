@@ -56,3 +56,30 @@ describe('the worker form', () => {
     expect((screen.getByLabelText(en.enroll.site) as HTMLInputElement).value).toBe('Kisumu')
   })
 })
+
+describe('the duplicate warning', () => {
+  it('shows who may be the same person and saves only when told to', async () => {
+    const save = vi.fn(async (_: WorkerInput) => saved)
+    const findDuplicates = vi.fn(async () => [{ worker: saved, reasons: ['same_phone' as const, 'similar_name' as const] }])
+    const onSaved = vi.fn()
+    render(WorkerForm, { props: { save, findDuplicates, onSaved, onCancel: () => {} } })
+    await fireEvent.input(screen.getByLabelText(en.enroll.fullName), { target: { value: 'Amina Wanjru' } })
+    await fireEvent.click(screen.getByRole('button', { name: en.enroll.save }))
+    const warning = await screen.findByTestId('duplicates')
+    expect(warning.textContent).toContain('Amina Wanjiru')
+    expect(warning.textContent).toContain(en.enroll.reasons.same_phone)
+    expect(save).not.toHaveBeenCalled()
+    await fireEvent.click(screen.getByRole('button', { name: en.enroll.saveAnyway }))
+    await vi.waitFor(() => expect(onSaved).toHaveBeenCalledWith(saved))
+    expect(save).toHaveBeenCalledTimes(1)
+  })
+
+  it('is not asked when editing an existing worker', async () => {
+    const findDuplicates = vi.fn(async () => [])
+    const save = vi.fn(async (_: WorkerInput) => saved)
+    render(WorkerForm, { props: { worker: saved, save, findDuplicates, onSaved: () => {}, onCancel: () => {} } })
+    await fireEvent.click(screen.getByRole('button', { name: en.enroll.save }))
+    await vi.waitFor(() => expect(save).toHaveBeenCalled())
+    expect(findDuplicates).not.toHaveBeenCalled()
+  })
+})
