@@ -24,13 +24,16 @@ export function isAppError(value: unknown): value is AppError {
   return typeof value === 'object' && value !== null && 'code' in value && 'message' in value
 }
 
+/** Any failure as an AppError: ours as it is, anything else as `internal`. */
+export function asAppError(failure: unknown): AppError {
+  return isAppError(failure) ? failure : { code: 'internal', message: String(failure), fields: [] }
+}
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args)
   } catch (error) {
-    if (isAppError(error)) throw error
-    const failure: AppError = { code: 'internal', message: String(error), fields: [] }
-    throw failure
+    throw asAppError(error)
   }
 }
 
