@@ -169,7 +169,14 @@ impl Service {
     /// Pushes this device's changes and pulls the organization's.
     pub async fn sync(&self, progress: impl FnMut(Progress)) -> Result<SyncSummary, AppError> {
         let client = self.signed_in_client()?;
-        let report = stride_sync::sync(&self.store, &client, progress).await?;
+        // Taken before the sync: a revoked device's wipe gives the store a new id.
+        let device = self.store.device().device_id;
+        let result = stride_sync::sync(&self.store, &client, progress).await;
+        if matches!(result, Err(stride_sync::SyncError::Client(stride_sync::ClientError::Revoked))) {
+            // The store wiped itself; the token goes too (it is no use any more).
+            self.credentials.delete(device)?;
+        }
+        let report = result?;
         Ok(SyncSummary { pushed: report.pushed, rejected: report.rejected, pulled: report.pulled })
     }
 

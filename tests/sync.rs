@@ -223,3 +223,29 @@ async fn a_refused_change_waits_for_a_person_and_does_not_block_the_rest() {
     assert!(server_snapshot(&coordinator.client).await.contains_key(&(EntityKind::Workers, worker.id.to_string())));
     db.drop().await;
 }
+
+#[tokio::test]
+async fn a_revoked_device_wipes_everything_it_holds_at_its_next_sync() {
+    let db = TestDatabase::migrated().await;
+    demo::seed(&db.pool).await.unwrap();
+    let base = spawn_server(&db.pool).await;
+    let lost = device(&base, "coordinator@lakeside.example").await;
+    let before = lost.store.device();
+    let shared = lost.store.list::<Worker>(&ListQuery::default()).unwrap().items.remove(0);
+    offline_work(&lost.store, "Never Synced", &shared, |w| w.well_being_score = None);
+    assert!(lost.store.pending_count().unwrap() > 0);
+
+    let devices = stride_server::admin::list_devices(&db.pool, before.organization_id.unwrap()).await.unwrap();
+    let revoked = devices.iter().find(|d| d.user_email == "coordinator@lakeside.example").unwrap();
+    assert!(stride_server::admin::revoke_device(&db.pool, revoked.id).await.unwrap());
+
+    let err = sync(&lost.store, &lost.client, |_| {}).await.unwrap_err();
+    assert!(matches!(err, stride_sync::SyncError::Client(stride_sync::ClientError::Revoked)), "{err}");
+    assert_eq!(device_snapshot(&lost.store), Snapshot::new(), "no row of any table is left");
+    assert_eq!(lost.store.pending_count().unwrap(), 0);
+    let after = lost.store.device();
+    assert_eq!((after.organization_id, after.pull_cursor), (None, 0));
+    assert_ne!(after.device_id, before.device_id, "it starts over as a new device");
+    assert_eq!(lost.store.server_url().unwrap(), None);
+    db.drop().await;
+}

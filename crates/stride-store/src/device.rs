@@ -139,3 +139,37 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Erases everything this device holds: every row, the outbox, the settings and the
+    /// sync state, and gives it a new device id. For a device an administrator revoked
+    /// (lost or stolen): what it had not synced is gone, by design.
+    pub fn wipe(&self) -> Result<()> {
+        let mut inner = self.lock();
+        let conn = &mut inner.conn;
+        conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let wiped = (|| -> Result<()> {
+            let tx = conn.transaction()?;
+            for spec in stride_domain::registry::REGISTRY.iter().rev() {
+                tx.execute(&format!("DELETE FROM {}", spec.table), [])?;
+            }
+            tx.execute_batch(
+                "DELETE FROM outbox;
+                 DELETE FROM device_settings;
+                 DELETE FROM sync_state;",
+            )?;
+            tx.execute("INSERT INTO sync_state (id, device_id) VALUES (1, ?1)", [DeviceId::new().to_string()])?;
+            tx.commit()?;
+            Ok(())
+        })();
+        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        wiped?;
+        // Reclaim the space, so the erased rows are not left in free pages.
+        conn.execute_batch("VACUUM")?;
+        let device = load_or_create(conn)?;
+        inner.clock = stride_domain::HlcClock::new(device.device_id, None);
+        inner.device = device;
+        tracing::warn!("the device's data was wiped");
+        Ok(())
+    }
+}

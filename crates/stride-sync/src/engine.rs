@@ -64,8 +64,23 @@ pub async fn sign_in(
     Ok((client.with_token(login.token), login.me))
 }
 
-/// Pushes every pending change, then pulls until up to date.
-pub async fn sync(store: &Store, client: &Client, mut progress: impl FnMut(Progress)) -> Result<SyncReport, SyncError> {
+/// Pushes every pending change, then pulls until up to date. A device the server says
+/// was revoked wipes its local data before it reports so.
+pub async fn sync(store: &Store, client: &Client, progress: impl FnMut(Progress)) -> Result<SyncReport, SyncError> {
+    match sync_unchecked(store, client, progress).await {
+        Err(SyncError::Client(ClientError::Revoked)) => {
+            store.wipe()?;
+            Err(SyncError::Client(ClientError::Revoked))
+        }
+        other => other,
+    }
+}
+
+async fn sync_unchecked(
+    store: &Store,
+    client: &Client,
+    mut progress: impl FnMut(Progress),
+) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     let total = store.pending_count()?;
     progress(Progress { phase: Phase::Pushing, done: 0, total: Some(total) });

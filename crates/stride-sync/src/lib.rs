@@ -4,9 +4,9 @@
 //! page by page until up to date, each page applied with its cursor in one transaction.
 //! It depends on the domain and the store, never on Tauri.
 //!
-//! The device token is kept in the OS keyring (`Credentials`). Still to come with
-//! issue #4: retries with backoff, sync when the server is reachable again, and wiping
-//! a revoked device.
+//! The device token is kept in the OS keyring (`Credentials`); a device the server
+//! calls revoked wipes its data. Still to come with issue #4: retries with backoff and
+//! sync when the server is reachable again.
 
 mod client;
 mod credentials;
