@@ -95,7 +95,11 @@ async fn text_of(client: &Client, css: &str, check: impl Fn(&str) -> bool) -> St
                 }
             }
         }
-        assert!(started.elapsed() < PATIENCE, "{css} never showed the expected text");
+        if started.elapsed() >= PATIENCE {
+            screenshot(client, "failure").await;
+            let page = client.find(Locator::Css("body")).await.unwrap().text().await.unwrap_or_default();
+            panic!("{css} never showed the expected text; the window shows:\n{page}");
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
