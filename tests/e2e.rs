@@ -78,10 +78,33 @@ async fn find(client: &Client, css: &str) -> Element {
     client.wait().at_most(PATIENCE).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
 }
 
+/// Fills a form: types each field, then checks that every field holds its text, and
+/// types again any that does not. A form's `autofocus` can land a moment after the
+/// form appears and send keys astray; a field is never left holding the wrong text.
+async fn fill(client: &Client, fields: &[(&str, &str)]) {
+    for _round in 0..3 {
+        for (css, text) in fields {
+            let field = find(client, css).await;
+            if field.prop("value").await.unwrap().as_deref() != Some(*text) {
+                field.clear().await.unwrap();
+                field.send_keys(text).await.unwrap();
+            }
+        }
+        // Let late focus changes and input events settle, then look again.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let mut all_right = true;
+        for (css, text) in fields {
+            all_right &= find(client, css).await.prop("value").await.unwrap().as_deref() == Some(*text);
+        }
+        if all_right {
+            return;
+        }
+    }
+    panic!("the form could not be filled with {fields:?}");
+}
+
 async fn type_into(client: &Client, css: &str, text: &str) {
-    let field = find(client, css).await;
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
+    fill(client, &[(css, text)]).await;
 }
 
 /// Waits until the element's text satisfies `check`; returns that text.
@@ -143,8 +166,8 @@ async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_ther
 
     // First start, without a server: the device is set up for an organization by hand.
     find(&client, "form button.secondary").await.click().await.unwrap();
-    type_into(&client, "input[name=organization_name]", "Lakeside Farms").await;
-    type_into(&client, "input[name=default_calling_code]", "254").await;
+    fill(&client, &[("input[name=organization_name]", "Lakeside Farms"), ("input[name=default_calling_code]", "254")])
+        .await;
     screenshot(&client, "set-up").await;
     find(&client, "form button[type=submit]").await.click().await.unwrap();
     text_of(&client, ".status-bar", |t| t.contains("Lakeside Farms")).await;
@@ -159,9 +182,15 @@ async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_ther
     text_of(&client, "[data-testid=pending]", |t| t.starts_with("0 changes")).await;
 
     // Corrected, it is saved on the device and listed with its number in full.
-    type_into(&client, "input[name=full_name]", "Amina Wanjiru").await;
-    type_into(&client, "input[name=phone_number]", "0712 345 678").await;
-    type_into(&client, "input[name=site]", "Kisumu").await;
+    fill(
+        &client,
+        &[
+            ("input[name=full_name]", "Amina Wanjiru"),
+            ("input[name=phone_number]", "0712 345 678"),
+            ("input[name=site]", "Kisumu"),
+        ],
+    )
+    .await;
     find(&client, "form button[type=submit]").await.click().await.unwrap();
     text_of(&client, ".notice", |t| t.contains("Amina Wanjiru is saved")).await;
     text_of(&client, "tr[data-worker-id]", |t| t.contains("+254712345678")).await;
@@ -169,8 +198,7 @@ async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_ther
 
     // The same person again, with a typo: the form says who it may be before saving.
     find(&client, "header.toolbar button").await.click().await.unwrap();
-    type_into(&client, "input[name=full_name]", "Amina Wanjru").await;
-    type_into(&client, "input[name=phone_number]", "0712 345 678").await;
+    fill(&client, &[("input[name=full_name]", "Amina Wanjru"), ("input[name=phone_number]", "0712 345 678")]).await;
     find(&client, "form button[type=submit]").await.click().await.unwrap();
     text_of(&client, "[data-testid=duplicates]", |t| t.contains("Amina Wanjiru") && t.contains("same phone number"))
         .await;
@@ -214,8 +242,11 @@ async fn a_coordinator_signs_in_enrolls_a_worker_and_syncs_it_to_the_server() {
     // Sign in: the server address is offered; a wrong password is refused by its code.
     let offered = find(&client, "input[name=server_url]").await.prop("value").await.unwrap();
     assert_eq!(offered.as_deref(), Some(server.as_str()));
-    type_into(&client, "input[name=email]", "coordinator@lakeside.example").await;
-    type_into(&client, "input[name=password]", "not the password").await;
+    fill(
+        &client,
+        &[("input[name=email]", "coordinator@lakeside.example"), ("input[name=password]", "not the password")],
+    )
+    .await;
     screenshot(&client, "sign-in").await;
     find(&client, "form button[type=submit]").await.click().await.unwrap();
     let alert = find(&client, "[role=alert]").await;
@@ -235,8 +266,7 @@ async fn a_coordinator_signs_in_enrolls_a_worker_and_syncs_it_to_the_server() {
 
     // Enrolled on the device, then sent to the server with the sync button.
     find(&client, "header.toolbar button").await.click().await.unwrap();
-    type_into(&client, "input[name=full_name]", "Neema Synced").await;
-    type_into(&client, "input[name=phone_number]", "+254 799 000 111").await;
+    fill(&client, &[("input[name=full_name]", "Neema Synced"), ("input[name=phone_number]", "+254 799 000 111")]).await;
     find(&client, "form button[type=submit]").await.click().await.unwrap();
     text_of(&client, "[data-testid=pending]", |t| t.starts_with("1 change ")).await;
     find(&client, "[data-testid=sync]").await.click().await.unwrap();
