@@ -97,12 +97,22 @@ impl Store {
 
     /// When the last pull finished.
     pub fn last_sync_at(&self) -> Result<Option<Timestamp>> {
+        self.sync_state_time("last_sync_at")
+    }
+
+    /// When the first full pull finished, if it has.
+    pub fn first_sync_completed_at(&self) -> Result<Option<Timestamp>> {
+        self.sync_state_time("first_sync_completed_at")
+    }
+
+    /// A timestamp column of the sync state (`column` is one of this module's names).
+    fn sync_state_time(&self, column: &'static str) -> Result<Option<Timestamp>> {
         self.with_conn(|conn| {
-            let at: Option<String> =
-                conn.query_row("SELECT last_sync_at FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
+            let sql = format!("SELECT {column} FROM sync_state WHERE id = 1");
+            let at: Option<String> = conn.query_row(&sql, [], |r| r.get(0))?;
             at.map(|at| {
                 Timestamp::parse(&at)
-                    .map_err(|e| StoreError::CorruptRecord { what: "last_sync_at".into(), problem: e.to_string() })
+                    .map_err(|e| StoreError::CorruptRecord { what: column.into(), problem: e.to_string() })
             })
             .transpose()
         })
@@ -146,9 +156,7 @@ impl Store {
     /// (lost or stolen): what it had not synced is gone, by design.
     pub fn wipe(&self) -> Result<()> {
         let mut inner = self.lock();
-        let conn = &mut inner.conn;
-        conn.execute_batch("PRAGMA foreign_keys = OFF")?;
-        let wiped = (|| -> Result<()> {
+        Store::without_foreign_keys(&mut inner.conn, |conn| {
             let tx = conn.transaction()?;
             for spec in stride_domain::registry::REGISTRY.iter().rev() {
                 tx.execute(&format!("DELETE FROM {}", spec.table), [])?;
@@ -161,9 +169,8 @@ impl Store {
             tx.execute("INSERT INTO sync_state (id, device_id) VALUES (1, ?1)", [DeviceId::new().to_string()])?;
             tx.commit()?;
             Ok(())
-        })();
-        conn.execute_batch("PRAGMA foreign_keys = ON")?;
-        wiped?;
+        })?;
+        let conn = &mut inner.conn;
         // Reclaim the space, so the erased rows are not left in free pages.
         conn.execute_batch("VACUUM")?;
         let device = load_or_create(conn)?;

@@ -100,6 +100,15 @@ impl Store {
         Ok(value)
     }
 
+    /// Runs `work` with foreign-key checks off (they cannot change inside a transaction),
+    /// and turns them back on whatever `work` did.
+    fn without_foreign_keys<T>(conn: &mut Connection, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let result = work(conn);
+        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        result
+    }
+
     /// Runs `work` on the connection, outside any write transaction of the outbox.
     fn with_conn<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let inner = self.lock();

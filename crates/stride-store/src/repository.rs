@@ -61,11 +61,11 @@ fn from_fields<E: Entity>(fields: Fields, key: &str) -> Result<E> {
     })
 }
 
-fn key_condition(spec: &EntitySpec) -> String {
+pub(crate) fn key_condition(spec: &EntitySpec) -> String {
     spec.key.iter().enumerate().map(|(i, column)| format!("{column} = ?{}", i + 1)).collect::<Vec<_>>().join(" AND ")
 }
 
-fn key_values(key: &RowKey) -> Vec<Value> {
+pub(crate) fn key_values(key: &RowKey) -> Vec<Value> {
     key.parts().map(|part| Value::Text(part.to_owned())).collect()
 }
 

@@ -8,13 +8,14 @@
 //! (its version is newer), which a per-page check would wrongly refuse.
 
 use crate::codec;
+use crate::repository::{key_condition, key_values};
 use crate::{Result, Store, StoreError};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, TransactionBehavior};
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
 use stride_domain::api::{ChangeResult, Outcome, PulledRow};
-use stride_domain::{EntitySpec, Timestamp};
+use stride_domain::{EntitySpec, RowKey, Timestamp};
 
 /// What applying a pulled page did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -53,9 +54,7 @@ impl Store {
     /// `up_to_date` marks the first full sync as complete the first time it is true.
     pub fn apply_pulled(&self, rows: &[PulledRow], cursor: i64, up_to_date: bool) -> Result<Applied> {
         let mut inner = self.lock();
-        let conn = &mut inner.conn;
-        conn.execute_batch("PRAGMA foreign_keys = OFF")?;
-        let result = (|| {
+        let result = Store::without_foreign_keys(&mut inner.conn, |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut applied = Applied::default();
             for row in rows {
@@ -74,27 +73,11 @@ impl Store {
             }
             tx.commit()?;
             Ok(applied)
-        })();
-        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        });
         if result.is_ok() {
             inner.device.pull_cursor = cursor;
         }
         result
-    }
-
-    /// When the first full pull finished, if it has.
-    pub fn first_sync_completed_at(&self) -> Result<Option<Timestamp>> {
-        self.with_conn(|conn| {
-            let at: Option<String> =
-                conn.query_row("SELECT first_sync_completed_at FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
-            at.map(|at| {
-                Timestamp::parse(&at).map_err(|e| StoreError::CorruptRecord {
-                    what: "first_sync_completed_at".into(),
-                    problem: e.to_string(),
-                })
-            })
-            .transpose()
-        })
     }
 }
 
@@ -129,9 +112,8 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, row: &PulledRow) -> Result<usize> {
             }
         }
     }
-    let key_condition =
-        spec.key.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect::<Vec<_>>().join(" AND ");
-    let key_values: Vec<Value> = key.split('/').map(|part| Value::Text(part.to_owned())).collect();
+    let key_condition = key_condition(spec);
+    let key_values = key_values(&RowKey::from_text(key.clone()));
     let exists = tx
         .prepare_cached(&format!("SELECT 1 FROM {} WHERE {key_condition}", spec.table))?
         .query_row(params_from_iter(key_values.iter()), |r| r.get::<_, i64>(0))
