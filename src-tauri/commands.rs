@@ -1,7 +1,7 @@
 //! The commands the window can invoke: one-line adapters onto the service.
 
 use crate::error::AppError;
-use crate::service::{DeviceStatus, SetUpInput, SignInInput, SyncProgress, SyncSummary, WorkerQuery};
+use crate::service::{BackgroundEvent, DeviceStatus, SetUpInput, SignInInput, SyncProgress, SyncSummary, WorkerQuery};
 use crate::state::AppState;
 use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
@@ -10,10 +10,27 @@ use tauri::{AppHandle, Emitter, State};
 
 /// The event a running sync reports its progress on.
 pub const SYNC_PROGRESS: &str = "sync-progress";
+/// The event a sync the app started by itself ends with: `{ summary }` or `{ error }`.
+pub const SYNC_FINISHED: &str = "sync-finished";
+/// The event telling whether the server answers: `{ online }`.
+pub const CONNECTION_CHANGED: &str = "connection-changed";
 
 fn progress_to(app: AppHandle) -> impl FnMut(stride_sync::Progress) {
     move |progress| {
         let _ = app.emit(SYNC_PROGRESS, SyncProgress::from(progress));
+    }
+}
+
+/// Sends what the background sync loop reports to the window.
+pub fn tell_window(app: &AppHandle, event: BackgroundEvent) {
+    let sent = match event {
+        BackgroundEvent::Connection { online } => app.emit(CONNECTION_CHANGED, serde_json::json!({ "online": online })),
+        BackgroundEvent::Progress(progress) => app.emit(SYNC_PROGRESS, progress),
+        BackgroundEvent::Finished(Ok(summary)) => app.emit(SYNC_FINISHED, serde_json::json!({ "summary": summary })),
+        BackgroundEvent::Finished(Err(error)) => app.emit(SYNC_FINISHED, serde_json::json!({ "error": error })),
+    };
+    if let Err(error) = sent {
+        tracing::warn!(error = %error, "could not tell the window about a background sync");
     }
 }
 

@@ -49,7 +49,14 @@ pub fn run() {
     let result = tauri::Builder::default()
         .setup(|app| {
             // A database that cannot open is shown in the window, not a crash.
-            app.manage(AppState::new(open_service(app)));
+            let state = AppState::new(open_service(app));
+            if let Ok(service) = state.service() {
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    service.keep_in_sync(|event| commands::tell_window(&handle, event)).await;
+                });
+            }
+            app.manage(state);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -143,4 +143,7 @@ pub struct PullResponse {
     pub cursor: i64,
     /// True when nothing newer than `cursor` exists yet.
     pub up_to_date: bool,
+    /// The organization's latest version when this page was read: `head - cursor`
+    /// bounds how many rows are still to come.
+    pub head: i64,
 }

@@ -13,6 +13,7 @@ pub const SERVER_MIGRATIONS: &[Migration] = &[
         name: "devices_and_audit",
         sql: include_str!("../../../migrations/server/0002_devices_and_audit.sql"),
     },
+    Migration { version: 3, name: "pull_head", sql: include_str!("../../../migrations/server/0003_pull_head.sql") },
 ];
 
 /// An arbitrary constant naming Stride's migration lock among advisory locks.

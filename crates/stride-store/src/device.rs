@@ -12,21 +12,33 @@ pub struct DeviceInfo {
     pub device_id: DeviceId,
     pub organization_id: Option<OrganizationId>,
     pub pull_cursor: i64,
+    /// The organization's head when the first sync began (kept until it completes).
+    pub first_sync_head: Option<i64>,
+    /// The first sync has pulled everything once.
+    pub first_sync_done: bool,
     /// The latest clock stamp the device issued.
     pub hlc_last: Option<Hlc>,
 }
 
 const DEFAULT_CALLING_CODE: &str = "default_calling_code";
 const SERVER_URL: &str = "server_url";
+const WIPED_AT: &str = "wiped_at";
 
 pub(crate) fn load_or_create(conn: &Connection) -> Result<DeviceInfo> {
     conn.execute("INSERT OR IGNORE INTO sync_state (id, device_id) VALUES (1, ?1)", [DeviceId::new().to_string()])?;
-    let (device_id, organization_id, pull_cursor, hlc_last): (String, Option<String>, i64, Option<String>) = conn
-        .query_row(
-            "SELECT device_id, organization_id, pull_cursor, hlc_last FROM sync_state WHERE id = 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-        )?;
+    let (device_id, organization_id, pull_cursor, hlc_last, first_sync_head, first_sync_done): (
+        String,
+        Option<String>,
+        i64,
+        Option<String>,
+        Option<i64>,
+        bool,
+    ) = conn.query_row(
+        "SELECT device_id, organization_id, pull_cursor, hlc_last, first_sync_head, first_sync_completed_at IS NOT NULL
+         FROM sync_state WHERE id = 1",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?)),
+    )?;
     let corrupt =
         |what: &str, problem: String| StoreError::CorruptRecord { what: format!("sync_state.{what}"), problem };
     Ok(DeviceInfo {
@@ -35,6 +47,8 @@ pub(crate) fn load_or_create(conn: &Connection) -> Result<DeviceInfo> {
             .map(|id| id.parse().map_err(|e: uuid::Error| corrupt("organization_id", e.to_string())))
             .transpose()?,
         pull_cursor,
+        first_sync_head,
+        first_sync_done,
         hlc_last: hlc_last
             .map(|h| h.parse().map_err(|e: stride_domain::hlc::InvalidHlc| corrupt("hlc_last", e.to_string())))
             .transpose()?,
@@ -100,6 +114,16 @@ impl Store {
         self.sync_state_time("last_sync_at")
     }
 
+    /// When an administrator's revocation last wiped this device, if one did.
+    pub fn wiped_at(&self) -> Result<Option<Timestamp>> {
+        Ok(self.setting(WIPED_AT)?.and_then(|at| Timestamp::parse(&at).ok()))
+    }
+
+    /// Forgets the last wipe, once a person has signed in again.
+    pub fn clear_wiped_at(&self) -> Result<()> {
+        self.set_setting(WIPED_AT, None)
+    }
+
     /// When the first full pull finished, if it has.
     pub fn first_sync_completed_at(&self) -> Result<Option<Timestamp>> {
         self.sync_state_time("first_sync_completed_at")
@@ -153,7 +177,8 @@ impl Store {
 impl Store {
     /// Erases everything this device holds: every row, the outbox, the settings and the
     /// sync state, and gives it a new device id. For a device an administrator revoked
-    /// (lost or stolen): what it had not synced is gone, by design.
+    /// (lost or stolen): what it had not synced is gone, by design. Only the time of the
+    /// wipe stays, so the window can say why the device is empty.
     pub fn wipe(&self) -> Result<()> {
         let mut inner = self.lock();
         Store::without_foreign_keys(&mut inner.conn, |conn| {
@@ -167,6 +192,10 @@ impl Store {
                  DELETE FROM sync_state;",
             )?;
             tx.execute("INSERT INTO sync_state (id, device_id) VALUES (1, ?1)", [DeviceId::new().to_string()])?;
+            tx.execute(
+                "INSERT INTO device_settings (key, value) VALUES (?1, ?2)",
+                [WIPED_AT, &Timestamp::now().to_string()],
+            )?;
             tx.commit()?;
             Ok(())
         })?;

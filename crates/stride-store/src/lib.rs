@@ -64,6 +64,8 @@ impl Store {
              PRAGMA busy_timeout = 5000;",
         )
         .map_err(open_error)?;
+        // Room for a pull's upsert per entity beside the repository's own statements.
+        conn.set_prepared_statement_cache_capacity(64);
         migrate::apply_pending(&mut conn)?;
         let device = device::load_or_create(&conn)?;
         let clock = HlcClock::new(device.device_id, device.hlc_last);

@@ -7,8 +7,14 @@ use rusqlite::{params, Connection, OptionalExtension};
 use stride_domain::migration::{fingerprint, Migration};
 
 /// Every device migration, in order. Append only: never edit or remove a shipped one.
-pub const DEVICE_MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "initial", sql: include_str!("../../../migrations/device/0001_initial.sql") }];
+pub const DEVICE_MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "initial", sql: include_str!("../../../migrations/device/0001_initial.sql") },
+    Migration {
+        version: 2,
+        name: "first_sync_head",
+        sql: include_str!("../../../migrations/device/0002_first_sync_head.sql"),
+    },
+];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {
     apply_migrations(conn, DEVICE_MIGRATIONS)

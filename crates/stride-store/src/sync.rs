@@ -14,7 +14,9 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, TransactionBehavior};
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
-use stride_domain::api::{ChangeResult, Outcome, PulledRow};
+use std::sync::OnceLock;
+use stride_domain::api::{ChangeResult, Outcome, PullResponse, PulledRow};
+use stride_domain::registry::REGISTRY;
 use stride_domain::{EntitySpec, RowKey, Timestamp};
 
 /// What applying a pulled page did.
@@ -50,35 +52,130 @@ impl Store {
         })
     }
 
-    /// Applies one pulled page and moves the pull cursor to `cursor`, atomically.
-    /// `up_to_date` marks the first full sync as complete the first time it is true.
-    pub fn apply_pulled(&self, rows: &[PulledRow], cursor: i64, up_to_date: bool) -> Result<Applied> {
+    /// Applies one pulled page and moves the pull cursor to the page's, atomically.
+    /// During the first sync it also keeps the head the first page reported, and the
+    /// first page that is up to date marks the first sync complete.
+    pub fn apply_pulled(&self, page: &PullResponse) -> Result<Applied> {
         let mut inner = self.lock();
         let result = Store::without_foreign_keys(&mut inner.conn, |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Most pages meet an empty outbox (always on a first sync): then no row can
+            // have pending fields and each is one upsert.
+            let outbox_has_pending: bool =
+                tx.query_row("SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending')", [], |r| r.get(0))?;
             let mut applied = Applied::default();
-            for row in rows {
-                applied.kept_local_fields += apply_row(&tx, row)?;
+            for row in &page.rows {
+                let pending = if outbox_has_pending { pending_fields(&tx, row)? } else { Pending::default() };
+                applied.kept_local_fields +=
+                    if pending.is_empty() { upsert_row(&tx, row)? } else { merge_row(&tx, row, &pending)? };
                 applied.rows += 1;
             }
+            // The head is kept while the first sync runs and forgotten once it is done.
             tx.execute(
-                "UPDATE sync_state SET pull_cursor = ?1, last_sync_at = ?2 WHERE id = 1",
-                params![cursor, Timestamp::now().to_string()],
+                "UPDATE sync_state SET pull_cursor = ?1, last_sync_at = ?2,
+                   first_sync_completed_at = CASE WHEN ?4 THEN coalesce(first_sync_completed_at, ?2)
+                                                  ELSE first_sync_completed_at END,
+                   first_sync_head = CASE WHEN first_sync_completed_at IS NULL AND NOT ?4
+                                          THEN coalesce(first_sync_head, ?3) END
+                 WHERE id = 1",
+                params![page.cursor, Timestamp::now().to_string(), page.head, page.up_to_date],
             )?;
-            if up_to_date {
-                tx.execute(
-                    "UPDATE sync_state SET first_sync_completed_at = coalesce(first_sync_completed_at, ?1) WHERE id = 1",
-                    [Timestamp::now().to_string()],
-                )?;
-            }
+            let state = tx.query_row(
+                "SELECT first_sync_head, first_sync_completed_at IS NOT NULL FROM sync_state WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
             tx.commit()?;
-            Ok(applied)
+            Ok((applied, state))
         });
-        if result.is_ok() {
-            inner.device.pull_cursor = cursor;
-        }
-        result
+        let (applied, (first_sync_head, first_sync_done)) = result?;
+        inner.device.pull_cursor = page.cursor;
+        inner.device.first_sync_head = first_sync_head;
+        inner.device.first_sync_done = first_sync_done;
+        Ok(applied)
     }
+}
+
+/// The fields of a row that local changes still waiting in the outbox have touched.
+#[derive(Default)]
+struct Pending {
+    fields: BTreeSet<String>,
+    delete: bool,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.fields.is_empty() && !self.delete
+    }
+}
+
+fn pending_fields(tx: &rusqlite::Transaction<'_>, row: &PulledRow) -> Result<Pending> {
+    let spec = row.entity.spec();
+    let mut pending = Pending::default();
+    let mut statement =
+        tx.prepare_cached("SELECT op, fields FROM outbox WHERE status = 'pending' AND entity = ?1 AND row_key = ?2")?;
+    let mut entries = statement.query(params![spec.table, key_text(spec, row)?])?;
+    while let Some(entry) = entries.next()? {
+        let op: String = entry.get(0)?;
+        pending.delete |= op == "delete";
+        if let Ok(Json::Object(fields)) = serde_json::from_str::<Json>(&entry.get::<_, String>(1)?) {
+            pending.fields.extend(fields.keys().cloned());
+        }
+    }
+    Ok(pending)
+}
+
+/// `INSERT … ON CONFLICT (key) DO UPDATE` of every column of `spec`, built once per
+/// entity. A tombstone from the server wins; a row comes back only if the server kept it.
+fn upsert_sql(spec: &EntitySpec) -> &'static str {
+    static SQL: OnceLock<Vec<String>> = OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        REGISTRY
+            .iter()
+            .map(|spec| {
+                let columns: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+                let placeholders = (1..=columns.len() + 2).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+                let updates: Vec<String> =
+                    columns.iter().filter(|c| !spec.key.contains(c)).map(|c| format!("{c} = excluded.{c}")).collect();
+                format!(
+                    "INSERT INTO {table} ({list}, server_version, deleted_at) VALUES ({placeholders})
+                     ON CONFLICT ({key}) DO UPDATE SET {updates}, server_version = excluded.server_version,
+                       deleted_at = CASE WHEN excluded.deleted_at IS NULL THEN NULL
+                                         ELSE coalesce({table}.deleted_at, excluded.deleted_at) END",
+                    table = spec.table,
+                    list = columns.join(", "),
+                    key = spec.key.join(", "),
+                    updates = updates.join(", "),
+                )
+            })
+            .collect()
+    });
+    let index = REGISTRY
+        .iter()
+        .position(|s| s.kind == spec.kind)
+        .unwrap_or_else(|| unreachable!("every entity is in the registry"));
+    &all[index]
+}
+
+fn deleted_at(row: &PulledRow, pending: &Pending) -> Value {
+    if row.deleted || pending.delete {
+        Value::Text(Timestamp::now().to_string())
+    } else {
+        Value::Null
+    }
+}
+
+/// Writes a row no local change is waiting on: every column as the server has it.
+fn upsert_row(tx: &rusqlite::Transaction<'_>, row: &PulledRow) -> Result<usize> {
+    let spec = row.entity.spec();
+    let mut values = Vec::with_capacity(spec.columns.len() + 2);
+    for column in spec.columns {
+        values.push(codec::to_sql(column, row.row.get(column.name).unwrap_or(&Json::Null))?);
+    }
+    values.push(Value::Integer(row.version));
+    values.push(deleted_at(row, &Pending::default()));
+    tx.prepare_cached(upsert_sql(spec))?.execute(params_from_iter(values))?;
+    Ok(0)
 }
 
 fn key_text(spec: &EntitySpec, row: &PulledRow) -> Result<String> {
@@ -93,25 +190,11 @@ fn key_text(spec: &EntitySpec, row: &PulledRow) -> Result<String> {
         })
 }
 
-/// Applies one row; returns how many of its fields were kept for pending local changes.
-fn apply_row(tx: &rusqlite::Transaction<'_>, row: &PulledRow) -> Result<usize> {
+/// Writes a row that local changes are waiting on: the fields they touched stay as they
+/// are. Returns how many fields were kept.
+fn merge_row(tx: &rusqlite::Transaction<'_>, row: &PulledRow, pending: &Pending) -> Result<usize> {
     let spec = row.entity.spec();
     let key = key_text(spec, row)?;
-    let mut pending = BTreeSet::new();
-    let mut pending_delete = false;
-    {
-        let mut statement = tx.prepare_cached(
-            "SELECT op, fields FROM outbox WHERE status = 'pending' AND entity = ?1 AND row_key = ?2",
-        )?;
-        let mut entries = statement.query(params![spec.table, key])?;
-        while let Some(entry) = entries.next()? {
-            let op: String = entry.get(0)?;
-            pending_delete |= op == "delete";
-            if let Ok(Json::Object(fields)) = serde_json::from_str::<Json>(&entry.get::<_, String>(1)?) {
-                pending.extend(fields.keys().cloned());
-            }
-        }
-    }
     let key_condition = key_condition(spec);
     let key_values = key_values(&RowKey::from_text(key.clone()));
     let exists = tx
@@ -119,12 +202,11 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, row: &PulledRow) -> Result<usize> {
         .query_row(params_from_iter(key_values.iter()), |r| r.get::<_, i64>(0))
         .optional()?
         .is_some();
-    let deleted_at =
-        if row.deleted || pending_delete { Value::Text(Timestamp::now().to_string()) } else { Value::Null };
+    let deleted_at = deleted_at(row, pending);
 
     // The columns to write: all of them for a new row, else those without pending changes.
     let columns: Vec<&'static str> =
-        spec.columns.iter().map(|c| c.name).filter(|name| !exists || !pending.contains(*name)).collect();
+        spec.columns.iter().map(|c| c.name).filter(|name| !exists || !pending.fields.contains(*name)).collect();
     let kept = if exists { spec.columns.len() - columns.len() } else { 0 };
     let mut values = Vec::with_capacity(columns.len() + 2);
     for name in &columns {

@@ -515,7 +515,7 @@ fn a_database_made_by_the_first_migration_is_upgraded_at_open_with_its_rows_inta
 
 #[test]
 fn a_pulled_row_never_overwrites_a_field_with_a_pending_local_change() {
-    use stride_domain::api::{ChangeResult, Outcome, PulledRow};
+    use stride_domain::api::{ChangeResult, Outcome, PullResponse, PulledRow};
     let Device { store, org, .. } = &device();
     let amina = worker(org.id, "Amina Wanjiru", Some("+254712345678"));
     store.create(&amina).unwrap();
@@ -533,12 +533,16 @@ fn a_pulled_row_never_overwrites_a_field_with_a_pending_local_change() {
         deleted,
         row: row.as_object().unwrap().clone(),
     };
+    // A page that ends at `cursor`, the organization's head then being 20.
+    let page =
+        |row: PulledRow, up_to_date: bool| PullResponse { cursor: row.version, rows: vec![row], up_to_date, head: 20 };
     assert!(store.first_sync_completed_at().unwrap().is_none());
-    let applied = store.apply_pulled(&[pulled(server_row.clone(), 7, false)], 7, false).unwrap();
+    let applied = store.apply_pulled(&page(pulled(server_row.clone(), 7, false), false)).unwrap();
     assert!(applied.kept_local_fields > 0);
     let local = store.get::<Worker>(&amina.row_key()).unwrap().unwrap();
     assert_eq!(local.full_name.as_str(), "Amina W. Otieno", "the pending name stays");
     assert_eq!(store.device().pull_cursor, 7);
+    assert_eq!(store.device().first_sync_head, Some(20), "the head the first sync began at is kept");
     assert!(store.first_sync_completed_at().unwrap().is_none(), "not up to date yet");
 
     // Once the server has taken the changes, its copy is the truth.
@@ -550,16 +554,17 @@ fn a_pulled_row_never_overwrites_a_field_with_a_pending_local_change() {
         .collect();
     store.record_push_results(&taken).unwrap();
     assert_eq!(store.pending_count().unwrap(), 0);
-    store.apply_pulled(&[pulled(server_row.clone(), 9, false)], 9, true).unwrap();
+    store.apply_pulled(&page(pulled(server_row.clone(), 9, false), true)).unwrap();
     let local = store.get::<Worker>(&amina.row_key()).unwrap().unwrap();
     assert_eq!((local.full_name.as_str(), local.performance_metric.map(Score::value)), ("Server Name", Some(55.0)));
     assert!(store.first_sync_completed_at().unwrap().is_some());
+    assert!(store.device().first_sync_done && store.device().first_sync_head.is_none(), "forgotten once done");
 
     // A tombstone from the server deletes the row here; a brand-new row arrives whole.
-    store.apply_pulled(&[pulled(server_row, 10, true)], 10, true).unwrap();
+    store.apply_pulled(&page(pulled(server_row, 10, true), true)).unwrap();
     assert_eq!(store.get::<Worker>(&amina.row_key()).unwrap(), None);
     let newcomer = worker(org.id, "From Elsewhere", None);
-    store.apply_pulled(&[pulled(serde_json::to_value(&newcomer).unwrap(), 11, false)], 11, true).unwrap();
+    store.apply_pulled(&page(pulled(serde_json::to_value(&newcomer).unwrap(), 11, false), true)).unwrap();
     assert_eq!(store.get::<Worker>(&newcomer.row_key()).unwrap(), Some(newcomer));
     assert_eq!(store.pending_count().unwrap(), 0, "pulled rows are not changes to push");
 }

@@ -101,9 +101,38 @@ impl Client {
         Self::send(self.authorized(self.http.post(format!("{}/v1/sync/push", self.base)))?.json(request)).await
     }
 
+    /// The page of the organization's rows after `cursor`.
     pub async fn pull(&self, cursor: i64, limit: i64) -> Result<PullResponse, ClientError> {
-        let request =
-            self.http.get(format!("{}/v1/sync/pull", self.base)).query(&[("cursor", cursor), ("limit", limit)]);
+        Self::send(self.authorized(self.pull_request(cursor, limit))?).await
+    }
+
+    /// A page of the device's first sync: tombstones of rows deleted before it began are
+    /// left out. `head` is what the first sync's first page reported (None on that page).
+    pub async fn pull_first_sync(
+        &self,
+        cursor: i64,
+        limit: i64,
+        head: Option<i64>,
+    ) -> Result<PullResponse, ClientError> {
+        let mut request = self.pull_request(cursor, limit).query(&[("first_sync", "true")]);
+        if let Some(head) = head {
+            request = request.query(&[("first_sync_head", head)]);
+        }
         Self::send(self.authorized(request)?).await
+    }
+
+    fn pull_request(&self, cursor: i64, limit: i64) -> RequestBuilder {
+        self.http.get(format!("{}/v1/sync/pull", self.base)).query(&[("cursor", cursor), ("limit", limit)])
+    }
+
+    /// Whether the server answers and still knows this device: a cheap probe before
+    /// syncing by itself.
+    pub async fn is_reachable(&self) -> Result<bool, ClientError> {
+        match self.me().await {
+            Ok(_) => Ok(true),
+            Err(ClientError::Unreachable(_) | ClientError::Decode(_)) => Ok(false),
+            Err(ClientError::Server { status, .. }) if status >= 500 => Ok(false),
+            Err(other) => Err(other),
+        }
     }
 }

@@ -1,15 +1,20 @@
 //! One sync: push the outbox in batches, then pull pages until up to date. Each pushed
 //! batch's answer and each pulled page (with its cursor) is stored before the next
 //! request, so a sync that stops anywhere resumes where it stopped.
+//!
+//! A device's first sync pulls before it pushes: until it has everything once, the
+//! server can leave out tombstones of rows the device never had, which is only sound
+//! while none of the device's own rows are on the server.
 
 use crate::client::{Client, ClientError};
+use crate::retry::RetryPolicy;
 use stride_domain::api::{Me, Outcome, PushRequest, PushedChange};
 use stride_store::{Store, StoreError};
 
 /// Changes per push request.
 pub const PUSH_BATCH: u32 = 500;
-/// Rows per pull request.
-pub const PULL_PAGE: i64 = 2000;
+/// Rows per pull request (the server's largest page: fewer round trips on a first sync).
+pub const PULL_PAGE: i64 = 5000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -21,19 +26,36 @@ pub enum SyncError {
     OtherOrganization,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Pushing,
-    Pulling,
+impl SyncError {
+    /// A failure that may pass by itself (the network, a server restarting): worth
+    /// another attempt after a pause. Anything else needs a person.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SyncError::Client(ClientError::Unreachable(_) | ClientError::Decode(_)) => true,
+            SyncError::Client(ClientError::Server { status, .. }) => *status >= 500,
+            _ => false,
+        }
+    }
 }
 
 /// How far a sync has come, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    pub phase: Phase,
-    pub done: u64,
-    /// Known for pushing (the outbox's size); pulling only knows when it is done.
-    pub total: Option<u64>,
+pub enum Progress {
+    Pushing {
+        done: u64,
+        total: u64,
+    },
+    /// `total` is an upper bound (the server's head less the cursor), exact on a first sync.
+    Pulling {
+        done: u64,
+        total: u64,
+    },
+    /// A step failed for a reason that may pass; the sync goes on after `delay_ms`.
+    Retrying {
+        attempt: u32,
+        attempts: u32,
+        delay_ms: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -43,6 +65,8 @@ pub struct SyncReport {
     pub pulled: u64,
     /// Pulled fields not applied because a local change to them was still pending.
     pub kept_local_fields: u64,
+    /// Failed attempts that were retried.
+    pub retries: u32,
 }
 
 /// Signs in and binds the store to the account's organization (a new device takes it;
@@ -64,30 +88,80 @@ pub async fn sign_in(
     Ok((client.with_token(login.token), login.me))
 }
 
-/// Pushes every pending change, then pulls until up to date. A device the server says
-/// was revoked wipes its local data before it reports so.
+/// Pushes every pending change, then pulls until up to date, in one attempt. A device
+/// the server says was revoked wipes its local data before it reports so.
 pub async fn sync(store: &Store, client: &Client, progress: impl FnMut(Progress)) -> Result<SyncReport, SyncError> {
-    match sync_unchecked(store, client, progress).await {
-        Err(SyncError::Client(ClientError::Revoked)) => {
-            store.wipe()?;
-            Err(SyncError::Client(ClientError::Revoked))
-        }
-        other => other,
-    }
+    sync_with_retries(store, client, &RetryPolicy::none(), progress).await
 }
 
-async fn sync_unchecked(
+/// [`sync`], retrying transient failures after growing pauses. Every attempt resumes
+/// where the last one stopped: nothing already pushed or pulled is sent again.
+pub async fn sync_with_retries(
     store: &Store,
     client: &Client,
+    policy: &RetryPolicy,
     mut progress: impl FnMut(Progress),
 ) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
+    let mut attempt = 1;
+    loop {
+        match sync_once(store, client, &mut report, &mut progress).await {
+            Ok(()) => break,
+            Err(SyncError::Client(ClientError::Revoked)) => {
+                store.wipe()?;
+                return Err(SyncError::Client(ClientError::Revoked));
+            }
+            Err(error) if error.is_transient() && attempt < policy.attempts => {
+                let delay = policy.delay_before(attempt + 1);
+                tracing::info!(sync.attempt = attempt, error = %error, delay_ms = delay.as_millis() as u64, "sync failed; retrying");
+                progress(Progress::Retrying {
+                    attempt: attempt + 1,
+                    attempts: policy.attempts,
+                    delay_ms: delay.as_millis() as u64,
+                });
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+                report.retries += 1;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    tracing::info!(
+        sync.pushed = report.pushed,
+        sync.rejected = report.rejected,
+        sync.pulled = report.pulled,
+        sync.retries = report.retries,
+        "sync finished"
+    );
+    Ok(report)
+}
+
+async fn sync_once(
+    store: &Store,
+    client: &Client,
+    report: &mut SyncReport,
+    progress: &mut impl FnMut(Progress),
+) -> Result<(), SyncError> {
+    if !store.device().first_sync_done {
+        pull(store, client, report, progress).await?;
+    }
+    push(store, client, report, progress).await?;
+    pull(store, client, report, progress).await
+}
+
+async fn push(
+    store: &Store,
+    client: &Client,
+    report: &mut SyncReport,
+    progress: &mut impl FnMut(Progress),
+) -> Result<(), SyncError> {
+    let mut done = 0;
     let total = store.pending_count()?;
-    progress(Progress { phase: Phase::Pushing, done: 0, total: Some(total) });
+    progress(Progress::Pushing { done, total });
     loop {
         let entries = store.pending_changes(0, PUSH_BATCH)?;
         if entries.is_empty() {
-            break;
+            return Ok(());
         }
         let request = PushRequest {
             changes: entries.into_iter().map(|e| PushedChange { seq: e.seq, change: e.change }).collect(),
@@ -100,26 +174,33 @@ async fn sync_unchecked(
                 _ => report.pushed += 1,
             }
         }
-        progress(Progress { phase: Phase::Pushing, done: report.pushed + report.rejected, total: Some(total) });
+        done += response.results.len() as u64;
+        progress(Progress::Pushing { done, total: total.max(done) });
     }
+}
 
-    let mut cursor = store.device().pull_cursor;
+async fn pull(
+    store: &Store,
+    client: &Client,
+    report: &mut SyncReport,
+    progress: &mut impl FnMut(Progress),
+) -> Result<(), SyncError> {
+    let mut done = 0;
     loop {
-        let page = client.pull(cursor, PULL_PAGE).await?;
-        let applied = store.apply_pulled(&page.rows, page.cursor, page.up_to_date)?;
+        let device = store.device();
+        let page = if device.first_sync_done {
+            client.pull(device.pull_cursor, PULL_PAGE).await?
+        } else {
+            client.pull_first_sync(device.pull_cursor, PULL_PAGE, device.first_sync_head).await?
+        };
+        let applied = store.apply_pulled(&page)?;
         report.pulled += applied.rows as u64;
         report.kept_local_fields += applied.kept_local_fields as u64;
-        cursor = page.cursor;
-        progress(Progress { phase: Phase::Pulling, done: report.pulled, total: None });
+        done += applied.rows as u64;
+        let left = if page.up_to_date { 0 } else { (page.head - page.cursor).max(0) as u64 };
+        progress(Progress::Pulling { done, total: done + left });
         if page.up_to_date {
-            break;
+            return Ok(());
         }
     }
-    tracing::info!(
-        sync.pushed = report.pushed,
-        sync.rejected = report.rejected,
-        sync.pulled = report.pulled,
-        "sync finished"
-    );
-    Ok(report)
 }

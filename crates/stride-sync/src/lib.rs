@@ -5,13 +5,15 @@
 //! It depends on the domain and the store, never on Tauri.
 //!
 //! The device token is kept in the OS keyring (`Credentials`); a device the server
-//! calls revoked wipes its data. Still to come with issue #4: retries with backoff and
-//! sync when the server is reachable again.
+//! calls revoked wipes its data. A failure that may pass (the network) is retried after
+//! growing pauses, resuming where it stopped (`RetryPolicy`).
 
 mod client;
 mod credentials;
 mod engine;
+mod retry;
 
 pub use client::{Client, ClientError};
 pub use credentials::{CredentialError, Credentials};
-pub use engine::{sign_in, sync, Phase, Progress, SyncError, SyncReport, PULL_PAGE, PUSH_BATCH};
+pub use engine::{sign_in, sync, sync_with_retries, Progress, SyncError, SyncReport, PULL_PAGE, PUSH_BATCH};
+pub use retry::RetryPolicy;

@@ -54,6 +54,15 @@ export const api = {
   /** Calls `handler` with each progress report of a running sync; returns how to stop. */
   onSyncProgress: (handler: (progress: SyncProgress) => void): Promise<UnlistenFn> =>
     listen<SyncProgress>('sync-progress', (event) => handler(event.payload)),
+  /** Calls `handler` when a sync the app started by itself (in the background) ends. */
+  onSyncFinished: (handler: (outcome: BackgroundSyncOutcome) => void): Promise<UnlistenFn> =>
+    listen<BackgroundSyncOutcome>('sync-finished', (event) => handler(event.payload)),
+  /** Calls `handler` when the server starts or stops answering. */
+  onConnectionChanged: (handler: (online: boolean) => void): Promise<UnlistenFn> =>
+    listen<{ online: boolean }>('connection-changed', (event) => handler(event.payload.online)),
 }
+
+/** How a background sync ended (the `sync-finished` event). */
+export type BackgroundSyncOutcome = { summary: SyncSummary } | { error: AppError }
 
 export type Api = typeof api

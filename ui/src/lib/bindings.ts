@@ -144,7 +144,12 @@ suggested_server_url: string | null,
 /**
  * The account the app will sign in as by itself, when it was launched with one.
  */
-automatic_sign_in_as: string | null, };
+automatic_sign_in_as: string | null, 
+/**
+ * When an administrator's revocation erased this device's data (until the next
+ * sign-in), so the window can say why it is empty.
+ */
+wiped_at: Timestamp | null, };
 
 export type SignInInput = { server_url: string, email: string, password: string, };
 
@@ -152,19 +157,31 @@ export type SignInInput = { server_url: string, email: string, password: string,
  * What one sync did.
  */
 
-export type SyncSummary = { pushed: number, rejected: number, pulled: number, };
+export type SyncSummary = { pushed: number, rejected: number, pulled: number, 
+/**
+ * Failed attempts that were tried again.
+ */
+retries: number, };
 
-export type SyncPhase = "pushing" | "pulling";
+export type SyncPhase = "pushing" | "pulling" | "retrying";
 
 /**
  * A running sync's progress, sent to the window as the `sync-progress` event.
  */
 
-export type SyncProgress = { 
+export type SyncProgress = { phase: SyncPhase, 
 /**
- * "pushing" or "pulling".
+ * Records done; while retrying, the attempt about to start.
  */
-phase: SyncPhase, done: number, total: number | null, };
+done: number, 
+/**
+ * Records in all (an upper bound while pulling); while retrying, the attempts.
+ */
+total: number, 
+/**
+ * While retrying: how long until the next attempt.
+ */
+retry_in_ms: number | null, };
 
 /**
  * A value that failed validation, with the field it belongs to.

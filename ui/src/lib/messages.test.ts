@@ -26,3 +26,15 @@ describe('error sentences', () => {
     expect(fieldErrors(null)).toEqual({})
   })
 })
+
+describe('sync progress', () => {
+  it('says what a sync does, with a count for each phase and a wait for a retry', () => {
+    expect(en.status.progress({ phase: 'pushing', done: 2, total: 5, retry_in_ms: null })).toBe('Sending changes: 2 of 5')
+    expect(en.status.progress({ phase: 'pulling', done: 5000, total: 12000, retry_in_ms: null })).toBe(
+      'Receiving updates: 5000 of about 12000',
+    )
+    expect(en.status.progress({ phase: 'retrying', done: 2, total: 5, retry_in_ms: 1500 })).toContain(
+      'Trying again in 2 s (attempt 2 of 5)',
+    )
+  })
+})

@@ -1,6 +1,6 @@
 // Every English sentence the window shows, in one place, so a translation can be added
 // beside it. Errors are chosen by their code, never by the text the Rust side sent.
-import type { AppError, ErrorCode } from './bindings'
+import type { AppError, ErrorCode, SyncProgress } from './bindings'
 
 export const en = {
   appName: 'Stride',
@@ -25,6 +25,8 @@ export const en = {
     submit: 'Sign in',
     working: 'Signing in and fetching your organization…',
     offline: 'Set up without a server',
+    wiped: (at: string) =>
+      `An administrator signed this device out on ${new Date(at).toLocaleString()}, so Stride erased the data it held here. Sign in again to fetch your organization.`,
   },
   workers: {
     title: 'Workers',
@@ -64,8 +66,18 @@ export const en = {
     notSignedIn: 'Not signed in to a server',
     sync: 'Sync now',
     syncing: 'Syncing…',
-    progress: (phase: 'pushing' | 'pulling', done: number, total: number | null) =>
-      phase === 'pushing' ? `Sending changes: ${done} of ${total ?? '?'}` : `Receiving updates: ${done}`,
+    progress: (p: SyncProgress) => {
+      switch (p.phase) {
+        case 'pushing':
+          return `Sending changes: ${p.done} of ${p.total}`
+        case 'pulling':
+          return `Receiving updates: ${p.done} of about ${p.total}`
+        case 'retrying':
+          return `Connection lost. Trying again in ${Math.ceil((p.retry_in_ms ?? 0) / 1000)} s (attempt ${p.done} of ${p.total}); nothing is sent twice.`
+      }
+    },
+    online: 'Online',
+    offline: 'Offline: your work is kept here and syncs when the server answers',
     synced: (pushed: number, pulled: number) => `Synced: ${pushed} sent, ${pulled} received.`,
     signOut: 'Sign out',
   },

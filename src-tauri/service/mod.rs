@@ -7,8 +7,15 @@ use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
 use stride_domain::*;
 use stride_store::{Store, WorkerSearch};
-use stride_sync::{Client, Credentials, Progress};
+use stride_sync::Credentials;
+use tokio::sync::Mutex;
 use ts_rs::TS;
+
+mod sync;
+
+#[cfg(test)]
+pub use sync::SyncPhase;
+pub use sync::{BackgroundEvent, SignInInput, SyncProgress, SyncSummary};
 
 pub struct Service {
     store: Store,
@@ -18,6 +25,8 @@ pub struct Service {
     /// An account to sign in with at first start, given by whoever launched the app
     /// (`make run` gives the demo's); the password never goes to the window.
     automatic_sign_in: Option<AutomaticSignIn>,
+    /// Held by the sync that runs (one at a time: the Sync button's or the background's).
+    sync_turn: Mutex<()>,
 }
 
 /// Credentials handed to the app at launch (STRIDE_SIGN_IN_EMAIL and _PASSWORD).
@@ -45,58 +54,9 @@ pub struct DeviceStatus {
     pub suggested_server_url: Option<String>,
     /// The account the app will sign in as by itself, when it was launched with one.
     pub automatic_sign_in_as: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct SignInInput {
-    pub server_url: String,
-    pub email: String,
-    pub password: String,
-}
-
-/// What one sync did.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
-pub struct SyncSummary {
-    #[ts(type = "number")]
-    pub pushed: u64,
-    #[ts(type = "number")]
-    pub rejected: u64,
-    #[ts(type = "number")]
-    pub pulled: u64,
-}
-
-/// A running sync's progress, sent to the window as the `sync-progress` event.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
-pub struct SyncProgress {
-    /// "pushing" or "pulling".
-    pub phase: SyncPhase,
-    #[ts(type = "number")]
-    pub done: u64,
-    #[ts(type = "number | null")]
-    pub total: Option<u64>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum SyncPhase {
-    Pushing,
-    Pulling,
-}
-
-impl From<Progress> for SyncProgress {
-    fn from(progress: Progress) -> Self {
-        let phase = match progress.phase {
-            stride_sync::Phase::Pushing => SyncPhase::Pushing,
-            stride_sync::Phase::Pulling => SyncPhase::Pulling,
-        };
-        Self { phase, done: progress.done, total: progress.total }
-    }
-}
-
-/// The name a device signs in under, as administrators see it in the device list.
-fn device_name() -> String {
-    let host = std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()).filter(|h| !h.is_empty());
-    format!("Stride on {}", host.unwrap_or_else(|| "a desktop".into()))
+    /// When an administrator's revocation erased this device's data (until the next
+    /// sign-in), so the window can say why it is empty.
+    pub wiped_at: Option<Timestamp>,
 }
 
 /// The first-run form: the organization this device works for.
@@ -125,7 +85,7 @@ impl Service {
         suggested_server_url: Option<String>,
         automatic_sign_in: Option<AutomaticSignIn>,
     ) -> Self {
-        Self { store, credentials, suggested_server_url, automatic_sign_in }
+        Self { store, credentials, suggested_server_url, automatic_sign_in, sync_turn: Mutex::new(()) }
     }
 
     pub fn status(&self) -> Result<DeviceStatus, AppError> {
@@ -141,56 +101,8 @@ impl Service {
             last_sync_at: self.store.last_sync_at()?,
             suggested_server_url: self.suggested_server_url.clone(),
             automatic_sign_in_as: self.automatic_sign_in.as_ref().map(|account| account.email.clone()),
+            wiped_at: self.store.wiped_at()?,
         })
-    }
-
-    /// Signs in with the account the app was launched with, to the suggested server.
-    pub async fn sign_in_automatically(&self, progress: impl FnMut(Progress)) -> Result<DeviceStatus, AppError> {
-        let not_signed_in = || AppError::from(stride_sync::ClientError::Unauthenticated);
-        let account = self.automatic_sign_in.as_ref().ok_or_else(not_signed_in)?;
-        let server_url = self.suggested_server_url.clone().ok_or_else(not_signed_in)?;
-        let input = SignInInput { server_url, email: account.email.clone(), password: account.password.clone() };
-        self.sign_in(input, progress).await
-    }
-
-    /// Signs in to a server (binding a new device to the account's organization), keeps
-    /// the token in the OS keyring, and runs the first sync.
-    pub async fn sign_in(&self, input: SignInInput, progress: impl FnMut(Progress)) -> Result<DeviceStatus, AppError> {
-        let (client, _me) =
-            stride_sync::sign_in(&self.store, &input.server_url, &input.email, &input.password, &device_name()).await?;
-        let device = self.store.device().device_id;
-        let token = client.token().cloned().ok_or_else(|| AppError::from(stride_sync::ClientError::Unauthenticated))?;
-        self.credentials.save(device, &token)?;
-        self.store.set_server_url(Some(client.server_url()))?;
-        stride_sync::sync(&self.store, &client, progress).await?;
-        self.status()
-    }
-
-    /// Pushes this device's changes and pulls the organization's.
-    pub async fn sync(&self, progress: impl FnMut(Progress)) -> Result<SyncSummary, AppError> {
-        let client = self.signed_in_client()?;
-        // Taken before the sync: a revoked device's wipe gives the store a new id.
-        let device = self.store.device().device_id;
-        let result = stride_sync::sync(&self.store, &client, progress).await;
-        if matches!(result, Err(stride_sync::SyncError::Client(stride_sync::ClientError::Revoked))) {
-            // The store wiped itself; the token goes too (it is no use any more).
-            self.credentials.delete(device)?;
-        }
-        let report = result?;
-        Ok(SyncSummary { pushed: report.pushed, rejected: report.rejected, pulled: report.pulled })
-    }
-
-    /// Forgets the sign-in; the data on the device stays.
-    pub fn sign_out(&self) -> Result<DeviceStatus, AppError> {
-        self.credentials.delete(self.store.device().device_id)?;
-        self.status()
-    }
-
-    fn signed_in_client(&self) -> Result<Client, AppError> {
-        let not_signed_in = || AppError::from(stride_sync::ClientError::Unauthenticated);
-        let url = self.store.server_url()?.ok_or_else(not_signed_in)?;
-        let token = self.credentials.load(self.store.device().device_id)?.ok_or_else(not_signed_in)?;
-        Ok(Client::new(&url)?.with_token(token))
     }
 
     pub fn set_up(&self, input: SetUpInput) -> Result<DeviceStatus, AppError> {
