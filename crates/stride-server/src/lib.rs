@@ -8,6 +8,7 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod generate;
 mod limiter;
 pub mod pull;
 pub mod push;

@@ -6,7 +6,7 @@ use sqlx::postgres::PgPoolOptions;
 use std::io::Read;
 use std::process::ExitCode;
 use stride_domain::{DeviceId, Email, Name, OrganizationId, OrganizationType, Role, SubscriptionTier};
-use stride_server::{admin, db, demo};
+use stride_server::{admin, db, demo, generate};
 
 #[derive(Parser)]
 #[command(name = "stride-server", about = "Stride's central sync server", version)]
@@ -84,6 +84,15 @@ enum DeviceCommand {
 enum DemoCommand {
     /// Seed the demo organizations (does nothing when they exist).
     Seed,
+    /// Generate a large organization for benchmarks (scale 1: 50,000 workers, 2,000
+    /// touchpoints, 1,000,000 progress rows); its users' password is read from stdin.
+    Generate {
+        /// Names the organization and its users' emails (admin@SLUG.example, …).
+        #[arg(long)]
+        slug: String,
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+    },
 }
 
 fn parse<T, E: std::fmt::Display>(what: &str, result: Result<T, E>) -> Result<T, String> {
@@ -167,6 +176,27 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             println!("  admin@hilltop.example, coordinator@hilltop.example  (the second organization)");
             println!("password: {}", demo::DEMO_PASSWORD);
+        }
+        Command::Demo(DemoCommand::Generate { slug, scale }) => {
+            if !(scale > 0.0 && scale <= 20.0) {
+                return Err("--scale must be above 0 and at most 20".into());
+            }
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).map_err(|e| format!("reading the password: {e}"))?;
+            db::migrate(&pool).await.map_err(|e| e.to_string())?;
+            let generated = generate::generate(
+                &pool,
+                &slug,
+                generate::Scale::times(scale),
+                password.trim_end_matches(['\r', '\n']),
+            )
+            .await
+            .map_err(fail)?;
+            println!("organization {}", generated.organization_id);
+            for (table, rows) in &generated.rows {
+                println!("  {table}: {rows} rows");
+            }
+            println!("sign in as {} or {}", generated.admin_email, generated.coordinator_email);
         }
     }
     Ok(())

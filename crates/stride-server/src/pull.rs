@@ -20,7 +20,7 @@ use sqlx::Row;
 use std::sync::OnceLock;
 use stride_domain::api::{PullResponse, PulledRow};
 use stride_domain::registry::REGISTRY;
-use stride_domain::EntityKind;
+use stride_domain::{EntityKind, Timestamp};
 
 pub const DEFAULT_PAGE: i64 = 500;
 pub const MAX_PAGE: i64 = 5000;
@@ -107,5 +107,5 @@ pub async fn pull(
     }
     let up_to_date = (rows.len() as i64) < limit;
     let cursor = rows.last().map_or(params.cursor, |row| row.version);
-    Ok(Json(PullResponse { rows, cursor, up_to_date, head }))
+    Ok(Json(PullResponse { rows, cursor, up_to_date, head, server_time_ms: Timestamp::now().millis() }))
 }

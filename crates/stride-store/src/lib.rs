@@ -40,12 +40,28 @@ struct Inner {
     conn: Connection,
     clock: HlcClock,
     device: DeviceInfo,
+    /// How far this device's wall clock is off (zero but in simulations of bad clocks).
+    clock_offset_ms: i64,
+}
+
+impl Inner {
+    /// The time by this device's wall clock.
+    fn now(&self) -> Timestamp {
+        let now = Timestamp::now();
+        Timestamp::from_millis(now.millis() + self.clock_offset_ms).unwrap_or(now)
+    }
 }
 
 impl Store {
     /// Opens the database at `path`, creating it and its folder if needed, and brings its
     /// schema up to date.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with_clock_offset(path, 0)
+    }
+
+    /// Opens the database of a device whose wall clock runs `offset_ms` ahead (or behind,
+    /// when negative): how tests and simulations model a device with a wrong clock.
+    pub fn open_with_clock_offset(path: impl AsRef<Path>, offset_ms: i64) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder)
@@ -69,7 +85,7 @@ impl Store {
         migrate::apply_pending(&mut conn)?;
         let device = device::load_or_create(&conn)?;
         let clock = HlcClock::new(device.device_id, device.hlc_last);
-        Ok(Self { path, inner: Mutex::new(Inner { conn, clock, device }) })
+        Ok(Self { path, inner: Mutex::new(Inner { conn, clock, device, clock_offset_ms: offset_ms }) })
     }
 
     pub fn path(&self) -> &Path {
@@ -86,10 +102,11 @@ impl Store {
     /// they produce commit together, or none of them do.
     pub fn write<T>(&self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         let mut inner = self.lock();
-        let Inner { conn, clock, device } = &mut *inner;
+        let now = inner.now();
+        let Inner { conn, clock, device, .. } = &mut *inner;
         let organization_id = device.organization_id.ok_or(StoreError::NoOrganization)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut writer = Writer::new(&tx, clock, organization_id, Timestamp::now());
+        let mut writer = Writer::new(&tx, clock, organization_id, now);
         let value = work(&mut writer)?;
         let last_stamp = writer.last_stamp();
         if let Some(stamp) = last_stamp {

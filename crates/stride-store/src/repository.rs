@@ -199,7 +199,7 @@ impl<'t> Writer<'t> {
     }
 
     fn stamp(&mut self) -> Hlc {
-        let stamp = self.clock.tick(Timestamp::now().millis());
+        let stamp = self.clock.tick(self.now.millis());
         self.last_stamp = Some(stamp);
         stamp
     }

@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use stride_domain::api::{ChangeResult, Outcome, PullResponse, PulledRow};
 use stride_domain::registry::REGISTRY;
-use stride_domain::{EntitySpec, RowKey, Timestamp};
+use stride_domain::{EntitySpec, Hlc, RowKey, Timestamp};
 
 /// What applying a pulled page did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,11 +52,15 @@ impl Store {
         })
     }
 
-    /// Applies one pulled page and moves the pull cursor to the page's, atomically.
+    /// Applies one pulled page and moves the pull cursor to the page's, atomically. The
+    /// device's clock takes in the server's time, so later local stamps order after it.
     /// During the first sync it also keeps the head the first page reported, and the
     /// first page that is up to date marks the first sync complete.
     pub fn apply_pulled(&self, page: &PullResponse) -> Result<Applied> {
         let mut inner = self.lock();
+        let now_ms = inner.now().millis();
+        let server_time = Hlc { wall_ms: page.server_time_ms, counter: 0, node: inner.device.device_id };
+        let observed = inner.clock.observe(server_time, now_ms);
         let result = Store::without_foreign_keys(&mut inner.conn, |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             // Most pages meet an empty outbox (always on a first sync): then no row can
@@ -80,6 +84,7 @@ impl Store {
                  WHERE id = 1",
                 params![page.cursor, Timestamp::now().to_string(), page.head, page.up_to_date],
             )?;
+            crate::device::save_clock(&tx, observed)?;
             let state = tx.query_row(
                 "SELECT first_sync_head, first_sync_completed_at IS NOT NULL FROM sync_state WHERE id = 1",
                 [],
@@ -92,6 +97,7 @@ impl Store {
         inner.device.pull_cursor = page.cursor;
         inner.device.first_sync_head = first_sync_head;
         inner.device.first_sync_done = first_sync_done;
+        inner.device.hlc_last = Some(observed);
         Ok(applied)
     }
 }

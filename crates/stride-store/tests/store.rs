@@ -534,8 +534,13 @@ fn a_pulled_row_never_overwrites_a_field_with_a_pending_local_change() {
         row: row.as_object().unwrap().clone(),
     };
     // A page that ends at `cursor`, the organization's head then being 20.
-    let page =
-        |row: PulledRow, up_to_date: bool| PullResponse { cursor: row.version, rows: vec![row], up_to_date, head: 20 };
+    let page = |row: PulledRow, up_to_date: bool| PullResponse {
+        cursor: row.version,
+        rows: vec![row],
+        up_to_date,
+        head: 20,
+        server_time_ms: 0,
+    };
     assert!(store.first_sync_completed_at().unwrap().is_none());
     let applied = store.apply_pulled(&page(pulled(server_row.clone(), 7, false), false)).unwrap();
     assert!(applied.kept_local_fields > 0);
