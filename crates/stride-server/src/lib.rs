@@ -12,6 +12,7 @@ pub mod generate;
 mod limiter;
 pub mod pull;
 pub mod push;
+mod push_batch;
 pub mod routes;
 pub mod state;
 pub mod tenant;

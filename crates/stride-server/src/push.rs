@@ -45,20 +45,33 @@ pub async fn push(
             .fetch_one(&mut *tx)
             .await?;
     let now_ms = Timestamp::now().millis();
+    let fresh: Vec<&PushedChange> = request.changes.iter().filter(|pushed| pushed.seq > last_seq).collect();
+    // The whole batch in a few statements; if the database refuses any row of it, the
+    // batch is rolled back and taken change by change, so only that change is refused.
+    let outcomes = match crate::push_batch::apply(&mut tx, &device, &fresh, now_ms).await? {
+        Some(outcomes) => outcomes,
+        None => {
+            let mut outcomes = Vec::with_capacity(fresh.len());
+            for pushed in &fresh {
+                outcomes.push(apply_in_savepoint(&mut tx, &device, pushed, now_ms).await?);
+            }
+            outcomes
+        }
+    };
+    let mut outcomes = outcomes.into_iter();
     let mut results = Vec::with_capacity(request.changes.len());
     for pushed in &request.changes {
         let outcome = if pushed.seq <= last_seq {
             Outcome::AlreadyApplied
         } else {
-            let outcome = apply_in_savepoint(&mut tx, &device, pushed, now_ms).await?;
-            last_seq = pushed.seq;
-            outcome
+            outcomes.next().unwrap_or_else(|| unreachable!("one outcome per fresh change"))
         };
         if let Outcome::Rejected { code, reason } = &outcome {
             tracing::info!(device.id = %device.device_id, change.seq = pushed.seq, change.entity = ?pushed.change.entity, rejection.code = ?code, rejection.reason = %reason, "change refused");
         }
         results.push(ChangeResult { seq: pushed.seq, change_id: pushed.change.change_id, outcome });
     }
+    last_seq = last_seq.max(fresh.last().map_or(last_seq, |pushed| pushed.seq));
     sqlx::query("UPDATE devices SET last_seq = $3 WHERE organization_id = $1 AND id = $2")
         .bind(device.organization_id.as_uuid())
         .bind(device.device_id.as_uuid())
@@ -69,7 +82,7 @@ pub async fn push(
     Ok(Json(PushResponse { results, last_seq }))
 }
 
-fn reject(code: RejectionCode, reason: impl Into<String>) -> Outcome {
+pub(crate) fn reject(code: RejectionCode, reason: impl Into<String>) -> Outcome {
     Outcome::Rejected { code, reason: reason.into() }
 }
 
@@ -102,7 +115,7 @@ async fn apply_in_savepoint(
 
 /// Checks one value against its column's type; the database's own checks (ranges,
 /// lengths) stand behind this.
-fn check_value(column: &ColumnSpec, value: &Value) -> Result<(), String> {
+pub(crate) fn check_value(column: &ColumnSpec, value: &Value) -> Result<(), String> {
     let ok = match (column.ty, value) {
         (_, Value::Null) => column.nullable,
         (ColumnType::Uuid, Value::String(s)) => uuid::Uuid::parse_str(s).is_ok(),
@@ -138,44 +151,65 @@ fn key_condition(spec: &EntitySpec, first: usize) -> String {
         .join(" AND ")
 }
 
-async fn apply(
-    tx: &mut Transaction<'_, Postgres>,
+/// A change that passed every check that needs no database: what to write, and where.
+pub(crate) struct Checked<'a> {
+    pub spec: &'static EntitySpec,
+    pub key: Vec<uuid::Uuid>,
+    pub hlc: Hlc,
+    pub change: &'a stride_domain::Change,
+}
+
+/// The checks of one change that need no database: the role may write the entity, the
+/// key fits it, every field exists with a valid value, and the row is this organization's.
+pub(crate) fn check<'a>(
     device: &AuthenticatedDevice,
-    pushed: &PushedChange,
+    pushed: &'a PushedChange,
     now_ms: i64,
-) -> Result<Outcome, sqlx::Error> {
+) -> Result<Checked<'a>, Outcome> {
     let change = &pushed.change;
     let spec = change.entity.spec();
     if !spec.may_write(device.role) {
-        return Ok(reject(RejectionCode::NotPermitted, format!("a {} may not change {}", device.role, spec.table)));
+        return Err(reject(RejectionCode::NotPermitted, format!("a {} may not change {}", device.role, spec.table)));
     }
     let key: Vec<uuid::Uuid> = change.row_key.parts().filter_map(|part| uuid::Uuid::parse_str(part).ok()).collect();
     if key.len() != spec.key.len() || change.row_key.parts().count() != spec.key.len() {
-        return Ok(reject(
+        return Err(reject(
             RejectionCode::InvalidKey,
             format!("{:?} is not a key of {}", change.row_key.as_str(), spec.table),
         ));
     }
     for (name, value) in &change.fields {
         let Some(column) = spec.column(name) else {
-            return Ok(reject(RejectionCode::UnknownField, format!("{} has no field {name}", spec.table)));
+            return Err(reject(RejectionCode::UnknownField, format!("{} has no field {name}", spec.table)));
         };
         if let Err(problem) = check_value(column, value) {
-            return Ok(reject(RejectionCode::InvalidValue, format!("{name}: {problem}")));
+            return Err(reject(RejectionCode::InvalidValue, format!("{name}: {problem}")));
         }
     }
     let tenant = spec.tenant_column();
     if let Some(org) = change.fields.get(tenant) {
         if org.as_str() != Some(device.organization_id.to_string().as_str()) {
-            return Ok(reject(RejectionCode::WrongOrganization, "the row belongs to another organization"));
+            return Err(reject(RejectionCode::WrongOrganization, "the row belongs to another organization"));
         }
     }
     for (column, part) in spec.key.iter().zip(&key) {
         if change.fields.get(*column).is_some_and(|v| v.as_str() != Some(part.to_string().as_str())) {
-            return Ok(reject(RejectionCode::InvalidKey, format!("{column} does not match the row key")));
+            return Err(reject(RejectionCode::InvalidKey, format!("{column} does not match the row key")));
         }
     }
-    let hlc = change.hlc.clamped(now_ms + MAX_CLOCK_AHEAD_MS);
+    Ok(Checked { spec, key, hlc: change.hlc.clamped(now_ms + MAX_CLOCK_AHEAD_MS), change })
+}
+
+async fn apply(
+    tx: &mut Transaction<'_, Postgres>,
+    device: &AuthenticatedDevice,
+    pushed: &PushedChange,
+    now_ms: i64,
+) -> Result<Outcome, sqlx::Error> {
+    let Checked { spec, key, hlc, change } = match check(device, pushed, now_ms) {
+        Ok(checked) => checked,
+        Err(refused) => return Ok(refused),
+    };
     let org = device.organization_id.as_uuid();
 
     let outcome = match change.op {
@@ -203,7 +237,7 @@ async fn apply(
     Ok(outcome)
 }
 
-async fn delete(
+pub(crate) async fn delete(
     tx: &mut Transaction<'_, Postgres>,
     spec: &EntitySpec,
     org: uuid::Uuid,
@@ -268,22 +302,12 @@ async fn upsert(
     }
     let existing = query.fetch_optional(&mut **tx).await?;
 
-    let stamp = Value::String(hlc.to_string());
     match existing {
         None => {
-            let mut row = fields.clone();
-            row.insert(tenant.to_owned(), Value::String(org.to_string()));
-            for (column, part) in spec.key.iter().zip(key) {
-                row.insert((*column).to_owned(), Value::String(part.to_string()));
-            }
-            if let Some(missing) = spec.columns.iter().find(|c| !c.nullable && !row.contains_key(c.name)) {
-                return Ok(reject(
-                    RejectionCode::MissingField,
-                    format!("a new {} row needs {}", spec.table, missing.name),
-                ));
-            }
-            let clocks: Fields = fields.keys().map(|name| (name.clone(), stamp.clone())).collect();
-            row.insert("field_hlc".into(), Value::Object(clocks));
+            let row = match new_row(spec, org, key, fields, hlc) {
+                Ok(row) => row,
+                Err(refused) => return Ok(refused),
+            };
             let columns: Vec<&str> = row.keys().map(String::as_str).collect();
             let sql = format!(
                 "INSERT INTO {table} ({list}) SELECT {list} FROM jsonb_populate_record(NULL::{table}, $1)",
@@ -293,42 +317,79 @@ async fn upsert(
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(Value::Object(row)).execute(&mut **tx).await?;
         }
         Some(existing) => {
-            let clocks: Value = existing.get("field_hlc");
-            // The key, the organization and the creation time never change.
-            let fixed = |name: &str| spec.key.contains(&name) || name == tenant || name == "created_at";
-            let winners: Fields = fields
-                .iter()
-                .filter(|(name, _)| !fixed(name))
-                .filter(|(name, _)| {
-                    clocks
-                        .get(name.as_str())
-                        .and_then(Value::as_str)
-                        .is_none_or(|theirs| hlc.to_string().as_str() > theirs)
-                })
-                .map(|(name, value)| (name.clone(), value.clone()))
-                .collect();
+            let winners = winners(spec, fields, &existing.get::<Value, _>("field_hlc"), hlc);
             if winners.is_empty() {
                 return Ok(Outcome::Applied);
             }
-            let assignments: Vec<String> = winners.keys().map(|name| format!("{name} = r.{name}")).collect();
-            let won_clocks: Fields = winners.keys().map(|name| (name.clone(), stamp.clone())).collect();
-            let sql = format!(
-                "UPDATE {table} t SET {assignments}, field_hlc = t.field_hlc || $1
-                 FROM jsonb_populate_record(NULL::{table}, $2) r
-                 WHERE t.{tenant} = $3 AND {key}",
-                table = spec.table,
-                assignments = assignments.join(", "),
-                key = key_condition(spec, 4),
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(Value::Object(won_clocks))
-                .bind(Value::Object(winners))
-                .bind(org);
-            for part in key {
-                query = query.bind(*part);
-            }
-            query.execute(&mut **tx).await?;
+            write_winners(tx, spec, org, key, winners, hlc).await?;
         }
     }
     Ok(Outcome::Applied)
+}
+
+/// The fields of an edit whose clock is later than the stored field's. The key, the
+/// organization and the creation time never change.
+pub(crate) fn winners(spec: &EntitySpec, fields: &Fields, clocks: &Value, hlc: Hlc) -> Fields {
+    let tenant = spec.tenant_column();
+    let fixed = |name: &str| spec.key.contains(&name) || name == tenant || name == "created_at";
+    let stamp = hlc.to_string();
+    fields
+        .iter()
+        .filter(|(name, _)| !fixed(name))
+        .filter(|(name, _)| clocks.get(name.as_str()).and_then(Value::as_str).is_none_or(|theirs| stamp.as_str() > theirs))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect()
+}
+
+/// A new row from a change: its fields, organization, key and field clocks; refused
+/// when a required field is missing.
+pub(crate) fn new_row(
+    spec: &EntitySpec,
+    org: uuid::Uuid,
+    key: &[uuid::Uuid],
+    fields: &Fields,
+    hlc: Hlc,
+) -> Result<Fields, Outcome> {
+    let mut row = fields.clone();
+    row.insert(spec.tenant_column().to_owned(), Value::String(org.to_string()));
+    for (column, part) in spec.key.iter().zip(key) {
+        row.insert((*column).to_owned(), Value::String(part.to_string()));
+    }
+    if let Some(missing) = spec.columns.iter().find(|c| !c.nullable && !row.contains_key(c.name)) {
+        return Err(reject(RejectionCode::MissingField, format!("a new {} row needs {}", spec.table, missing.name)));
+    }
+    let stamp = Value::String(hlc.to_string());
+    let clocks: Fields = fields.keys().map(|name| (name.clone(), stamp.clone())).collect();
+    row.insert("field_hlc".into(), Value::Object(clocks));
+    Ok(row)
+}
+
+/// Sets the fields that won their clock comparison, and their clocks.
+pub(crate) async fn write_winners(
+    tx: &mut Transaction<'_, Postgres>,
+    spec: &EntitySpec,
+    org: uuid::Uuid,
+    key: &[uuid::Uuid],
+    winners: Fields,
+    hlc: Hlc,
+) -> Result<(), sqlx::Error> {
+    let stamp = Value::String(hlc.to_string());
+    let assignments: Vec<String> = winners.keys().map(|name| format!("{name} = r.{name}")).collect();
+    let won_clocks: Fields = winners.keys().map(|name| (name.clone(), stamp.clone())).collect();
+    let sql = format!(
+        "UPDATE {table} t SET {assignments}, field_hlc = t.field_hlc || $1
+         FROM jsonb_populate_record(NULL::{table}, $2) r
+         WHERE t.{tenant} = $3 AND {key}",
+        table = spec.table,
+        assignments = assignments.join(", "),
+        tenant = spec.tenant_column(),
+        key = key_condition(spec, 4),
+    );
+    let mut query =
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(Value::Object(won_clocks)).bind(Value::Object(winners)).bind(org);
+    for part in key {
+        query = query.bind(*part);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
 }

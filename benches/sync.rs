@@ -1,0 +1,377 @@
+//! `make bench`: sync at the scale of a large organization, measured in one run.
+//!
+//! A deterministic generator loads 50,000 workers, 2,000 touchpoints, 1,000,000
+//! progress rows and the rest in proportion (STRIDE_BENCH_SCALE scales it) into a fresh
+//! database, a real server serves it on a local port, and then:
+//! - the floor: PostgreSQL's COPY of those rows to CSV plus a bulk insert of them into an
+//!   empty SQLite file with the device's schema;
+//! - (a) the first sync of a fresh device: seconds, rows/s, bytes on the wire per row
+//!   (counted by a proxy between device and server) beside the CSV's bytes per row;
+//! - (b) 1,000 local changes pushed, and 1,000 remote changes pulled;
+//! - (c) 100 devices at once, each pushing 100 changes and then pulling.
+//!
+//! Needs STRIDE_TEST_DATABASE_URL (a PostgreSQL server to create the database on); the
+//! Makefile finds or starts one.
+
+#![allow(clippy::unwrap_used, clippy::print_stdout)] // a benchmark: failing loudly is right
+
+#[path = "../tests/support/proxy.rs"]
+#[allow(dead_code)] // the fault switches serve the tests
+mod proxy;
+
+use futures_util::StreamExt;
+use rusqlite::types::Value;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+use stride_domain::api::{PushRequest, PushedChange};
+use stride_domain::registry::REGISTRY;
+use stride_domain::*;
+use stride_server::generate::{self, Generated, Scale};
+use stride_store::{ListQuery, Store};
+use stride_sync::{sign_in, sync, Client, Progress};
+
+const PASSWORD: &str = "benchmark-password";
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(run());
+}
+
+async fn run() {
+    let url = std::env::var("STRIDE_TEST_DATABASE_URL").expect("STRIDE_TEST_DATABASE_URL names a PostgreSQL server");
+    let scale: f64 = std::env::var("STRIDE_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0);
+    let admin = PgConnectOptions::from_str(&url).unwrap().disable_statement_logging();
+    let name = format!("stride_bench_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = PgConnection::connect_with(&admin).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
+    let options = admin.clone().database(&name).log_slow_statements(log::LevelFilter::Off, Duration::ZERO);
+    let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await.unwrap();
+    stride_server::db::migrate(&pool).await.unwrap();
+
+    let started = Instant::now();
+    let generated = generate::generate(&pool, "bench", Scale::times(scale), PASSWORD).await.unwrap();
+    let rows: i64 = generated.rows.iter().map(|(_, n)| n).sum();
+    println!("generated {rows} rows in {:.1} s (scale {scale})", started.elapsed().as_secs_f64());
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = format!("http://{}", listener.local_addr().unwrap());
+    let serving = pool.clone();
+    tokio::spawn(async move { stride_server::serve(listener, serving, std::future::pending()).await });
+    let work = tempfile::tempdir().unwrap();
+
+    let floor = floor(&pool, &generated, work.path()).await;
+    let first = first_sync(&server, &generated, work.path()).await;
+    let (push_ms, pull_ms) = thousand_changes(&server, &generated, &first.store).await;
+    let crowd = hundred_devices(&server, &generated, &first.store).await;
+
+    let floor_secs = floor.copy_secs + floor.insert_secs;
+    println!();
+    println!("| measure | result | floor or target |");
+    println!("| --- | ---: | ---: |");
+    println!(
+        "| (a) first sync of {} rows | {:.1} s ({:.0} rows/s) | floor {:.1} s (COPY {:.1} s + SQLite insert {:.1} s); {:.1}× the floor |",
+        first.rows,
+        first.secs,
+        first.rows as f64 / first.secs,
+        floor_secs,
+        floor.copy_secs,
+        floor.insert_secs,
+        first.secs / floor_secs
+    );
+    println!(
+        "| (a) bytes on the wire per row | {:.1} B | CSV {:.1} B per row ({:.0}% of it) |",
+        first.wire_bytes as f64 / first.rows as f64,
+        floor.csv_bytes as f64 / floor.rows as f64,
+        100.0 * (first.wire_bytes as f64 / first.rows as f64) / (floor.csv_bytes as f64 / floor.rows as f64)
+    );
+    println!("| (b) 1,000 local changes pushed | {push_ms:.0} ms | under 250 ms |");
+    println!("| (b) 1,000 remote changes pulled | {pull_ms:.0} ms | under 250 ms |");
+    println!(
+        "| (c) 100 devices × 100 changes, then pull | {:.0} changes/s; p99 {:.0} ms, max {:.0} ms; {} errors | no errors, p99 under 1 s |",
+        crowd.changes_per_sec, crowd.p99_ms, crowd.max_ms, crowd.errors
+    );
+
+    pool.close().await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)"))).execute(&mut conn).await.unwrap();
+}
+
+struct Floor {
+    rows: u64,
+    csv_bytes: u64,
+    copy_secs: f64,
+    insert_secs: f64,
+}
+
+/// PostgreSQL's COPY of the organization's rows to CSV, then a bulk insert of them into
+/// an empty SQLite file with the device's schema: what no sync can beat.
+async fn floor(pool: &PgPool, generated: &Generated, folder: &std::path::Path) -> Floor {
+    let org = generated.organization_id;
+    let started = Instant::now();
+    let mut tables = Vec::new();
+    let mut conn = pool.acquire().await.unwrap();
+    for spec in REGISTRY {
+        let columns: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+        let sql = format!(
+            "COPY (SELECT {}, version FROM {} WHERE {} = '{org}') TO STDOUT (FORMAT csv)",
+            columns.join(", "),
+            spec.table,
+            spec.tenant_column()
+        );
+        let mut csv = Vec::new();
+        let mut stream = conn.copy_out_raw(&sql).await.unwrap();
+        while let Some(chunk) = stream.next().await {
+            csv.extend_from_slice(&chunk.unwrap());
+        }
+        tables.push((spec, csv));
+    }
+    let copy_secs = started.elapsed().as_secs_f64();
+
+    let path = folder.join("floor.sqlite3");
+    drop(Store::open(&path).unwrap()); // the device's schema, empty
+    let started = Instant::now();
+    let mut db = rusqlite::Connection::open(&path).unwrap();
+    db.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;").unwrap();
+    let tx = db.transaction().unwrap();
+    let (mut rows, mut csv_bytes) = (0, 0);
+    for (spec, csv) in &tables {
+        csv_bytes += csv.len() as u64;
+        let columns: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+        let placeholders = vec!["?"; columns.len() + 1].join(", ");
+        let mut insert = tx
+            .prepare(&format!(
+                "INSERT INTO {} ({}, server_version) VALUES ({placeholders})",
+                spec.table,
+                columns.join(", ")
+            ))
+            .unwrap();
+        for record in csv_records(csv) {
+            insert.execute(rusqlite::params_from_iter(record)).unwrap();
+            rows += 1;
+        }
+    }
+    tx.commit().unwrap();
+    Floor { rows, csv_bytes, copy_secs, insert_secs: started.elapsed().as_secs_f64() }
+}
+
+/// PostgreSQL's CSV: fields split by commas, quoted when they hold commas, quotes or
+/// line breaks, and an unquoted empty field for NULL.
+fn csv_records(csv: &[u8]) -> impl Iterator<Item = Vec<Value>> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= csv.len() {
+            return None;
+        }
+        let mut record = Vec::new();
+        loop {
+            let (value, next) = if csv[at] == b'"' {
+                let mut text = Vec::new();
+                let mut i = at + 1;
+                loop {
+                    if csv[i] == b'"' && csv.get(i + 1) == Some(&b'"') {
+                        text.push(b'"');
+                        i += 2;
+                    } else if csv[i] == b'"' {
+                        break (Value::Text(String::from_utf8(text).unwrap()), i + 1);
+                    } else {
+                        text.push(csv[i]);
+                        i += 1;
+                    }
+                }
+            } else {
+                let end = csv[at..].iter().position(|b| *b == b',' || *b == b'\n').map_or(csv.len(), |p| at + p);
+                let text = std::str::from_utf8(&csv[at..end]).unwrap();
+                (if text.is_empty() { Value::Null } else { Value::Text(text.to_owned()) }, end)
+            };
+            record.push(value);
+            at = next + 1;
+            if next >= csv.len() || csv[next] == b'\n' {
+                return Some(record);
+            }
+        }
+    })
+}
+
+struct FirstSync {
+    store: Store,
+    rows: u64,
+    secs: f64,
+    wire_bytes: u64,
+    _folder: tempfile::TempDir,
+}
+
+async fn first_sync(server: &str, generated: &Generated, _folder: &std::path::Path) -> FirstSync {
+    let folder = tempfile::tempdir().unwrap();
+    let proxy = proxy::Proxy::start(server).await;
+    let store = Store::open(folder.path().join("stride.sqlite3")).unwrap();
+    let (client, _) = sign_in(&store, &proxy.url, generated.coordinator_email.as_str(), PASSWORD, "Bench").await.unwrap();
+    let before = proxy.bytes_down() + proxy.bytes_up();
+    let started = Instant::now();
+    let report = sync(&store, &client, |_| {}).await.unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    FirstSync {
+        store,
+        rows: report.pulled,
+        secs,
+        wire_bytes: proxy.bytes_down() + proxy.bytes_up() - before,
+        _folder: folder,
+    }
+}
+
+/// `count` new progress rows, as a device's outbox would carry them.
+fn progress_changes(store: &Store, count: usize, first_seq: i64, node: DeviceId) -> Vec<PushedChange> {
+    let org = store.device().organization_id.unwrap();
+    let assignments = store.list::<WorkerAssignment>(&ListQuery { limit: 500, ..Default::default() }).unwrap().items;
+    let touchpoints = store.list::<Touchpoint>(&ListQuery { limit: 500, ..Default::default() }).unwrap().items;
+    let now = Timestamp::now();
+    (0..count)
+        .map(|i| {
+            let progress = WorkerProgress {
+                id: WorkerProgressId::new(),
+                worker_assignment_id: assignments[i % assignments.len()].id,
+                touchpoint_id: touchpoints[i % touchpoints.len()].id,
+                organization_id: org,
+                started_at: Some(now),
+                completed_at: Some(now),
+                score: Some(Score::new((i % 101) as f64).unwrap()),
+                feedback_text: None,
+                created_at: now,
+                updated_at: now,
+            };
+            let serde_json::Value::Object(fields) = serde_json::to_value(&progress).unwrap() else { unreachable!() };
+            PushedChange {
+                seq: first_seq + i as i64,
+                change: Change {
+                    change_id: ChangeId::new(),
+                    entity: EntityKind::WorkerProgress,
+                    row_key: progress.row_key(),
+                    op: ChangeOp::Upsert,
+                    fields,
+                    hlc: Hlc { wall_ms: now.millis(), counter: i as u16, node },
+                },
+            }
+        })
+        .collect()
+}
+
+async fn signed_in(server: &str, email: &str) -> Client {
+    let client = Client::new(server).unwrap();
+    let login = client.login(email, PASSWORD, "Bench device").await.unwrap();
+    client.with_token(login.token)
+}
+
+/// (b): the synced device pushes 1,000 changes of its own; then another device pushes
+/// 1,000 and the first pulls them. Milliseconds each.
+async fn thousand_changes(server: &str, generated: &Generated, store: &Store) -> (f64, f64) {
+    let client = signed_in(server, generated.coordinator_email.as_str()).await;
+    // The device's own changes go through its outbox, as the app's would.
+    let org = store.device().organization_id.unwrap();
+    let assignment = store.list::<WorkerAssignment>(&ListQuery::default()).unwrap().items.remove(0);
+    let touchpoint = store.list::<Touchpoint>(&ListQuery::default()).unwrap().items.remove(0);
+    store
+        .write(|w| {
+            for i in 0..1000 {
+                let now = w.now();
+                w.create(&WorkerProgress {
+                    id: WorkerProgressId::new(),
+                    worker_assignment_id: assignment.id,
+                    touchpoint_id: touchpoint.id,
+                    organization_id: org,
+                    started_at: Some(now),
+                    completed_at: Some(now),
+                    score: Some(Score::new((i % 101) as f64).unwrap()),
+                    feedback_text: None,
+                    created_at: now,
+                    updated_at: now,
+                })?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let started = Instant::now();
+    let mut pushed_at = None;
+    sync(store, &client, |progress| {
+        if let Progress::Pushing { done: 1000, .. } = progress {
+            pushed_at.get_or_insert_with(|| started.elapsed());
+        }
+    })
+    .await
+    .unwrap();
+    let push_ms = pushed_at.unwrap().as_secs_f64() * 1000.0;
+    // Pull back what the push wrote, so only the other device's changes are new.
+    sync(store, &client, |_| {}).await.unwrap();
+
+    let other = signed_in(server, generated.admin_email.as_str()).await;
+    for batch in progress_changes(store, 1000, 1, DeviceId::new()).chunks(500) {
+        other.push(&PushRequest { changes: batch.to_vec() }).await.unwrap();
+    }
+    let started = Instant::now();
+    let report = sync(store, &client, |_| {}).await.unwrap();
+    assert_eq!(report.pulled, 1000);
+    (push_ms, started.elapsed().as_secs_f64() * 1000.0)
+}
+
+struct Crowd {
+    changes_per_sec: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    errors: usize,
+}
+
+/// (c): 100 devices at once, each pushing 100 changes in one request and then pulling
+/// everything new since they started, page by page. Latency of every request.
+async fn hundred_devices(server: &str, generated: &Generated, store: &Store) -> Crowd {
+    let mut devices = Vec::new();
+    for _ in 0..100 {
+        devices.push(signed_in(server, generated.coordinator_email.as_str()).await);
+    }
+    let head = devices[0].pull(0, 1).await.unwrap().head;
+    let batches: Vec<Vec<PushedChange>> = (0..100).map(|_| progress_changes(store, 100, 1, DeviceId::new())).collect();
+    let started = Instant::now();
+    let runs = devices.into_iter().zip(batches).map(|(client, changes)| {
+        tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0;
+            let at = Instant::now();
+            match client.push(&PushRequest { changes }).await {
+                Ok(_) => latencies.push(at.elapsed()),
+                Err(_) => errors += 1,
+            }
+            let mut cursor = head;
+            loop {
+                let at = Instant::now();
+                match client.pull(cursor, stride_sync::PULL_PAGE).await {
+                    Ok(page) => {
+                        latencies.push(at.elapsed());
+                        cursor = page.cursor;
+                        if page.up_to_date {
+                            break;
+                        }
+                    }
+                    Err(_) => {
+                        errors += 1;
+                        break;
+                    }
+                }
+            }
+            (latencies, errors)
+        })
+    });
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for run in runs.collect::<Vec<_>>() {
+        let (mut some, failed) = run.await.unwrap();
+        latencies.append(&mut some);
+        errors += failed;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    latencies.sort();
+    let p99 = latencies[(latencies.len() * 99 / 100).min(latencies.len() - 1)];
+    Crowd {
+        changes_per_sec: 10_000.0 / secs,
+        p99_ms: p99.as_secs_f64() * 1000.0,
+        max_ms: latencies.last().unwrap().as_secs_f64() * 1000.0,
+        errors,
+    }
+}
