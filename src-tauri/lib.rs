@@ -2,7 +2,8 @@
 //! the OS app-data folder (or `STRIDE_DATA_DIR`), registers the commands, and runs.
 //! `STRIDE_SERVER_URL` suggests a server at sign-in; with `STRIDE_SIGN_IN_EMAIL` and
 //! `STRIDE_SIGN_IN_PASSWORD` too, a new device signs itself in (how `make run` opens
-//! the app signed in to the demo).
+//! the app signed in to the demo). `STRIDE_SYNC_CHECK_SECONDS` sets how often the app
+//! asks whether the server answers (15 s).
 
 mod bindings;
 mod commands;
@@ -52,8 +53,12 @@ pub fn run() {
             let state = AppState::new(open_service(app));
             if let Ok(service) = state.service() {
                 let handle = app.handle().clone();
+                let every = std::env::var("STRIDE_SYNC_CHECK_SECONDS")
+                    .ok()
+                    .and_then(|seconds| seconds.parse().ok())
+                    .map_or(service::CHECK_EVERY, std::time::Duration::from_secs);
                 tauri::async_runtime::spawn(async move {
-                    service.keep_in_sync(|event| commands::tell_window(&handle, event)).await;
+                    service.keep_in_sync(every, |event| commands::tell_window(&handle, event)).await;
                 });
             }
             app.manage(state);

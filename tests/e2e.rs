@@ -1,7 +1,8 @@
 //! End to end: the real app binary in a real window (WebKitGTK under Xvfb), driven over
 //! WebDriver (tauri-driver → WebKitWebDriver) the way a coordinator uses it: set the
 //! device up, get a form wrong, enroll a worker, find them by name and by number, and
-//! find them again after the app restarts. Saves screenshots to docs/screenshots/.
+//! find them again after the app restarts; sign in and sync; lose the network, work on,
+//! and see the app sync by itself when it returns. Saves screenshots to docs/screenshots/.
 //!
 //! Needs a display: `make test` runs the Rust tests under `xvfb-run`.
 
@@ -312,6 +313,54 @@ async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run
     text_of(&client, "[data-testid=last-sync]", |t| t.starts_with("Last sync")).await;
     find(&client, "[data-testid=sync]").await.click().await.unwrap();
     text_of(&client, "[data-testid=sync-result]", |t| t.contains("0 sent")).await;
+    client.close().await.unwrap();
+    db.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn work_done_offline_syncs_by_itself_when_the_server_answers_again_and_a_revoked_device_says_why_it_is_empty() {
+    let _window = ONE_WINDOW.lock().await;
+    let db = support::TestDatabase::migrated().await;
+    let seeded = stride_server::demo::seed(&db.pool).await.unwrap();
+    let server = support::spawn_server(&db.pool).await;
+    let network = support::proxy::Proxy::start(&server).await;
+    let home = tempfile::tempdir().unwrap();
+    let account = [
+        ("STRIDE_SERVER_URL", network.url.as_str()),
+        ("STRIDE_SIGN_IN_EMAIL", "coordinator2@lakeside.example"),
+        ("STRIDE_SIGN_IN_PASSWORD", stride_server::demo::DEMO_PASSWORD),
+        ("STRIDE_SYNC_CHECK_SECONDS", "1"),
+    ];
+    let (_driver, client) = launch_with(home.path(), &account).await;
+    text_of(&client, "[data-testid=worker-count]", |t| t.contains("of 200 workers")).await;
+    text_of(&client, "[data-testid=connection]", |t| t == "Online").await;
+
+    // The network goes; the window says so, and work goes on.
+    network.set_offline(true);
+    text_of(&client, "[data-testid=connection]", |t| t.starts_with("Offline")).await;
+    find(&client, "header.toolbar button").await.click().await.unwrap();
+    fill(&client, &[("input[name=full_name]", "Zawadi Offline")]).await;
+    find(&client, "form button[type=submit]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("1 change ")).await;
+    screenshot(&client, "offline").await;
+
+    // It comes back: the app syncs by itself, no button pressed.
+    network.set_offline(false);
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("0 changes")).await;
+    text_of(&client, "[data-testid=connection]", |t| t == "Online").await;
+    let on_server: i64 = sqlx::query_scalar("SELECT count(*) FROM workers WHERE full_name = 'Zawadi Offline'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(on_server, 1);
+
+    // An administrator revokes the device (lost, say): at its next contact it erases
+    // its data, and the window says why instead of signing in again by itself.
+    let devices = stride_server::admin::list_devices(&db.pool, seeded.organization_id).await.unwrap();
+    let device = devices.iter().find(|d| d.user_email == "coordinator2@lakeside.example").unwrap();
+    assert!(stride_server::admin::revoke_device(&db.pool, device.id).await.unwrap());
+    text_of(&client, "[data-testid=wiped]", |t| t.contains("erased")).await;
+    screenshot(&client, "revoked").await;
     client.close().await.unwrap();
     db.drop().await;
 }

@@ -15,7 +15,7 @@ mod sync;
 
 #[cfg(test)]
 pub use sync::SyncPhase;
-pub use sync::{BackgroundEvent, SignInInput, SyncProgress, SyncSummary};
+pub use sync::{BackgroundEvent, SignInInput, SyncProgress, SyncSummary, CHECK_EVERY};
 
 pub struct Service {
     store: Store,

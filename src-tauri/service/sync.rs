@@ -9,7 +9,8 @@ use stride_domain::Timestamp;
 use stride_sync::{Client, ClientError, Progress, RetryPolicy, SyncError};
 use ts_rs::TS;
 
-/// How often the background loop asks whether the server answers.
+/// How often the background loop asks whether the server answers, unless the app is
+/// told otherwise (STRIDE_SYNC_CHECK_SECONDS).
 pub const CHECK_EVERY: Duration = Duration::from_secs(15);
 /// With nothing to push, the background loop still pulls this often.
 pub const PULL_EVERY: Duration = Duration::from_secs(5 * 60);
@@ -153,18 +154,18 @@ impl Service {
         Ok(Client::new(&url)?.with_token(token))
     }
 
-    /// Runs for the app's life: every `CHECK_EVERY`, a signed-in device asks the server
+    /// Runs for the app's life: every `every`, a signed-in device asks the server
     /// whether it answers, and syncs when it has just come back, when changes wait to
     /// go up, or when the last pull is older than `PULL_EVERY`.
-    pub async fn keep_in_sync(&self, mut tell: impl FnMut(BackgroundEvent)) {
+    pub async fn keep_in_sync(&self, every: Duration, mut tell: impl FnMut(BackgroundEvent)) {
         let mut online = None;
         loop {
-            tokio::time::sleep(CHECK_EVERY).await;
+            tokio::time::sleep(every).await;
             let Ok(client) = self.signed_in_client() else { continue };
-            let reachable = match client.is_reachable().await {
-                Ok(reachable) => reachable,
-                // Revoked: the sync below finds out again and wipes the device.
-                Err(ClientError::Revoked) => true,
+            let (reachable, revoked) = match client.is_reachable().await {
+                Ok(reachable) => (reachable, false),
+                // The sync below hears it again, wipes the device and tells the window.
+                Err(ClientError::Revoked) => (true, true),
                 Err(error) => {
                     tracing::info!(error = %error, "background sync: the server refuses this device");
                     continue;
@@ -175,7 +176,7 @@ impl Service {
                 online = Some(reachable);
                 tell(BackgroundEvent::Connection { online: reachable });
             }
-            if reachable && (came_back || self.sync_is_due().unwrap_or(true)) {
+            if reachable && (came_back || revoked || self.sync_is_due().unwrap_or(true)) {
                 let result = self.sync(|progress| tell(BackgroundEvent::Progress(progress.into()))).await;
                 tell(BackgroundEvent::Finished(result));
             }

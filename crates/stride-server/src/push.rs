@@ -38,7 +38,7 @@ pub async fn push(
     let mut tx = tenant::begin(&state.pool, device.organization_id).await?;
     // The device row's lock serializes pushes of one device, so a retry racing the
     // original cannot apply anything twice.
-    let mut last_seq: i64 =
+    let last_seq: i64 =
         sqlx::query_scalar("SELECT last_seq FROM devices WHERE organization_id = $1 AND id = $2 FOR UPDATE")
             .bind(device.organization_id.as_uuid())
             .bind(device.device_id.as_uuid())
@@ -46,6 +46,15 @@ pub async fn push(
             .await?;
     let now_ms = Timestamp::now().millis();
     let fresh: Vec<&PushedChange> = request.changes.iter().filter(|pushed| pushed.seq > last_seq).collect();
+    let taken_through = last_seq.max(fresh.last().map_or(last_seq, |pushed| pushed.seq));
+    // Done before the writes that take versions: the organization's version counter
+    // stays locked from the first of those until commit, so they come last.
+    sqlx::query("UPDATE devices SET last_seq = $3 WHERE organization_id = $1 AND id = $2")
+        .bind(device.organization_id.as_uuid())
+        .bind(device.device_id.as_uuid())
+        .bind(taken_through)
+        .execute(&mut *tx)
+        .await?;
     // The whole batch in a few statements; if the database refuses any row of it, the
     // batch is rolled back and taken change by change, so only that change is refused.
     let outcomes = match crate::push_batch::apply(&mut tx, &device, &fresh, now_ms).await? {
@@ -71,13 +80,7 @@ pub async fn push(
         }
         results.push(ChangeResult { seq: pushed.seq, change_id: pushed.change.change_id, outcome });
     }
-    last_seq = last_seq.max(fresh.last().map_or(last_seq, |pushed| pushed.seq));
-    sqlx::query("UPDATE devices SET last_seq = $3 WHERE organization_id = $1 AND id = $2")
-        .bind(device.organization_id.as_uuid())
-        .bind(device.device_id.as_uuid())
-        .bind(last_seq)
-        .execute(&mut *tx)
-        .await?;
+    let last_seq = taken_through;
     tx.commit().await?;
     Ok(Json(PushResponse { results, last_seq }))
 }
@@ -336,7 +339,9 @@ pub(crate) fn winners(spec: &EntitySpec, fields: &Fields, clocks: &Value, hlc: H
     fields
         .iter()
         .filter(|(name, _)| !fixed(name))
-        .filter(|(name, _)| clocks.get(name.as_str()).and_then(Value::as_str).is_none_or(|theirs| stamp.as_str() > theirs))
+        .filter(|(name, _)| {
+            clocks.get(name.as_str()).and_then(Value::as_str).is_none_or(|theirs| stamp.as_str() > theirs)
+        })
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect()
 }

@@ -128,7 +128,11 @@ pub(crate) async fn apply(
 }
 
 /// A reference of `c` to a row that is neither in the organization nor new in this batch.
-fn missing_reference(c: &Checked<'_>, existing: &HashSet<(&str, Uuid)>, batch: &HashMap<RowId, Value>) -> Option<Outcome> {
+fn missing_reference(
+    c: &Checked<'_>,
+    existing: &HashSet<(&str, Uuid)>,
+    batch: &HashMap<RowId, Value>,
+) -> Option<Outcome> {
     c.change.fields.iter().find_map(|(name, value)| {
         let fk = c.spec.column(name)?.references?;
         if fk.table == "organizations" {
@@ -137,7 +141,10 @@ fn missing_reference(c: &Checked<'_>, existing: &HashSet<(&str, Uuid)>, batch: &
         let id = Uuid::parse_str(value.as_str()?).unwrap_or_default();
         let found = existing.contains(&(fk.table, id)) || batch.contains_key(&(fk.table, vec![id]));
         (!found).then(|| {
-            reject(RejectionCode::MissingReference, format!("{name} refers to a row of {} that does not exist", fk.table))
+            reject(
+                RejectionCode::MissingReference,
+                format!("{name} refers to a row of {} that does not exist", fk.table),
+            )
         })
     })
 }
@@ -180,7 +187,8 @@ async fn existing_rows(
     let mut found = HashSet::new();
     for (table, ids) in referenced {
         let sql = format!("SELECT id FROM {table} WHERE organization_id = $1 AND id = ANY($2)");
-        let rows = sqlx::query_scalar::<_, Uuid>(sqlx::AssertSqlSafe(sql)).bind(org).bind(ids).fetch_all(&mut **tx).await?;
+        let rows =
+            sqlx::query_scalar::<_, Uuid>(sqlx::AssertSqlSafe(sql)).bind(org).bind(ids).fetch_all(&mut **tx).await?;
         found.extend(rows.into_iter().map(|id| (*table, id)));
     }
     Ok(found)
@@ -194,6 +202,21 @@ async fn write(
     log: Vec<Value>,
 ) -> Result<(), sqlx::Error> {
     let org = device.organization_id.as_uuid();
+    // The audit trail first: it takes no version, so the organization's version counter
+    // is locked (by the first write below) for as short a time as can be.
+    if !log.is_empty() {
+        sqlx::query(
+            "INSERT INTO change_log (organization_id, change_id, device_id, device_seq, user_id, entity, row_key, op, fields, hlc)
+             SELECT $1, x.change_id, $2, x.device_seq, $3, x.entity, x.row_key, x.op, x.fields, x.hlc
+             FROM jsonb_to_recordset($4) AS x(change_id uuid, device_seq bigint, entity text, row_key text, op text, fields jsonb, hlc text)",
+        )
+        .bind(org)
+        .bind(device.device_id.as_uuid())
+        .bind(device.user_id.as_uuid())
+        .bind(Value::Array(log))
+        .execute(&mut **tx)
+        .await?;
+    }
     // Parents before children (the registry's order), so references hold at once.
     for ((position, columns), rows) in inserts {
         let table = REGISTRY[position].table;
@@ -210,19 +233,6 @@ async fn write(
                 delete(tx, spec, org, &key).await?;
             }
         }
-    }
-    if !log.is_empty() {
-        sqlx::query(
-            "INSERT INTO change_log (organization_id, change_id, device_id, device_seq, user_id, entity, row_key, op, fields, hlc)
-             SELECT $1, x.change_id, $2, x.device_seq, $3, x.entity, x.row_key, x.op, x.fields, x.hlc
-             FROM jsonb_to_recordset($4) AS x(change_id uuid, device_seq bigint, entity text, row_key text, op text, fields jsonb, hlc text)",
-        )
-        .bind(org)
-        .bind(device.device_id.as_uuid())
-        .bind(device.user_id.as_uuid())
-        .bind(Value::Array(log))
-        .execute(&mut **tx)
-        .await?;
     }
     Ok(())
 }

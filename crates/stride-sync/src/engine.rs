@@ -13,8 +13,11 @@ use stride_store::{Store, StoreError};
 
 /// Changes per push request.
 pub const PUSH_BATCH: u32 = 500;
-/// Rows per pull request (the server's largest page: fewer round trips on a first sync).
-pub const PULL_PAGE: i64 = 5000;
+/// Rows per pull request of a first sync: the server's largest page, for throughput.
+pub const FIRST_SYNC_PAGE: i64 = 5000;
+/// Rows per pull request afterwards: small enough that one device's page is a short
+/// wait for the others when many sync at once.
+pub const PULL_PAGE: i64 = 1000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -191,7 +194,7 @@ async fn pull(
         let page = if device.first_sync_done {
             client.pull(device.pull_cursor, PULL_PAGE).await?
         } else {
-            client.pull_first_sync(device.pull_cursor, PULL_PAGE, device.first_sync_head).await?
+            client.pull_first_sync(device.pull_cursor, FIRST_SYNC_PAGE, device.first_sync_head).await?
         };
         let applied = store.apply_pulled(&page)?;
         report.pulled += applied.rows as u64;

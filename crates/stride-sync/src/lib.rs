@@ -15,5 +15,7 @@ mod retry;
 
 pub use client::{Client, ClientError};
 pub use credentials::{CredentialError, Credentials};
-pub use engine::{sign_in, sync, sync_with_retries, Progress, SyncError, SyncReport, PULL_PAGE, PUSH_BATCH};
+pub use engine::{
+    sign_in, sync, sync_with_retries, Progress, SyncError, SyncReport, FIRST_SYNC_PAGE, PULL_PAGE, PUSH_BATCH,
+};
 pub use retry::RetryPolicy;
