@@ -45,8 +45,11 @@ lint: ui-build
 bindings: ui-build
 	UPDATE_BINDINGS=1 cargo test --lib bindings
 
+# Worker search at 50,000 workers, then sync at 1.19 million rows (against PostgreSQL,
+# found or started as for the tests; STRIDE_BENCH_SCALE=0.1 for a quick run).
 bench: deps
 	cargo bench -p stride-store --bench worker_search
+	STRIDE_TEST_DATABASE_URL="$$(scripts/postgres.sh)" cargo bench --bench sync
 
 clean:
 	rm -rf ui/dist ui/node_modules .dev

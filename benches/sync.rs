@@ -47,7 +47,9 @@ async fn run() {
     let mut conn = PgConnection::connect_with(&admin).await.unwrap();
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
     let options = admin.clone().database(&name).log_slow_statements(log::LevelFilter::Off, Duration::ZERO);
-    let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await.unwrap();
+    // The server's own default (`stride-server serve` uses it too).
+    let connections = stride_server::db::default_pool_size();
+    let pool = PgPoolOptions::new().max_connections(connections).connect_with(options).await.unwrap();
     stride_server::db::migrate(&pool).await.unwrap();
 
     let started = Instant::now();

@@ -14,7 +14,21 @@ pub const SERVER_MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../migrations/server/0002_devices_and_audit.sql"),
     },
     Migration { version: 3, name: "pull_head", sql: include_str!("../../../migrations/server/0003_pull_head.sql") },
+    Migration {
+        version: 4,
+        name: "cheaper_versions",
+        sql: include_str!("../../../migrations/server/0004_cheaper_versions.sql"),
+    },
 ];
+
+/// How many connections the server keeps to PostgreSQL by default: twice the cores.
+/// Measured with `make bench` on 2 cores, 100 devices syncing at once: 16 connections
+/// gave a p99 of 2.1 s and 2,500 changes a second, 4 gave 0.8 s and 4,400. With more
+/// statements running than cores, a transaction holding its organization's version
+/// lock is preempted, and every other writer of that organization waits for it.
+pub fn default_pool_size() -> u32 {
+    std::thread::available_parallelism().map_or(4, |cores| 2 * cores.get() as u32)
+}
 
 /// An arbitrary constant naming Stride's migration lock among advisory locks.
 const MIGRATION_LOCK: i64 = 0x5354_5249_4445;

@@ -14,6 +14,9 @@ struct Cli {
     /// PostgreSQL connection URL.
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     database_url: Option<String>,
+    /// Connections to PostgreSQL (default: twice the CPU cores).
+    #[arg(long, env = "STRIDE_DB_CONNECTIONS", global = true)]
+    db_connections: Option<u32>,
     /// Log filter (error, warn, info, debug, or a tracing filter).
     #[arg(long, env = "STRIDE_LOG", default_value = "info", global = true)]
     log_level: String,
@@ -102,7 +105,7 @@ fn parse<T, E: std::fmt::Display>(what: &str, result: Result<T, E>) -> Result<T,
 async fn run(cli: Cli) -> Result<(), String> {
     let url = cli.database_url.ok_or("set DATABASE_URL or --database-url")?;
     let pool = PgPoolOptions::new()
-        .max_connections(16)
+        .max_connections(cli.db_connections.unwrap_or_else(db::default_pool_size).max(2))
         .connect(&url)
         .await
         .map_err(|e| format!("connecting to PostgreSQL: {e}"))?;

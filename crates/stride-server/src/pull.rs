@@ -8,9 +8,13 @@
 //! A row deleted later may have reached the device alive in an earlier page, so its
 //! tombstone is sent. The device keeps the head its first page reported and sends it
 //! back on every later page of that first sync.
+//!
+//! Pages are kept for a while (`page_cache`): devices asking for the same page of the
+//! same snapshot get it without another query.
 
 use crate::auth::AuthenticatedDevice;
 use crate::error::ApiError;
+use crate::page_cache::{CachedPage, PageKey};
 use crate::state::AppState;
 use crate::tenant;
 use axum::extract::{Query, State};
@@ -18,7 +22,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sqlx::Row;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 #[cfg(doc)]
 use stride_domain::api::PullResponse;
 use stride_domain::registry::REGISTRY;
@@ -95,17 +99,34 @@ pub async fn pull(
     .await?;
     // Tombstones at or below this version are left out (-1: none are).
     let skip_tombstones_through = if params.first_sync { params.first_sync_head.unwrap_or(head) } else { -1 };
-    let page = sqlx::query(sqlx::AssertSqlSafe(pull_sql()))
-        .bind(device.organization_id.as_uuid())
-        .bind(params.cursor)
-        .bind(limit)
-        .bind(skip_tombstones_through)
-        .fetch_one(&mut *tx)
-        .await?;
+    let key = PageKey {
+        organization: device.organization_id.as_uuid(),
+        cursor: params.cursor,
+        limit,
+        skip_tombstones_through,
+        head,
+    };
+    let page = match state.pages.get(&key) {
+        Some(page) => page,
+        None => {
+            let record = sqlx::query(sqlx::AssertSqlSafe(pull_sql()))
+                .bind(device.organization_id.as_uuid())
+                .bind(params.cursor)
+                .bind(limit)
+                .bind(skip_tombstones_through)
+                .fetch_one(&mut *tx)
+                .await?;
+            let page = Arc::new(CachedPage {
+                rows: record.get("rows"),
+                count: record.get("count"),
+                last_version: record.get("last_version"),
+            });
+            state.pages.put(key, page.clone());
+            page
+        }
+    };
     tx.commit().await?;
-    let rows: String = page.get("rows");
-    let count: i64 = page.get("count");
-    let last_version: i64 = page.get("last_version");
+    let (rows, count, last_version) = (&page.rows, page.count, page.last_version);
     let cursor = if count > 0 { last_version } else { params.cursor };
     let body = format!(
         r#"{{"rows":[{rows}],"cursor":{cursor},"up_to_date":{up_to_date},"head":{head},"server_time_ms":{now}}}"#,

@@ -1,6 +1,7 @@
 //! What every request handler shares.
 
 use crate::limiter::LoginLimiter;
+use crate::page_cache::PageCache;
 use sqlx::PgPool;
 use std::sync::Arc;
 
@@ -8,10 +9,11 @@ use std::sync::Arc;
 pub struct AppState {
     pub pool: PgPool,
     pub login_limiter: Arc<LoginLimiter>,
+    pub pages: Arc<PageCache>,
 }
 
 impl AppState {
     pub fn new(pool: PgPool) -> Self {
-        Self { pool, login_limiter: Arc::new(LoginLimiter::default()) }
+        Self { pool, login_limiter: Arc::new(LoginLimiter::default()), pages: Arc::new(PageCache::default()) }
     }
 }
