@@ -5,7 +5,10 @@
 #[cfg(test)]
 mod tests {
     use crate::error::{AppError, ErrorCode};
-    use crate::service::{DeviceStatus, SetUpInput, SignInInput, SyncPhase, SyncProgress, SyncSummary, WorkerQuery};
+    use crate::service::{
+        DeviceStatus, PastSync, RefusedChange, SetUpInput, SignInInput, SyncDetails, SyncPhase, SyncProgress,
+        SyncSummary, SyncTrigger, WaitingChanges, WorkerQuery,
+    };
     use stride_domain::input::WorkerInput;
     use stride_domain::*;
     use ts_rs::{Config, TS};
@@ -43,6 +46,14 @@ mod tests {
             declaration::<SyncSummary>(&config),
             declaration::<SyncPhase>(&config),
             declaration::<SyncProgress>(&config),
+            declaration::<EntityKind>(&config),
+            declaration::<ChangeOp>(&config),
+            declaration::<stride_domain::api::RejectionCode>(&config),
+            declaration::<RefusedChange>(&config),
+            declaration::<WaitingChanges>(&config),
+            declaration::<SyncTrigger>(&config),
+            declaration::<PastSync>(&config),
+            declaration::<SyncDetails>(&config),
             declaration::<ValidationError>(&config),
             declaration::<ErrorCode>(&config),
             declaration::<AppError>(&config),

@@ -1,11 +1,14 @@
 //! The commands the window can invoke: one-line adapters onto the service.
 
 use crate::error::AppError;
-use crate::service::{BackgroundEvent, DeviceStatus, SetUpInput, SignInInput, SyncProgress, SyncSummary, WorkerQuery};
+use crate::service::{
+    BackgroundEvent, DeviceStatus, SetUpInput, SignInInput, SyncDetails, SyncProgress, SyncSummary, WorkerQuery,
+};
 use crate::state::AppState;
 use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
 use stride_domain::{Page, Worker, WorkerId};
+use stride_store::SyncStartedBy;
 use tauri::{AppHandle, Emitter, State};
 
 /// The event a running sync reports its progress on.
@@ -85,7 +88,17 @@ pub async fn sign_in_automatically(app: AppHandle, state: State<'_, AppState>) -
 
 #[tauri::command]
 pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> Result<SyncSummary, AppError> {
-    state.service()?.sync(progress_to(app)).await
+    state.service()?.sync(SyncStartedBy::Button, progress_to(app)).await
+}
+
+#[tauri::command]
+pub async fn sync_details(state: State<'_, AppState>) -> Result<SyncDetails, AppError> {
+    state.run(|service| service.sync_details()).await
+}
+
+#[tauri::command]
+pub async fn retry_change(state: State<'_, AppState>, seq: i64) -> Result<SyncDetails, AppError> {
+    state.run(move |service| service.retry_change(seq)).await
 }
 
 #[tauri::command]

@@ -39,6 +39,13 @@ pub enum ErrorCode {
     Internal,
 }
 
+impl ErrorCode {
+    /// The code's name, as the window receives it (its serde name).
+    pub fn name(self) -> String {
+        serde_json::to_value(self).ok().and_then(|name| name.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct AppError {
     pub code: ErrorCode,
@@ -77,7 +84,7 @@ impl From<StoreError> for AppError {
             StoreError::Immutable { column, .. } => {
                 return Self::invalid(vec![ValidationError::new(*column, "cannot be changed")]);
             }
-            StoreError::NotFound { .. } => ErrorCode::NotFound,
+            StoreError::NotFound { .. } | StoreError::NotRejected { .. } => ErrorCode::NotFound,
             StoreError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
             StoreError::NoOrganization => ErrorCode::DeviceNotSetUp,
             StoreError::OrganizationAlreadySet => ErrorCode::DeviceAlreadySetUp,

@@ -75,6 +75,8 @@ pub fn run() {
             commands::sign_in,
             commands::sign_in_automatically,
             commands::sync_now,
+            commands::sync_details,
+            commands::retry_change,
             commands::sign_out,
         ])
         .run(tauri::generate_context!());

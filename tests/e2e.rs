@@ -275,6 +275,15 @@ async fn a_coordinator_signs_in_enrolls_a_worker_and_syncs_it_to_the_server() {
     text_of(&client, "[data-testid=sync-result]", |t| t.contains("1 sent")).await;
     screenshot(&client, "synced").await;
 
+    // The sync panel: nothing refused, nothing waiting, and the syncs so far.
+    find(&client, "[data-testid=sync-details]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=sync-panel]", |t| t.contains("The server has refused nothing.")).await;
+    text_of(&client, "[data-testid=past-sync]", |t| t.contains("by hand") && t.contains("1 sent")).await;
+    text_of(&client, "[data-testid=sync-panel]", |t| t.contains("at sign-in")).await;
+    screenshot(&client, "sync-panel").await;
+    find(&client, "[data-testid=sync-panel] header button").await.click().await.unwrap();
+    text_of(&client, "[data-testid=worker-count]", |t| t.contains("of 201 workers")).await;
+
     let on_server: (String, String) =
         sqlx::query_as("SELECT full_name, phone_number FROM workers WHERE full_name = 'Neema Synced'")
             .fetch_one(&db.pool)

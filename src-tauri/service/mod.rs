@@ -13,9 +13,9 @@ use ts_rs::TS;
 
 mod sync;
 
+pub use sync::{BackgroundEvent, SignInInput, SyncDetails, SyncProgress, SyncSummary, CHECK_EVERY};
 #[cfg(test)]
-pub use sync::SyncPhase;
-pub use sync::{BackgroundEvent, SignInInput, SyncProgress, SyncSummary, CHECK_EVERY};
+pub use sync::{PastSync, RefusedChange, SyncPhase, SyncTrigger, WaitingChanges};
 
 pub struct Service {
     store: Store,
@@ -221,5 +221,29 @@ mod tests {
         assert_eq!(edited.full_name.as_str(), "Amina W. Otieno");
         assert_eq!(service.status().unwrap().pending_changes, 2);
         assert_eq!(service.get_worker(WorkerId::new()).unwrap_err().code, ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn the_sync_panel_lists_refused_changes_by_code_and_sends_one_again() {
+        use stride_domain::api::{ChangeResult, Outcome, RejectionCode};
+        let (_dir, service) = service();
+        service.set_up(set_up_input("Lakeside Farms", "254")).unwrap();
+        service.enroll_worker(form("Amina Wanjiru", "")).unwrap();
+        let entry = service.store.pending_changes(0, 1).unwrap().remove(0);
+        let outcome = Outcome::Rejected { code: RejectionCode::MissingReference, reason: "server words".into() };
+        let result = ChangeResult { seq: entry.seq, change_id: entry.change.change_id, outcome };
+        service.store.record_push_results(&[result]).unwrap();
+
+        let details = service.sync_details().unwrap();
+        assert_eq!(details.needs_attention.len(), 1);
+        let refused = &details.needs_attention[0];
+        assert_eq!((refused.entity, refused.label.as_deref()), (EntityKind::Workers, Some("Amina Wanjiru")));
+        assert_eq!((refused.code, refused.reason.as_str()), (Some(RejectionCode::MissingReference), "server words"));
+        assert!(details.waiting.is_empty() && details.recent.is_empty());
+
+        let details = service.retry_change(refused.seq).unwrap();
+        assert!(details.needs_attention.is_empty());
+        assert_eq!((details.waiting[0].entity, details.waiting[0].count), (EntityKind::Workers, 1));
+        assert_eq!(service.retry_change(refused.seq).unwrap_err().code, ErrorCode::NotFound);
     }
 }

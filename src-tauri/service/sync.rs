@@ -5,7 +5,9 @@ use super::{DeviceStatus, Service};
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
-use stride_domain::Timestamp;
+use stride_domain::api::RejectionCode;
+use stride_domain::{ChangeOp, EntityKind, Timestamp};
+use stride_store::{SyncRun, SyncStartedBy};
 use stride_sync::{Client, ClientError, Progress, RetryPolicy, SyncError};
 use ts_rs::TS;
 
@@ -79,6 +81,64 @@ fn device_name() -> String {
     format!("Stride on {}", host.unwrap_or_else(|| "a desktop".into()))
 }
 
+/// A change the server refused, waiting for a person.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RefusedChange {
+    /// Its place in the outbox, which `retry_change` takes.
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub entity: EntityKind,
+    pub row_key: String,
+    pub op: ChangeOp,
+    /// The row's name, when the change carries one.
+    pub label: Option<String>,
+    /// Why, as a code to choose a sentence by (None for a code this app does not know).
+    pub code: Option<RejectionCode>,
+    /// The server's own words, for the details.
+    pub reason: String,
+    pub made_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+pub struct WaitingChanges {
+    pub entity: EntityKind,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncTrigger {
+    SignIn,
+    Button,
+    Background,
+}
+
+/// One sync of the history.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PastSync {
+    pub started_at: Timestamp,
+    pub finished_at: Timestamp,
+    pub started_by: SyncTrigger,
+    #[ts(type = "number")]
+    pub pushed: u64,
+    #[ts(type = "number")]
+    pub rejected: u64,
+    #[ts(type = "number")]
+    pub pulled: u64,
+    pub retries: u32,
+    /// How it failed, as an error code (ErrorCode's names), or None when it did not.
+    pub error_code: Option<String>,
+}
+
+/// The sync panel: what needs a person, what waits, and what happened lately.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SyncDetails {
+    pub needs_attention: Vec<RefusedChange>,
+    pub waiting: Vec<WaitingChanges>,
+    pub recent: Vec<PastSync>,
+}
+
 /// What the background loop tells the window.
 #[derive(Debug, Clone)]
 pub enum BackgroundEvent {
@@ -112,39 +172,124 @@ impl Service {
         self.credentials.save(device, &token)?;
         self.store.set_server_url(Some(client.server_url()))?;
         self.store.clear_wiped_at()?;
-        self.sync_signed_in(&client, progress).await?;
+        self.sync_signed_in(&client, SyncStartedBy::SignIn, progress).await?;
         self.status()
     }
 
     /// Pushes this device's changes and pulls the organization's, retrying failures
     /// that may pass. Waits for a background sync that is running to end first.
-    pub async fn sync(&self, progress: impl FnMut(Progress)) -> Result<SyncSummary, AppError> {
+    pub async fn sync(
+        &self,
+        started_by: SyncStartedBy,
+        progress: impl FnMut(Progress),
+    ) -> Result<SyncSummary, AppError> {
         let _turn = self.sync_turn.lock().await;
         let client = self.signed_in_client()?;
-        self.sync_signed_in(&client, progress).await
+        self.sync_signed_in(&client, started_by, progress).await
     }
 
-    async fn sync_signed_in(&self, client: &Client, progress: impl FnMut(Progress)) -> Result<SyncSummary, AppError> {
+    /// One sync, kept in the history however it ends.
+    async fn sync_signed_in(
+        &self,
+        client: &Client,
+        started_by: SyncStartedBy,
+        progress: impl FnMut(Progress),
+    ) -> Result<SyncSummary, AppError> {
         // Taken before the sync: a revoked device's wipe gives the store a new id.
         let device = self.store.device().device_id;
+        let started_at = Timestamp::now();
         let result = stride_sync::sync_with_retries(&self.store, client, &RetryPolicy::interactive(), progress).await;
         if matches!(result, Err(SyncError::Client(ClientError::Revoked))) {
             // The store wiped itself; the token goes too (it is no use any more).
             self.credentials.delete(device)?;
         }
-        let report = result?;
-        Ok(SyncSummary {
-            pushed: report.pushed,
-            rejected: report.rejected,
-            pulled: report.pulled,
-            retries: report.retries,
-        })
+        let result = result
+            .map(|report| SyncSummary {
+                pushed: report.pushed,
+                rejected: report.rejected,
+                pulled: report.pulled,
+                retries: report.retries,
+            })
+            .map_err(AppError::from);
+        let done = result.as_ref().ok();
+        self.store.record_sync_run(&SyncRun {
+            started_at,
+            finished_at: Timestamp::now(),
+            started_by,
+            pushed: done.map_or(0, |summary| summary.pushed),
+            rejected: done.map_or(0, |summary| summary.rejected),
+            pulled: done.map_or(0, |summary| summary.pulled),
+            retries: done.map_or(0, |summary| summary.retries),
+            error_code: result.as_ref().err().map(|error| error.code.name()),
+        })?;
+        result
     }
 
     /// Forgets the sign-in; the data on the device stays.
     pub fn sign_out(&self) -> Result<DeviceStatus, AppError> {
         self.credentials.delete(self.store.device().device_id)?;
         self.status()
+    }
+
+    /// What the sync panel shows: refused changes with their reasons, what waits, and
+    /// the recent syncs.
+    pub fn sync_details(&self) -> Result<SyncDetails, AppError> {
+        let needs_attention = self
+            .store
+            .rejected_changes(200)?
+            .into_iter()
+            .map(|entry| {
+                let fields = &entry.change.fields;
+                RefusedChange {
+                    seq: entry.seq,
+                    entity: entry.change.entity,
+                    row_key: entry.change.row_key.as_str().to_owned(),
+                    op: entry.change.op,
+                    label: fields
+                        .get("full_name")
+                        .or_else(|| fields.get("name"))
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned),
+                    code: entry
+                        .rejection_code
+                        .and_then(|code| serde_json::from_value(serde_json::Value::String(code)).ok()),
+                    reason: entry.rejection_reason.unwrap_or_default(),
+                    made_at: entry.created_at,
+                }
+            })
+            .collect();
+        let waiting = self
+            .store
+            .pending_by_entity()?
+            .into_iter()
+            .map(|(entity, count)| WaitingChanges { entity, count })
+            .collect();
+        let recent = self
+            .store
+            .recent_sync_runs(20)?
+            .into_iter()
+            .map(|run| PastSync {
+                started_at: run.started_at,
+                finished_at: run.finished_at,
+                started_by: match run.started_by {
+                    SyncStartedBy::SignIn => SyncTrigger::SignIn,
+                    SyncStartedBy::Button => SyncTrigger::Button,
+                    SyncStartedBy::Background => SyncTrigger::Background,
+                },
+                pushed: run.pushed,
+                rejected: run.rejected,
+                pulled: run.pulled,
+                retries: run.retries,
+                error_code: run.error_code,
+            })
+            .collect();
+        Ok(SyncDetails { needs_attention, waiting, recent })
+    }
+
+    /// Sends a refused change again (as a new change), then says what the panel shows.
+    pub fn retry_change(&self, seq: i64) -> Result<SyncDetails, AppError> {
+        self.store.retry_rejected(seq)?;
+        self.sync_details()
     }
 
     pub(super) fn signed_in_client(&self) -> Result<Client, AppError> {
@@ -177,7 +322,9 @@ impl Service {
                 tell(BackgroundEvent::Connection { online: reachable });
             }
             if reachable && (came_back || revoked || self.sync_is_due().unwrap_or(true)) {
-                let result = self.sync(|progress| tell(BackgroundEvent::Progress(progress.into()))).await;
+                let result = self
+                    .sync(SyncStartedBy::Background, |progress| tell(BackgroundEvent::Progress(progress.into())))
+                    .await;
                 tell(BackgroundEvent::Finished(result));
             }
         }

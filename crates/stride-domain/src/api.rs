@@ -77,7 +77,7 @@ pub struct PushRequest {
 
 /// Why the server refused a change. The change is never applied; the device keeps it
 /// for a person to look at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RejectionCode {
     /// The user's role may not write this entity.

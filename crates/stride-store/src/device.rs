@@ -188,6 +188,7 @@ impl Store {
             }
             tx.execute_batch(
                 "DELETE FROM outbox;
+                 DELETE FROM sync_runs;
                  DELETE FROM device_settings;
                  DELETE FROM sync_state;",
             )?;

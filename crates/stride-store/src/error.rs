@@ -27,6 +27,8 @@ pub enum StoreError {
     Immutable { entity: EntityKind, key: RowKey, column: &'static str },
     #[error("{column} is not a column of {entity:?}")]
     UnknownColumn { entity: EntityKind, column: String },
+    #[error("no refused change {seq} waits here")]
+    NotRejected { seq: i64 },
     #[error("this device is not set up for an organization yet")]
     NoOrganization,
     #[error("this device is already set up for another organization")]
@@ -51,7 +53,7 @@ impl StoreError {
             StoreError::Migration { .. } | StoreError::MigrationEdited { .. } => "database_migration_failed",
             StoreError::SchemaTooNew { .. } => "database_too_new",
             StoreError::Invalid(_) => "invalid_input",
-            StoreError::NotFound { .. } => "not_found",
+            StoreError::NotFound { .. } | StoreError::NotRejected { .. } => "not_found",
             StoreError::AlreadyExists { .. } => "already_exists",
             StoreError::Immutable { .. } => "immutable_field",
             StoreError::UnknownColumn { .. } => "unknown_field",

@@ -11,6 +11,7 @@ mod migrate;
 mod outbox;
 mod repository;
 mod sync;
+mod sync_runs;
 mod workers;
 
 pub use device::DeviceInfo;
@@ -20,6 +21,7 @@ pub use outbox::{OutboxEntry, OutboxStatus};
 pub use repository::{Filter, ListQuery, Writer, MAX_PAGE};
 pub use stride_domain::Page;
 pub use sync::Applied;
+pub use sync_runs::{SyncRun, SyncStartedBy};
 pub use workers::WorkerSearch;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};

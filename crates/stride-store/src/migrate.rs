@@ -14,6 +14,7 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         name: "first_sync_head",
         sql: include_str!("../../../migrations/device/0002_first_sync_head.sql"),
     },
+    Migration { version: 3, name: "sync_runs", sql: include_str!("../../../migrations/device/0003_sync_runs.sql") },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

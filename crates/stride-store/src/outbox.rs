@@ -1,7 +1,7 @@
 //! The outbox: every local change, in device sequence order, until the server has it.
 
 use crate::{Result, Store, StoreError};
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 use stride_domain::{Change, ChangeId, ChangeOp, EntityKind, Hlc, RowKey, Timestamp};
@@ -123,5 +123,67 @@ impl Store {
                 conn.query_row("SELECT count(*) FROM outbox WHERE status = 'pending'", [], |row| row.get(0))?;
             Ok(count as u64)
         })
+    }
+
+    /// Changes the server refused, oldest first, with its code and reason.
+    pub fn rejected_changes(&self, limit: u32) -> Result<Vec<OutboxEntry>> {
+        self.with_conn(|conn| {
+            let mut statement = conn.prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM outbox WHERE status = 'rejected' ORDER BY seq LIMIT ?1"
+            ))?;
+            let mut rows = statement.query([limit])?;
+            let mut entries = Vec::new();
+            while let Some(row) = rows.next()? {
+                entries.push(read_entry(row)?);
+            }
+            Ok(entries)
+        })
+    }
+
+    /// How many changes wait to be pushed, per entity.
+    pub fn pending_by_entity(&self) -> Result<Vec<(EntityKind, u64)>> {
+        self.with_conn(|conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT entity, count(*) FROM outbox WHERE status = 'pending' GROUP BY entity ORDER BY entity",
+            )?;
+            let mut rows = statement.query([])?;
+            let mut counts = Vec::new();
+            while let Some(row) = rows.next()? {
+                let name: String = row.get(0)?;
+                let kind = EntityKind::from_table(&name).ok_or_else(|| StoreError::CorruptRecord {
+                    what: "outbox entity".into(),
+                    problem: format!("unknown entity {name}"),
+                })?;
+                counts.push((kind, row.get::<_, i64>(1)? as u64));
+            }
+            Ok(counts)
+        })
+    }
+
+    /// Sends a refused change again, after a person has seen why (say, once their role
+    /// allows it). The server has taken its sequence number, so it goes back as a new
+    /// change at the end of the outbox, stamped now; the refused entry leaves.
+    pub fn retry_rejected(&self, seq: i64) -> Result<()> {
+        let mut inner = self.lock();
+        let now = inner.now();
+        let crate::Inner { conn, clock, .. } = &mut *inner;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let entry = tx
+            .query_row(
+                &format!("SELECT {ENTRY_COLUMNS} FROM outbox WHERE seq = ?1 AND status = 'rejected'"),
+                [seq],
+                |row| Ok(read_entry(row)),
+            )
+            .optional()?
+            .transpose()?
+            .ok_or(StoreError::NotRejected { seq })?;
+        let stamp = clock.tick(now.millis());
+        let change = entry.change;
+        append(&tx, change.entity, &change.row_key, change.op, change.fields, stamp, now)?;
+        tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
+        crate::device::save_clock(&tx, stamp)?;
+        tx.commit().map_err(crate::error::from_commit)?;
+        inner.device.hlc_last = Some(stamp);
+        Ok(())
     }
 }

@@ -609,3 +609,54 @@ fn enrolling_someone_already_here_finds_them_by_phone_or_close_name() {
         "editing Amina does not flag Amina"
     );
 }
+
+#[test]
+fn a_refused_change_goes_again_as_a_new_change_and_the_last_hundred_syncs_are_remembered() {
+    use stride_domain::api::{ChangeResult, Outcome, RejectionCode};
+    use stride_store::{SyncRun, SyncStartedBy};
+    let Device { store, org, .. } = &device();
+    let amina = worker(org.id, "Amina Wanjiru", None);
+    store.create(&amina).unwrap();
+    let refused = store.pending_changes(0, 10).unwrap().remove(0);
+    let outcome = Outcome::Rejected { code: RejectionCode::NotPermitted, reason: "a coordinator may not".into() };
+    store
+        .record_push_results(&[ChangeResult { seq: refused.seq, change_id: refused.change.change_id, outcome }])
+        .unwrap();
+    let waiting = store.rejected_changes(10).unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].rejection_code.as_deref(), Some("not_permitted"));
+    assert_eq!((store.pending_count().unwrap(), store.pending_by_entity().unwrap()), (0, vec![]));
+
+    // The server took its sequence number: it goes again as a new change, stamped now.
+    store.retry_rejected(refused.seq).unwrap();
+    assert!(store.rejected_changes(10).unwrap().is_empty());
+    let again = store.pending_changes(0, 10).unwrap();
+    assert_eq!(again.len(), 1);
+    assert!(again[0].seq > refused.seq && again[0].change.hlc > refused.change.hlc);
+    assert_ne!(again[0].change.change_id, refused.change.change_id);
+    assert_eq!((&again[0].change.fields, again[0].change.op), (&refused.change.fields, refused.change.op));
+    assert_eq!(store.pending_by_entity().unwrap(), vec![(EntityKind::Workers, 1)]);
+    assert_eq!(store.retry_rejected(refused.seq).unwrap_err().code(), "not_found", "only a refused change");
+
+    let now = Timestamp::now();
+    for pushed in 0..105 {
+        let error_code = (pushed % 2 == 1).then(|| "server_unreachable".to_owned());
+        let run = SyncRun {
+            started_at: now,
+            finished_at: now,
+            started_by: SyncStartedBy::Background,
+            pushed,
+            rejected: 0,
+            pulled: 7,
+            retries: 1,
+            error_code,
+        };
+        store.record_sync_run(&run).unwrap();
+    }
+    let runs = store.recent_sync_runs(500).unwrap();
+    assert_eq!(runs.len(), 100, "the latest hundred");
+    assert_eq!((runs[0].pushed, runs[0].error_code.as_deref()), (104, None));
+    assert_eq!((runs[1].pushed, runs[1].error_code.as_deref()), (103, Some("server_unreachable")));
+    store.wipe().unwrap();
+    assert!(store.recent_sync_runs(10).unwrap().is_empty(), "a wipe forgets the history too");
+}

@@ -9,6 +9,7 @@ import type {
   Page,
   SetUpInput,
   SignInInput,
+  SyncDetails,
   SyncProgress,
   SyncSummary,
   Worker,
@@ -50,6 +51,10 @@ export const api = {
   /** Signs in with the account the app was launched with (see DeviceStatus). */
   signInAutomatically: () => call<DeviceStatus>('sign_in_automatically'),
   syncNow: () => call<SyncSummary>('sync_now'),
+  /** Refused changes with their reasons, what waits, and the recent syncs. */
+  syncDetails: () => call<SyncDetails>('sync_details'),
+  /** Sends a refused change again, as a new change; answers with the new details. */
+  retryChange: (seq: number) => call<SyncDetails>('retry_change', { seq }),
   signOut: () => call<DeviceStatus>('sign_out'),
   /** Calls `handler` with each progress report of a running sync; returns how to stop. */
   onSyncProgress: (handler: (progress: SyncProgress) => void): Promise<UnlistenFn> =>

@@ -184,6 +184,63 @@ total: number,
 retry_in_ms: number | null, };
 
 /**
+ * Every synced entity, named as its table.
+ */
+
+export type EntityKind = "organizations" | "users" | "workers" | "segments" | "worker_segment" | "content" | "journey_blueprints" | "phases" | "touchpoints" | "programs" | "program_blueprints" | "worker_assignments" | "worker_progress" | "experiments" | "experiment_variants" | "experiment_assignments" | "badges" | "worker_badges";
+
+export type ChangeOp = "upsert" | "delete";
+
+/**
+ * Why the server refused a change. The change is never applied; the device keeps it
+ * for a person to look at.
+ */
+
+export type RejectionCode = "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "not_found" | "invalid_key";
+
+/**
+ * A change the server refused, waiting for a person.
+ */
+
+export type RefusedChange = { 
+/**
+ * Its place in the outbox, which `retry_change` takes.
+ */
+seq: number, entity: EntityKind, row_key: string, op: ChangeOp, 
+/**
+ * The row's name, when the change carries one.
+ */
+label: string | null, 
+/**
+ * Why, as a code to choose a sentence by (None for a code this app does not know).
+ */
+code: RejectionCode | null, 
+/**
+ * The server's own words, for the details.
+ */
+reason: string, made_at: Timestamp, };
+
+export type WaitingChanges = { entity: EntityKind, count: number, };
+
+export type SyncTrigger = "sign_in" | "button" | "background";
+
+/**
+ * One sync of the history.
+ */
+
+export type PastSync = { started_at: Timestamp, finished_at: Timestamp, started_by: SyncTrigger, pushed: number, rejected: number, pulled: number, retries: number, 
+/**
+ * How it failed, as an error code (ErrorCode's names), or None when it did not.
+ */
+error_code: string | null, };
+
+/**
+ * The sync panel: what needs a person, what waits, and what happened lately.
+ */
+
+export type SyncDetails = { needs_attention: Array<RefusedChange>, waiting: Array<WaitingChanges>, recent: Array<PastSync>, };
+
+/**
  * A value that failed validation, with the field it belongs to.
  */
 

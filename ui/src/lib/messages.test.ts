@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AppError, ErrorCode } from './bindings'
+import type { AppError, ErrorCode, PastSync } from './bindings'
 import { describeError, en, fieldErrors } from './messages'
 
 const error = (code: ErrorCode, fields: AppError['fields'] = []): AppError => ({ code, message: 'raw text from Rust', fields })
@@ -36,5 +36,31 @@ describe('sync progress', () => {
     expect(en.status.progress({ phase: 'retrying', done: 2, total: 5, retry_in_ms: 1500 })).toContain(
       'Trying again in 2 s (attempt 2 of 5)',
     )
+  })
+})
+
+describe('the sync panel', () => {
+  const run = (over: Partial<PastSync>): PastSync => ({
+    started_at: '2026-11-22T07:00:00.000Z',
+    finished_at: '2026-11-22T07:00:01.000Z',
+    started_by: 'button',
+    pushed: 3,
+    rejected: 0,
+    pulled: 12,
+    retries: 0,
+    error_code: null,
+    ...over,
+  })
+
+  it('says what a past sync moved, or why it failed, by the error code', () => {
+    expect(en.syncPanel.result(run({}))).toBe('3 sent, 12 received')
+    expect(en.syncPanel.result(run({ rejected: 1, retries: 2 }))).toBe('3 sent, 12 received, 1 refused, 2 retries')
+    expect(en.syncPanel.result(run({ error_code: 'server_unreachable' }))).toBe(en.errors.server_unreachable)
+    expect(en.syncPanel.result(run({ error_code: 'from_a_newer_app' }))).toBe(en.errors.internal)
+  })
+
+  it('names a refused change by what it did to which record', () => {
+    expect(en.syncPanel.change('workers', 'Amina Wanjiru', 'upsert')).toBe('Saving worker “Amina Wanjiru”')
+    expect(en.syncPanel.change('worker_progress', null, 'delete')).toBe('Deleting progress record')
   })
 })

@@ -1,6 +1,6 @@
 // Every English sentence the window shows, in one place, so a translation can be added
 // beside it. Errors are chosen by their code, never by the text the Rust side sent.
-import type { AppError, ErrorCode, SyncProgress } from './bindings'
+import type { AppError, EntityKind, ErrorCode, PastSync, RejectionCode, SyncProgress, SyncTrigger } from './bindings'
 
 export const en = {
   appName: 'Stride',
@@ -81,6 +81,57 @@ export const en = {
     synced: (pushed: number, pulled: number) => `Synced: ${pushed} sent, ${pulled} received.`,
     signOut: 'Sign out',
   },
+  syncPanel: {
+    open: 'Sync details',
+    close: 'Close',
+    title: 'Sync',
+    needsAttention: 'Needs attention',
+    nothingRefused: 'The server has refused nothing.',
+    waiting: 'Waiting to sync',
+    nothingWaiting: 'Nothing waits to sync.',
+    recent: 'Recent syncs',
+    noSyncs: 'No sync yet.',
+    sendAgain: 'Send again',
+    serverSaid: (reason: string) => `The server said: ${reason}`,
+    change: (entity: EntityKind, label: string | null, op: 'upsert' | 'delete') =>
+      `${op === 'delete' ? 'Deleting' : 'Saving'} ${en.entities[entity]}${label ? ` “${label}”` : ''}`,
+    waitingCount: (entity: EntityKind, count: number) => `${en.entityPlurals[entity]}: ${count}`,
+    startedBy: { sign_in: 'at sign-in', button: 'by hand', background: 'by itself' } satisfies Record<SyncTrigger, string>,
+    result: (run: PastSync) => {
+      if (run.error_code) return en.errors[run.error_code as ErrorCode] ?? en.errors.internal
+      const parts = [`${run.pushed} sent`, `${run.pulled} received`]
+      if (run.rejected > 0) parts.push(`${run.rejected} refused`)
+      if (run.retries > 0) parts.push(run.retries === 1 ? '1 retry' : `${run.retries} retries`)
+      return parts.join(', ')
+    },
+  },
+  /** Why the server refused a change, by its code. */
+  rejections: {
+    not_permitted: 'Your role may not make this change.',
+    unknown_field: 'The change has a field the server does not know; Stride may need an update.',
+    invalid_value: 'A value is not one the server accepts.',
+    missing_field: 'A required field is missing.',
+    missing_reference: 'It refers to something that is not on the server.',
+    wrong_organization: 'It belongs to another organization.',
+    not_found: 'The server does not have this record.',
+    invalid_key: 'The record’s id is not valid.',
+  } satisfies Record<RejectionCode, string>,
+  entities: {
+    organizations: 'organization', users: 'user', workers: 'worker', segments: 'segment',
+    worker_segment: 'segment membership', content: 'content', journey_blueprints: 'journey', phases: 'phase',
+    touchpoints: 'touchpoint', programs: 'program', program_blueprints: 'program journey',
+    worker_assignments: 'enrollment', worker_progress: 'progress record', experiments: 'experiment',
+    experiment_variants: 'experiment variant', experiment_assignments: 'experiment assignment', badges: 'badge',
+    worker_badges: 'badge award',
+  } satisfies Record<EntityKind, string>,
+  entityPlurals: {
+    organizations: 'Organizations', users: 'Users', workers: 'Workers', segments: 'Segments',
+    worker_segment: 'Segment memberships', content: 'Content', journey_blueprints: 'Journeys', phases: 'Phases',
+    touchpoints: 'Touchpoints', programs: 'Programs', program_blueprints: 'Program journeys',
+    worker_assignments: 'Enrollments', worker_progress: 'Progress records', experiments: 'Experiments',
+    experiment_variants: 'Experiment variants', experiment_assignments: 'Experiment assignments', badges: 'Badges',
+    worker_badges: 'Badge awards',
+  } satisfies Record<EntityKind, string>,
   errors: {
     invalid_input: 'Some fields need attention.',
     not_found: 'That record is no longer on this device.',
