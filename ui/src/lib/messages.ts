@@ -31,10 +31,9 @@ export const en = {
   workers: {
     title: 'Workers',
     search: 'Search by name or phone',
-    count: (shown: number, total: number) => (total === 0 ? 'No workers' : `${shown} of ${total} workers`),
+    count: (total: number) => (total === 0 ? 'No workers' : total === 1 ? '1 worker' : `${total.toLocaleString('en')} workers`),
     noMatch: (text: string) => `No worker matches “${text}”.`,
     empty: 'No workers yet. Enroll the first one.',
-    loadMore: 'Show more',
     enroll: 'Enroll a worker',
     phone: 'Phone',
     wellBeing: 'Well-being',
