@@ -31,6 +31,7 @@ export const en = {
   workers: {
     title: 'Workers',
     search: 'Search by name or phone',
+    searchShortcut: 'press /',
     count: (total: number) => (total === 0 ? 'No workers' : total === 1 ? '1 worker' : `${total.toLocaleString('en')} workers`),
     noMatch: (text: string) => `No worker matches “${text}”.`,
     empty: 'No workers yet. Enroll the first one.',
