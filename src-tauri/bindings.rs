@@ -5,6 +5,7 @@
 #[cfg(test)]
 mod tests {
     use crate::error::{AppError, ErrorCode};
+    use crate::service::{BadgeAward, Enrollment, ProgressEntry, WorkerPage};
     use crate::service::{
         DeviceStatus, PastSync, RefusedChange, SetUpInput, SignInInput, SyncDetails, SyncPhase, SyncProgress,
         SyncSummary, SyncTrigger, WaitingChanges, WorkerQuery,
@@ -40,6 +41,14 @@ mod tests {
             declaration::<stride_domain::duplicates::DuplicateReason>(&config),
             declaration::<stride_domain::duplicates::DuplicateCandidate>(&config),
             declaration::<WorkerQuery>(&config),
+            declaration::<WorkerAssignmentId>(&config),
+            declaration::<WorkerProgressId>(&config),
+            declaration::<AssignmentStatus>(&config),
+            declaration::<ContentType>(&config),
+            declaration::<Enrollment>(&config),
+            declaration::<ProgressEntry>(&config),
+            declaration::<BadgeAward>(&config),
+            declaration::<WorkerPage>(&config),
             declaration::<SetUpInput>(&config),
             declaration::<DeviceStatus>(&config),
             declaration::<SignInInput>(&config),

@@ -2,7 +2,8 @@
 
 use crate::error::AppError;
 use crate::service::{
-    BackgroundEvent, DeviceStatus, SetUpInput, SignInInput, SyncDetails, SyncProgress, SyncSummary, WorkerQuery,
+    BackgroundEvent, DeviceStatus, SetUpInput, SignInInput, SyncDetails, SyncProgress, SyncSummary, WorkerPage,
+    WorkerQuery,
 };
 use crate::state::AppState;
 use stride_domain::duplicates::DuplicateCandidate;
@@ -55,6 +56,11 @@ pub async fn search_workers(state: State<'_, AppState>, query: WorkerQuery) -> R
 #[tauri::command]
 pub async fn get_worker(state: State<'_, AppState>, id: WorkerId) -> Result<Worker, AppError> {
     state.run(move |service| service.get_worker(id)).await
+}
+
+#[tauri::command]
+pub async fn worker_page(state: State<'_, AppState>, id: WorkerId) -> Result<WorkerPage, AppError> {
+    state.run(move |service| service.worker_page(id)).await
 }
 
 #[tauri::command]

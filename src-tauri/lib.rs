@@ -69,6 +69,7 @@ pub fn run() {
             commands::set_up_device,
             commands::search_workers,
             commands::get_worker,
+            commands::worker_page,
             commands::enroll_worker,
             commands::update_worker,
             commands::find_duplicate_workers,

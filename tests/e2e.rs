@@ -315,6 +315,16 @@ async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run
     text_of(&client, "[data-testid=worker-count]", |t| t == "200 workers").await;
     text_of(&client, "[data-testid=last-sync]", |t| t.starts_with("Last sync")).await;
 
+    // A worker's page: programs, the progress timeline, segments and badges, offline.
+    find(&client, "[aria-rowindex='2'] button.name").await.click().await.unwrap();
+    text_of(&client, "[data-testid=enrollments]", |t| t.contains("Harvest season 2026: active")).await;
+    text_of(&client, "[data-testid=timeline]", |t| t.contains("Lifting safely (Harvest season 2026): completed")).await;
+    text_of(&client, "[data-testid=segments]", |t| t.contains("Kisumu site") && t.contains("Swahili speakers")).await;
+    text_of(&client, "[data-testid=badges]", |t| t.contains("First step")).await;
+    screenshot(&client, "worker-page").await;
+    find(&client, "body").await.send_keys(&fantoccini::key::Key::Escape.to_string()).await.unwrap();
+    text_of(&client, "[data-testid=worker-count]", |t| t == "200 workers").await;
+
     // The list draws only the rows in view; scrolled to the end, it fetches and shows
     // the last worker (row 201, after the heading).
     assert!(client.find_all(Locator::Css("[data-worker-id]")).await.unwrap().len() < 60, "not all 200 rows drawn");

@@ -12,10 +12,14 @@ use tokio::sync::Mutex;
 use ts_rs::TS;
 
 mod sync;
+mod worker_page;
 
 pub use sync::{BackgroundEvent, SignInInput, SyncDetails, SyncProgress, SyncSummary, CHECK_EVERY};
 #[cfg(test)]
 pub use sync::{PastSync, RefusedChange, SyncPhase, SyncTrigger, WaitingChanges};
+pub use worker_page::WorkerPage;
+#[cfg(test)]
+pub use worker_page::{BadgeAward, Enrollment, ProgressEntry};
 
 pub struct Service {
     store: Store,

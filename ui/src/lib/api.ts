@@ -15,6 +15,7 @@ import type {
   Worker,
   WorkerId,
   WorkerInput,
+  WorkerPage,
   WorkerQuery,
 } from './bindings'
 
@@ -43,6 +44,8 @@ export const api = {
   setUpDevice: (input: SetUpInput) => call<DeviceStatus>('set_up_device', { input }),
   searchWorkers: (query: WorkerQuery) => call<Page<Worker>>('search_workers', { query }),
   getWorker: (id: WorkerId) => call<Worker>('get_worker', { id }),
+  /** A worker with their enrollments, progress timeline, segments and badges. */
+  workerPage: (id: WorkerId) => call<WorkerPage>('worker_page', { id }),
   enrollWorker: (input: WorkerInput) => call<Worker>('enroll_worker', { input }),
   updateWorker: (id: WorkerId, input: WorkerInput) => call<Worker>('update_worker', { id, input }),
   findDuplicateWorkers: (input: WorkerInput, except: WorkerId | null) =>

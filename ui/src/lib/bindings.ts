@@ -106,6 +106,34 @@ export type WorkerQuery = {
  */
 text: string, offset: number, limit: number, };
 
+export type WorkerAssignmentId = string;
+
+export type WorkerProgressId = string;
+
+export type AssignmentStatus = "active" | "completed" | "dropped";
+
+export type ContentType = "video" | "text" | "audio" | "quiz";
+
+export type Enrollment = { id: WorkerAssignmentId, program: string, status: AssignmentStatus, enrolled_at: Timestamp, };
+
+/**
+ * One progress record, named by its touchpoint's content.
+ */
+
+export type ProgressEntry = { id: WorkerProgressId, program: string, 
+/**
+ * The touchpoint's content title (None when it has none).
+ */
+title: string | null, content_type: ContentType | null, started_at: Timestamp | null, completed_at: Timestamp | null, score: Score | null, feedback: string | null, };
+
+export type BadgeAward = { name: string, awarded_at: Timestamp, };
+
+export type WorkerPage = { worker: Worker, enrollments: Array<Enrollment>, 
+/**
+ * Newest first.
+ */
+timeline: Array<ProgressEntry>, segments: Array<string>, badges: Array<BadgeAward>, };
+
 /**
  * The first-run form: the organization this device works for.
  */

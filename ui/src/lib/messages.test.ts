@@ -64,3 +64,23 @@ describe('the sync panel', () => {
     expect(en.syncPanel.change('worker_progress', null, 'delete')).toBe('Deleting progress record')
   })
 })
+
+describe('the worker page', () => {
+  it('tells a progress record by its content, program, state and score', () => {
+    const entry = {
+      id: '01',
+      program: 'Harvest season 2026',
+      title: 'Lifting safely',
+      content_type: 'video' as const,
+      started_at: '2026-11-03T08:00:00.000Z',
+      completed_at: null,
+      score: null,
+      feedback: null,
+    }
+    expect(en.workerPage.progressLine(entry)).toBe('Lifting safely (Harvest season 2026): started')
+    expect(en.workerPage.progressLine({ ...entry, completed_at: entry.started_at, score: 91.5 })).toBe(
+      'Lifting safely (Harvest season 2026): completed, score 91.5',
+    )
+    expect(en.workerPage.progressLine({ ...entry, title: null })).toBe('A touchpoint (Harvest season 2026): started')
+  })
+})

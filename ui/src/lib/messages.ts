@@ -1,6 +1,16 @@
 // Every English sentence the window shows, in one place, so a translation can be added
 // beside it. Errors are chosen by their code, never by the text the Rust side sent.
-import type { AppError, EntityKind, ErrorCode, PastSync, RejectionCode, SyncProgress, SyncTrigger } from './bindings'
+import type {
+  AppError,
+  AssignmentStatus,
+  EntityKind,
+  ErrorCode,
+  PastSync,
+  ProgressEntry,
+  RejectionCode,
+  SyncProgress,
+  SyncTrigger,
+} from './bindings'
 
 export const en = {
   appName: 'Stride',
@@ -40,6 +50,27 @@ export const en = {
     wellBeing: 'Well-being',
     enrolled: 'Enrolled',
     edit: 'Edit',
+  },
+  workerPage: {
+    back: 'Back to workers',
+    enrollments: 'Programs',
+    noEnrollments: 'Not enrolled in a program.',
+    timeline: 'Progress',
+    noProgress: 'No progress recorded yet.',
+    segments: 'Segments',
+    noSegments: 'In no segment.',
+    badges: 'Badges',
+    noBadges: 'No badges yet.',
+    status: { active: 'active', completed: 'completed', dropped: 'dropped' } satisfies Record<AssignmentStatus, string>,
+    enrolledOn: (program: string, status: AssignmentStatus, at: string) =>
+      `${program}: ${en.workerPage.status[status]}, enrolled ${new Date(at).toLocaleDateString()}`,
+    progressLine: (entry: ProgressEntry) => {
+      const what = entry.title ?? 'A touchpoint'
+      const state = entry.completed_at ? 'completed' : 'started'
+      const score = entry.score !== null ? `, score ${entry.score}` : ''
+      return `${what} (${entry.program}): ${state}${score}`
+    },
+    awarded: (name: string, at: string) => `${name}, ${new Date(at).toLocaleDateString()}`,
   },
   enroll: {
     title: 'Enroll a worker',
