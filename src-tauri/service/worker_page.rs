@@ -100,7 +100,7 @@ impl Service {
             });
         }
         let when = |entry: &ProgressEntry| entry.completed_at.or(entry.started_at);
-        timeline.sort_by(|a, b| when(b).cmp(&when(a)));
+        timeline.sort_by_key(|entry| std::cmp::Reverse(when(entry)));
         let mut segments = Vec::new();
         for membership in all_where::<WorkerSegment>(store, by_worker())? {
             if let Some(segment) = store.get::<Segment>(&RowKey::of(membership.segment_id))? {
