@@ -5,7 +5,10 @@
 #[cfg(test)]
 mod tests {
     use crate::error::{AppError, ErrorCode};
-    use crate::service::{BadgeAward, Enrollment, ProgressEntry, WorkerPage};
+    use crate::service::{
+        BadgeAward, Enrollment, GroupSessionInput, JourneyOutline, PhaseOutline, ProgramOutline, ProgressEntry,
+        RosterEntry, TouchpointOutline, WorkerPage,
+    };
     use crate::service::{
         DeviceStatus, PastSync, RefusedChange, SetUpInput, SignInInput, SyncDetails, SyncPhase, SyncProgress,
         SyncSummary, SyncTrigger, WaitingChanges, WorkerQuery,
@@ -49,6 +52,14 @@ mod tests {
             declaration::<ProgressEntry>(&config),
             declaration::<BadgeAward>(&config),
             declaration::<WorkerPage>(&config),
+            declaration::<TouchpointId>(&config),
+            declaration::<ProgramId>(&config),
+            declaration::<TouchpointOutline>(&config),
+            declaration::<PhaseOutline>(&config),
+            declaration::<JourneyOutline>(&config),
+            declaration::<RosterEntry>(&config),
+            declaration::<ProgramOutline>(&config),
+            declaration::<GroupSessionInput>(&config),
             declaration::<SetUpInput>(&config),
             declaration::<DeviceStatus>(&config),
             declaration::<SignInInput>(&config),

@@ -2,8 +2,8 @@
 
 use crate::error::AppError;
 use crate::service::{
-    BackgroundEvent, DeviceStatus, SetUpInput, SignInInput, SyncDetails, SyncProgress, SyncSummary, WorkerPage,
-    WorkerQuery,
+    BackgroundEvent, DeviceStatus, GroupSessionInput, ProgramOutline, SetUpInput, SignInInput, SyncDetails,
+    SyncProgress, SyncSummary, WorkerPage, WorkerQuery,
 };
 use crate::state::AppState;
 use stride_domain::duplicates::DuplicateCandidate;
@@ -61,6 +61,16 @@ pub async fn get_worker(state: State<'_, AppState>, id: WorkerId) -> Result<Work
 #[tauri::command]
 pub async fn worker_page(state: State<'_, AppState>, id: WorkerId) -> Result<WorkerPage, AppError> {
     state.run(move |service| service.worker_page(id)).await
+}
+
+#[tauri::command]
+pub async fn programs(state: State<'_, AppState>) -> Result<Vec<ProgramOutline>, AppError> {
+    state.run(|service| service.programs()).await
+}
+
+#[tauri::command]
+pub async fn record_group_session(state: State<'_, AppState>, input: GroupSessionInput) -> Result<u32, AppError> {
+    state.run(move |service| service.record_group_session(input)).await
 }
 
 #[tauri::command]

@@ -70,6 +70,8 @@ pub fn run() {
             commands::search_workers,
             commands::get_worker,
             commands::worker_page,
+            commands::programs,
+            commands::record_group_session,
             commands::enroll_worker,
             commands::update_worker,
             commands::find_duplicate_workers,

@@ -104,6 +104,14 @@ async fn fill(client: &Client, fields: &[(&str, &str)]) {
     panic!("the form could not be filled with {fields:?}");
 }
 
+/// Clicks an element after scrolling it to the middle of the window, clear of the
+/// status bar fixed at the bottom (which would take a click aimed at the very bottom).
+async fn click_centered(client: &Client, element: &Element) {
+    let target = serde_json::to_value(element).unwrap();
+    client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![target]).await.unwrap();
+    element.click().await.unwrap();
+}
+
 async fn type_into(client: &Client, css: &str, text: &str) {
     fill(client, &[(css, text)]).await;
 }
@@ -175,7 +183,7 @@ async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_ther
     text_of(&client, ".empty", |t| t.contains("No workers yet")).await;
 
     // A form with problems is refused field by field, and nothing is saved.
-    find(&client, "header.toolbar button").await.click().await.unwrap();
+    find(&client, "[data-testid=enroll]").await.click().await.unwrap();
     type_into(&client, "input[name=phone_number]", "12").await;
     find(&client, "form button[type=submit]").await.click().await.unwrap();
     text_of(&client, "[data-field=full_name]", |t| t.contains("must not be empty")).await;
@@ -198,7 +206,7 @@ async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_ther
     text_of(&client, "[data-testid=pending]", |t| t.starts_with("1 change ")).await;
 
     // The same person again, with a typo: the form says who it may be before saving.
-    find(&client, "header.toolbar button").await.click().await.unwrap();
+    find(&client, "[data-testid=enroll]").await.click().await.unwrap();
     fill(&client, &[("input[name=full_name]", "Amina Wanjru"), ("input[name=phone_number]", "0712 345 678")]).await;
     find(&client, "form button[type=submit]").await.click().await.unwrap();
     text_of(&client, "[data-testid=duplicates]", |t| t.contains("Amina Wanjiru") && t.contains("same phone number"))
@@ -207,7 +215,7 @@ async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_ther
     find(&client, "form .actions button.secondary").await.click().await.unwrap();
     text_of(&client, "[data-testid=pending]", |t| t.starts_with("1 change ")).await;
 
-    find(&client, "header.toolbar button").await.click().await.unwrap();
+    find(&client, "[data-testid=enroll]").await.click().await.unwrap();
     type_into(&client, "input[name=full_name]", "Khalid Ali").await;
     find(&client, "form button[type=submit]").await.click().await.unwrap();
     text_of(&client, "[data-testid=worker-count]", |t| t == "2 workers").await;
@@ -266,7 +274,7 @@ async fn a_coordinator_signs_in_enrolls_a_worker_and_syncs_it_to_the_server() {
     text_of(&client, "[data-testid=last-sync]", |t| t.starts_with("Last sync")).await;
 
     // Enrolled on the device, then sent to the server with the sync button.
-    find(&client, "header.toolbar button").await.click().await.unwrap();
+    find(&client, "[data-testid=enroll]").await.click().await.unwrap();
     fill(&client, &[("input[name=full_name]", "Neema Synced"), ("input[name=phone_number]", "+254 799 000 111")]).await;
     find(&client, "form button[type=submit]").await.click().await.unwrap();
     text_of(&client, "[data-testid=pending]", |t| t.starts_with("1 change ")).await;
@@ -366,11 +374,31 @@ async fn work_done_offline_syncs_by_itself_when_the_server_answers_again_and_a_r
     // The network goes; the window says so, and work goes on.
     network.set_offline(true);
     text_of(&client, "[data-testid=connection]", |t| t.starts_with("Offline")).await;
-    find(&client, "header.toolbar button").await.click().await.unwrap();
+    find(&client, "[data-testid=enroll]").await.click().await.unwrap();
     fill(&client, &[("input[name=full_name]", "Zawadi Offline")]).await;
     find(&client, "form button[type=submit]").await.click().await.unwrap();
     text_of(&client, "[data-testid=pending]", |t| t.starts_with("1 change ")).await;
     screenshot(&client, "offline").await;
+
+    // Still offline, a group session: one touchpoint for the two workers who came.
+    find(&client, "[data-testid=group-session-open]").await.click().await.unwrap();
+    let roster = client.wait().at_most(PATIENCE).for_element(Locator::Css(".roster input")).await.unwrap();
+    drop(roster);
+    let boxes = client.find_all(Locator::Css(".roster input[type=checkbox]")).await.unwrap();
+    assert!(boxes.len() > 100, "the program's enrolled workers are listed ({})", boxes.len());
+    let submit = find(&client, "form[data-testid=group-session] button[type=submit]").await;
+    click_centered(&client, &submit).await;
+    text_of(&client, "[data-field=present]", |t| t.contains("at least one")).await;
+    click_centered(&client, &boxes[0]).await;
+    click_centered(&client, &boxes[1]).await;
+    fill(&client, &[("input[name=score]", "80"), ("textarea[name=feedback]", "Group session at the Kisumu site")])
+        .await;
+    text_of(&client, "form[data-testid=group-session] button[type=submit]", |t| t == "Record for 2 workers").await;
+    screenshot(&client, "group-session").await;
+    click_centered(&client, &submit).await;
+    text_of(&client, "form[data-testid=group-session] .notice", |t| t.contains("Recorded for 2 workers")).await;
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("3 changes")).await;
+    find(&client, "form[data-testid=group-session] header button").await.click().await.unwrap();
 
     // It comes back: the app syncs by itself, no button pressed.
     network.set_offline(false);
@@ -381,6 +409,13 @@ async fn work_done_offline_syncs_by_itself_when_the_server_answers_again_and_a_r
         .await
         .unwrap();
     assert_eq!(on_server, 1);
+    let recorded: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM worker_progress WHERE feedback_text = 'Group session at the Kisumu site' AND score = 80",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(recorded, 2, "both workers' progress reached the server");
 
     // An administrator revokes the device (lost, say): at its next contact it erases
     // its data, and the window says why instead of signing in again by itself.

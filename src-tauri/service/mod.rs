@@ -11,9 +11,13 @@ use stride_sync::Credentials;
 use tokio::sync::Mutex;
 use ts_rs::TS;
 
+mod group_session;
 mod sync;
 mod worker_page;
 
+pub use group_session::{GroupSessionInput, ProgramOutline};
+#[cfg(test)]
+pub use group_session::{JourneyOutline, PhaseOutline, RosterEntry, TouchpointOutline};
 pub use sync::{BackgroundEvent, SignInInput, SyncDetails, SyncProgress, SyncSummary, CHECK_EVERY};
 #[cfg(test)]
 pub use sync::{PastSync, RefusedChange, SyncPhase, SyncTrigger, WaitingChanges};
@@ -249,5 +253,22 @@ mod tests {
         assert!(details.needs_attention.is_empty());
         assert_eq!((details.waiting[0].entity, details.waiting[0].count), (EntityKind::Workers, 1));
         assert_eq!(service.retry_change(refused.seq).unwrap_err().code, ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn a_group_session_names_every_problem_of_its_form_and_writes_nothing_until_all_are_right() {
+        let (_dir, service) = service();
+        service.set_up(set_up_input("Lakeside Farms", "254")).unwrap();
+        let input = GroupSessionInput {
+            touchpoint_id: TouchpointId::new(),
+            present: vec![],
+            score: "150".into(),
+            feedback: String::new(),
+        };
+        let err = service.record_group_session(input).unwrap_err();
+        let fields: Vec<_> = err.fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!((err.code, fields), (ErrorCode::InvalidInput, vec!["score", "present", "touchpoint_id"]));
+        assert_eq!(service.status().unwrap().pending_changes, 0);
+        assert!(service.programs().unwrap().is_empty());
     }
 }

@@ -47,7 +47,7 @@ pub struct WorkerPage {
 }
 
 /// Every live row of `E` matching `filters`, page by page.
-fn all_where<E: Entity>(store: &Store, filters: Vec<Filter>) -> Result<Vec<E>, AppError> {
+pub(super) fn all_where<E: Entity>(store: &Store, filters: Vec<Filter>) -> Result<Vec<E>, AppError> {
     let mut rows = Vec::new();
     loop {
         let query =

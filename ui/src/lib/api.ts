@@ -6,6 +6,8 @@ import type {
   AppError,
   DeviceStatus,
   DuplicateCandidate,
+  GroupSessionInput,
+  ProgramOutline,
   Page,
   SetUpInput,
   SignInInput,
@@ -44,6 +46,10 @@ export const api = {
   setUpDevice: (input: SetUpInput) => call<DeviceStatus>('set_up_device', { input }),
   searchWorkers: (query: WorkerQuery) => call<Page<Worker>>('search_workers', { query }),
   getWorker: (id: WorkerId) => call<Worker>('get_worker', { id }),
+  /** Every program with its journeys, phases, touchpoints and active enrollments. */
+  programs: () => call<ProgramOutline[]>('programs'),
+  /** Records one touchpoint for every worker present, in one commit; answers how many. */
+  recordGroupSession: (input: GroupSessionInput) => call<number>('record_group_session', { input }),
   /** A worker with their enrollments, progress timeline, segments and badges. */
   workerPage: (id: WorkerId) => call<WorkerPage>('worker_page', { id }),
   enrollWorker: (input: WorkerInput) => call<Worker>('enroll_worker', { input }),

@@ -134,6 +134,50 @@ export type WorkerPage = { worker: Worker, enrollments: Array<Enrollment>,
  */
 timeline: Array<ProgressEntry>, segments: Array<string>, badges: Array<BadgeAward>, };
 
+export type TouchpointId = string;
+
+export type ProgramId = string;
+
+export type TouchpointOutline = { id: TouchpointId, 
+/**
+ * The content's title (None when it has none).
+ */
+title: string | null, content_type: ContentType | null, };
+
+export type PhaseOutline = { name: string, touchpoints: Array<TouchpointOutline>, };
+
+export type JourneyOutline = { title: string, phases: Array<PhaseOutline>, };
+
+/**
+ * A worker enrolled (actively) in a program.
+ */
+
+export type RosterEntry = { assignment_id: WorkerAssignmentId, worker_id: WorkerId, name: string, 
+/**
+ * Tells apart workers of the same name.
+ */
+phone: string | null, };
+
+/**
+ * A program with its journeys in order, and its active enrollments.
+ */
+
+export type ProgramOutline = { id: ProgramId, name: string, journeys: Array<JourneyOutline>, enrolled: Array<RosterEntry>, };
+
+/**
+ * What the group session form sends: raw text where a person types.
+ */
+
+export type GroupSessionInput = { touchpoint_id: TouchpointId, 
+/**
+ * The enrollments of the workers present.
+ */
+present: Array<WorkerAssignmentId>, 
+/**
+ * 0–100, or empty for none.
+ */
+score: string, feedback: string, };
+
 /**
  * The first-run form: the organization this device works for.
  */

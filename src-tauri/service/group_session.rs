@@ -1,0 +1,155 @@
+//! Programs as a coordinator runs them: their structure (journeys, phases, touchpoints
+//! named by their content), who is enrolled, and a group session that records one
+//! touchpoint for every worker present in one commit, offline.
+
+use super::worker_page::all_where;
+use super::Service;
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+use stride_domain::*;
+use stride_store::{Filter, Store};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TouchpointOutline {
+    pub id: TouchpointId,
+    /// The content's title (None when it has none).
+    pub title: Option<String>,
+    pub content_type: Option<ContentType>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PhaseOutline {
+    pub name: String,
+    pub touchpoints: Vec<TouchpointOutline>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct JourneyOutline {
+    pub title: String,
+    pub phases: Vec<PhaseOutline>,
+}
+
+/// A program with its journeys in order, and its active enrollments.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ProgramOutline {
+    pub id: ProgramId,
+    pub name: String,
+    pub journeys: Vec<JourneyOutline>,
+    pub enrolled: Vec<RosterEntry>,
+}
+
+/// A worker enrolled (actively) in a program.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RosterEntry {
+    pub assignment_id: WorkerAssignmentId,
+    pub worker_id: WorkerId,
+    pub name: String,
+    /// Tells apart workers of the same name.
+    pub phone: Option<String>,
+}
+
+/// What the group session form sends: raw text where a person types.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct GroupSessionInput {
+    pub touchpoint_id: TouchpointId,
+    /// The enrollments of the workers present.
+    pub present: Vec<WorkerAssignmentId>,
+    /// 0–100, or empty for none.
+    pub score: String,
+    pub feedback: String,
+}
+
+fn outline(store: &Store, program: Program) -> Result<ProgramOutline, AppError> {
+    let mut links = all_where::<ProgramBlueprint>(store, vec![Filter::new("program_id", program.id.to_string())])?;
+    links.sort_by_key(|link| link.order_in_program);
+    let mut journeys = Vec::new();
+    for link in links {
+        let Some(journey) = store.get::<JourneyBlueprint>(&RowKey::of(link.journey_blueprint_id))? else { continue };
+        let mut phases = all_where::<Phase>(store, vec![Filter::new("journey_blueprint_id", journey.id.to_string())])?;
+        phases.sort_by_key(|phase| phase.sequence_order);
+        let mut outlined = Vec::new();
+        for phase in phases {
+            // Touchpoints have no order column; their ids are time-ordered (UUIDv7).
+            let mut touchpoints = all_where::<Touchpoint>(store, vec![Filter::new("phase_id", phase.id.to_string())])?;
+            touchpoints.sort_by_key(|touchpoint| touchpoint.id);
+            let mut items = Vec::new();
+            for touchpoint in touchpoints {
+                let content = store.get::<Content>(&RowKey::of(touchpoint.content_id))?;
+                items.push(TouchpointOutline {
+                    id: touchpoint.id,
+                    title: content.as_ref().and_then(|c| c.title.as_ref()).map(ToString::to_string),
+                    content_type: content.map(|c| c.content_type),
+                });
+            }
+            outlined.push(PhaseOutline { name: phase.name.to_string(), touchpoints: items });
+        }
+        journeys.push(JourneyOutline { title: journey.title.to_string(), phases: outlined });
+    }
+    let mut enrolled = Vec::new();
+    for assignment in all_where::<WorkerAssignment>(store, vec![Filter::new("program_id", program.id.to_string())])? {
+        if assignment.status != AssignmentStatus::Active {
+            continue;
+        }
+        if let Some(worker) = store.get::<Worker>(&RowKey::of(assignment.worker_id))? {
+            enrolled.push(RosterEntry {
+                assignment_id: assignment.id,
+                worker_id: worker.id,
+                name: worker.full_name.to_string(),
+                phone: worker.phone_number.map(|phone| phone.to_string()),
+            });
+        }
+    }
+    enrolled.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(ProgramOutline { id: program.id, name: program.name.to_string(), journeys, enrolled })
+}
+
+impl Service {
+    /// Every program on the device, with its structure and who is enrolled.
+    pub fn programs(&self) -> Result<Vec<ProgramOutline>, AppError> {
+        let mut programs = all_where::<Program>(&self.store, Vec::new())?;
+        programs.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+        programs.into_iter().map(|program| outline(&self.store, program)).collect()
+    }
+
+    /// Records `input.touchpoint_id` as completed, with the score and feedback, for every
+    /// worker present, in one commit. Returns how many were recorded.
+    pub fn record_group_session(&self, input: GroupSessionInput) -> Result<u32, AppError> {
+        let mut problems = Vec::new();
+        let score = match input.score.trim() {
+            "" => None,
+            raw => Score::parse(raw).map_err(|e| problems.push(e.in_field("score"))).ok(),
+        };
+        if input.present.is_empty() {
+            problems.push(ValidationError::new("present", "tick at least one worker who was there"));
+        }
+        let touchpoint = self.store.get::<Touchpoint>(&RowKey::of(input.touchpoint_id))?;
+        if touchpoint.is_none() {
+            problems.push(ValidationError::new("touchpoint_id", "choose a touchpoint of the program"));
+        }
+        if !problems.is_empty() {
+            return Err(AppError::invalid(problems));
+        }
+        let organization_id = self.store.device().organization_id.ok_or(stride_store::StoreError::NoOrganization)?;
+        let feedback = Some(input.feedback.trim().to_owned()).filter(|text| !text.is_empty());
+        self.store.write(|w| {
+            let now = w.now();
+            for assignment in &input.present {
+                w.create(&WorkerProgress {
+                    id: WorkerProgressId::new(),
+                    worker_assignment_id: *assignment,
+                    touchpoint_id: input.touchpoint_id,
+                    organization_id,
+                    started_at: Some(now),
+                    completed_at: Some(now),
+                    score,
+                    feedback_text: feedback.clone(),
+                    created_at: now,
+                    updated_at: now,
+                })?;
+            }
+            Ok(())
+        })?;
+        Ok(input.present.len() as u32)
+    }
+}
