@@ -6,8 +6,8 @@
 mod tests {
     use crate::error::{AppError, ErrorCode};
     use crate::service::{
-        BadgeAward, Enrollment, GroupSessionInput, JourneyOutline, PhaseOutline, ProgramOutline, ProgressEntry,
-        RosterEntry, TouchpointOutline, WorkerPage,
+        BadgeAward, EnrollTarget, Enrollment, GroupSessionInput, JourneyOutline, PhaseOutline, ProgramOutline,
+        ProgressEntry, RosterEntry, SegmentChoice, TouchpointOutline, WorkerPage,
     };
     use crate::service::{
         DeviceStatus, PastSync, RefusedChange, SetUpInput, SignInInput, SyncDetails, SyncPhase, SyncProgress,
@@ -60,6 +60,9 @@ mod tests {
             declaration::<RosterEntry>(&config),
             declaration::<ProgramOutline>(&config),
             declaration::<GroupSessionInput>(&config),
+            declaration::<SegmentId>(&config),
+            declaration::<SegmentChoice>(&config),
+            declaration::<EnrollTarget>(&config),
             declaration::<SetUpInput>(&config),
             declaration::<DeviceStatus>(&config),
             declaration::<SignInInput>(&config),

@@ -2,13 +2,13 @@
 
 use crate::error::AppError;
 use crate::service::{
-    BackgroundEvent, DeviceStatus, GroupSessionInput, ProgramOutline, SetUpInput, SignInInput, SyncDetails,
-    SyncProgress, SyncSummary, WorkerPage, WorkerQuery,
+    BackgroundEvent, DeviceStatus, EnrollTarget, GroupSessionInput, ProgramOutline, SegmentChoice, SetUpInput,
+    SignInInput, SyncDetails, SyncProgress, SyncSummary, WorkerPage, WorkerQuery,
 };
 use crate::state::AppState;
 use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
-use stride_domain::{Page, Worker, WorkerId};
+use stride_domain::{Page, ProgramId, Worker, WorkerId};
 use stride_store::SyncStartedBy;
 use tauri::{AppHandle, Emitter, State};
 
@@ -66,6 +66,20 @@ pub async fn worker_page(state: State<'_, AppState>, id: WorkerId) -> Result<Wor
 #[tauri::command]
 pub async fn programs(state: State<'_, AppState>) -> Result<Vec<ProgramOutline>, AppError> {
     state.run(|service| service.programs()).await
+}
+
+#[tauri::command]
+pub async fn segments(state: State<'_, AppState>) -> Result<Vec<SegmentChoice>, AppError> {
+    state.run(|service| service.segments()).await
+}
+
+#[tauri::command]
+pub async fn enroll_in_program(
+    state: State<'_, AppState>,
+    program_id: ProgramId,
+    whom: EnrollTarget,
+) -> Result<u32, AppError> {
+    state.run(move |service| service.enroll_in_program(program_id, whom)).await
 }
 
 #[tauri::command]

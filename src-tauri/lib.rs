@@ -71,6 +71,8 @@ pub fn run() {
             commands::get_worker,
             commands::worker_page,
             commands::programs,
+            commands::segments,
+            commands::enroll_in_program,
             commands::record_group_session,
             commands::enroll_worker,
             commands::update_worker,

@@ -333,6 +333,26 @@ async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run
     find(&client, "body").await.send_keys(&fantoccini::key::Key::Escape.to_string()).await.unwrap();
     text_of(&client, "[data-testid=worker-count]", |t| t == "200 workers").await;
 
+    // Programs: the structure, and a whole segment enrolled in one go (the 30 of the 50
+    // Kisumu workers already in it stay as they are).
+    find(&client, "[data-testid=programs-open]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=program]", |t| {
+        t.contains("Harvest season 2026")
+            && t.contains("Safety basics")
+            && t.contains("Week 1")
+            && t.contains("Lifting safely")
+    })
+    .await;
+    let enroll = find(&client, "[data-testid=program] form button[type=submit]").await;
+    click_centered(&client, &enroll).await;
+    text_of(&client, "[data-testid=programs] .notice", |t| t == "Enrolled 20 workers in Harvest season 2026.").await;
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("20 changes")).await;
+    screenshot(&client, "programs").await;
+    click_centered(&client, &enroll).await;
+    text_of(&client, "[data-testid=programs] .notice", |t| t.contains("already in Harvest season 2026")).await;
+    find(&client, "[data-testid=programs] header button").await.click().await.unwrap();
+    text_of(&client, "[data-worker-id]", |t| t.contains("+2547")).await;
+
     // The list draws only the rows in view; scrolled to the end, it fetches and shows
     // the last worker (row 201, after the heading).
     assert!(client.find_all(Locator::Css("[data-worker-id]")).await.unwrap().len() < 60, "not all 200 rows drawn");

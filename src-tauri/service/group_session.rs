@@ -153,3 +153,82 @@ impl Service {
         Ok(input.present.len() as u32)
     }
 }
+
+/// A segment, for choosing whom to enroll.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SegmentChoice {
+    pub id: SegmentId,
+    pub name: String,
+    pub members: u32,
+}
+
+impl Service {
+    /// Segments on the device with how many workers each holds.
+    pub fn segments(&self) -> Result<Vec<SegmentChoice>, AppError> {
+        let mut choices = Vec::new();
+        for segment in all_where::<Segment>(&self.store, Vec::new())? {
+            let members =
+                all_where::<WorkerSegment>(&self.store, vec![Filter::new("segment_id", segment.id.to_string())])?;
+            choices.push(SegmentChoice {
+                id: segment.id,
+                name: segment.name.to_string(),
+                members: members.len() as u32,
+            });
+        }
+        choices.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(choices)
+    }
+
+    /// Enrolls the workers (one, or a segment's members) in a program, all in one
+    /// commit; a worker already actively enrolled in it is left as they are. Returns
+    /// how many were enrolled.
+    pub fn enroll_in_program(&self, program_id: ProgramId, whom: EnrollTarget) -> Result<u32, AppError> {
+        let store = &self.store;
+        if store.get::<Program>(&RowKey::of(program_id))?.is_none() {
+            return Err(AppError::invalid(vec![ValidationError::new("program_id", "choose a program on this device")]));
+        }
+        let workers: Vec<WorkerId> = match whom {
+            EnrollTarget::Worker(id) => vec![self.get_worker(id)?.id],
+            EnrollTarget::Segment(id) => {
+                all_where::<WorkerSegment>(store, vec![Filter::new("segment_id", id.to_string())])?
+                    .into_iter()
+                    .map(|membership| membership.worker_id)
+                    .filter(|worker| matches!(store.get::<Worker>(&RowKey::of(*worker)), Ok(Some(_))))
+                    .collect()
+            }
+        };
+        let enrolled: std::collections::HashSet<WorkerId> =
+            all_where::<WorkerAssignment>(store, vec![Filter::new("program_id", program_id.to_string())])?
+                .into_iter()
+                .filter(|assignment| assignment.status == AssignmentStatus::Active)
+                .map(|assignment| assignment.worker_id)
+                .collect();
+        let newcomers: Vec<WorkerId> = workers.into_iter().filter(|worker| !enrolled.contains(worker)).collect();
+        let organization_id = store.device().organization_id.ok_or(stride_store::StoreError::NoOrganization)?;
+        store.write(|w| {
+            let now = w.now();
+            for worker_id in &newcomers {
+                w.create(&WorkerAssignment {
+                    id: WorkerAssignmentId::new(),
+                    program_id,
+                    worker_id: *worker_id,
+                    organization_id,
+                    enrollment_date: now,
+                    status: AssignmentStatus::Active,
+                    created_at: now,
+                    updated_at: now,
+                })?;
+            }
+            Ok(())
+        })?;
+        Ok(newcomers.len() as u32)
+    }
+}
+
+/// Whom to enroll in a program.
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum EnrollTarget {
+    Worker(WorkerId),
+    Segment(SegmentId),
+}

@@ -15,7 +15,7 @@ mod group_session;
 mod sync;
 mod worker_page;
 
-pub use group_session::{GroupSessionInput, ProgramOutline};
+pub use group_session::{EnrollTarget, GroupSessionInput, ProgramOutline, SegmentChoice};
 #[cfg(test)]
 pub use group_session::{JourneyOutline, PhaseOutline, RosterEntry, TouchpointOutline};
 pub use sync::{BackgroundEvent, SignInInput, SyncDetails, SyncProgress, SyncSummary, CHECK_EVERY};
@@ -270,5 +270,9 @@ mod tests {
         assert_eq!((err.code, fields), (ErrorCode::InvalidInput, vec!["score", "present", "touchpoint_id"]));
         assert_eq!(service.status().unwrap().pending_changes, 0);
         assert!(service.programs().unwrap().is_empty());
+
+        let err = service.enroll_in_program(ProgramId::new(), EnrollTarget::Segment(SegmentId::new())).unwrap_err();
+        assert_eq!((err.code, err.fields[0].field.as_str()), (ErrorCode::InvalidInput, "program_id"));
+        assert!(service.segments().unwrap().is_empty());
     }
 }

@@ -6,7 +6,10 @@ import type {
   AppError,
   DeviceStatus,
   DuplicateCandidate,
+  EnrollTarget,
   GroupSessionInput,
+  ProgramId,
+  SegmentChoice,
   ProgramOutline,
   Page,
   SetUpInput,
@@ -48,6 +51,10 @@ export const api = {
   getWorker: (id: WorkerId) => call<Worker>('get_worker', { id }),
   /** Every program with its journeys, phases, touchpoints and active enrollments. */
   programs: () => call<ProgramOutline[]>('programs'),
+  /** Segments on the device with how many workers each holds. */
+  segments: () => call<SegmentChoice[]>('segments'),
+  /** Enrolls a worker or a segment's members in a program, in one commit; answers how many. */
+  enrollInProgram: (programId: ProgramId, whom: EnrollTarget) => call<number>('enroll_in_program', { programId, whom }),
   /** Records one touchpoint for every worker present, in one commit; answers how many. */
   recordGroupSession: (input: GroupSessionInput) => call<number>('record_group_session', { input }),
   /** A worker with their enrollments, progress timeline, segments and badges. */

@@ -178,6 +178,20 @@ present: Array<WorkerAssignmentId>,
  */
 score: string, feedback: string, };
 
+export type SegmentId = string;
+
+/**
+ * A segment, for choosing whom to enroll.
+ */
+
+export type SegmentChoice = { id: SegmentId, name: string, members: number, };
+
+/**
+ * Whom to enroll in a program.
+ */
+
+export type EnrollTarget = { "kind": "worker", "id": WorkerId } | { "kind": "segment", "id": SegmentId };
+
 /**
  * The first-run form: the organization this device works for.
  */

@@ -51,6 +51,20 @@ export const en = {
     enrolled: 'Enrolled',
     edit: 'Edit',
   },
+  programs: {
+    open: 'Programs',
+    title: 'Programs',
+    back: 'Back to workers',
+    none: 'No programs on this device yet. They arrive with a sync.',
+    enrolled: (n: number) => (n === 1 ? '1 worker enrolled' : `${n} workers enrolled`),
+    enrollSegment: 'Enroll a segment',
+    segment: 'Segment',
+    members: (name: string, n: number) => `${name} (${n})`,
+    enroll: 'Enroll',
+    done: (n: number, program: string) =>
+      n === 0 ? `Everyone there is already in ${program}.` : n === 1 ? `Enrolled 1 worker in ${program}.` : `Enrolled ${n} workers in ${program}.`,
+    touchpoint: (title: string | null) => title ?? 'untitled touchpoint',
+  },
   groupSession: {
     open: 'Group session',
     title: 'Group session',
