@@ -11,13 +11,13 @@ use stride_sync::Credentials;
 use tokio::sync::Mutex;
 use ts_rs::TS;
 
-mod group_session;
+mod programs;
 mod sync;
 mod worker_page;
 
-pub use group_session::{EnrollTarget, GroupSessionInput, ProgramOutline, SegmentChoice};
+pub use programs::{EnrollTarget, GroupSessionInput, ProgramOutline, SegmentChoice};
 #[cfg(test)]
-pub use group_session::{JourneyOutline, PhaseOutline, RosterEntry, TouchpointOutline};
+pub use programs::{JourneyOutline, PhaseOutline, RosterEntry, TouchpointOutline};
 pub use sync::{BackgroundEvent, SignInInput, SyncDetails, SyncProgress, SyncSummary, CHECK_EVERY};
 #[cfg(test)]
 pub use sync::{PastSync, RefusedChange, SyncPhase, SyncTrigger, WaitingChanges};
