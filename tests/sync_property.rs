@@ -11,7 +11,7 @@ mod support;
 
 use stride_domain::*;
 use stride_server::demo;
-use stride_store::{ListQuery, Store, MAX_PAGE};
+use stride_store::Store;
 use stride_sync::sync;
 use support::devices::{device, device_snapshot, live, server_snapshot, Device};
 use support::{spawn_server, TestDatabase};
@@ -39,16 +39,7 @@ impl Rng {
 }
 
 fn all<E: Entity>(store: &Store) -> Vec<E> {
-    let mut rows = Vec::new();
-    loop {
-        let page = store.list::<E>(&ListQuery { offset: rows.len() as u64, limit: MAX_PAGE, ..Default::default() });
-        let page = page.unwrap();
-        let done = page.items.len() < MAX_PAGE as usize;
-        rows.extend(page.items);
-        if done {
-            return rows;
-        }
-    }
+    store.list_all::<E>(&[]).unwrap()
 }
 
 /// One random step on `device`; returns what it did, for the failure message.

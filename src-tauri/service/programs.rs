@@ -2,7 +2,6 @@
 //! named by their content), who is enrolled, and a group session that records one
 //! touchpoint for every worker present in one commit, offline.
 
-use super::worker_page::all_where;
 use super::Service;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
@@ -61,17 +60,17 @@ pub struct GroupSessionInput {
 }
 
 fn outline(store: &Store, program: Program) -> Result<ProgramOutline, AppError> {
-    let mut links = all_where::<ProgramBlueprint>(store, vec![Filter::new("program_id", program.id.to_string())])?;
+    let mut links = store.list_all::<ProgramBlueprint>(&[Filter::new("program_id", program.id.to_string())])?;
     links.sort_by_key(|link| link.order_in_program);
     let mut journeys = Vec::new();
     for link in links {
         let Some(journey) = store.get::<JourneyBlueprint>(&RowKey::of(link.journey_blueprint_id))? else { continue };
-        let mut phases = all_where::<Phase>(store, vec![Filter::new("journey_blueprint_id", journey.id.to_string())])?;
+        let mut phases = store.list_all::<Phase>(&[Filter::new("journey_blueprint_id", journey.id.to_string())])?;
         phases.sort_by_key(|phase| phase.sequence_order);
         let mut outlined = Vec::new();
         for phase in phases {
             // Touchpoints have no order column; their ids are time-ordered (UUIDv7).
-            let mut touchpoints = all_where::<Touchpoint>(store, vec![Filter::new("phase_id", phase.id.to_string())])?;
+            let mut touchpoints = store.list_all::<Touchpoint>(&[Filter::new("phase_id", phase.id.to_string())])?;
             touchpoints.sort_by_key(|touchpoint| touchpoint.id);
             let mut items = Vec::new();
             for touchpoint in touchpoints {
@@ -87,7 +86,7 @@ fn outline(store: &Store, program: Program) -> Result<ProgramOutline, AppError> 
         journeys.push(JourneyOutline { title: journey.title.to_string(), phases: outlined });
     }
     let mut enrolled = Vec::new();
-    for assignment in all_where::<WorkerAssignment>(store, vec![Filter::new("program_id", program.id.to_string())])? {
+    for assignment in store.list_all::<WorkerAssignment>(&[Filter::new("program_id", program.id.to_string())])? {
         if assignment.status != AssignmentStatus::Active {
             continue;
         }
@@ -107,7 +106,7 @@ fn outline(store: &Store, program: Program) -> Result<ProgramOutline, AppError> 
 impl Service {
     /// Every program on the device, with its structure and who is enrolled.
     pub fn programs(&self) -> Result<Vec<ProgramOutline>, AppError> {
-        let mut programs = all_where::<Program>(&self.store, Vec::new())?;
+        let mut programs = self.store.list_all::<Program>(&[])?;
         programs.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
         programs.into_iter().map(|program| outline(&self.store, program)).collect()
     }
@@ -166,9 +165,8 @@ impl Service {
     /// Segments on the device with how many workers each holds.
     pub fn segments(&self) -> Result<Vec<SegmentChoice>, AppError> {
         let mut choices = Vec::new();
-        for segment in all_where::<Segment>(&self.store, Vec::new())? {
-            let members =
-                all_where::<WorkerSegment>(&self.store, vec![Filter::new("segment_id", segment.id.to_string())])?;
+        for segment in self.store.list_all::<Segment>(&[])? {
+            let members = self.store.list_all::<WorkerSegment>(&[Filter::new("segment_id", segment.id.to_string())])?;
             choices.push(SegmentChoice {
                 id: segment.id,
                 name: segment.name.to_string(),
@@ -189,20 +187,19 @@ impl Service {
         }
         let workers: Vec<WorkerId> = match whom {
             EnrollTarget::Worker(id) => vec![self.get_worker(id)?.id],
-            EnrollTarget::Segment(id) => {
-                all_where::<WorkerSegment>(store, vec![Filter::new("segment_id", id.to_string())])?
-                    .into_iter()
-                    .map(|membership| membership.worker_id)
-                    .filter(|worker| matches!(store.get::<Worker>(&RowKey::of(*worker)), Ok(Some(_))))
-                    .collect()
-            }
-        };
-        let enrolled: std::collections::HashSet<WorkerId> =
-            all_where::<WorkerAssignment>(store, vec![Filter::new("program_id", program_id.to_string())])?
+            EnrollTarget::Segment(id) => store
+                .list_all::<WorkerSegment>(&[Filter::new("segment_id", id.to_string())])?
                 .into_iter()
-                .filter(|assignment| assignment.status == AssignmentStatus::Active)
-                .map(|assignment| assignment.worker_id)
-                .collect();
+                .map(|membership| membership.worker_id)
+                .filter(|worker| matches!(store.get::<Worker>(&RowKey::of(*worker)), Ok(Some(_))))
+                .collect(),
+        };
+        let enrolled: std::collections::HashSet<WorkerId> = store
+            .list_all::<WorkerAssignment>(&[Filter::new("program_id", program_id.to_string())])?
+            .into_iter()
+            .filter(|assignment| assignment.status == AssignmentStatus::Active)
+            .map(|assignment| assignment.worker_id)
+            .collect();
         let newcomers: Vec<WorkerId> = workers.into_iter().filter(|worker| !enrolled.contains(worker)).collect();
         let organization_id = store.device().organization_id.ok_or(stride_store::StoreError::NoOrganization)?;
         store.write(|w| {

@@ -5,7 +5,7 @@ use super::Service;
 use crate::error::AppError;
 use serde::Serialize;
 use stride_domain::*;
-use stride_store::{Filter, ListQuery, Store, MAX_PAGE};
+use stride_store::Filter;
 use ts_rs::TS;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -46,37 +46,21 @@ pub struct WorkerPage {
     pub badges: Vec<BadgeAward>,
 }
 
-/// Every live row of `E` matching `filters`, page by page.
-pub(super) fn all_where<E: Entity>(store: &Store, filters: Vec<Filter>) -> Result<Vec<E>, AppError> {
-    let mut rows = Vec::new();
-    loop {
-        let query =
-            ListQuery { filters: filters.clone(), offset: rows.len() as u64, limit: MAX_PAGE, include_deleted: false };
-        let page = store.list::<E>(&query)?;
-        let done = page.items.len() < MAX_PAGE as usize;
-        rows.extend(page.items);
-        if done {
-            return Ok(rows);
-        }
-    }
-}
-
 impl Service {
     pub fn worker_page(&self, id: WorkerId) -> Result<WorkerPage, AppError> {
         let store = &self.store;
         let worker = self.get_worker(id)?;
-        let by_worker = || vec![Filter::new("worker_id", id.to_string())];
+        let by_worker = [Filter::new("worker_id", id.to_string())];
         let program_name = |id: ProgramId| -> Result<String, AppError> {
             Ok(store.get::<Program>(&RowKey::of(id))?.map_or_else(String::new, |p| p.name.to_string()))
         };
         let mut enrollments = Vec::new();
         let mut timeline = Vec::new();
-        for assignment in all_where::<WorkerAssignment>(store, by_worker())? {
+        for assignment in store.list_all::<WorkerAssignment>(&by_worker)? {
             let program = program_name(assignment.program_id)?;
-            for progress in all_where::<WorkerProgress>(
-                store,
-                vec![Filter::new("worker_assignment_id", assignment.id.to_string())],
-            )? {
+            for progress in
+                store.list_all::<WorkerProgress>(&[Filter::new("worker_assignment_id", assignment.id.to_string())])?
+            {
                 let content = match store.get::<Touchpoint>(&RowKey::of(progress.touchpoint_id))? {
                     Some(touchpoint) => store.get::<Content>(&RowKey::of(touchpoint.content_id))?,
                     None => None,
@@ -102,14 +86,14 @@ impl Service {
         let when = |entry: &ProgressEntry| entry.completed_at.or(entry.started_at);
         timeline.sort_by_key(|entry| std::cmp::Reverse(when(entry)));
         let mut segments = Vec::new();
-        for membership in all_where::<WorkerSegment>(store, by_worker())? {
+        for membership in store.list_all::<WorkerSegment>(&by_worker)? {
             if let Some(segment) = store.get::<Segment>(&RowKey::of(membership.segment_id))? {
                 segments.push(segment.name.to_string());
             }
         }
         segments.sort();
         let mut badges = Vec::new();
-        for award in all_where::<WorkerBadge>(store, by_worker())? {
+        for award in store.list_all::<WorkerBadge>(&by_worker)? {
             if let Some(badge) = store.get::<Badge>(&RowKey::of(award.badge_id))? {
                 badges.push(BadgeAward { name: badge.name.to_string(), awarded_at: award.awarded_at });
             }

@@ -336,23 +336,7 @@ impl Store {
     /// A page of rows matching every filter, in key order (creation order for UUIDv7).
     pub fn list<E: Entity>(&self, query: &ListQuery) -> Result<Page<E>> {
         let spec = E::KIND.spec();
-        let mut conditions = Vec::new();
-        let mut values = Vec::new();
-        if !query.include_deleted {
-            conditions.push("deleted_at IS NULL".to_owned());
-        }
-        for filter in &query.filters {
-            let column = spec
-                .column(&filter.column)
-                .ok_or_else(|| StoreError::UnknownColumn { entity: E::KIND, column: filter.column.clone() })?;
-            if filter.value.is_null() {
-                conditions.push(format!("{} IS NULL", column.name));
-            } else {
-                values.push(codec::to_sql(column, &filter.value)?);
-                conditions.push(format!("{} = ?{}", column.name, values.len()));
-            }
-        }
-        let condition = if conditions.is_empty() { "1".to_owned() } else { conditions.join(" AND ") };
+        let (condition, values) = where_clause(E::KIND, &query.filters, query.include_deleted)?;
         let limit = query.limit.min(MAX_PAGE);
         self.with_conn(|conn| {
             let total: i64 = conn
@@ -365,15 +349,58 @@ impl Store {
                 spec.key.join(", "),
                 query.offset
             );
-            let mut statement = conn.prepare_cached(&sql)?;
-            let mut rows = statement.query(params_from_iter(values.iter()))?;
-            let mut items = Vec::new();
-            while let Some(row) = rows.next()? {
-                items.push(from_fields(read_fields(spec, row)?, spec.table)?);
-            }
+            let items = select_rows(conn, spec, &sql, &values)?;
             Ok(Page { items, total: total as u64, offset: query.offset })
         })
     }
+
+    /// Every live row matching every filter, in key order, in one query: for the few
+    /// rows that belong to one parent (a worker's enrollments, a phase's touchpoints).
+    pub fn list_all<E: Entity>(&self, filters: &[Filter]) -> Result<Vec<E>> {
+        let spec = E::KIND.spec();
+        let (condition, values) = where_clause(E::KIND, filters, false)?;
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {condition} ORDER BY {}",
+            select_list(spec),
+            spec.table,
+            spec.key.join(", ")
+        );
+        self.with_conn(|conn| select_rows(conn, spec, &sql, &values))
+    }
+}
+
+/// The WHERE condition of `filters` (and of live rows only, unless `include_deleted`),
+/// with its values in placeholder order.
+fn where_clause(kind: EntityKind, filters: &[Filter], include_deleted: bool) -> Result<(String, Vec<Value>)> {
+    let spec = kind.spec();
+    let mut conditions = Vec::new();
+    let mut values = Vec::new();
+    if !include_deleted {
+        conditions.push("deleted_at IS NULL".to_owned());
+    }
+    for filter in filters {
+        let column = spec
+            .column(&filter.column)
+            .ok_or_else(|| StoreError::UnknownColumn { entity: kind, column: filter.column.clone() })?;
+        if filter.value.is_null() {
+            conditions.push(format!("{} IS NULL", column.name));
+        } else {
+            values.push(codec::to_sql(column, &filter.value)?);
+            conditions.push(format!("{} = ?{}", column.name, values.len()));
+        }
+    }
+    let condition = if conditions.is_empty() { "1".to_owned() } else { conditions.join(" AND ") };
+    Ok((condition, values))
+}
+
+fn select_rows<E: Entity>(conn: &Connection, spec: &EntitySpec, sql: &str, values: &[Value]) -> Result<Vec<E>> {
+    let mut statement = conn.prepare_cached(sql)?;
+    let mut rows = statement.query(params_from_iter(values.iter()))?;
+    let mut items = Vec::new();
+    while let Some(row) = rows.next()? {
+        items.push(from_fields(read_fields(spec, row)?, spec.table)?);
+    }
+    Ok(items)
 }
 
 /// Reads a worker from a row whose columns are the registry's, in order.

@@ -417,6 +417,16 @@ fn lists_page_and_filter_and_refuse_unknown_columns() {
         .unwrap();
     assert_eq!(filtered.items, vec![workers[7].clone()]);
 
+    // All of them at once, in key order, without the deleted one.
+    let everyone = store.list_all::<Worker>(&[]).unwrap();
+    assert_eq!(everyone.len(), 24);
+    assert!(everyone.iter().all(|w| w.id != workers[3].id) && everyone.windows(2).all(|p| p[0].id < p[1].id));
+    assert_eq!(store.list_all::<Worker>(&[Filter::new("full_name", "Worker 07")]).unwrap(), vec![workers[7].clone()]);
+    assert!(matches!(
+        store.list_all::<Worker>(&[Filter::new("shoe_size", 42)]).unwrap_err(),
+        StoreError::UnknownColumn { .. }
+    ));
+
     let err = store
         .list::<Worker>(&ListQuery {
             filters: vec![Filter::new("1=1; DROP TABLE workers; --", 1)],
