@@ -10,8 +10,8 @@ mod tests {
         ProgressEntry, RosterEntry, SegmentChoice, TouchpointOutline, WorkerPage,
     };
     use crate::service::{
-        DeviceStatus, PastSync, RefusedChange, SetUpInput, SignInInput, SyncDetails, SyncPhase, SyncProgress,
-        SyncSummary, SyncTrigger, WaitingChanges, WorkerQuery,
+        DeviceStatus, RefusedChange, SetUpInput, SignInInput, SyncDetails, SyncPhase, SyncProgress, SyncSummary,
+        WaitingChanges, WorkerQuery,
     };
     use stride_domain::input::WorkerInput;
     use stride_domain::*;
@@ -74,8 +74,8 @@ mod tests {
             declaration::<stride_domain::api::RejectionCode>(&config),
             declaration::<RefusedChange>(&config),
             declaration::<WaitingChanges>(&config),
-            declaration::<SyncTrigger>(&config),
-            declaration::<PastSync>(&config),
+            declaration::<stride_store::SyncStartedBy>(&config),
+            declaration::<stride_store::SyncRun>(&config),
             declaration::<SyncDetails>(&config),
             declaration::<ValidationError>(&config),
             declaration::<ErrorCode>(&config),

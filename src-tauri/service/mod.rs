@@ -20,7 +20,7 @@ pub use programs::{EnrollTarget, GroupSessionInput, ProgramOutline, SegmentChoic
 pub use programs::{JourneyOutline, PhaseOutline, RosterEntry, TouchpointOutline};
 pub use sync::{BackgroundEvent, SignInInput, SyncDetails, SyncProgress, SyncSummary, CHECK_EVERY};
 #[cfg(test)]
-pub use sync::{PastSync, RefusedChange, SyncPhase, SyncTrigger, WaitingChanges};
+pub use sync::{RefusedChange, SyncPhase, WaitingChanges};
 pub use worker_page::WorkerPage;
 #[cfg(test)]
 pub use worker_page::{BadgeAward, Enrollment, ProgressEntry};

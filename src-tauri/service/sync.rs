@@ -106,37 +106,12 @@ pub struct WaitingChanges {
     pub count: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum SyncTrigger {
-    SignIn,
-    Button,
-    Background,
-}
-
-/// One sync of the history.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct PastSync {
-    pub started_at: Timestamp,
-    pub finished_at: Timestamp,
-    pub started_by: SyncTrigger,
-    #[ts(type = "number")]
-    pub pushed: u64,
-    #[ts(type = "number")]
-    pub rejected: u64,
-    #[ts(type = "number")]
-    pub pulled: u64,
-    pub retries: u32,
-    /// How it failed, as an error code (ErrorCode's names), or None when it did not.
-    pub error_code: Option<String>,
-}
-
 /// The sync panel: what needs a person, what waits, and what happened lately.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SyncDetails {
     pub needs_attention: Vec<RefusedChange>,
     pub waiting: Vec<WaitingChanges>,
-    pub recent: Vec<PastSync>,
+    pub recent: Vec<SyncRun>,
 }
 
 /// What the background loop tells the window.
@@ -264,25 +239,7 @@ impl Service {
             .into_iter()
             .map(|(entity, count)| WaitingChanges { entity, count })
             .collect();
-        let recent = self
-            .store
-            .recent_sync_runs(20)?
-            .into_iter()
-            .map(|run| PastSync {
-                started_at: run.started_at,
-                finished_at: run.finished_at,
-                started_by: match run.started_by {
-                    SyncStartedBy::SignIn => SyncTrigger::SignIn,
-                    SyncStartedBy::Button => SyncTrigger::Button,
-                    SyncStartedBy::Background => SyncTrigger::Background,
-                },
-                pushed: run.pushed,
-                rejected: run.rejected,
-                pulled: run.pulled,
-                retries: run.retries,
-                error_code: run.error_code,
-            })
-            .collect();
+        let recent = self.store.recent_sync_runs(20)?;
         Ok(SyncDetails { needs_attention, waiting, recent })
     }
 

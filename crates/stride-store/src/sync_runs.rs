@@ -5,11 +5,12 @@ use crate::{Result, Store, StoreError};
 use rusqlite::params;
 use serde::Serialize;
 use stride_domain::Timestamp;
+use ts_rs::TS;
 
 /// Syncs kept in the history.
 const KEPT: i64 = 100;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncStartedBy {
     SignIn,
@@ -32,17 +33,20 @@ impl SyncStartedBy {
     }
 }
 
-/// One sync, finished.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One sync, finished (also what the sync panel's history shows).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SyncRun {
     pub started_at: Timestamp,
     pub finished_at: Timestamp,
     pub started_by: SyncStartedBy,
+    #[ts(type = "number")]
     pub pushed: u64,
+    #[ts(type = "number")]
     pub rejected: u64,
+    #[ts(type = "number")]
     pub pulled: u64,
     pub retries: u32,
-    /// The error's code when it failed.
+    /// The error's code when it failed (the app's ErrorCode names).
     pub error_code: Option<String>,
 }
 

@@ -308,15 +308,15 @@ reason: string, made_at: Timestamp, };
 
 export type WaitingChanges = { entity: EntityKind, count: number, };
 
-export type SyncTrigger = "sign_in" | "button" | "background";
+export type SyncStartedBy = "sign_in" | "button" | "background";
 
 /**
- * One sync of the history.
+ * One sync, finished (also what the sync panel's history shows).
  */
 
-export type PastSync = { started_at: Timestamp, finished_at: Timestamp, started_by: SyncTrigger, pushed: number, rejected: number, pulled: number, retries: number, 
+export type SyncRun = { started_at: Timestamp, finished_at: Timestamp, started_by: SyncStartedBy, pushed: number, rejected: number, pulled: number, retries: number, 
 /**
- * How it failed, as an error code (ErrorCode's names), or None when it did not.
+ * The error's code when it failed (the app's ErrorCode names).
  */
 error_code: string | null, };
 
@@ -324,7 +324,7 @@ error_code: string | null, };
  * The sync panel: what needs a person, what waits, and what happened lately.
  */
 
-export type SyncDetails = { needs_attention: Array<RefusedChange>, waiting: Array<WaitingChanges>, recent: Array<PastSync>, };
+export type SyncDetails = { needs_attention: Array<RefusedChange>, waiting: Array<WaitingChanges>, recent: Array<SyncRun>, };
 
 /**
  * A value that failed validation, with the field it belongs to.

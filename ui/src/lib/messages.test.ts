@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AppError, ErrorCode, PastSync } from './bindings'
+import type { AppError, ErrorCode, SyncRun } from './bindings'
 import { describeError, en, fieldErrors } from './messages'
 
 const error = (code: ErrorCode, fields: AppError['fields'] = []): AppError => ({ code, message: 'raw text from Rust', fields })
@@ -40,7 +40,7 @@ describe('sync progress', () => {
 })
 
 describe('the sync panel', () => {
-  const run = (over: Partial<PastSync>): PastSync => ({
+  const run = (over: Partial<SyncRun>): SyncRun => ({
     started_at: '2026-11-22T07:00:00.000Z',
     finished_at: '2026-11-22T07:00:01.000Z',
     started_by: 'button',

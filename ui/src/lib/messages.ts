@@ -5,11 +5,11 @@ import type {
   AssignmentStatus,
   EntityKind,
   ErrorCode,
-  PastSync,
   ProgressEntry,
   RejectionCode,
   SyncProgress,
-  SyncTrigger,
+  SyncRun,
+  SyncStartedBy,
 } from './bindings'
 
 export const en = {
@@ -158,8 +158,8 @@ export const en = {
     change: (entity: EntityKind, label: string | null, op: 'upsert' | 'delete') =>
       `${op === 'delete' ? 'Deleting' : 'Saving'} ${en.entities[entity]}${label ? ` “${label}”` : ''}`,
     waitingCount: (entity: EntityKind, count: number) => `${en.entityPlurals[entity]}: ${count}`,
-    startedBy: { sign_in: 'at sign-in', button: 'by hand', background: 'by itself' } satisfies Record<SyncTrigger, string>,
-    result: (run: PastSync) => {
+    startedBy: { sign_in: 'at sign-in', button: 'by hand', background: 'by itself' } satisfies Record<SyncStartedBy, string>,
+    result: (run: SyncRun) => {
       if (run.error_code) return en.errors[run.error_code as ErrorCode] ?? en.errors.internal
       const parts = [`${run.pushed} sent`, `${run.pulled} received`]
       if (run.rejected > 0) parts.push(`${run.rejected} refused`)
