@@ -14,18 +14,15 @@ use stride_server::demo;
 use stride_store::Store;
 use stride_sync::sync;
 use support::devices::{device, device_snapshot, live, server_snapshot, Device};
+use support::rng::SplitMix;
 use support::{spawn_server, TestDatabase};
 
-/// SplitMix64: the same operations for the same seed.
-struct Rng(u64);
+/// Random choices, the same for the same seed.
+struct Rng(SplitMix);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next()
     }
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
@@ -154,7 +151,7 @@ async fn run_case(seed: u64, steps: usize) {
         device(&base, "programs@lakeside.example").await,
     ];
     let mut online = [true; 3];
-    let mut rng = Rng(seed);
+    let mut rng = Rng(SplitMix::new(seed));
     let mut history = Vec::new();
     for step in 0..steps {
         let d = rng.below(3);

@@ -9,6 +9,7 @@
 
 pub mod devices;
 pub mod proxy;
+pub mod rng;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};

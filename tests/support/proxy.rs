@@ -2,6 +2,7 @@
 //! told to, cuts connections after a random number of bytes (as a flaky network does),
 //! or refuses every connection (as no network does).
 
+use super::rng::SplitMix;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -17,23 +18,17 @@ struct Shared {
     faults: Mutex<Faults>,
 }
 
-#[derive(Default)]
 struct Faults {
     /// Connections still to cut.
     remaining: u64,
     /// A connection is cut after a random number of bytes below this.
     max_bytes: u64,
-    rng: u64,
+    rng: SplitMix,
 }
 
-impl Faults {
-    /// SplitMix64: a fixed sequence for a fixed seed.
-    fn next(&mut self) -> u64 {
-        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+impl Default for Faults {
+    fn default() -> Self {
+        Self { remaining: 0, max_bytes: 0, rng: SplitMix::new(0) }
     }
 }
 
@@ -63,7 +58,7 @@ impl Proxy {
 
     /// Cuts the next `connections` connections, each after up to `max_bytes` bytes.
     pub fn cut_connections(&self, connections: u64, max_bytes: u64, seed: u64) {
-        *self.shared.faults.lock().unwrap() = Faults { remaining: connections, max_bytes, rng: seed };
+        *self.shared.faults.lock().unwrap() = Faults { remaining: connections, max_bytes, rng: SplitMix::new(seed) };
     }
 
     /// Refuses every connection (no network) until called with false.
@@ -93,7 +88,7 @@ async fn carry(mut device: TcpStream, target: &str, shared: Arc<Shared>) {
         let mut faults = shared.faults.lock().unwrap();
         if faults.remaining > 0 && faults.max_bytes > 0 {
             faults.remaining -= 1;
-            Some(faults.next() % faults.max_bytes)
+            Some(faults.rng.next() % faults.max_bytes)
         } else {
             None
         }
