@@ -1,8 +1,9 @@
 //! Stride's domain, pure and free of I/O: one id type per entity, the seed schema's
 //! entities and enumerations, the validated values they are made of (names, emails,
 //! phone numbers, scores, JSON documents), parsing of raw input into those values, the
-//! registry of synced entities that drives both databases' generic SQL, and the hybrid
-//! logical clock that stamps every change.
+//! registry of synced entities that drives both databases' generic SQL, the hybrid
+//! logical clock that stamps every change, and the rule language that decides when a
+//! touchpoint is due.
 
 pub mod api;
 pub mod change;
@@ -12,6 +13,7 @@ pub mod enums;
 pub mod hlc;
 pub mod ids;
 pub mod input;
+pub mod journey;
 pub mod migration;
 pub mod page;
 pub mod registry;
