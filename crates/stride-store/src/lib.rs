@@ -2,11 +2,17 @@
 //! opens (or creates) the database with WAL and foreign keys on, applies pending
 //! migrations, and offers one generic repository over every entity of the registry.
 //! Every write and its outbox entry commit in one transaction, stamped with the
-//! device's hybrid logical clock; a write that fails leaves neither.
+//! device's hybrid logical clock; a write that fails leaves neither. It also answers
+//! the questions the window asks of many rows at once: worker search with filters, what
+//! is due today, recent activity.
 
+mod activity;
 mod codec;
 mod device;
+mod due;
 mod error;
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
 mod migrate;
 mod outbox;
 mod repository;
@@ -14,7 +20,9 @@ mod sync;
 mod sync_runs;
 mod workers;
 
+pub use activity::{Activity, ActivityKind, Counts};
 pub use device::DeviceInfo;
+pub use due::{DueItem, DueList, DueQuery};
 pub use error::StoreError;
 pub use migrate::{apply_migrations, schema_version, DEVICE_MIGRATIONS};
 pub use outbox::{OutboxEntry, OutboxStatus};
@@ -22,7 +30,7 @@ pub use repository::{Filter, ListQuery, Writer, MAX_PAGE};
 pub use stride_domain::Page;
 pub use sync::Applied;
 pub use sync_runs::{SyncRun, SyncStartedBy};
-pub use workers::WorkerSearch;
+pub use workers::{EnrollmentFilter, WorkerSearch};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};

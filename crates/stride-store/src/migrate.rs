@@ -15,6 +15,11 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../migrations/device/0002_first_sync_head.sql"),
     },
     Migration { version: 3, name: "sync_runs", sql: include_str!("../../../migrations/device/0003_sync_runs.sql") },
+    Migration {
+        version: 4,
+        name: "recent_activity",
+        sql: include_str!("../../../migrations/device/0004_recent_activity.sql"),
+    },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

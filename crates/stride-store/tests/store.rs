@@ -3,54 +3,12 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod common;
+
+use common::{device, name, organization, worker, Device};
 use serde_json::{json, Value};
 use stride_domain::*;
 use stride_store::{Filter, ListQuery, OutboxEntry, Store, StoreError, WorkerSearch};
-
-struct Device {
-    _dir: tempfile::TempDir,
-    store: Store,
-    org: Organization,
-}
-
-fn organization() -> Organization {
-    let now = Timestamp::now();
-    Organization {
-        id: OrganizationId::new(),
-        name: Name::parse("Lakeside Farms").unwrap(),
-        organization_type: OrganizationType::Client,
-        subscription_tier: SubscriptionTier::Standard,
-        created_at: now,
-        updated_at: now,
-    }
-}
-
-fn device() -> Device {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("stride.sqlite3")).unwrap();
-    let org = organization();
-    store.set_up_organization(&org).unwrap();
-    Device { _dir: dir, store, org }
-}
-
-fn name(text: &str) -> Name {
-    Name::parse(text).unwrap()
-}
-
-fn worker(org: OrganizationId, full_name: &str, phone: Option<&str>) -> Worker {
-    let now = Timestamp::now();
-    Worker {
-        id: WorkerId::new(),
-        organization_id: org,
-        full_name: name(full_name),
-        phone_number: phone.map(|p| PhoneNumber::parse(p).unwrap()),
-        well_being_score: Some(Score::new(72.5).unwrap()),
-        performance_metric: None,
-        custom_attributes: serde_json::from_value(json!({"site": "Kisumu", "language": "sw"})).unwrap(),
-        created_at: now,
-        updated_at: now,
-    }
-}
 
 fn last_change(store: &Store, entity: EntityKind, key: &RowKey) -> OutboxEntry {
     store.changes_of_row(entity, key).unwrap().pop().expect("an outbox entry")
@@ -445,7 +403,8 @@ fn workers_are_found_by_any_part_of_name_or_phone_as_typed() {
     store.write(|w| [&amina, &khalid, &zawadi].into_iter().try_for_each(|worker| w.create(worker))).unwrap();
 
     let names = |text: &str| -> Vec<String> {
-        let page = store.search_workers(&WorkerSearch { text: text.into(), offset: 0, limit: 50 }).unwrap();
+        let page =
+            store.search_workers(&WorkerSearch { text: text.into(), limit: 50, ..WorkerSearch::default() }).unwrap();
         assert_eq!(page.total as usize, page.items.len());
         page.items.into_iter().map(|w| w.full_name.to_string()).collect()
     };
@@ -518,7 +477,10 @@ fn a_database_made_by_the_first_migration_is_upgraded_at_open_with_its_rows_inta
         store.get::<Worker>(&RowKey::from_text("0193a000-0000-7000-8000-000000000001".into())).unwrap().unwrap();
     assert_eq!(amina.full_name.as_str(), "Amina Wanjiru");
     assert_eq!(
-        store.search_workers(&WorkerSearch { text: "712 345".into(), offset: 0, limit: 10 }).unwrap().items,
+        store
+            .search_workers(&WorkerSearch { text: "712 345".into(), limit: 10, ..WorkerSearch::default() })
+            .unwrap()
+            .items,
         vec![amina]
     );
 }

@@ -1,0 +1,85 @@
+//! Sample rows for tests (feature `fixtures`, off in the app): a program of one journey
+//! whose touchpoints carry the rules a test gives them.
+
+use crate::{Result, Store, StoreError};
+use stride_domain::*;
+
+fn name(text: &str) -> Name {
+    Name::parse(text).unwrap_or_else(|e| unreachable!("sample name {text:?}: {e}"))
+}
+
+/// Writes, in one commit, the program "Harvest season" of the journey "Safety basics",
+/// whose phases "Week 1", "Week 2", … hold the touchpoints given as (id, week, rule),
+/// each showing the video "Lifting safely". Returns the program's id.
+pub fn sample_program(store: &Store, touchpoints: &[(TouchpointId, i32, Option<JsonObject>)]) -> Result<ProgramId> {
+    let org = store.device().organization_id.ok_or(StoreError::NoOrganization)?;
+    let now = Timestamp::now();
+    let content = Content {
+        id: ContentId::new(),
+        organization_id: org,
+        content_type: ContentType::Video,
+        title: Some(name("Lifting safely")),
+        description: None,
+        media_url: None,
+        license_type: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let journey = JourneyBlueprint {
+        id: JourneyBlueprintId::new(),
+        organization_id: org,
+        title: name("Safety basics"),
+        purpose: None,
+        created_by: None,
+        updated_by: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let program = Program {
+        id: ProgramId::new(),
+        organization_id: org,
+        name: name("Harvest season"),
+        start_date: None,
+        end_date: None,
+        created_by: None,
+        updated_by: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let weeks = touchpoints.iter().map(|(_, week, _)| *week).max().unwrap_or(0);
+    let phases: Vec<Phase> = (1..=weeks)
+        .map(|week| Phase {
+            id: PhaseId::new(),
+            journey_blueprint_id: journey.id,
+            organization_id: org,
+            name: name(&format!("Week {week}")),
+            sequence_order: week,
+        })
+        .collect();
+    store.write(|w| {
+        w.create(&content)?;
+        w.create(&journey)?;
+        phases.iter().try_for_each(|phase| w.create(phase))?;
+        w.create(&program)?;
+        w.create(&ProgramBlueprint {
+            id: ProgramBlueprintId::new(),
+            program_id: program.id,
+            journey_blueprint_id: journey.id,
+            organization_id: org,
+            order_in_program: 1,
+        })?;
+        for (id, week, rule_logic) in touchpoints {
+            w.create(&Touchpoint {
+                id: *id,
+                phase_id: phases[(*week - 1) as usize].id,
+                content_id: content.id,
+                organization_id: org,
+                rule_logic: rule_logic.clone(),
+                created_at: now,
+                updated_at: now,
+            })?;
+        }
+        Ok(())
+    })?;
+    Ok(program.id)
+}
