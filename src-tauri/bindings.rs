@@ -6,12 +6,13 @@
 mod tests {
     use crate::error::{AppError, ErrorCode};
     use crate::service::{
-        BadgeAward, EnrollTarget, Enrollment, GroupSessionInput, JourneyOutline, PhaseOutline, ProgramOutline,
-        ProgressEntry, RosterEntry, SegmentChoice, TouchpointOutline, WorkerPage,
+        BadgeAward, DueTouchpoint, EnrollTarget, Enrollment, GroupSessionInput, Home, JourneyOutline, NextTouchpoint,
+        PhaseOutline, ProgramChoice, ProgramDay, ProgramOutline, ProgressEntry, RosterEntry, SegmentChoice,
+        TouchpointOutline, WorkerPage,
     };
     use crate::service::{
-        DeviceStatus, RefusedChange, SetUpInput, SignInInput, SyncDetails, SyncPhase, SyncProgress, SyncSummary,
-        WaitingChanges, WorkerQuery,
+        DeviceStatus, RecordSyncState, RefusedChange, SetUpInput, SignInInput, SyncDetails, SyncPhase, SyncProgress,
+        SyncSummary, WaitingChanges, WaitingRecord, WorkerQuery,
     };
     use stride_domain::input::WorkerInput;
     use stride_domain::*;
@@ -43,12 +44,16 @@ mod tests {
             declaration::<WorkerInput>(&config),
             declaration::<stride_domain::duplicates::DuplicateReason>(&config),
             declaration::<stride_domain::duplicates::DuplicateCandidate>(&config),
+            declaration::<stride_store::EnrollmentFilter>(&config),
             declaration::<WorkerQuery>(&config),
             declaration::<WorkerAssignmentId>(&config),
             declaration::<WorkerProgressId>(&config),
             declaration::<AssignmentStatus>(&config),
             declaration::<ContentType>(&config),
+            declaration::<RecordSyncState>(&config),
+            declaration::<stride_domain::journey::Urgency>(&config),
             declaration::<Enrollment>(&config),
+            declaration::<NextTouchpoint>(&config),
             declaration::<ProgressEntry>(&config),
             declaration::<BadgeAward>(&config),
             declaration::<WorkerPage>(&config),
@@ -62,6 +67,13 @@ mod tests {
             declaration::<GroupSessionInput>(&config),
             declaration::<SegmentId>(&config),
             declaration::<SegmentChoice>(&config),
+            declaration::<ProgramChoice>(&config),
+            declaration::<DueTouchpoint>(&config),
+            declaration::<ProgramDay>(&config),
+            declaration::<stride_store::ActivityKind>(&config),
+            declaration::<stride_store::Activity>(&config),
+            declaration::<stride_store::Counts>(&config),
+            declaration::<Home>(&config),
             declaration::<EnrollTarget>(&config),
             declaration::<SetUpInput>(&config),
             declaration::<DeviceStatus>(&config),
@@ -74,6 +86,7 @@ mod tests {
             declaration::<stride_domain::api::RejectionCode>(&config),
             declaration::<RefusedChange>(&config),
             declaration::<WaitingChanges>(&config),
+            declaration::<WaitingRecord>(&config),
             declaration::<stride_store::SyncStartedBy>(&config),
             declaration::<stride_store::SyncRun>(&config),
             declaration::<SyncDetails>(&config),

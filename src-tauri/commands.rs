@@ -2,13 +2,13 @@
 
 use crate::error::AppError;
 use crate::service::{
-    BackgroundEvent, DeviceStatus, EnrollTarget, GroupSessionInput, ProgramOutline, SegmentChoice, SetUpInput,
-    SignInInput, SyncDetails, SyncProgress, SyncSummary, WorkerPage, WorkerQuery,
+    today, BackgroundEvent, DeviceStatus, EnrollTarget, GroupSessionInput, Home, ProgramChoice, ProgramOutline,
+    SegmentChoice, SetUpInput, SignInInput, SyncDetails, SyncProgress, SyncSummary, WorkerPage, WorkerQuery,
 };
 use crate::state::AppState;
 use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
-use stride_domain::{Page, ProgramId, Worker, WorkerId};
+use stride_domain::{AssignmentStatus, Page, ProgramId, TouchpointId, Worker, WorkerAssignmentId, WorkerId};
 use stride_store::SyncStartedBy;
 use tauri::{AppHandle, Emitter, State};
 
@@ -60,7 +60,34 @@ pub async fn get_worker(state: State<'_, AppState>, id: WorkerId) -> Result<Work
 
 #[tauri::command]
 pub async fn worker_page(state: State<'_, AppState>, id: WorkerId) -> Result<WorkerPage, AppError> {
-    state.run(move |service| service.worker_page(id)).await
+    state.run(move |service| service.worker_page(id, today())).await
+}
+
+#[tauri::command]
+pub async fn home(state: State<'_, AppState>) -> Result<Home, AppError> {
+    state.run(|service| service.home(today())).await
+}
+
+#[tauri::command]
+pub async fn due_enrollments(
+    state: State<'_, AppState>,
+    touchpoint_id: TouchpointId,
+) -> Result<Vec<WorkerAssignmentId>, AppError> {
+    state.run(move |service| service.due_enrollments(touchpoint_id, today())).await
+}
+
+#[tauri::command]
+pub async fn program_choices(state: State<'_, AppState>) -> Result<Vec<ProgramChoice>, AppError> {
+    state.run(|service| service.program_choices()).await
+}
+
+#[tauri::command]
+pub async fn set_enrollment_status(
+    state: State<'_, AppState>,
+    id: WorkerAssignmentId,
+    status: AssignmentStatus,
+) -> Result<(), AppError> {
+    state.run(move |service| service.set_enrollment_status(id, status)).await
 }
 
 #[tauri::command]

@@ -6,24 +6,28 @@ use serde::{Deserialize, Serialize};
 use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
 use stride_domain::*;
-use stride_store::{Store, WorkerSearch};
+use stride_store::{EnrollmentFilter, Store, WorkerSearch};
 use stride_sync::Credentials;
 use tokio::sync::Mutex;
 use ts_rs::TS;
 
+mod home;
 mod programs;
 mod sync;
 mod worker_page;
 
-pub use programs::{EnrollTarget, GroupSessionInput, ProgramOutline, SegmentChoice};
+pub use home::{today, Home};
+#[cfg(test)]
+pub use home::{DueTouchpoint, ProgramDay};
+pub use programs::{EnrollTarget, GroupSessionInput, ProgramChoice, ProgramOutline, SegmentChoice};
 #[cfg(test)]
 pub use programs::{JourneyOutline, PhaseOutline, RosterEntry, TouchpointOutline};
 pub use sync::{BackgroundEvent, SignInInput, SyncDetails, SyncProgress, SyncSummary, CHECK_EVERY};
 #[cfg(test)]
-pub use sync::{RefusedChange, SyncPhase, WaitingChanges};
+pub use sync::{RecordSyncState, RefusedChange, SyncPhase, WaitingChanges, WaitingRecord};
 pub use worker_page::WorkerPage;
 #[cfg(test)]
-pub use worker_page::{BadgeAward, Enrollment, ProgressEntry};
+pub use worker_page::{BadgeAward, Enrollment, NextTouchpoint, ProgressEntry};
 
 pub struct Service {
     store: Store,
@@ -81,6 +85,12 @@ pub struct SetUpInput {
 pub struct WorkerQuery {
     /// Part of a name or phone number; empty lists everyone.
     pub text: String,
+    /// Only members of this segment.
+    pub segment: Option<SegmentId>,
+    /// Only workers enrolled in this program (in `enrollment`'s state, when given).
+    pub program: Option<ProgramId>,
+    /// Only workers whose enrollment (in `program`, or in any) is in this state.
+    pub enrollment: Option<EnrollmentFilter>,
     #[ts(type = "number")]
     pub offset: u64,
     pub limit: u32,
@@ -138,7 +148,14 @@ impl Service {
     }
 
     pub fn search_workers(&self, query: WorkerQuery) -> Result<Page<Worker>, AppError> {
-        Ok(self.store.search_workers(&WorkerSearch { text: query.text, offset: query.offset, limit: query.limit })?)
+        Ok(self.store.search_workers(&WorkerSearch {
+            text: query.text,
+            segment: query.segment,
+            program: query.program,
+            enrollment: query.enrollment,
+            offset: query.offset,
+            limit: query.limit,
+        })?)
     }
 
     pub fn get_worker(&self, id: WorkerId) -> Result<Worker, AppError> {
@@ -180,13 +197,13 @@ mod tests {
     use super::*;
     use crate::error::ErrorCode;
 
-    fn service() -> (tempfile::TempDir, Service) {
+    pub(super) fn service() -> (tempfile::TempDir, Service) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path().join("stride.sqlite3")).unwrap();
         (dir, Service::new(store, Credentials::new("org.stride.test.service"), None, None))
     }
 
-    fn set_up_input(name: &str, code: &str) -> SetUpInput {
+    pub(super) fn set_up_input(name: &str, code: &str) -> SetUpInput {
         SetUpInput {
             organization_name: name.into(),
             organization_type: OrganizationType::Client,
@@ -195,7 +212,7 @@ mod tests {
         }
     }
 
-    fn form(name: &str, phone: &str) -> WorkerInput {
+    pub(super) fn form(name: &str, phone: &str) -> WorkerInput {
         WorkerInput { full_name: name.into(), phone_number: phone.into(), ..Default::default() }
     }
 
@@ -222,7 +239,9 @@ mod tests {
         assert_eq!(err.fields.len(), 2);
         assert_eq!(service.status().unwrap().pending_changes, 1, "a refused form writes nothing");
 
-        let found = service.search_workers(WorkerQuery { text: "wanj".into(), offset: 0, limit: 20 }).unwrap();
+        let query =
+            WorkerQuery { text: "wanj".into(), segment: None, program: None, enrollment: None, offset: 0, limit: 20 };
+        let found = service.search_workers(query).unwrap();
         assert_eq!(found.items, vec![worker.clone()]);
 
         let edited = service.update_worker(worker.id, form("Amina W. Otieno", "+254712345678")).unwrap();

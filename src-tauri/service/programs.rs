@@ -153,6 +153,13 @@ impl Service {
     }
 }
 
+/// A program, for choosing one (to enroll in, to filter by).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ProgramChoice {
+    pub id: ProgramId,
+    pub name: String,
+}
+
 /// A segment, for choosing whom to enroll.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SegmentChoice {
@@ -162,6 +169,30 @@ pub struct SegmentChoice {
 }
 
 impl Service {
+    /// The programs on the device, by name, without their structure.
+    pub fn program_choices(&self) -> Result<Vec<ProgramChoice>, AppError> {
+        let mut choices: Vec<ProgramChoice> = self
+            .store
+            .list_all::<Program>(&[])?
+            .into_iter()
+            .map(|program| ProgramChoice { id: program.id, name: program.name.to_string() })
+            .collect();
+        choices.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(choices)
+    }
+
+    /// Marks an enrollment active, completed or dropped (an edit that syncs like any other).
+    pub fn set_enrollment_status(&self, id: WorkerAssignmentId, status: AssignmentStatus) -> Result<(), AppError> {
+        let key = RowKey::of(id);
+        let mut assignment = self
+            .store
+            .get::<WorkerAssignment>(&key)?
+            .ok_or(stride_store::StoreError::NotFound { entity: EntityKind::WorkerAssignments, key })?;
+        assignment.status = status;
+        self.store.update(&assignment)?;
+        Ok(())
+    }
+
     /// Segments on the device with how many workers each holds.
     pub fn segments(&self) -> Result<Vec<SegmentChoice>, AppError> {
         let mut choices = Vec::new();

@@ -6,8 +6,10 @@ use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use stride_domain::api::RejectionCode;
-use stride_domain::{ChangeOp, EntityKind, Timestamp};
-use stride_store::{SyncRun, SyncStartedBy};
+use stride_domain::{
+    Change, ChangeOp, EntityKind, RowKey, Timestamp, Worker, WorkerAssignment, WorkerId, WorkerProgress,
+};
+use stride_store::{OutboxStatus, SyncRun, SyncStartedBy};
 use stride_sync::{Client, ClientError, Progress, RetryPolicy, SyncError};
 use ts_rs::TS;
 
@@ -106,12 +108,46 @@ pub struct WaitingChanges {
     pub count: u64,
 }
 
+/// One change waiting to go up, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct WaitingRecord {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub entity: EntityKind,
+    pub op: ChangeOp,
+    /// Whose or which record it is, for a person to recognise.
+    pub label: Option<String>,
+    pub made_at: Timestamp,
+}
+
 /// The sync panel: what needs a person, what waits, and what happened lately.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SyncDetails {
     pub needs_attention: Vec<RefusedChange>,
+    /// How many changes wait, per entity.
     pub waiting: Vec<WaitingChanges>,
+    /// The oldest waiting changes, one by one (at most `WAITING_LISTED`).
+    pub waiting_records: Vec<WaitingRecord>,
     pub recent: Vec<SyncRun>,
+}
+
+/// How many waiting changes the panel lists one by one (the counts cover the rest).
+const WAITING_LISTED: u32 = 100;
+
+/// Whether one record has reached the server.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum RecordSyncState {
+    /// Nothing about it waits on this device.
+    Synced,
+    /// Changes to it wait to be sent.
+    Waiting,
+    /// The server refused a change to it; the sync panel has it.
+    NeedsAttention { code: Option<RejectionCode>, reason: String },
+}
+
+fn rejection_code(code: Option<String>) -> Option<RejectionCode> {
+    code.and_then(|code| serde_json::from_value(serde_json::Value::String(code)).ok())
 }
 
 /// What the background loop tells the window.
@@ -209,38 +245,83 @@ impl Service {
     /// What the sync panel shows: refused changes with their reasons, what waits, and
     /// the recent syncs.
     pub fn sync_details(&self) -> Result<SyncDetails, AppError> {
-        let needs_attention = self
-            .store
-            .rejected_changes(200)?
-            .into_iter()
-            .map(|entry| {
-                let fields = &entry.change.fields;
-                RefusedChange {
-                    seq: entry.seq,
-                    entity: entry.change.entity,
-                    row_key: entry.change.row_key.as_str().to_owned(),
-                    op: entry.change.op,
-                    label: fields
-                        .get("full_name")
-                        .or_else(|| fields.get("name"))
-                        .and_then(|v| v.as_str())
-                        .map(str::to_owned),
-                    code: entry
-                        .rejection_code
-                        .and_then(|code| serde_json::from_value(serde_json::Value::String(code)).ok()),
-                    reason: entry.rejection_reason.unwrap_or_default(),
-                    made_at: entry.created_at,
-                }
-            })
-            .collect();
+        let mut needs_attention = Vec::new();
+        for entry in self.store.rejected_changes(200)? {
+            needs_attention.push(RefusedChange {
+                seq: entry.seq,
+                entity: entry.change.entity,
+                row_key: entry.change.row_key.as_str().to_owned(),
+                op: entry.change.op,
+                label: self.label_of(&entry.change)?,
+                code: rejection_code(entry.rejection_code),
+                reason: entry.rejection_reason.unwrap_or_default(),
+                made_at: entry.created_at,
+            });
+        }
         let waiting = self
             .store
             .pending_by_entity()?
             .into_iter()
             .map(|(entity, count)| WaitingChanges { entity, count })
             .collect();
+        let mut waiting_records = Vec::new();
+        for entry in self.store.pending_changes(0, WAITING_LISTED)? {
+            waiting_records.push(WaitingRecord {
+                seq: entry.seq,
+                entity: entry.change.entity,
+                op: entry.change.op,
+                label: self.label_of(&entry.change)?,
+                made_at: entry.created_at,
+            });
+        }
         let recent = self.store.recent_sync_runs(20)?;
-        Ok(SyncDetails { needs_attention, waiting, recent })
+        Ok(SyncDetails { needs_attention, waiting, waiting_records, recent })
+    }
+
+    /// Whether a record's changes have all reached the server; a refused one wins over
+    /// one still waiting.
+    pub(super) fn record_sync_state(&self, entity: EntityKind, key: &RowKey) -> Result<RecordSyncState, AppError> {
+        let mut state = RecordSyncState::Synced;
+        for entry in self.store.changes_of_row(entity, key)? {
+            match entry.status {
+                OutboxStatus::Rejected => {
+                    return Ok(RecordSyncState::NeedsAttention {
+                        code: rejection_code(entry.rejection_code),
+                        reason: entry.rejection_reason.unwrap_or_default(),
+                    });
+                }
+                OutboxStatus::Pending => state = RecordSyncState::Waiting,
+            }
+        }
+        Ok(state)
+    }
+
+    /// What a person would call the record a change is about: its name or title, or
+    /// the name of the worker it concerns.
+    fn label_of(&self, change: &Change) -> Result<Option<String>, AppError> {
+        let text = |fields: &serde_json::Map<String, serde_json::Value>, key: &str| {
+            fields.get(key).and_then(|value| value.as_str()).map(str::to_owned)
+        };
+        if let Some(name) =
+            ["full_name", "name", "title", "variant_name"].iter().find_map(|key| text(&change.fields, key))
+        {
+            return Ok(Some(name));
+        }
+        let store = &self.store;
+        let worker: Option<WorkerId> = match change.entity {
+            EntityKind::WorkerProgress => match store.get::<WorkerProgress>(&change.row_key)? {
+                Some(progress) => {
+                    store.get::<WorkerAssignment>(&RowKey::of(progress.worker_assignment_id))?.map(|a| a.worker_id)
+                }
+                None => None,
+            },
+            EntityKind::Workers => change.row_key.as_str().parse().ok(),
+            _ => text(&change.fields, "worker_id").and_then(|id| id.parse().ok()),
+        };
+        Ok(match worker {
+            Some(id) => store.get::<Worker>(&RowKey::of(id))?.map(|w| w.full_name.to_string()),
+            None => None,
+        })
     }
 
     /// Sends a refused change again (as a new change), then says what the panel shows.

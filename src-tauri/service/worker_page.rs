@@ -1,19 +1,37 @@
-//! The worker page: a worker with their enrollments, a timeline of their progress,
-//! their segments and badges, all read from the device.
+//! The worker page: a worker with their enrollments, what is due next for them, a
+//! timeline of their progress, their segments and badges, and whether their record has
+//! reached the server, all read from the device.
 
+use super::sync::RecordSyncState;
 use super::Service;
 use crate::error::AppError;
 use serde::Serialize;
+use stride_domain::journey::{Day, Urgency};
 use stride_domain::*;
-use stride_store::Filter;
+use stride_store::{DueQuery, Filter};
 use ts_rs::TS;
+
+/// How many upcoming touchpoints the page lists.
+const NEXT_SHOWN: usize = 5;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Enrollment {
     pub id: WorkerAssignmentId,
+    pub program_id: ProgramId,
     pub program: String,
     pub status: AssignmentStatus,
     pub enrolled_at: Timestamp,
+    pub sync: RecordSyncState,
+}
+
+/// A touchpoint due for the worker, now or later.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct NextTouchpoint {
+    pub touchpoint_id: TouchpointId,
+    pub program: String,
+    pub title: Option<String>,
+    pub due_at: Timestamp,
+    pub urgency: Urgency,
 }
 
 /// One progress record, named by its touchpoint's content.
@@ -28,6 +46,7 @@ pub struct ProgressEntry {
     pub completed_at: Option<Timestamp>,
     pub score: Option<Score>,
     pub feedback: Option<String>,
+    pub sync: RecordSyncState,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -39,7 +58,11 @@ pub struct BadgeAward {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct WorkerPage {
     pub worker: Worker,
+    /// Whether the worker's own record has reached the server.
+    pub sync: RecordSyncState,
     pub enrollments: Vec<Enrollment>,
+    /// Due now or next, soonest first (active enrollments only).
+    pub next: Vec<NextTouchpoint>,
     /// Newest first.
     pub timeline: Vec<ProgressEntry>,
     pub segments: Vec<String>,
@@ -47,7 +70,8 @@ pub struct WorkerPage {
 }
 
 impl Service {
-    pub fn worker_page(&self, id: WorkerId) -> Result<WorkerPage, AppError> {
+    /// The worker's page, with what is due judged against `day`.
+    pub fn worker_page(&self, id: WorkerId, day: Day) -> Result<WorkerPage, AppError> {
         let store = &self.store;
         let worker = self.get_worker(id)?;
         let by_worker = [Filter::new("worker_id", id.to_string())];
@@ -74,13 +98,16 @@ impl Service {
                     completed_at: progress.completed_at,
                     score: progress.score,
                     feedback: progress.feedback_text,
+                    sync: self.record_sync_state(EntityKind::WorkerProgress, &RowKey::of(progress.id))?,
                 });
             }
             enrollments.push(Enrollment {
                 id: assignment.id,
+                program_id: assignment.program_id,
                 program,
                 status: assignment.status,
                 enrolled_at: assignment.enrollment_date,
+                sync: self.record_sync_state(EntityKind::WorkerAssignments, &RowKey::of(assignment.id))?,
             });
         }
         let when = |entry: &ProgressEntry| entry.completed_at.or(entry.started_at);
@@ -98,6 +125,23 @@ impl Service {
                 badges.push(BadgeAward { name: badge.name.to_string(), awarded_at: award.awarded_at });
             }
         }
-        Ok(WorkerPage { worker, enrollments, timeline, segments, badges })
+        let mut next = Vec::new();
+        for item in store.due(&DueQuery { day, until: None, program: None, worker: Some(id) })?.items {
+            let title = match store.get::<Touchpoint>(&RowKey::of(item.touchpoint_id))? {
+                Some(touchpoint) => store.get::<Content>(&RowKey::of(touchpoint.content_id))?.and_then(|c| c.title),
+                None => None,
+            };
+            next.push(NextTouchpoint {
+                touchpoint_id: item.touchpoint_id,
+                program: program_name(item.program_id)?,
+                title: title.map(|title| title.to_string()),
+                due_at: item.due_at,
+                urgency: item.urgency,
+            });
+        }
+        next.sort_by_key(|entry| entry.due_at);
+        next.truncate(NEXT_SHOWN);
+        let sync = self.record_sync_state(EntityKind::Workers, &RowKey::of(id))?;
+        Ok(WorkerPage { worker, sync, enrollments, next, timeline, segments, badges })
     }
 }

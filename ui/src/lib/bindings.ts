@@ -100,11 +100,29 @@ export type DuplicateReason = "same_phone" | "similar_name";
 
 export type DuplicateCandidate = { worker: Worker, reasons: Array<DuplicateReason>, };
 
+/**
+ * Workers by the state of their enrollments.
+ */
+
+export type EnrollmentFilter = "active" | "completed" | "dropped" | "not_enrolled";
+
 export type WorkerQuery = { 
 /**
  * Part of a name or phone number; empty lists everyone.
  */
-text: string, offset: number, limit: number, };
+text: string, 
+/**
+ * Only members of this segment.
+ */
+segment: SegmentId | null, 
+/**
+ * Only workers enrolled in this program (in `enrollment`'s state, when given).
+ */
+program: ProgramId | null, 
+/**
+ * Only workers whose enrollment (in `program`, or in any) is in this state.
+ */
+enrollment: EnrollmentFilter | null, offset: number, limit: number, };
 
 export type WorkerAssignmentId = string;
 
@@ -114,7 +132,25 @@ export type AssignmentStatus = "active" | "completed" | "dropped";
 
 export type ContentType = "video" | "text" | "audio" | "quiz";
 
-export type Enrollment = { id: WorkerAssignmentId, program: string, status: AssignmentStatus, enrolled_at: Timestamp, };
+/**
+ * Whether one record has reached the server.
+ */
+
+export type RecordSyncState = { "state": "synced" } | { "state": "waiting" } | { "state": "needs_attention", code: RejectionCode | null, reason: string, };
+
+/**
+ * How a due moment stands against a day.
+ */
+
+export type Urgency = "overdue" | "today" | "later";
+
+export type Enrollment = { id: WorkerAssignmentId, program_id: ProgramId, program: string, status: AssignmentStatus, enrolled_at: Timestamp, sync: RecordSyncState, };
+
+/**
+ * A touchpoint due for the worker, now or later.
+ */
+
+export type NextTouchpoint = { touchpoint_id: TouchpointId, program: string, title: string | null, due_at: Timestamp, urgency: Urgency, };
 
 /**
  * One progress record, named by its touchpoint's content.
@@ -124,11 +160,19 @@ export type ProgressEntry = { id: WorkerProgressId, program: string,
 /**
  * The touchpoint's content title (None when it has none).
  */
-title: string | null, content_type: ContentType | null, started_at: Timestamp | null, completed_at: Timestamp | null, score: Score | null, feedback: string | null, };
+title: string | null, content_type: ContentType | null, started_at: Timestamp | null, completed_at: Timestamp | null, score: Score | null, feedback: string | null, sync: RecordSyncState, };
 
 export type BadgeAward = { name: string, awarded_at: Timestamp, };
 
-export type WorkerPage = { worker: Worker, enrollments: Array<Enrollment>, 
+export type WorkerPage = { worker: Worker, 
+/**
+ * Whether the worker's own record has reached the server.
+ */
+sync: RecordSyncState, enrollments: Array<Enrollment>, 
+/**
+ * Due now or next, soonest first (active enrollments only).
+ */
+next: Array<NextTouchpoint>, 
 /**
  * Newest first.
  */
@@ -185,6 +229,88 @@ export type SegmentId = string;
  */
 
 export type SegmentChoice = { id: SegmentId, name: string, members: number, };
+
+/**
+ * A program, for choosing one (to enroll in, to filter by).
+ */
+
+export type ProgramChoice = { id: ProgramId, name: string, };
+
+/**
+ * A touchpoint due for some of a program's workers today.
+ */
+
+export type DueTouchpoint = { id: TouchpointId, 
+/**
+ * The content's title (None when it has none).
+ */
+title: string | null, content_type: ContentType | null, journey: string, phase: string, 
+/**
+ * Workers for whom it was due before today.
+ */
+overdue: number, 
+/**
+ * Workers for whom it becomes due today.
+ */
+today: number, 
+/**
+ * The first few of them, by name.
+ */
+names: Array<string>, };
+
+/**
+ * One program's day.
+ */
+
+export type ProgramDay = { id: ProgramId, name: string, 
+/**
+ * Most overdue first.
+ */
+touchpoints: Array<DueTouchpoint>, };
+
+export type ActivityKind = "progress" | "enrollment" | "new_worker";
+
+/**
+ * One thing that happened, named for a person to read.
+ */
+
+export type Activity = { kind: ActivityKind, 
+/**
+ * When it happened: the completion (or start), the enrollment, the joining.
+ */
+at: Timestamp, worker_id: WorkerId, worker_name: string, 
+/**
+ * The program, for progress and enrollments.
+ */
+program: string | null, 
+/**
+ * The touchpoint's content title, for progress.
+ */
+touchpoint: string | null, completed: boolean, score: number | null, };
+
+/**
+ * How much there is on the device.
+ */
+
+export type Counts = { workers: number, programs: number, 
+/**
+ * Active enrollments of live workers.
+ */
+active_enrollments: number, 
+/**
+ * Progress records made since the given moment.
+ */
+recorded_since: number, };
+
+export type Home = { day_starts: Timestamp, 
+/**
+ * Programs with something due today, by name.
+ */
+programs: Array<ProgramDay>, recent: Array<Activity>, counts: Counts, 
+/**
+ * Touchpoints whose rule this app cannot read, left out of what is due.
+ */
+unreadable_rules: number, };
 
 /**
  * Whom to enroll in a program.
@@ -308,6 +434,16 @@ reason: string, made_at: Timestamp, };
 
 export type WaitingChanges = { entity: EntityKind, count: number, };
 
+/**
+ * One change waiting to go up, oldest first.
+ */
+
+export type WaitingRecord = { seq: number, entity: EntityKind, op: ChangeOp, 
+/**
+ * Whose or which record it is, for a person to recognise.
+ */
+label: string | null, made_at: Timestamp, };
+
 export type SyncStartedBy = "sign_in" | "button" | "background";
 
 /**
@@ -324,7 +460,15 @@ error_code: string | null, };
  * The sync panel: what needs a person, what waits, and what happened lately.
  */
 
-export type SyncDetails = { needs_attention: Array<RefusedChange>, waiting: Array<WaitingChanges>, recent: Array<SyncRun>, };
+export type SyncDetails = { needs_attention: Array<RefusedChange>, 
+/**
+ * How many changes wait, per entity.
+ */
+waiting: Array<WaitingChanges>, 
+/**
+ * The oldest waiting changes, one by one (at most `WAITING_LISTED`).
+ */
+waiting_records: Array<WaitingRecord>, recent: Array<SyncRun>, };
 
 /**
  * A value that failed validation, with the field it belongs to.

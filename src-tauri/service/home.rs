@@ -1,0 +1,276 @@
+//! Home: what is due today in each program (computed on the device from the touchpoints'
+//! rules), what happened lately, and a few counts.
+
+use super::Service;
+use crate::error::AppError;
+use chrono::{Days, Local, NaiveTime, TimeZone};
+use serde::Serialize;
+use stride_domain::journey::{Day, Urgency};
+use stride_domain::*;
+use stride_store::{Activity, Counts, DueQuery};
+use ts_rs::TS;
+
+/// How many recent things home lists.
+const RECENT: u32 = 12;
+/// How many names home shows per due touchpoint (the group session has them all).
+const NAMES_SHOWN: usize = 3;
+
+/// A touchpoint due for some of a program's workers today.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DueTouchpoint {
+    pub id: TouchpointId,
+    /// The content's title (None when it has none).
+    pub title: Option<String>,
+    pub content_type: Option<ContentType>,
+    pub journey: String,
+    pub phase: String,
+    /// Workers for whom it was due before today.
+    pub overdue: u32,
+    /// Workers for whom it becomes due today.
+    pub today: u32,
+    /// The first few of them, by name.
+    pub names: Vec<String>,
+}
+
+/// One program's day.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ProgramDay {
+    pub id: ProgramId,
+    pub name: String,
+    /// Most overdue first.
+    pub touchpoints: Vec<DueTouchpoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Home {
+    pub day_starts: Timestamp,
+    /// Programs with something due today, by name.
+    pub programs: Vec<ProgramDay>,
+    pub recent: Vec<Activity>,
+    pub counts: Counts,
+    /// Touchpoints whose rule this app cannot read, left out of what is due.
+    pub unreadable_rules: u32,
+}
+
+/// Today, as the device's time zone draws it.
+pub fn today() -> Day {
+    let midnight = |date: chrono::NaiveDate| {
+        Local
+            .from_local_datetime(&date.and_time(NaiveTime::MIN))
+            .earliest()
+            .map_or_else(Timestamp::now, |at| Timestamp::from_datetime(at.to_utc()))
+    };
+    let date = Local::now().date_naive();
+    Day { starts: midnight(date), ends: midnight(date.checked_add_days(Days::new(1)).unwrap_or(date)) }
+}
+
+/// What home counts of one touchpoint of one program.
+struct Tally {
+    first_due_at: Timestamp,
+    overdue: u32,
+    today: u32,
+    /// The first few workers it is due for.
+    workers: Vec<WorkerId>,
+}
+
+/// How a touchpoint is named on home: its content, phase and journey.
+struct TouchpointNames {
+    title: Option<String>,
+    content_type: Option<ContentType>,
+    phase: String,
+    journey: String,
+}
+
+impl Service {
+    /// Home as of `day`.
+    pub fn home(&self, day: Day) -> Result<Home, AppError> {
+        let store = &self.store;
+        // Counted as they are judged: a large organization has hundreds of thousands
+        // of due (enrollment, touchpoint) pairs, and home shows a line per touchpoint.
+        let mut tally: IdMap<(ProgramId, TouchpointId), Tally> = IdMap::default();
+        let query = DueQuery { day, until: Some(day.ends), program: None, worker: None };
+        let unreadable = store.for_each_due(&query, |item| {
+            let entry = tally.entry((item.program_id, item.touchpoint_id)).or_insert_with(|| Tally {
+                first_due_at: item.due_at,
+                overdue: 0,
+                today: 0,
+                workers: Vec::new(),
+            });
+            entry.first_due_at = entry.first_due_at.min(item.due_at);
+            match item.urgency {
+                Urgency::Overdue => entry.overdue += 1,
+                Urgency::Today => entry.today += 1,
+                Urgency::Later => return,
+            }
+            if entry.workers.len() < NAMES_SHOWN {
+                entry.workers.push(item.worker_id);
+            }
+        })?;
+        let mut by_program: IdMap<ProgramId, Vec<(Timestamp, DueTouchpoint)>> = IdMap::default();
+        for ((program_id, touchpoint_id), counted) in tally {
+            let named = self.touchpoint_names(touchpoint_id)?;
+            let mut names = Vec::new();
+            for worker in counted.workers {
+                if let Some(worker) = store.get::<Worker>(&RowKey::of(worker))? {
+                    names.push(worker.full_name.to_string());
+                }
+            }
+            by_program.entry(program_id).or_default().push((
+                counted.first_due_at,
+                DueTouchpoint {
+                    id: touchpoint_id,
+                    title: named.title,
+                    content_type: named.content_type,
+                    journey: named.journey,
+                    phase: named.phase,
+                    overdue: counted.overdue,
+                    today: counted.today,
+                    names,
+                },
+            ));
+        }
+        let mut programs = Vec::new();
+        for (program_id, mut touchpoints) in by_program {
+            let Some(program) = store.get::<Program>(&RowKey::of(program_id))? else { continue };
+            // Most overdue first; ties in delivery order (ids are time-ordered).
+            touchpoints.sort_by_key(|(first_due_at, touchpoint)| (*first_due_at, touchpoint.id));
+            programs.push(ProgramDay {
+                id: program_id,
+                name: program.name.to_string(),
+                touchpoints: touchpoints.into_iter().map(|(_, touchpoint)| touchpoint).collect(),
+            });
+        }
+        programs.sort_by(|a, b| a.name.cmp(&b.name));
+        let week_ago = Timestamp::from_millis(day.starts.millis() - 6 * 24 * 60 * 60 * 1000).unwrap_or(day.starts);
+        Ok(Home {
+            day_starts: day.starts,
+            programs,
+            recent: store.recent_activity(RECENT)?,
+            counts: store.counts(week_ago)?,
+            unreadable_rules: unreadable.len() as u32,
+        })
+    }
+
+    /// The enrollments for whom a touchpoint is due by the end of `day` (overdue
+    /// included): whom a group session on it would start with.
+    pub fn due_enrollments(&self, touchpoint_id: TouchpointId, day: Day) -> Result<Vec<WorkerAssignmentId>, AppError> {
+        let mut enrollments = Vec::new();
+        let query = DueQuery { day, until: Some(day.ends), program: None, worker: None };
+        self.store.for_each_due(&query, |item| {
+            if item.touchpoint_id == touchpoint_id {
+                enrollments.push(item.assignment_id);
+            }
+        })?;
+        Ok(enrollments)
+    }
+
+    fn touchpoint_names(&self, id: TouchpointId) -> Result<TouchpointNames, AppError> {
+        let store = &self.store;
+        let touchpoint = store.get::<Touchpoint>(&RowKey::of(id))?;
+        let content = match &touchpoint {
+            Some(touchpoint) => store.get::<Content>(&RowKey::of(touchpoint.content_id))?,
+            None => None,
+        };
+        let phase = match &touchpoint {
+            Some(touchpoint) => store.get::<Phase>(&RowKey::of(touchpoint.phase_id))?,
+            None => None,
+        };
+        let journey = match &phase {
+            Some(phase) => store.get::<JourneyBlueprint>(&RowKey::of(phase.journey_blueprint_id))?,
+            None => None,
+        };
+        Ok(TouchpointNames {
+            title: content.as_ref().and_then(|c| c.title.as_ref()).map(ToString::to_string),
+            content_type: content.map(|c| c.content_type),
+            phase: phase.map(|p| p.name.to_string()).unwrap_or_default(),
+            journey: journey.map(|j| j.title.to_string()).unwrap_or_default(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{form, service, set_up_input};
+    use super::*;
+    use crate::service::{EnrollTarget, GroupSessionInput, RecordSyncState};
+    use stride_domain::journey::Urgency;
+
+    /// A program of one journey: `first` is due at enrollment, `second` two days after
+    /// `first` is completed.
+    fn program(service: &Service) -> (ProgramId, TouchpointId, TouchpointId) {
+        let (first, second) = (TouchpointId::new(), TouchpointId::new());
+        let after_first = JsonObject::try_from(serde_json::json!({"after_touchpoint": first, "after_days": 2})).ok();
+        let touchpoints = [(first, 1, None), (second, 1, after_first)];
+        let program =
+            stride_store::fixtures::sample_program(&service.store, &touchpoints).expect("the program is written");
+        (program, first, second)
+    }
+
+    #[test]
+    fn home_shows_what_is_due_today_and_a_group_session_on_it_clears_it() {
+        let (_dir, service) = service();
+        service.set_up(set_up_input("Lakeside Farms", "254")).unwrap();
+        let (program_id, first, second) = program(&service);
+        let amina = service.enroll_worker(form("Amina Wanjiru", "")).unwrap();
+        let baraka = service.enroll_worker(form("Baraka Otieno", "")).unwrap();
+        for worker in [amina.id, baraka.id] {
+            assert_eq!(service.enroll_in_program(program_id, EnrollTarget::Worker(worker)).unwrap(), 1);
+        }
+        assert_eq!(service.enroll_in_program(program_id, EnrollTarget::Worker(amina.id)).unwrap(), 0);
+        let day = today();
+
+        let home = service.home(day).unwrap();
+        assert_eq!(home.programs.len(), 1);
+        let due = &home.programs[0].touchpoints;
+        assert_eq!(due.len(), 1, "second waits for first");
+        assert_eq!((due[0].id, due[0].today, due[0].overdue), (first, 2, 0));
+        assert_eq!(
+            (due[0].title.as_deref(), due[0].journey.as_str(), due[0].phase.as_str()),
+            (Some("Lifting safely"), "Safety basics", "Week 1")
+        );
+        assert_eq!(due[0].names.len(), 2);
+        assert_eq!((home.counts.workers, home.counts.programs, home.counts.active_enrollments), (2, 1, 2));
+        assert_eq!(home.recent[0].kind, stride_store::ActivityKind::Enrollment);
+
+        // The session starts with the two workers due; recording it for Amina clears hers.
+        let due_now = service.due_enrollments(first, day).unwrap();
+        assert_eq!(due_now.len(), 2);
+        let amina_enrollment = service.worker_page(amina.id, day).unwrap().enrollments[0].id;
+        assert!(due_now.contains(&amina_enrollment));
+        let session = GroupSessionInput {
+            touchpoint_id: first,
+            present: vec![amina_enrollment],
+            score: "85".into(),
+            feedback: String::new(),
+        };
+        assert_eq!(service.record_group_session(session).unwrap(), 1);
+        let home = service.home(day).unwrap();
+        assert_eq!((home.programs[0].touchpoints[0].today, home.programs[0].touchpoints[0].names.len()), (1, 1));
+        assert_eq!(home.recent[0].kind, stride_store::ActivityKind::Progress);
+        assert_eq!(home.counts.recorded_since, 1);
+
+        // Amina's page: next is `second`, two days on; nothing has reached a server.
+        let page = service.worker_page(amina.id, day).unwrap();
+        assert_eq!(page.next.len(), 1);
+        assert_eq!((page.next[0].touchpoint_id, page.next[0].urgency), (second, Urgency::Later));
+        assert_eq!(page.sync, RecordSyncState::Waiting);
+        assert_eq!(page.timeline[0].sync, RecordSyncState::Waiting);
+        assert_eq!(page.enrollments[0].program_id, program_id);
+
+        // Dropped, Baraka is due for nothing; the panel names whose records wait.
+        let baraka_enrollment = service.worker_page(baraka.id, day).unwrap().enrollments[0].id;
+        service.set_enrollment_status(baraka_enrollment, AssignmentStatus::Dropped).unwrap();
+        assert!(service.home(day).unwrap().programs.is_empty());
+        assert!(service.worker_page(baraka.id, day).unwrap().next.is_empty());
+        let err = service.set_enrollment_status(WorkerAssignmentId::new(), AssignmentStatus::Active).unwrap_err();
+        assert_eq!(err.code, crate::error::ErrorCode::NotFound);
+        let labels: Vec<_> =
+            service.sync_details().unwrap().waiting_records.into_iter().filter_map(|record| record.label).collect();
+        assert!(
+            labels.iter().filter(|label| *label == "Amina Wanjiru").count() >= 3,
+            "worker, enrollment, progress: {labels:?}"
+        );
+        assert!(labels.iter().any(|label| label == "Harvest season"));
+        assert_eq!(service.program_choices().unwrap()[0].name, "Harvest season");
+    }
+}
