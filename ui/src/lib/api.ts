@@ -4,7 +4,12 @@ import { invoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type {
   AppError,
+  AssignmentStatus,
   DeviceStatus,
+  Home,
+  ProgramChoice,
+  TouchpointId,
+  WorkerAssignmentId,
   DuplicateCandidate,
   EnrollTarget,
   GroupSessionInput,
@@ -49,6 +54,15 @@ export const api = {
   setUpDevice: (input: SetUpInput) => call<DeviceStatus>('set_up_device', { input }),
   searchWorkers: (query: WorkerQuery) => call<Page<Worker>>('search_workers', { query }),
   getWorker: (id: WorkerId) => call<Worker>('get_worker', { id }),
+  /** Today's due touchpoints per program, recent activity and counts, all from this device. */
+  home: () => call<Home>('home'),
+  /** The enrollments for whom a touchpoint is due today or overdue. */
+  dueEnrollments: (touchpointId: TouchpointId) => call<WorkerAssignmentId[]>('due_enrollments', { touchpointId }),
+  /** The programs on the device, by name, without their structure. */
+  programChoices: () => call<ProgramChoice[]>('program_choices'),
+  /** Marks an enrollment active, completed or dropped. */
+  setEnrollmentStatus: (id: WorkerAssignmentId, status: AssignmentStatus) =>
+    call<null>('set_enrollment_status', { id, status }),
   /** Every program with its journeys, phases, touchpoints and active enrollments. */
   programs: () => call<ProgramOutline[]>('programs'),
   /** Segments on the device with how many workers each holds. */

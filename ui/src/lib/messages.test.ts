@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AppError, ErrorCode, SyncRun } from './bindings'
+import type { Activity, AppError, DueTouchpoint, ErrorCode, SyncRun } from './bindings'
 import { describeError, en, fieldErrors } from './messages'
 
 const error = (code: ErrorCode, fields: AppError['fields'] = []): AppError => ({ code, message: 'raw text from Rust', fields })
@@ -76,11 +76,72 @@ describe('the worker page', () => {
       completed_at: null,
       score: null,
       feedback: null,
+      sync: { state: 'synced' as const },
     }
     expect(en.workerPage.progressLine(entry)).toBe('Lifting safely (Harvest season 2026): started')
     expect(en.workerPage.progressLine({ ...entry, completed_at: entry.started_at, score: 91.5 })).toBe(
       'Lifting safely (Harvest season 2026): completed, score 91.5',
     )
     expect(en.workerPage.progressLine({ ...entry, title: null })).toBe('A touchpoint (Harvest season 2026): started')
+  })
+})
+
+describe('home', () => {
+  const due = (overdue: number, today: number, names: string[]): DueTouchpoint => ({
+    id: 't',
+    title: 'Lifting safely',
+    content_type: 'video',
+    journey: 'Safety basics',
+    phase: 'Week 1',
+    overdue,
+    today,
+    names,
+  })
+
+  it('counts who is overdue and who is due today, naming the first few', () => {
+    expect(en.home.dueCounts(due(3, 0, []))).toBe('3 workers overdue')
+    expect(en.home.dueCounts(due(1, 2, []))).toBe('1 worker overdue, 2 workers due today')
+    expect(en.home.dueCounts(due(0, 1_200, []))).toBe('1,200 workers due today')
+    expect(en.home.andMore(['Amina', 'Baraka'], 2)).toBe('Amina, Baraka')
+    expect(en.home.andMore(['Amina', 'Baraka', 'Chiku'], 4)).toBe('Amina, Baraka, Chiku and 1 other')
+    expect(en.home.andMore(['Amina', 'Baraka', 'Chiku'], 60)).toBe('Amina, Baraka, Chiku and 57 others')
+    expect(en.home.touchpointName({ ...due(1, 0, []), title: null })).toBe('Untitled touchpoint · Safety basics, Week 1')
+  })
+
+  it('tells each kind of recent activity in a sentence', () => {
+    const base: Activity = {
+      kind: 'progress',
+      at: '2026-11-23T08:00:00.000Z',
+      worker_id: 'w',
+      worker_name: 'Amina Wanjiru',
+      program: 'Harvest season 2026',
+      touchpoint: 'Lifting safely',
+      completed: true,
+      score: 80,
+    }
+    expect(en.home.activity(base)).toBe('Amina Wanjiru completed Lifting safely (score 80)')
+    expect(en.home.activity({ ...base, completed: false, score: null })).toBe('Amina Wanjiru started Lifting safely')
+    expect(en.home.activity({ ...base, kind: 'enrollment' })).toBe('Amina Wanjiru was enrolled in Harvest season 2026')
+    expect(en.home.activity({ ...base, kind: 'new_worker' })).toBe('Amina Wanjiru joined')
+  })
+})
+
+describe('a record’s sync state', () => {
+  it('says synced, waiting, or why the server refused it (by code)', () => {
+    expect(en.workerPage.sync({ state: 'synced' })).toBe('Synced')
+    expect(en.workerPage.sync({ state: 'waiting' })).toBe('Waiting to sync')
+    expect(en.workerPage.sync({ state: 'needs_attention', code: 'not_permitted', reason: 'raw words' })).toBe(
+      `Needs attention: ${en.rejections.not_permitted}`,
+    )
+    expect(en.workerPage.sync({ state: 'needs_attention', code: null, reason: 'raw words' })).not.toContain('raw')
+  })
+
+  it('names what is due next and how urgent it is', () => {
+    expect(en.workerPage.nextLine('Lifting safely', 'Harvest', 'today', '2026-11-23T08:00:00.000Z')).toBe(
+      'Lifting safely (Harvest): due today',
+    )
+    expect(en.workerPage.nextLine(null, 'Harvest', 'overdue', '2026-11-05T08:00:00.000Z')).toMatch(
+      /^A touchpoint \(Harvest\): overdue since /,
+    )
   })
 })

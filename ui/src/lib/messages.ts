@@ -1,19 +1,76 @@
 // Every English sentence the window shows, in one place, so a translation can be added
 // beside it. Errors are chosen by their code, never by the text the Rust side sent.
 import type {
+  Activity,
   AppError,
   AssignmentStatus,
+  DueTouchpoint,
+  EnrollmentFilter,
   EntityKind,
   ErrorCode,
   ProgressEntry,
+  RecordSyncState,
+  Urgency,
   RejectionCode,
   SyncProgress,
   SyncRun,
   SyncStartedBy,
 } from './bindings'
 
+/** A count and its noun, singular or plural: `plural(1, 'worker')` is "1 worker". */
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`
+}
+
 export const en = {
   appName: 'Stride',
+  errorDetails: 'Details',
+  nav: {
+    label: 'Screens',
+    home: 'Home',
+    workers: 'Workers',
+    programs: 'Programs',
+    session: 'Group session',
+    shortcut: (n: number) => `Alt+${n}`,
+  },
+  home: {
+    title: 'Today',
+    date: (at: string) => new Date(at).toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long' }),
+    due: 'Due today',
+    nothingDue: 'Nothing is due today. Enjoy the quiet, or look ahead on a worker’s page.',
+    dueCounts: (t: DueTouchpoint) => {
+      const parts = []
+      if (t.overdue > 0) parts.push(`${plural(t.overdue, 'worker')} overdue`)
+      if (t.today > 0) parts.push(`${plural(t.today, 'worker')} due today`)
+      return parts.join(', ')
+    },
+    andMore: (names: string[], total: number) =>
+      total > names.length ? `${names.join(', ')} and ${plural(total - names.length, 'other')}` : names.join(', '),
+    touchpointName: (t: DueTouchpoint) => `${t.title ?? 'Untitled touchpoint'} · ${t.journey}, ${t.phase}`,
+    runSession: 'Record a session',
+    unreadable: (n: number) =>
+      `${plural(n, 'touchpoint has', 'touchpoints have')} a rule this version of Stride cannot read; they are left out. Update Stride to see them.`,
+    recent: 'Recent activity',
+    nothingRecent: 'Nothing recorded yet.',
+    activity: (a: Activity) => {
+      switch (a.kind) {
+        case 'progress': {
+          const what = a.touchpoint ?? 'a touchpoint'
+          const score = a.score !== null ? ` (score ${a.score})` : ''
+          return `${a.worker_name} ${a.completed ? 'completed' : 'started'} ${what}${score}`
+        }
+        case 'enrollment':
+          return `${a.worker_name} was enrolled in ${a.program ?? 'a program'}`
+        case 'new_worker':
+          return `${a.worker_name} joined`
+      }
+    },
+    counts: 'On this device',
+    workers: (n: number) => plural(n, 'worker'),
+    programs: (n: number) => plural(n, 'program'),
+    enrolled: (n: number) => plural(n, 'active enrollment'),
+    recorded: (n: number) => `${plural(n, 'progress record')} in the last 7 days`,
+  },
   setUp: {
     title: 'Set up this device',
     intro: 'Stride keeps its data on this computer and works without a network. Tell it which organization it works for.',
@@ -45,16 +102,32 @@ export const en = {
     count: (total: number) => (total === 0 ? 'No workers' : total === 1 ? '1 worker' : `${total.toLocaleString('en')} workers`),
     noMatch: (text: string) => `No worker matches “${text}”.`,
     empty: 'No workers yet. Enroll the first one.',
+    noFilterMatch: 'No worker matches these filters.',
     enroll: 'Enroll a worker',
     phone: 'Phone',
     wellBeing: 'Well-being',
     enrolled: 'Enrolled',
     edit: 'Edit',
+    filters: 'Filters',
+    segment: 'Segment',
+    program: 'Program',
+    enrollment: 'Enrollment',
+    anySegment: 'Any segment',
+    anyProgram: 'Any program',
+    anyEnrollment: 'Any',
+    enrollmentFilters: {
+      active: 'Active',
+      completed: 'Completed',
+      dropped: 'Dropped',
+      not_enrolled: 'Not enrolled',
+    } satisfies Record<EnrollmentFilter, string>,
+    clearFilters: 'Clear filters',
+    listHint: 'Arrow keys move through the list; Enter opens a worker, E edits.',
   },
   programs: {
     open: 'Programs',
     title: 'Programs',
-    back: 'Back to workers',
+    back: 'Back',
     none: 'No programs on this device yet. They arrive with a sync.',
     enrolled: (n: number) => (n === 1 ? '1 worker enrolled' : `${n} workers enrolled`),
     enrollSegment: 'Enroll a segment',
@@ -69,7 +142,12 @@ export const en = {
     open: 'Group session',
     title: 'Group session',
     intro: 'Record one touchpoint for everyone who was there, in one go. It is saved on this device and syncs later.',
-    back: 'Back to workers',
+    back: 'Back',
+    tickDue: 'Tick those due today',
+    dueTicked: (n: number) =>
+      n === 0
+        ? 'It is due today for no one enrolled in this program.'
+        : `Ticked the ${plural(n, 'worker')} for whom it is due; untick anyone who did not come.`,
     program: 'Program',
     touchpoint: 'Touchpoint',
     present: 'Who was there',
@@ -102,6 +180,27 @@ export const en = {
       return `${what} (${entry.program}): ${state}${score}`
     },
     awarded: (name: string, at: string) => `${name}, ${new Date(at).toLocaleDateString()}`,
+    next: 'Next',
+    nothingNext: 'Nothing is due for this worker.',
+    urgency: { overdue: 'overdue since', today: 'due today', later: 'due' } satisfies Record<Urgency, string>,
+    nextLine: (title: string | null, program: string, urgency: Urgency, at: string) =>
+      `${title ?? 'A touchpoint'} (${program}): ${en.workerPage.urgency[urgency]}${urgency === 'today' ? '' : ` ${new Date(at).toLocaleDateString()}`}`,
+    enrollIn: 'Enroll in a program',
+    enroll: 'Enroll',
+    allEnrolled: 'Enrolled in every program on this device.',
+    enrolledIn: (program: string) => `Enrolled in ${program} on this device.`,
+    changeStatus: (program: string) => `Status in ${program}`,
+    statusChanged: (program: string, status: AssignmentStatus) => `Now ${en.workerPage.status[status]} in ${program}.`,
+    sync: (state: RecordSyncState) => {
+      switch (state.state) {
+        case 'synced':
+          return 'Synced'
+        case 'waiting':
+          return 'Waiting to sync'
+        case 'needs_attention':
+          return `Needs attention: ${state.code ? en.rejections[state.code] : en.errors.server_error}`
+      }
+    },
   },
   enroll: {
     title: 'Enroll a worker',
@@ -151,6 +250,7 @@ export const en = {
     nothingRefused: 'The server has refused nothing.',
     waiting: 'Waiting to sync',
     nothingWaiting: 'Nothing waits to sync.',
+    andMoreWaiting: (n: number) => `and ${plural(n, 'more change')}`,
     recent: 'Recent syncs',
     noSyncs: 'No sync yet.',
     sendAgain: 'Send again',

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { nextIndex, screenForShortcut, scrollToShow } from './keys'
+
+describe('nextIndex', () => {
+  it('walks a list with the arrow keys and stops at its ends', () => {
+    expect(nextIndex(-1, 'ArrowDown', 5)).toBe(0)
+    expect(nextIndex(0, 'ArrowDown', 5)).toBe(1)
+    expect(nextIndex(4, 'ArrowDown', 5)).toBe(4)
+    expect(nextIndex(3, 'ArrowUp', 5)).toBe(2)
+    expect(nextIndex(0, 'ArrowUp', 5)).toBe(0)
+    expect(nextIndex(-1, 'ArrowUp', 5)).toBe(0)
+  })
+
+  it('jumps with Home, End and the page keys', () => {
+    expect(nextIndex(3, 'Home', 50_000)).toBe(0)
+    expect(nextIndex(3, 'End', 50_000)).toBe(49_999)
+    expect(nextIndex(3, 'PageDown', 50_000, 12)).toBe(15)
+    expect(nextIndex(49_995, 'PageDown', 50_000, 12)).toBe(49_999)
+    expect(nextIndex(5, 'PageUp', 50_000, 12)).toBe(0)
+  })
+
+  it('leaves other keys and empty lists alone', () => {
+    expect(nextIndex(1, 'Enter', 5)).toBeNull()
+    expect(nextIndex(1, 'a', 5)).toBeNull()
+    expect(nextIndex(-1, 'ArrowDown', 0)).toBeNull()
+  })
+})
+
+describe('scrollToShow', () => {
+  const row = 41
+  it('does not move when the row is in view', () => {
+    expect(scrollToShow(3, 0, 410, row)).toBe(0)
+    expect(scrollToShow(5, 100, 410, row)).toBe(100)
+  })
+  it('moves as little as it can to show a row above or below the view', () => {
+    expect(scrollToShow(2, 200, 410, row)).toBe(82)
+    expect(scrollToShow(20, 0, 410, row)).toBe(21 * row - 410)
+    expect(scrollToShow(49_999, 0, 410, row)).toBe(50_000 * row - 410)
+  })
+})
+
+describe('screenForShortcut', () => {
+  const press = (key: string, mods: Partial<{ altKey: boolean; ctrlKey: boolean; metaKey: boolean }> = {}) =>
+    screenForShortcut({ key, altKey: false, ctrlKey: false, metaKey: false, ...mods })
+  it('takes Alt+1 to Alt+4 to the screens in the order of the bar', () => {
+    expect(press('1', { altKey: true })).toBe('home')
+    expect(press('2', { altKey: true })).toBe('workers')
+    expect(press('3', { altKey: true })).toBe('programs')
+    expect(press('4', { altKey: true })).toBe('session')
+  })
+  it('ignores digits without Alt, with other modifiers, and beyond the screens', () => {
+    expect(press('1')).toBeNull()
+    expect(press('1', { altKey: true, ctrlKey: true })).toBeNull()
+    expect(press('5', { altKey: true })).toBeNull()
+    expect(press('0', { altKey: true })).toBeNull()
+    expect(press('h', { altKey: true })).toBeNull()
+  })
+})

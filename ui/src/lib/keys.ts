@@ -1,0 +1,68 @@
+// The keyboard: moving through lists with the arrow keys, and the shortcuts between
+// screens. Pure functions (tested with vitest) and one Svelte action that applies them.
+
+/** Where the arrow, Home/End and Page keys move in a list of `count` items; null for
+ *  any other key (or an empty list). `page` is how many items a Page key moves. */
+export function nextIndex(current: number, key: string, count: number, page = 10): number | null {
+  if (count <= 0) return null
+  const clamp = (index: number) => Math.min(count - 1, Math.max(0, index))
+  switch (key) {
+    case 'ArrowDown':
+      return current < 0 ? 0 : clamp(current + 1)
+    case 'ArrowUp':
+      return current < 0 ? 0 : clamp(current - 1)
+    case 'Home':
+      return 0
+    case 'End':
+      return count - 1
+    case 'PageDown':
+      return clamp(current + page)
+    case 'PageUp':
+      return clamp(current - page)
+    default:
+      return null
+  }
+}
+
+/** The scroll position that brings row `index` fully into view, moving as little as
+ *  possible (the position itself when it already is). */
+export function scrollToShow(index: number, scrollTop: number, viewportHeight: number, rowHeight: number): number {
+  const top = index * rowHeight
+  if (top < scrollTop) return top
+  if (top + rowHeight > scrollTop + viewportHeight) return top + rowHeight - viewportHeight
+  return scrollTop
+}
+
+/** The screens a shortcut leads to: Alt+1 to Alt+4, in the order of the navigation bar. */
+export const SCREENS = ['home', 'workers', 'programs', 'session'] as const
+export type Screen = (typeof SCREENS)[number]
+
+export function screenForShortcut(event: Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'key'>): Screen | null {
+  if (!event.altKey || event.ctrlKey || event.metaKey) return null
+  const index = Number(event.key) - 1
+  return Number.isInteger(index) && index >= 0 && index < SCREENS.length ? SCREENS[index] : null
+}
+
+/** Whether a key press is typing into a field (where single-key shortcuts must not fire). */
+export function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && target.closest('input, textarea, select, [contenteditable]') !== null
+}
+
+/**
+ * A Svelte action: inside `node`, the arrow keys (and Home/End) move the focus between
+ * the elements marked `data-nav-item`, so a list is walked without Tab through every
+ * control of every row. Keys pressed in a text field are left to the field.
+ */
+export function arrowKeys(node: HTMLElement) {
+  function onKeydown(event: KeyboardEvent) {
+    if (event.target instanceof HTMLElement && event.target.closest('input:not([type=checkbox]), textarea, select')) return
+    const items = Array.from(node.querySelectorAll<HTMLElement>('[data-nav-item]'))
+    const current = items.findIndex((item) => item === document.activeElement || item.contains(document.activeElement))
+    const next = nextIndex(current, event.key, items.length)
+    if (next === null || event.key.startsWith('Page')) return
+    event.preventDefault()
+    items[next].focus()
+  }
+  node.addEventListener('keydown', onKeydown)
+  return { destroy: () => node.removeEventListener('keydown', onKeydown) }
+}
