@@ -1,8 +1,10 @@
 //! End to end: the real app binary in a real window (WebKitGTK under Xvfb), driven over
 //! WebDriver (tauri-driver → WebKitWebDriver) the way a coordinator uses it: set the
 //! device up, get a form wrong, enroll a worker, find them by name and by number, and
-//! find them again after the app restarts; sign in and sync; lose the network, work on,
-//! and see the app sync by itself when it returns. Saves screenshots to docs/screenshots/.
+//! find them again after the app restarts; sign in and sync; see what is due today on
+//! home, walk the worker list with the keyboard, filter it, enroll a worker from their
+//! page; lose the network, record a group session from home, and see the app sync by
+//! itself when it returns. Saves screenshots to docs/screenshots/.
 //!
 //! Needs a display: `make test` runs the Rust tests under `xvfb-run`.
 
@@ -10,7 +12,7 @@
 
 mod support;
 
-use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use fantoccini::{elements::Element, key::Key, Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -151,6 +153,36 @@ async fn screenshot(client: &Client, name: &str) {
     std::fs::write(folder.join(format!("{name}.png")), png).unwrap();
 }
 
+/// Waits until what has the focus satisfies `check`: the id of the worker whose row
+/// holds it (the demo has workers of the same name), else the element's text.
+async fn focused(client: &Client, check: impl Fn(&str) -> bool) -> String {
+    let script = "const at = document.activeElement;
+                  return at?.closest('[data-worker-id]')?.dataset.workerId ?? at?.textContent ?? ''";
+    let started = Instant::now();
+    loop {
+        let value = client.execute(script, vec![]).await.unwrap();
+        if let Some(text) = value.as_str().filter(|text| check(text)) {
+            return text.to_owned();
+        }
+        if started.elapsed() >= PATIENCE {
+            screenshot(client, "failure").await;
+            let html = client.execute("return document.activeElement?.outerHTML ?? 'nothing'", vec![]).await.unwrap();
+            panic!("the focus never reached the expected element; it is on {html}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Presses a key on whatever has the focus, as a person at the keyboard would.
+async fn press(client: &Client, keys: &str) {
+    client.active_element().await.unwrap().send_keys(keys).await.unwrap();
+}
+
+/// Chooses an option of a select by its visible text.
+async fn choose(client: &Client, css: &str, label: &str) {
+    find(client, css).await.select_by_label(label).await.unwrap_or_else(|e| panic!("{css} → {label}: {e}"));
+}
+
 /// Waits until the listed workers are exactly these (by name, in order).
 async fn listed(client: &Client, names: &[&str]) {
     let started = Instant::now();
@@ -180,6 +212,8 @@ async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_ther
     screenshot(&client, "set-up").await;
     find(&client, "form button[type=submit]").await.click().await.unwrap();
     text_of(&client, ".status-bar", |t| t.contains("Lakeside Farms")).await;
+    text_of(&client, "[data-testid=due]", |t| t.contains("Nothing is due today")).await;
+    find(&client, "[data-testid=workers-open]").await.click().await.unwrap();
     text_of(&client, ".empty", |t| t.contains("No workers yet")).await;
 
     // A form with problems is refused field by field, and nothing is saved.
@@ -234,6 +268,8 @@ async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_ther
 
     // The app opens again on the same database: set up, both workers there.
     let (_driver, client) = launch(home.path()).await;
+    text_of(&client, "[data-testid=counts]", |t| t.contains("2 workers")).await;
+    find(&client, "[data-testid=workers-open]").await.click().await.unwrap();
     listed(&client, &["Amina Wanjiru", "Khalid Ali"]).await;
     text_of(&client, "[data-testid=pending]", |t| t.starts_with("2 changes")).await;
     client.close().await.unwrap();
@@ -270,6 +306,8 @@ async fn a_coordinator_signs_in_enrolls_a_worker_and_syncs_it_to_the_server() {
 
     // The first sync brings the organization's 200 workers.
     text_of(&client, ".status-bar", |t| t.contains("Lakeside Farms")).await;
+    text_of(&client, "[data-testid=counts]", |t| t.contains("200 workers")).await;
+    find(&client, "[data-testid=workers-open]").await.click().await.unwrap();
     text_of(&client, "[data-testid=worker-count]", |t| t == "200 workers").await;
     text_of(&client, "[data-testid=last-sync]", |t| t.starts_with("Last sync")).await;
 
@@ -320,8 +358,41 @@ async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run
         ("STRIDE_SIGN_IN_PASSWORD", stride_server::demo::DEMO_PASSWORD),
     ];
     let (driver, client) = launch_with(home.path(), &account).await;
-    text_of(&client, "[data-testid=worker-count]", |t| t == "200 workers").await;
     text_of(&client, "[data-testid=last-sync]", |t| t.starts_with("Last sync")).await;
+
+    // Home, computed on the device from the touchpoints' rules: the demo's 60 workers who
+    // completed the first touchpoint weeks ago are overdue for the second; the 54 other
+    // active ones, enrolled today, are due for the first.
+    text_of(&client, "[data-testid=due]", |t| {
+        t.contains("Harvest season 2026")
+            && t.contains("Heat and hydration · Safety basics, Week 1")
+            && t.contains("60 workers overdue")
+            && t.contains("54 workers due today")
+    })
+    .await;
+    text_of(&client, "[data-testid=counts]", |t| t.contains("200 workers") && t.contains("114 active enrollments"))
+        .await;
+    text_of(&client, "[data-testid=recent]", |t| {
+        [" completed ", " joined", " was enrolled in "].iter().any(|kind| t.contains(kind))
+    })
+    .await;
+    screenshot(&client, "home").await;
+
+    // The keyboard: Alt+2 opens the list, Down goes from the search box into it, Enter
+    // opens the worker in focus, Escape comes back to the same row.
+    press(&client, &format!("{}2{}", Key::Alt, Key::Null)).await;
+    text_of(&client, "[data-testid=worker-count]", |t| t == "200 workers").await;
+    find(&client, "input[name=search]").await.click().await.unwrap();
+    press(&client, &Key::Down.to_string()).await;
+    let first = focused(&client, |id| id.parse::<uuid::Uuid>().is_ok()).await;
+    press(&client, &Key::Down.to_string()).await;
+    let second = focused(&client, |id| id.parse::<uuid::Uuid>().is_ok() && id != first).await;
+    press(&client, &Key::Enter.to_string()).await;
+    find(&client, &format!("[data-testid=worker-page][data-worker-id='{second}']")).await;
+    press(&client, &Key::Escape.to_string()).await;
+    focused(&client, |t| t == second).await;
+    press(&client, &Key::Up.to_string()).await;
+    focused(&client, |t| t == first).await;
 
     // A worker's page: programs, the progress timeline, segments and badges, offline.
     find(&client, "[aria-rowindex='2'] button.name").await.click().await.unwrap();
@@ -330,11 +401,41 @@ async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run
     text_of(&client, "[data-testid=segments]", |t| t.contains("Kisumu site") && t.contains("Swahili speakers")).await;
     text_of(&client, "[data-testid=badges]", |t| t.contains("First step")).await;
     screenshot(&client, "worker-page").await;
-    find(&client, "body").await.send_keys(&fantoccini::key::Key::Escape.to_string()).await.unwrap();
+    find(&client, "body").await.send_keys(&Key::Escape.to_string()).await.unwrap();
     text_of(&client, "[data-testid=worker-count]", |t| t == "200 workers").await;
 
+    // Filters: the 80 workers not in the program, the 20 of them at the Kisumu site.
+    choose(&client, "select[name=program]", "Harvest season 2026").await;
+    choose(&client, "select[name=enrollment]", "Not enrolled").await;
+    text_of(&client, "[data-testid=worker-count]", |t| t == "80 workers").await;
+    choose(&client, "select[name=segment]", "Kisumu site").await;
+    text_of(&client, "[data-testid=worker-count]", |t| t == "20 workers").await;
+    screenshot(&client, "worker-filters").await;
+
+    // One of them enrolled from their page: the first touchpoint is due today at once.
+    let newcomer = find(&client, "[aria-rowindex='2']").await.attr("data-worker-id").await.unwrap().unwrap();
+    find(&client, "[aria-rowindex='2'] button.name").await.click().await.unwrap();
+    text_of(&client, "[data-testid=worker-page]", |t| t.contains("Not enrolled in a program.")).await;
+    find(&client, "[data-testid=enroll-in-program] button[type=submit]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=worker-page] .notice", |t| t == "Enrolled in Harvest season 2026 on this device.")
+        .await;
+    text_of(&client, "[data-testid=enrollments]", |t| {
+        t.contains("Harvest season 2026: active") && t.contains("Waiting to sync")
+    })
+    .await;
+    text_of(&client, "[data-testid=next]", |t| t.contains("Lifting safely (Harvest season 2026): due today")).await;
+    screenshot(&client, "worker-enrolled").await;
+    // Then marked dropped: nothing is due for them any more.
+    choose(&client, "select[name=status]", "dropped").await;
+    text_of(&client, "[data-testid=worker-page] .notice", |t| t == "Now dropped in Harvest season 2026.").await;
+    text_of(&client, "[data-testid=worker-page]", |t| t.contains("Nothing is due for this worker.")).await;
+    press(&client, &Key::Escape.to_string()).await;
+    text_of(&client, "[data-testid=worker-count]", |t| t == "19 workers").await;
+    let still_listed = client.find_all(Locator::Css(&format!("[data-worker-id='{newcomer}']"))).await.unwrap();
+    assert!(still_listed.is_empty(), "enrolled, then dropped: no longer among those not enrolled");
+
     // Programs: the structure, and a whole segment enrolled in one go (the 30 of the 50
-    // Kisumu workers already in it stay as they are).
+    // Kisumu workers already active in it stay as they are; the one dropped comes back).
     find(&client, "[data-testid=programs-open]").await.click().await.unwrap();
     text_of(&client, "[data-testid=program]", |t| {
         t.contains("Harvest season 2026")
@@ -346,7 +447,7 @@ async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run
     let enroll = find(&client, "[data-testid=program] form button[type=submit]").await;
     click_centered(&client, &enroll).await;
     text_of(&client, "[data-testid=programs] .notice", |t| t == "Enrolled 20 workers in Harvest season 2026.").await;
-    text_of(&client, "[data-testid=pending]", |t| t.starts_with("20 changes")).await;
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("22 changes")).await;
     screenshot(&client, "programs").await;
     click_centered(&client, &enroll).await;
     text_of(&client, "[data-testid=programs] .notice", |t| t.contains("already in Harvest season 2026")).await;
@@ -368,7 +469,9 @@ async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run
     let (_driver, client) = launch_with(home.path(), &[]).await;
     text_of(&client, "[data-testid=last-sync]", |t| t.starts_with("Last sync")).await;
     find(&client, "[data-testid=sync]").await.click().await.unwrap();
-    text_of(&client, "[data-testid=sync-result]", |t| t.contains("0 sent")).await;
+    // (The 22 changes go up with this sync, or with the background's if it came first.)
+    text_of(&client, "[data-testid=sync-result]", |t| t.starts_with("Synced: ")).await;
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("0 changes")).await;
     client.close().await.unwrap();
     db.drop().await;
 }
@@ -388,37 +491,51 @@ async fn work_done_offline_syncs_by_itself_when_the_server_answers_again_and_a_r
         ("STRIDE_SYNC_CHECK_SECONDS", "1"),
     ];
     let (_driver, client) = launch_with(home.path(), &account).await;
-    text_of(&client, "[data-testid=worker-count]", |t| t == "200 workers").await;
+    text_of(&client, "[data-testid=counts]", |t| t.contains("200 workers")).await;
     text_of(&client, "[data-testid=connection]", |t| t == "Online").await;
 
     // The network goes; the window says so, and work goes on.
     network.set_offline(true);
     text_of(&client, "[data-testid=connection]", |t| t.starts_with("Offline")).await;
+    find(&client, "[data-testid=workers-open]").await.click().await.unwrap();
     find(&client, "[data-testid=enroll]").await.click().await.unwrap();
     fill(&client, &[("input[name=full_name]", "Zawadi Offline")]).await;
     find(&client, "form button[type=submit]").await.click().await.unwrap();
     text_of(&client, "[data-testid=pending]", |t| t.starts_with("1 change ")).await;
     screenshot(&client, "offline").await;
+    find(&client, "[data-testid=sync-details]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=waiting-records]", |t| t.contains("Saving worker “Zawadi Offline”")).await;
+    find(&client, "[data-testid=sync-panel] header button").await.click().await.unwrap();
 
-    // Still offline, a group session: one touchpoint for the two workers who came.
-    find(&client, "[data-testid=group-session-open]").await.click().await.unwrap();
-    let roster = client.wait().at_most(PATIENCE).for_element(Locator::Css(".roster input")).await.unwrap();
-    drop(roster);
-    let boxes = client.find_all(Locator::Css(".roster input[type=checkbox]")).await.unwrap();
-    assert!(boxes.len() > 100, "the program's enrolled workers are listed ({})", boxes.len());
+    // Still offline, from home: the touchpoint 60 workers are overdue for, recorded for
+    // those who came in one group session. It starts with the 60 ticked.
+    find(&client, "[data-testid=home-open]").await.click().await.unwrap();
+    let due = find(&client, "[data-testid=due-touchpoint]").await;
+    assert!(due.text().await.unwrap().contains("Heat and hydration · Safety basics, Week 1"));
+    due.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
     let submit = find(&client, "form[data-testid=group-session] button[type=submit]").await;
+    text_of(&client, "form[data-testid=group-session] button[type=submit]", |t| t == "Record for 60 workers").await;
+    text_of(&client, "form[data-testid=group-session] .notice", |t| t.contains("Ticked the 60 workers")).await;
+    let boxes = client.find_all(Locator::Css(".roster input[type=checkbox]")).await.unwrap();
+    assert_eq!(boxes.len(), 114, "the program's active enrollments are listed");
+    // Nobody ticked is refused by name of the field; "Tick those due today" ticks them again.
+    let everyone = find(&client, "input[name=everyone]").await;
+    click_centered(&client, &everyone).await;
+    text_of(&client, "form[data-testid=group-session] button[type=submit]", |t| t == "Record for 114 workers").await;
+    click_centered(&client, &everyone).await;
     click_centered(&client, &submit).await;
     text_of(&client, "[data-field=present]", |t| t.contains("at least one")).await;
-    click_centered(&client, &boxes[0]).await;
-    click_centered(&client, &boxes[1]).await;
+    click_centered(&client, &find(&client, "[data-testid=tick-due]").await).await;
     fill(&client, &[("input[name=score]", "80"), ("textarea[name=feedback]", "Group session at the Kisumu site")])
         .await;
-    text_of(&client, "form[data-testid=group-session] button[type=submit]", |t| t == "Record for 2 workers").await;
+    text_of(&client, "form[data-testid=group-session] button[type=submit]", |t| t == "Record for 60 workers").await;
     screenshot(&client, "group-session").await;
     click_centered(&client, &submit).await;
-    text_of(&client, "form[data-testid=group-session] .notice", |t| t.contains("Recorded for 2 workers")).await;
-    text_of(&client, "[data-testid=pending]", |t| t.starts_with("3 changes")).await;
+    text_of(&client, "form[data-testid=group-session] .notice", |t| t.contains("Recorded for 60 workers")).await;
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("61 changes")).await;
     find(&client, "form[data-testid=group-session] header button").await.click().await.unwrap();
+    // Back home, nobody is overdue any more.
+    text_of(&client, "[data-testid=due]", |t| t.contains("54 workers due today") && !t.contains("overdue")).await;
 
     // It comes back: the app syncs by itself, no button pressed.
     network.set_offline(false);
@@ -435,7 +552,7 @@ async fn work_done_offline_syncs_by_itself_when_the_server_answers_again_and_a_r
     .fetch_one(&db.pool)
     .await
     .unwrap();
-    assert_eq!(recorded, 2, "both workers' progress reached the server");
+    assert_eq!(recorded, 60, "every worker's progress reached the server");
 
     // An administrator revokes the device (lost, say): at its next contact it erases
     // its data, and the window says why instead of signing in again by itself.
