@@ -8,7 +8,10 @@
 //! - (a) the first sync of a fresh device: seconds, rows/s, bytes on the wire per row
 //!   (counted by a proxy between device and server) beside the CSV's bytes per row;
 //! - (b) 1,000 local changes pushed, and 1,000 remote changes pulled;
-//! - (c) 100 devices at once, each pushing 100 changes and then pulling.
+//! - (c) 100 devices at once, each pushing 100 changes and then pulling;
+//! - (d) home on the synced device: what is due today for every active enrollment
+//!   (judged by the touchpoints' rules against a million progress rows), the recent
+//!   activity and the counts, and the worker list filtered by program and state.
 //!
 //! Needs STRIDE_TEST_DATABASE_URL (a PostgreSQL server to create the database on); the
 //! Makefile finds or starts one.
@@ -67,6 +70,7 @@ async fn run() {
 
     let floor = floor(&pool, &generated, work.path()).await;
     let first = first_sync(&server, &generated, work.path()).await;
+    let day = coordinator_day(&first.store);
     let (push_ms, pull_ms) = thousand_changes(&server, &generated, &first.store).await;
     let crowd = hundred_devices(&server, &generated, &first.store).await;
 
@@ -95,6 +99,16 @@ async fn run() {
     println!(
         "| (c) 100 devices × 100 changes, then pull ({} rows pulled in all) | {:.0} changes/s; p99 {:.0} ms (pushes {:.0} ms, pulls {:.0} ms), max {:.0} ms; {} errors | no errors, p99 under 1 s |",
         crowd.pulled_rows, crowd.changes_per_sec, crowd.p99_ms, crowd.push_p99_ms, crowd.pull_p99_ms, crowd.max_ms, crowd.errors
+    );
+
+    println!(
+        "| (d) home: due today for {} active enrollments ({} due) | median {:.0} ms, p99 {:.0} ms | the first screen; well under a second |",
+        day.enrollments, day.due, day.due_ms.0, day.due_ms.1
+    );
+    println!("| (d) home: recent activity; counts | {:.1} ms; {:.0} ms (medians) | |", day.recent_ms, day.counts_ms);
+    println!(
+        "| (d) workers in a program and active, first page of {} | median {:.1} ms, p99 {:.1} ms | as the unfiltered list |",
+        day.filtered, day.filter_ms.0, day.filter_ms.1
     );
 
     pool.close().await;
@@ -221,6 +235,67 @@ async fn first_sync(server: &str, generated: &Generated, _folder: &std::path::Pa
         secs,
         wire_bytes: proxy.bytes_down() + proxy.bytes_up() - before,
         _folder: folder,
+    }
+}
+
+struct CoordinatorDay {
+    enrollments: u64,
+    due: usize,
+    /// Median and 99th percentile.
+    due_ms: (f64, f64),
+    recent_ms: f64,
+    counts_ms: f64,
+    filtered: u64,
+    filter_ms: (f64, f64),
+}
+
+/// Times `work` `runs` times: the median and the 99th percentile, in milliseconds.
+fn timed<T>(runs: usize, mut work: impl FnMut() -> T) -> ((f64, f64), T) {
+    let mut samples = Vec::with_capacity(runs);
+    let mut last = None;
+    for _ in 0..runs {
+        let started = Instant::now();
+        last = Some(work());
+        samples.push(started.elapsed());
+    }
+    samples.sort_unstable();
+    let at = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e3;
+    ((at(0.5), at(0.99)), last.unwrap())
+}
+
+/// (d): home and the filtered list on the device that holds the whole organization.
+fn coordinator_day(store: &Store) -> CoordinatorDay {
+    let now = Timestamp::now();
+    let midnight = now.millis() - now.millis().rem_euclid(86_400_000);
+    let today = stride_domain::journey::Day {
+        starts: Timestamp::from_millis(midnight).unwrap(),
+        ends: Timestamp::from_millis(midnight + 86_400_000).unwrap(),
+    };
+    // As home asks: every due (enrollment, touchpoint) judged and counted.
+    let query = stride_store::DueQuery { day: today, until: Some(today.ends), program: None, worker: None };
+    let (due_ms, due) = timed(10, || {
+        let mut due = 0;
+        store.for_each_due(&query, |_| due += 1).unwrap();
+        due
+    });
+    let ((recent_ms, _), _) = timed(20, || store.recent_activity(12).unwrap());
+    let ((counts_ms, _), counts) = timed(10, || store.counts(today.starts).unwrap());
+    let program = store.list::<Program>(&ListQuery { limit: 1, ..Default::default() }).unwrap().items[0].id;
+    let search = stride_store::WorkerSearch {
+        program: Some(program),
+        enrollment: Some(stride_store::EnrollmentFilter::Active),
+        limit: 100,
+        ..Default::default()
+    };
+    let (filter_ms, page) = timed(50, || store.search_workers(&search).unwrap());
+    CoordinatorDay {
+        enrollments: counts.active_enrollments,
+        due,
+        due_ms,
+        recent_ms,
+        counts_ms,
+        filtered: page.total,
+        filter_ms,
     }
 }
 

@@ -505,6 +505,7 @@ async fn work_done_offline_syncs_by_itself_when_the_server_answers_again_and_a_r
     screenshot(&client, "offline").await;
     find(&client, "[data-testid=sync-details]").await.click().await.unwrap();
     text_of(&client, "[data-testid=waiting-records]", |t| t.contains("Saving worker “Zawadi Offline”")).await;
+    screenshot(&client, "sync-waiting").await;
     find(&client, "[data-testid=sync-panel] header button").await.click().await.unwrap();
 
     // Still offline, from home: the touchpoint 60 workers are overdue for, recorded for

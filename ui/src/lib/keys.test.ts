@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { nextIndex, screenForShortcut, scrollToShow } from './keys'
+import { arrowKeys, nextIndex, screenForShortcut, scrollToShow } from './keys'
 
 describe('nextIndex', () => {
   it('walks a list with the arrow keys and stops at its ends', () => {
@@ -54,5 +54,52 @@ describe('screenForShortcut', () => {
     expect(press('5', { altKey: true })).toBeNull()
     expect(press('0', { altKey: true })).toBeNull()
     expect(press('h', { altKey: true })).toBeNull()
+  })
+})
+
+describe('arrowKeys', () => {
+  function list() {
+    const node = document.createElement('ul')
+    node.innerHTML = `
+      <li><button data-nav-item>Amina</button></li>
+      <li><input type="text" name="note"></li>
+      <li><button data-nav-item>Baraka</button></li>
+      <li><input type="checkbox" data-nav-item></li>`
+    document.body.replaceChildren(node)
+    const action = arrowKeys(node)
+    const items = Array.from(node.querySelectorAll<HTMLElement>('[data-nav-item]'))
+    const press = (target: HTMLElement, key: string) => {
+      const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true })
+      target.dispatchEvent(event)
+      return event.defaultPrevented
+    }
+    return { node, action, items, press }
+  }
+
+  it('moves the focus between the marked items, checkboxes included, and stops at the ends', () => {
+    const { items, press } = list()
+    items[0].focus()
+    expect(press(items[0], 'ArrowDown')).toBe(true)
+    expect(document.activeElement).toBe(items[1])
+    press(items[1], 'ArrowDown')
+    expect(document.activeElement).toBe(items[2])
+    press(items[2], 'ArrowDown')
+    expect(document.activeElement).toBe(items[2])
+    press(items[2], 'Home')
+    expect(document.activeElement).toBe(items[0])
+    press(items[0], 'End')
+    expect(document.activeElement).toBe(items[2])
+  })
+
+  it('leaves keys typed in a text field to the field, and stops listening when destroyed', () => {
+    const { node, action, items, press } = list()
+    const field = node.querySelector<HTMLInputElement>('input[name=note]')!
+    field.focus()
+    expect(press(field, 'ArrowDown')).toBe(false)
+    expect(document.activeElement).toBe(field)
+    action.destroy()
+    items[0].focus()
+    expect(press(items[0], 'ArrowDown')).toBe(false)
+    expect(document.activeElement).toBe(items[0])
   })
 })
