@@ -95,18 +95,8 @@ fn main() {
         created_at: now,
         updated_at: now,
     };
-    let program = Program {
-        id: ProgramId::new(),
-        organization_id: org.id,
-        name: Name::parse("Harvest season").unwrap(),
-        start_date: None,
-        end_date: None,
-        created_by: None,
-        updated_by: None,
-        created_at: now,
-        updated_at: now,
-    };
-    store.write(|w| w.create(&segment).and_then(|()| w.create(&program))).unwrap();
+    store.create(&segment).unwrap();
+    let program = stride_store::fixtures::sample_program(&store, &[]).unwrap();
     for (chunk_index, chunk) in workers.chunks(5_000).enumerate() {
         store
             .write(|w| {
@@ -124,7 +114,7 @@ fn main() {
                         let status = if i % 10 == 0 { AssignmentStatus::Dropped } else { AssignmentStatus::Active };
                         w.create(&WorkerAssignment {
                             id: WorkerAssignmentId::new(),
-                            program_id: program.id,
+                            program_id: program,
                             worker_id: worker.id,
                             organization_id: org.id,
                             enrollment_date: now,
@@ -151,7 +141,7 @@ fn main() {
         ("segment", WorkerSearch { segment: Some(segment.id), ..plain("") }),
         (
             "program, active",
-            WorkerSearch { program: Some(program.id), enrollment: Some(EnrollmentFilter::Active), ..plain("") },
+            WorkerSearch { program: Some(program), enrollment: Some(EnrollmentFilter::Active), ..plain("") },
         ),
         ("not enrolled", WorkerSearch { enrollment: Some(EnrollmentFilter::NotEnrolled), ..plain("") }),
         ("segment + 3 letters", WorkerSearch { segment: Some(segment.id), ..plain("wan") }),
@@ -159,7 +149,7 @@ fn main() {
             "all filters + 3 letters",
             WorkerSearch {
                 segment: Some(segment.id),
-                program: Some(program.id),
+                program: Some(program),
                 enrollment: Some(EnrollmentFilter::Dropped),
                 ..plain("wan")
             },
