@@ -90,6 +90,11 @@ impl Service {
         let mut tally: IdMap<(ProgramId, TouchpointId), Tally> = IdMap::default();
         let query = DueQuery { day, until: Some(day.ends), program: None, worker: None };
         let unreadable = store.for_each_due(&query, |item| {
+            let (overdue, today) = match item.urgency {
+                Urgency::Overdue => (1, 0),
+                Urgency::Today => (0, 1),
+                Urgency::Later => return,
+            };
             let entry = tally.entry((item.program_id, item.touchpoint_id)).or_insert_with(|| Tally {
                 first_due_at: item.due_at,
                 overdue: 0,
@@ -97,11 +102,8 @@ impl Service {
                 workers: Vec::new(),
             });
             entry.first_due_at = entry.first_due_at.min(item.due_at);
-            match item.urgency {
-                Urgency::Overdue => entry.overdue += 1,
-                Urgency::Today => entry.today += 1,
-                Urgency::Later => return,
-            }
+            entry.overdue += overdue;
+            entry.today += today;
             if entry.workers.len() < NAMES_SHOWN {
                 entry.workers.push(item.worker_id);
             }
