@@ -7,8 +7,8 @@ mod tests {
     use crate::error::{AppError, ErrorCode};
     use crate::service::{
         BadgeAward, DueTouchpoint, EnrollTarget, Enrollment, GroupSessionInput, Home, JourneyOutline, NextTouchpoint,
-        PhaseOutline, ProgramChoice, ProgramDay, ProgramOutline, ProgressEntry, RosterEntry, SegmentChoice,
-        TouchpointOutline, WorkerPage,
+        PhaseOutline, ProgramChoice, ProgramDay, ProgramOutline, ProgressEntry, SegmentChoice, TouchpointOutline,
+        WorkerPage,
     };
     use crate::service::{
         DeviceStatus, RecordSyncState, RefusedChange, SetUpInput, SignInInput, SyncDetails, SyncPhase, SyncProgress,
@@ -62,7 +62,7 @@ mod tests {
             declaration::<TouchpointOutline>(&config),
             declaration::<PhaseOutline>(&config),
             declaration::<JourneyOutline>(&config),
-            declaration::<RosterEntry>(&config),
+            declaration::<stride_store::RosterEntry>(&config),
             declaration::<ProgramOutline>(&config),
             declaration::<GroupSessionInput>(&config),
             declaration::<SegmentId>(&config),

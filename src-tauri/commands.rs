@@ -9,7 +9,7 @@ use crate::state::AppState;
 use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
 use stride_domain::{AssignmentStatus, Page, ProgramId, TouchpointId, Worker, WorkerAssignmentId, WorkerId};
-use stride_store::SyncStartedBy;
+use stride_store::{RosterEntry, SyncStartedBy};
 use tauri::{AppHandle, Emitter, State};
 
 /// The event a running sync reports its progress on.
@@ -93,6 +93,11 @@ pub async fn set_enrollment_status(
 #[tauri::command]
 pub async fn programs(state: State<'_, AppState>) -> Result<Vec<ProgramOutline>, AppError> {
     state.run(|service| service.programs()).await
+}
+
+#[tauri::command]
+pub async fn program_roster(state: State<'_, AppState>, program_id: ProgramId) -> Result<Vec<RosterEntry>, AppError> {
+    state.run(move |service| service.roster(program_id)).await
 }
 
 #[tauri::command]

@@ -75,6 +75,7 @@ pub fn run() {
             commands::program_choices,
             commands::set_enrollment_status,
             commands::programs,
+            commands::program_roster,
             commands::segments,
             commands::enroll_in_program,
             commands::record_group_session,

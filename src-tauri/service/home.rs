@@ -232,6 +232,9 @@ mod tests {
         );
         assert_eq!(due[0].names.len(), 2);
         assert_eq!((home.counts.workers, home.counts.programs, home.counts.active_enrollments), (2, 1, 2));
+        assert_eq!(service.programs().unwrap()[0].active_enrollments, 2);
+        let roster: Vec<_> = service.roster(program_id).unwrap().into_iter().map(|entry| entry.name).collect();
+        assert_eq!(roster, ["Amina Wanjiru", "Baraka Otieno"]);
         assert_eq!(home.recent[0].kind, stride_store::ActivityKind::Enrollment);
 
         // The session starts with the two workers due; recording it for Amina clears hers.
@@ -263,6 +266,12 @@ mod tests {
         let baraka_enrollment = service.worker_page(baraka.id, day).unwrap().enrollments[0].id;
         service.set_enrollment_status(baraka_enrollment, AssignmentStatus::Dropped).unwrap();
         assert!(service.home(day).unwrap().programs.is_empty());
+        assert_eq!(service.programs().unwrap()[0].active_enrollments, 1);
+        let roster = service.roster(program_id).unwrap();
+        assert_eq!(
+            (roster.len(), roster[0].assignment_id, roster[0].name.as_str()),
+            (1, amina_enrollment, "Amina Wanjiru")
+        );
         assert!(service.worker_page(baraka.id, day).unwrap().next.is_empty());
         let err = service.set_enrollment_status(WorkerAssignmentId::new(), AssignmentStatus::Active).unwrap_err();
         assert_eq!(err.code, crate::error::ErrorCode::NotFound);

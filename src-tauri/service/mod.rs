@@ -21,7 +21,7 @@ pub use home::{today, Home};
 pub use home::{DueTouchpoint, ProgramDay};
 pub use programs::{EnrollTarget, GroupSessionInput, ProgramChoice, ProgramOutline, SegmentChoice};
 #[cfg(test)]
-pub use programs::{JourneyOutline, PhaseOutline, RosterEntry, TouchpointOutline};
+pub use programs::{JourneyOutline, PhaseOutline, TouchpointOutline};
 pub use sync::{BackgroundEvent, SignInInput, SyncDetails, SyncProgress, SyncSummary, CHECK_EVERY};
 #[cfg(test)]
 pub use sync::{RecordSyncState, RefusedChange, SyncPhase, WaitingChanges, WaitingRecord};

@@ -1,12 +1,13 @@
 //! Programs as a coordinator runs them: their structure (journeys, phases, touchpoints
-//! named by their content), who is enrolled, and a group session that records one
-//! touchpoint for every worker present in one commit, offline.
+//! named by their content), how many are enrolled and who (one program's roster at a
+//! time), and a group session that records one touchpoint for every worker present in
+//! one commit, offline.
 
 use super::Service;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use stride_domain::*;
-use stride_store::{Filter, Store};
+use stride_store::{Filter, RosterEntry, Store};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -29,23 +30,13 @@ pub struct JourneyOutline {
     pub phases: Vec<PhaseOutline>,
 }
 
-/// A program with its journeys in order, and its active enrollments.
+/// A program with its journeys in order, and how many are actively enrolled.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ProgramOutline {
     pub id: ProgramId,
     pub name: String,
     pub journeys: Vec<JourneyOutline>,
-    pub enrolled: Vec<RosterEntry>,
-}
-
-/// A worker enrolled (actively) in a program.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct RosterEntry {
-    pub assignment_id: WorkerAssignmentId,
-    pub worker_id: WorkerId,
-    pub name: String,
-    /// Tells apart workers of the same name.
-    pub phone: Option<String>,
+    pub active_enrollments: u32,
 }
 
 /// What the group session form sends: raw text where a person types.
@@ -59,7 +50,7 @@ pub struct GroupSessionInput {
     pub feedback: String,
 }
 
-fn outline(store: &Store, program: Program) -> Result<ProgramOutline, AppError> {
+fn outline(store: &Store, program: Program, active_enrollments: u32) -> Result<ProgramOutline, AppError> {
     let mut links = store.list_all::<ProgramBlueprint>(&[Filter::new("program_id", program.id.to_string())])?;
     links.sort_by_key(|link| link.order_in_program);
     let mut journeys = Vec::new();
@@ -85,30 +76,27 @@ fn outline(store: &Store, program: Program) -> Result<ProgramOutline, AppError> 
         }
         journeys.push(JourneyOutline { title: journey.title.to_string(), phases: outlined });
     }
-    let mut enrolled = Vec::new();
-    for assignment in store.list_all::<WorkerAssignment>(&[Filter::new("program_id", program.id.to_string())])? {
-        if assignment.status != AssignmentStatus::Active {
-            continue;
-        }
-        if let Some(worker) = store.get::<Worker>(&RowKey::of(assignment.worker_id))? {
-            enrolled.push(RosterEntry {
-                assignment_id: assignment.id,
-                worker_id: worker.id,
-                name: worker.full_name.to_string(),
-                phone: worker.phone_number.map(|phone| phone.to_string()),
-            });
-        }
-    }
-    enrolled.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(ProgramOutline { id: program.id, name: program.name.to_string(), journeys, enrolled })
+    Ok(ProgramOutline { id: program.id, name: program.name.to_string(), journeys, active_enrollments })
 }
 
 impl Service {
-    /// Every program on the device, with its structure and who is enrolled.
+    /// Every program on the device, with its structure and how many are enrolled.
     pub fn programs(&self) -> Result<Vec<ProgramOutline>, AppError> {
         let mut programs = self.store.list_all::<Program>(&[])?;
         programs.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
-        programs.into_iter().map(|program| outline(&self.store, program)).collect()
+        let counts = self.store.active_enrollment_counts()?;
+        programs
+            .into_iter()
+            .map(|program| {
+                let enrolled = counts.get(&program.id).copied().unwrap_or(0);
+                outline(&self.store, program, enrolled)
+            })
+            .collect()
+    }
+
+    /// Who is actively enrolled in a program, by name: whom a group session lists.
+    pub fn roster(&self, program_id: ProgramId) -> Result<Vec<RosterEntry>, AppError> {
+        Ok(self.store.roster(program_id)?)
     }
 
     /// Records `input.touchpoint_id` as completed, with the score and feedback, for every

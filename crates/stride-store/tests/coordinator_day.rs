@@ -253,10 +253,22 @@ fn the_worker_list_filters_by_segment_program_and_enrollment_state() {
     assert_eq!(found(WorkerSearch { text: "ch".into(), ..with(Some(segment.id), None, None) }), ["Chiku Mutua"]);
     assert!(found(WorkerSearch { text: "ba".into(), ..with(Some(segment.id), None, None) }).is_empty());
 
+    // The program's roster: active enrollments only, by name; and its count.
+    let roster: Vec<_> = store.roster(program.id).unwrap().into_iter().map(|entry| entry.name).collect();
+    assert_eq!(roster, ["Amina Wanjiru"]);
+    enroll(store, &program, workers[4].id, now, AssignmentStatus::Active);
+    enroll(store, &program, workers[3].id, now, AssignmentStatus::Active);
+    let roster: Vec<_> = store.roster(program.id).unwrap().into_iter().map(|entry| entry.name).collect();
+    assert_eq!(roster, ["Amina Wanjiru", "Daudi Kamau", "Esther Achieng"]);
+    assert_eq!(store.active_enrollment_counts().unwrap().get(&program.id), Some(&3));
+
     // A membership or enrollment deleted no longer counts; nor does a deleted worker.
     store.delete::<WorkerSegment>(&RowKey::pair(workers[4].id, segment.id)).unwrap();
     store.delete::<Worker>(&workers[0].row_key()).unwrap();
     assert_eq!(found(with(Some(segment.id), None, None)), ["Chiku Mutua"]);
+    let roster: Vec<_> = store.roster(program.id).unwrap().into_iter().map(|entry| entry.name).collect();
+    assert_eq!(roster, ["Daudi Kamau", "Esther Achieng"]);
+    assert_eq!(store.active_enrollment_counts().unwrap().get(&program.id), Some(&2));
 }
 
 #[test]

@@ -17,6 +17,7 @@ import type {
   SegmentChoice,
   ProgramOutline,
   Page,
+  RosterEntry,
   SetUpInput,
   SignInInput,
   SyncDetails,
@@ -63,8 +64,10 @@ export const api = {
   /** Marks an enrollment active, completed or dropped. */
   setEnrollmentStatus: (id: WorkerAssignmentId, status: AssignmentStatus) =>
     call<null>('set_enrollment_status', { id, status }),
-  /** Every program with its journeys, phases, touchpoints and active enrollments. */
+  /** Every program with its journeys, phases, touchpoints and how many are enrolled. */
   programs: () => call<ProgramOutline[]>('programs'),
+  /** Who is actively enrolled in a program, by name. */
+  programRoster: (programId: ProgramId) => call<RosterEntry[]>('program_roster', { programId }),
   /** Segments on the device with how many workers each holds. */
   segments: () => call<SegmentChoice[]>('segments'),
   /** Enrolls a worker or a segment's members in a program, in one commit; answers how many. */

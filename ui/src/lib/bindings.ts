@@ -193,7 +193,7 @@ export type PhaseOutline = { name: string, touchpoints: Array<TouchpointOutline>
 export type JourneyOutline = { title: string, phases: Array<PhaseOutline>, };
 
 /**
- * A worker enrolled (actively) in a program.
+ * A live worker actively enrolled in a program.
  */
 
 export type RosterEntry = { assignment_id: WorkerAssignmentId, worker_id: WorkerId, name: string, 
@@ -203,10 +203,10 @@ export type RosterEntry = { assignment_id: WorkerAssignmentId, worker_id: Worker
 phone: string | null, };
 
 /**
- * A program with its journeys in order, and its active enrollments.
+ * A program with its journeys in order, and how many are actively enrolled.
  */
 
-export type ProgramOutline = { id: ProgramId, name: string, journeys: Array<JourneyOutline>, enrolled: Array<RosterEntry>, };
+export type ProgramOutline = { id: ProgramId, name: string, journeys: Array<JourneyOutline>, active_enrollments: number, };
 
 /**
  * What the group session form sends: raw text where a person types.
