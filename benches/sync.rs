@@ -11,7 +11,8 @@
 //! - (c) 100 devices at once, each pushing 100 changes and then pulling;
 //! - (d) home on the synced device: what is due today for every active enrollment
 //!   (judged by the touchpoints' rules against a million progress rows), the recent
-//!   activity and the counts, and the worker list filtered by program and state.
+//!   activity and the counts, the worker list filtered by program and state, and a
+//!   program's roster.
 //!
 //! Needs STRIDE_TEST_DATABASE_URL (a PostgreSQL server to create the database on); the
 //! Makefile finds or starts one.
@@ -109,6 +110,11 @@ async fn run() {
     println!(
         "| (d) workers in a program and active, first page of {} | median {:.1} ms, p99 {:.1} ms | as the unfiltered list |",
         day.filtered, day.filter_ms.0, day.filter_ms.1
+    );
+
+    println!(
+        "| (d) a group session's roster: {} workers of a program | median {:.1} ms, p99 {:.1} ms | |",
+        day.roster, day.roster_ms.0, day.roster_ms.1
     );
 
     pool.close().await;
@@ -247,6 +253,8 @@ struct CoordinatorDay {
     counts_ms: f64,
     filtered: u64,
     filter_ms: (f64, f64),
+    roster: usize,
+    roster_ms: (f64, f64),
 }
 
 /// Times `work` `runs` times: the median and the 99th percentile, in milliseconds.
@@ -288,6 +296,7 @@ fn coordinator_day(store: &Store) -> CoordinatorDay {
         ..Default::default()
     };
     let (filter_ms, page) = timed(50, || store.search_workers(&search).unwrap());
+    let (roster_ms, roster) = timed(20, || store.roster(program).unwrap());
     CoordinatorDay {
         enrollments: counts.active_enrollments,
         due,
@@ -296,6 +305,8 @@ fn coordinator_day(store: &Store) -> CoordinatorDay {
         counts_ms,
         filtered: page.total,
         filter_ms,
+        roster: roster.len(),
+        roster_ms,
     }
 }
 
