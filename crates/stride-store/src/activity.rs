@@ -1,6 +1,7 @@
 //! Home's overview: what happened lately on the organization's data (progress
 //! recorded, enrollments, new workers), and a few counts.
 
+use crate::codec::id_column;
 use crate::{Result, Store, StoreError};
 use rusqlite::{params, Row};
 use serde::Serialize;
@@ -54,11 +55,10 @@ fn activity_from_row(row: &Row<'_>) -> Result<Activity> {
         "enrollment" => ActivityKind::Enrollment,
         _ => ActivityKind::NewWorker,
     };
-    let worker: String = row.get(2)?;
     Ok(Activity {
         kind,
         at: Timestamp::parse(&row.get::<_, String>(1)?).map_err(|e| corrupt(e.to_string()))?,
-        worker_id: worker.parse().map_err(|_| corrupt(format!("worker id {worker:?}")))?,
+        worker_id: id_column(row, 2, "worker")?,
         worker_name: row.get(3)?,
         program: row.get(4)?,
         touchpoint: row.get(5)?,

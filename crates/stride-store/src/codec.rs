@@ -48,3 +48,11 @@ pub(crate) fn from_sql(column: &ColumnSpec, value: ValueRef<'_>) -> Result<Json,
         (_, other) => return Err(format!("unexpected {:?} value", other.data_type())),
     })
 }
+
+/// Column `index` of `row`, the id of a `what`; a value
+/// that does not parse is a corrupt record, named.
+pub(crate) fn id_column<T: std::str::FromStr>(row: &rusqlite::Row<'_>, index: usize, what: &str) -> crate::Result<T> {
+    let text: String = row.get(index)?;
+    text.parse()
+        .map_err(|_| crate::StoreError::CorruptRecord { what: format!("{what} id"), problem: format!("{text:?}") })
+}

@@ -4,6 +4,7 @@
 //! enrollments with their completions), then pure evaluation, hashed with `IdHasher`:
 //! a large organization asks for millions of (enrollment, touchpoint) judgements.
 
+use crate::codec::id_column;
 use crate::{Result, Store, StoreError};
 use rusqlite::{params, Connection};
 use stride_domain::journey::{Completion, Day, Due, TouchpointRule, Urgency, WorkerHistory};
@@ -44,12 +45,6 @@ pub struct DueList {
     pub unreadable_rules: Vec<TouchpointId>,
 }
 
-/// Column `index` of `row`, an id of some entity.
-fn id<T: std::str::FromStr>(row: &rusqlite::Row<'_>, index: usize, what: &str) -> Result<T> {
-    let text: String = row.get(index)?;
-    text.parse().map_err(|_| StoreError::CorruptRecord { what: format!("{what} id"), problem: format!("{text:?}") })
-}
-
 fn timestamp(text: &str) -> Result<Timestamp> {
     Timestamp::parse(text).map_err(|e| StoreError::CorruptRecord { what: "a time".into(), problem: e.to_string() })
 }
@@ -73,13 +68,13 @@ fn program_plans(conn: &Connection, program: Option<ProgramId>) -> Result<Plans>
     let mut plans: IdMap<ProgramId, Vec<(TouchpointId, TouchpointRule)>> = IdMap::default();
     let mut unreadable = Vec::new();
     while let Some(row) = rows.next()? {
-        let touchpoint: TouchpointId = id(row, 1, "touchpoint")?;
+        let touchpoint: TouchpointId = id_column(row, 1, "touchpoint")?;
         let rule_logic: Option<String> = row.get(2)?;
         let parsed = match rule_logic {
             None => Ok(TouchpointRule::default()),
             Some(text) => JsonObject::parse(&text).and_then(|object| TouchpointRule::parse(Some(&object))),
         };
-        let plan = plans.entry(id(row, 0, "program")?).or_default();
+        let plan = plans.entry(id_column(row, 0, "program")?).or_default();
         match parsed {
             // A journey placed in a program twice is delivered once.
             Ok(rule) if !plan.iter().any(|(seen, _)| *seen == touchpoint) => plan.push((touchpoint, rule)),
@@ -127,9 +122,9 @@ fn active_enrollments(conn: &Connection, query: &DueQuery) -> Result<Vec<Enrollm
         if enrollments.is_empty() || assignment != current {
             current = assignment.to_owned();
             enrollments.push(Enrollment {
-                assignment_id: id(row, 0, "enrollment")?,
-                worker_id: id(row, 1, "worker")?,
-                program_id: id(row, 2, "program")?,
+                assignment_id: id_column(row, 0, "enrollment")?,
+                worker_id: id_column(row, 1, "worker")?,
+                program_id: id_column(row, 2, "program")?,
                 enrolled_at: timestamp(&row.get::<_, String>(3)?)?,
                 completed: Vec::new(),
             });
@@ -137,7 +132,7 @@ fn active_enrollments(conn: &Connection, query: &DueQuery) -> Result<Vec<Enrollm
         if row.get_ref(4)? == rusqlite::types::ValueRef::Null {
             continue;
         }
-        let touchpoint: TouchpointId = id(row, 4, "touchpoint")?;
+        let touchpoint: TouchpointId = id_column(row, 4, "touchpoint")?;
         let at = timestamp(&row.get::<_, String>(5)?)?;
         let best_score = row.get::<_, Option<f64>>(6)?.and_then(|score| Score::new(score).ok());
         if let Some(enrollment) = enrollments.last_mut() {
@@ -155,7 +150,7 @@ fn variants_by_worker(conn: &Connection) -> Result<IdMap<WorkerId, IdSet<Experim
     let mut rows = statement.query([])?;
     let mut variants: IdMap<WorkerId, IdSet<ExperimentVariantId>> = IdMap::default();
     while let Some(row) = rows.next()? {
-        variants.entry(id(row, 0, "worker")?).or_default().insert(id(row, 1, "variant")?);
+        variants.entry(id_column(row, 0, "worker")?).or_default().insert(id_column(row, 1, "variant")?);
     }
     Ok(variants)
 }

@@ -1,7 +1,8 @@
 //! Who is actively enrolled in a program, read in one query: a group session's list of
 //! workers to tick, and each program's count.
 
-use crate::{Result, Store, StoreError};
+use crate::codec::id_column;
+use crate::{Result, Store};
 use serde::Serialize;
 use stride_domain::{IdMap, ProgramId, WorkerAssignmentId, WorkerId};
 use ts_rs::TS;
@@ -14,10 +15,6 @@ pub struct RosterEntry {
     pub name: String,
     /// Tells apart workers of the same name.
     pub phone: Option<String>,
-}
-
-fn parsed<T: std::str::FromStr>(text: String, what: &str) -> Result<T> {
-    text.parse().map_err(|_| StoreError::CorruptRecord { what: format!("{what} id"), problem: format!("{text:?}") })
 }
 
 impl Store {
@@ -35,8 +32,8 @@ impl Store {
             let mut roster = Vec::new();
             while let Some(row) = rows.next()? {
                 roster.push(RosterEntry {
-                    assignment_id: parsed(row.get(0)?, "enrollment")?,
-                    worker_id: parsed(row.get(1)?, "worker")?,
+                    assignment_id: id_column(row, 0, "enrollment")?,
+                    worker_id: id_column(row, 1, "worker")?,
                     name: row.get(2)?,
                     phone: row.get(3)?,
                 });
@@ -59,7 +56,7 @@ impl Store {
             let mut rows = statement.query([])?;
             let mut counts = IdMap::default();
             while let Some(row) = rows.next()? {
-                counts.insert(parsed(row.get(0)?, "program")?, row.get(1)?);
+                counts.insert(id_column(row, 0, "program")?, row.get(1)?);
             }
             Ok(counts)
         })
