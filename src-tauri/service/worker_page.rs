@@ -85,10 +85,7 @@ impl Service {
             for progress in
                 store.list_all::<WorkerProgress>(&[Filter::new("worker_assignment_id", assignment.id.to_string())])?
             {
-                let content = match store.get::<Touchpoint>(&RowKey::of(progress.touchpoint_id))? {
-                    Some(touchpoint) => store.get::<Content>(&RowKey::of(touchpoint.content_id))?,
-                    None => None,
-                };
+                let content = self.touchpoint_content(progress.touchpoint_id)?;
                 timeline.push(ProgressEntry {
                     id: progress.id,
                     program: program.clone(),
@@ -125,12 +122,12 @@ impl Service {
                 badges.push(BadgeAward { name: badge.name.to_string(), awarded_at: award.awarded_at });
             }
         }
+        let mut due = store.due(&DueQuery { day, until: None, program: None, worker: Some(id) })?.items;
+        due.sort_by_key(|item| item.due_at);
+        due.truncate(NEXT_SHOWN);
         let mut next = Vec::new();
-        for item in store.due(&DueQuery { day, until: None, program: None, worker: Some(id) })?.items {
-            let title = match store.get::<Touchpoint>(&RowKey::of(item.touchpoint_id))? {
-                Some(touchpoint) => store.get::<Content>(&RowKey::of(touchpoint.content_id))?.and_then(|c| c.title),
-                None => None,
-            };
+        for item in due {
+            let title = self.touchpoint_content(item.touchpoint_id)?.and_then(|content| content.title);
             next.push(NextTouchpoint {
                 touchpoint_id: item.touchpoint_id,
                 program: program_name(item.program_id)?,
@@ -139,9 +136,15 @@ impl Service {
                 urgency: item.urgency,
             });
         }
-        next.sort_by_key(|entry| entry.due_at);
-        next.truncate(NEXT_SHOWN);
         let sync = self.record_sync_state(EntityKind::Workers, &RowKey::of(id))?;
         Ok(WorkerPage { worker, sync, enrollments, next, timeline, segments, badges })
+    }
+
+    /// The content a touchpoint shows, if both are on the device.
+    fn touchpoint_content(&self, id: TouchpointId) -> Result<Option<Content>, AppError> {
+        Ok(match self.store.get::<Touchpoint>(&RowKey::of(id))? {
+            Some(touchpoint) => self.store.get::<Content>(&RowKey::of(touchpoint.content_id))?,
+            None => None,
+        })
     }
 }
