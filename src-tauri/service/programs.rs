@@ -213,12 +213,8 @@ impl Service {
                 .filter(|worker| matches!(store.get::<Worker>(&RowKey::of(*worker)), Ok(Some(_))))
                 .collect(),
         };
-        let enrolled: std::collections::HashSet<WorkerId> = store
-            .list_all::<WorkerAssignment>(&[Filter::new("program_id", program_id.to_string())])?
-            .into_iter()
-            .filter(|assignment| assignment.status == AssignmentStatus::Active)
-            .map(|assignment| assignment.worker_id)
-            .collect();
+        let enrolled: std::collections::HashSet<WorkerId> =
+            store.roster(program_id)?.into_iter().map(|entry| entry.worker_id).collect();
         let newcomers: Vec<WorkerId> = workers.into_iter().filter(|worker| !enrolled.contains(worker)).collect();
         let organization_id = store.device().organization_id.ok_or(stride_store::StoreError::NoOrganization)?;
         store.write(|w| {
