@@ -71,9 +71,10 @@ pub async fn home(state: State<'_, AppState>) -> Result<Home, AppError> {
 #[tauri::command]
 pub async fn due_enrollments(
     state: State<'_, AppState>,
+    program_id: ProgramId,
     touchpoint_id: TouchpointId,
 ) -> Result<Vec<WorkerAssignmentId>, AppError> {
-    state.run(move |service| service.due_enrollments(touchpoint_id, today())).await
+    state.run(move |service| service.due_enrollments(program_id, touchpoint_id, today())).await
 }
 
 #[tauri::command]

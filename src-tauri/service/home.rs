@@ -153,11 +153,16 @@ impl Service {
         })
     }
 
-    /// The enrollments for whom a touchpoint is due by the end of `day` (overdue
-    /// included): whom a group session on it would start with.
-    pub fn due_enrollments(&self, touchpoint_id: TouchpointId, day: Day) -> Result<Vec<WorkerAssignmentId>, AppError> {
+    /// The program's enrollments for whom a touchpoint is due by the end of `day`
+    /// (overdue included): whom a group session on it would start with.
+    pub fn due_enrollments(
+        &self,
+        program_id: ProgramId,
+        touchpoint_id: TouchpointId,
+        day: Day,
+    ) -> Result<Vec<WorkerAssignmentId>, AppError> {
         let mut enrollments = Vec::new();
-        let query = DueQuery { day, until: Some(day.ends), program: None, worker: None };
+        let query = DueQuery { day, until: Some(day.ends), program: Some(program_id), worker: None };
         self.store.for_each_due(&query, |item| {
             if item.touchpoint_id == touchpoint_id {
                 enrollments.push(item.assignment_id);
@@ -238,7 +243,7 @@ mod tests {
         assert_eq!(home.recent[0].kind, stride_store::ActivityKind::Enrollment);
 
         // The session starts with the two workers due; recording it for Amina clears hers.
-        let due_now = service.due_enrollments(first, day).unwrap();
+        let due_now = service.due_enrollments(program_id, first, day).unwrap();
         assert_eq!(due_now.len(), 2);
         let amina_enrollment = service.worker_page(amina.id, day).unwrap().enrollments[0].id;
         assert!(due_now.contains(&amina_enrollment));

@@ -57,8 +57,9 @@ export const api = {
   getWorker: (id: WorkerId) => call<Worker>('get_worker', { id }),
   /** Today's due touchpoints per program, recent activity and counts, all from this device. */
   home: () => call<Home>('home'),
-  /** The enrollments for whom a touchpoint is due today or overdue. */
-  dueEnrollments: (touchpointId: TouchpointId) => call<WorkerAssignmentId[]>('due_enrollments', { touchpointId }),
+  /** A program's enrollments for whom a touchpoint is due today or overdue. */
+  dueEnrollments: (programId: ProgramId, touchpointId: TouchpointId) =>
+    call<WorkerAssignmentId[]>('due_enrollments', { programId, touchpointId }),
   /** The programs on the device, by name, without their structure. */
   programChoices: () => call<ProgramChoice[]>('program_choices'),
   /** Marks an enrollment active, completed or dropped. */
