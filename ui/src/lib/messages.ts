@@ -125,7 +125,6 @@ export const en = {
     listHint: 'Arrow keys move through the list; Enter opens a worker, E edits.',
   },
   programs: {
-    open: 'Programs',
     title: 'Programs',
     back: 'Back',
     none: 'No programs on this device yet. They arrive with a sync.',
@@ -139,7 +138,6 @@ export const en = {
     touchpoint: (title: string | null) => title ?? 'untitled touchpoint',
   },
   groupSession: {
-    open: 'Group session',
     title: 'Group session',
     intro: 'Record one touchpoint for everyone who was there, in one go. It is saved on this device and syncs later.',
     back: 'Back',
