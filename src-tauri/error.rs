@@ -35,6 +35,11 @@ pub enum ErrorCode {
     KeyringUnavailable,
     /// The server refused a request for a reason of its own.
     ServerError,
+    /// The account's role may not make this change.
+    NotPermitted,
+    /// The organization's subscription tier allows no more of these.
+    TierLimit,
+
     /// Anything else: a bug or a broken disk. The message says what, the log says more.
     Internal,
 }
@@ -60,7 +65,15 @@ impl AppError {
         Self { code: ErrorCode::InvalidInput, message, fields }
     }
 
-    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    pub fn not_permitted(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotPermitted, message)
+    }
+
+    pub fn tier_limit(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::TierLimit, message)
+    }
+
+    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self { code, message: message.into(), fields: Vec::new() }
     }
 }

@@ -5,6 +5,7 @@
 //! the app signed in to the demo). `STRIDE_SYNC_CHECK_SECONDS` sets how often the app
 //! asks whether the server answers (15 s).
 
+mod authoring_commands;
 mod bindings;
 mod commands;
 mod error;
@@ -88,6 +89,31 @@ pub fn run() {
             commands::sync_details,
             commands::retry_change,
             commands::sign_out,
+            authoring_commands::account,
+            authoring_commands::organization_overview,
+            authoring_commands::content_library,
+            authoring_commands::save_content,
+            authoring_commands::journeys,
+            authoring_commands::save_journey,
+            authoring_commands::save_phase,
+            authoring_commands::move_phase,
+            authoring_commands::delete_phase,
+            authoring_commands::save_touchpoint,
+            authoring_commands::delete_touchpoint,
+            authoring_commands::preview_journey,
+            authoring_commands::program_drafts,
+            authoring_commands::save_program,
+            authoring_commands::segment_drafts,
+            authoring_commands::preview_segment,
+            authoring_commands::save_segment,
+            authoring_commands::experiment_drafts,
+            authoring_commands::save_experiment,
+            authoring_commands::assign_experiment,
+            authoring_commands::experiment_results,
+            authoring_commands::badge_drafts,
+            authoring_commands::save_badge,
+            authoring_commands::award_badge,
+            authoring_commands::leaderboard,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -84,6 +84,7 @@ async fn a_refused_change_waits_for_a_person_and_does_not_block_the_rest() {
         icon_url: None,
         created_at: now,
         updated_at: now,
+        award_rule: None,
     };
     coordinator.store.create(&badge).unwrap();
     let worker = offline_work(

@@ -11,17 +11,41 @@ use stride_sync::Credentials;
 use tokio::sync::Mutex;
 use ts_rs::TS;
 
+mod access;
+mod authoring;
+#[cfg(test)]
+mod authoring_tests;
+mod badges;
+mod experiments;
 mod home;
+mod program_editor;
 mod programs;
+mod segments;
 mod sync;
 mod worker_page;
 
+#[cfg(test)]
+pub use access::TierUsage;
+pub use access::{Account, OrganizationOverview};
+pub use authoring::{ContentInput, JourneyDraft, JourneyInput, PhaseInput, PreviewStep, TouchpointInput};
+#[cfg(test)]
+pub use authoring::{PhaseDraft, PreviewState, RuleForm, TouchpointDraft};
+#[cfg(test)]
+pub use badges::AwardForm;
+pub use badges::{BadgeDraft, BadgeInput};
+pub use experiments::{ExperimentDraft, ExperimentInput, ExperimentResults};
+#[cfg(test)]
+pub use experiments::{VariantDraft, VariantInput, VariantResult};
 pub use home::{today, Home};
 #[cfg(test)]
 pub use home::{DueTouchpoint, ProgramDay};
+pub use program_editor::{ProgramDraft, ProgramInput};
 pub use programs::{EnrollTarget, GroupSessionInput, ProgramChoice, ProgramOutline, SegmentChoice};
 #[cfg(test)]
 pub use programs::{JourneyOutline, PhaseOutline, TouchpointOutline};
+#[cfg(test)]
+pub use segments::{Combine, ConditionForm, WorkerRef};
+pub use segments::{SegmentDraft, SegmentForm, SegmentInput, SegmentPreview};
 pub use sync::{BackgroundEvent, SignInInput, SyncDetails, SyncProgress, SyncSummary, CHECK_EVERY};
 #[cfg(test)]
 pub use sync::{RecordSyncState, RefusedChange, SyncPhase, WaitingChanges, WaitingRecord};
@@ -168,6 +192,8 @@ impl Service {
     pub fn enroll_worker(&self, input: WorkerInput) -> Result<Worker, AppError> {
         let organization_id = self.store.device().organization_id.ok_or(stride_store::StoreError::NoOrganization)?;
         let fields = input.parse(self.store.default_calling_code()?.as_ref()).map_err(AppError::invalid)?;
+        self.require_write(EntityKind::Workers)?;
+        self.require_room(EntityKind::Workers)?;
         let worker = fields.into_new_worker(organization_id, Timestamp::now());
         self.store.create(&worker)?;
         Ok(worker)
@@ -185,6 +211,7 @@ impl Service {
     }
 
     pub fn update_worker(&self, id: WorkerId, input: WorkerInput) -> Result<Worker, AppError> {
+        self.require_write(EntityKind::Workers)?;
         let current = self.get_worker(id)?;
         let fields = input.parse(self.store.default_calling_code()?.as_ref()).map_err(AppError::invalid)?;
         self.store.update(&fields.applied_to(&current))?;

@@ -102,6 +102,7 @@ impl Service {
     /// Records `input.touchpoint_id` as completed, with the score and feedback, for every
     /// worker present, in one commit. Returns how many were recorded.
     pub fn record_group_session(&self, input: GroupSessionInput) -> Result<u32, AppError> {
+        self.require_write(EntityKind::WorkerProgress)?;
         let mut problems = Vec::new();
         let score = match input.score.trim() {
             "" => None,
@@ -121,7 +122,11 @@ impl Service {
         let feedback = Some(input.feedback.trim().to_owned()).filter(|text| !text.is_empty());
         self.store.write(|w| {
             let now = w.now();
+            let mut workers = Vec::with_capacity(input.present.len());
             for assignment in &input.present {
+                if let Some(enrollment) = w.get::<WorkerAssignment>(&RowKey::of(*assignment))? {
+                    workers.push(enrollment.worker_id);
+                }
                 w.create(&WorkerProgress {
                     id: WorkerProgressId::new(),
                     worker_assignment_id: *assignment,
@@ -135,6 +140,8 @@ impl Service {
                     updated_at: now,
                 })?;
             }
+            // Badges earned by this session are awarded with it, offline.
+            w.award_earned_badges(&workers)?;
             Ok(())
         })?;
         Ok(input.present.len() as u32)
@@ -171,6 +178,7 @@ impl Service {
 
     /// Marks an enrollment active, completed or dropped (an edit that syncs like any other).
     pub fn set_enrollment_status(&self, id: WorkerAssignmentId, status: AssignmentStatus) -> Result<(), AppError> {
+        self.require_write(EntityKind::WorkerAssignments)?;
         let key = RowKey::of(id);
         let mut assignment = self
             .store
@@ -185,7 +193,7 @@ impl Service {
     pub fn segments(&self) -> Result<Vec<SegmentChoice>, AppError> {
         let mut choices = Vec::new();
         for segment in self.store.list_all::<Segment>(&[])? {
-            let members = self.store.list_all::<WorkerSegment>(&[Filter::new("segment_id", segment.id.to_string())])?;
+            let members = self.store.segment_members(segment.id)?;
             choices.push(SegmentChoice {
                 id: segment.id,
                 name: segment.name.to_string(),
@@ -200,18 +208,14 @@ impl Service {
     /// commit; a worker already actively enrolled in it is left as they are. Returns
     /// how many were enrolled.
     pub fn enroll_in_program(&self, program_id: ProgramId, whom: EnrollTarget) -> Result<u32, AppError> {
+        self.require_write(EntityKind::WorkerAssignments)?;
         let store = &self.store;
         if store.get::<Program>(&RowKey::of(program_id))?.is_none() {
             return Err(AppError::invalid(vec![ValidationError::new("program_id", "choose a program on this device")]));
         }
         let workers: Vec<WorkerId> = match whom {
             EnrollTarget::Worker(id) => vec![self.get_worker(id)?.id],
-            EnrollTarget::Segment(id) => store
-                .list_all::<WorkerSegment>(&[Filter::new("segment_id", id.to_string())])?
-                .into_iter()
-                .map(|membership| membership.worker_id)
-                .filter(|worker| matches!(store.get::<Worker>(&RowKey::of(*worker)), Ok(Some(_))))
-                .collect(),
+            EnrollTarget::Segment(id) => store.segment_members(id)?,
         };
         let enrolled: std::collections::HashSet<WorkerId> =
             store.roster(program_id)?.into_iter().map(|entry| entry.worker_id).collect();
@@ -230,6 +234,8 @@ impl Service {
                     created_at: now,
                     updated_at: now,
                 })?;
+                // Joining a program puts the worker in its experiments, as every device would.
+                w.assign_in_program_experiments(program_id, *worker_id)?;
             }
             Ok(())
         })?;

@@ -109,13 +109,7 @@ impl Service {
         }
         let when = |entry: &ProgressEntry| entry.completed_at.or(entry.started_at);
         timeline.sort_by_key(|entry| std::cmp::Reverse(when(entry)));
-        let mut segments = Vec::new();
-        for membership in store.list_all::<WorkerSegment>(&by_worker)? {
-            if let Some(segment) = store.get::<Segment>(&RowKey::of(membership.segment_id))? {
-                segments.push(segment.name.to_string());
-            }
-        }
-        segments.sort();
+        let segments = store.segments_of(&worker)?.into_iter().map(|s| s.name.to_string()).collect();
         let mut badges = Vec::new();
         for award in store.list_all::<WorkerBadge>(&by_worker)? {
             if let Some(badge) = store.get::<Badge>(&RowKey::of(award.badge_id))? {

@@ -96,6 +96,8 @@ pub enum RejectionCode {
     NotFound,
     /// A row key that does not fit the entity's key.
     InvalidKey,
+    /// A new row past what the organization's subscription tier allows (`tier.rs`).
+    TierLimit,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -295,6 +295,12 @@ pub struct Experiment {
     pub updated_by: Option<UserId>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// The audience: the workers of this program…
+    #[serde(default)]
+    pub program_id: Option<ProgramId>,
+    /// …or of this segment, whom the experiment assigns to its variants.
+    #[serde(default)]
+    pub segment_id: Option<SegmentId>,
 }
 entity!(Experiments, Experiment, id, check = |e| ordered(e.start_date, e.end_date));
 
@@ -329,6 +335,9 @@ pub struct Badge {
     pub icon_url: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// When the device awards it by itself (`badge.rs`); None: by hand only.
+    #[serde(default)]
+    pub award_rule: Option<JsonObject>,
 }
 entity!(
     Badges,

@@ -2,21 +2,31 @@
 //! entities and enumerations, the validated values they are made of (names, emails,
 //! phone numbers, scores, JSON documents), parsing of raw input into those values, the
 //! registry of synced entities that drives both databases' generic SQL, the hybrid
-//! logical clock that stamps every change, and the rule language that decides when a
-//! touchpoint is due.
+//! logical clock that stamps every change, and the little languages of its JSON columns
+//! (when a touchpoint is due, who is in a segment, who earns a badge), experiment
+//! assignment and the statistics of its results, tiers and roles.
 
+pub mod access;
 pub mod api;
+pub mod badge;
 pub mod change;
 pub mod duplicates;
 pub mod entities;
 pub mod enums;
+pub mod experiment;
 pub mod hlc;
 pub mod ids;
 pub mod input;
 pub mod journey;
+pub mod languages;
 pub mod migration;
 pub mod page;
 pub mod registry;
+pub mod segment;
+pub mod stats;
+#[cfg(test)]
+mod testing;
+pub mod tier;
 pub mod values;
 
 pub use change::{Change, ChangeOp};

@@ -99,7 +99,8 @@ pub struct EntitySpec {
     pub table: &'static str,
     /// The columns that identify a row within its organization.
     pub key: &'static [&'static str],
-    /// The seed's columns plus organization_id, in schema order.
+    /// The seed's columns plus organization_id, in schema order (then the columns later
+    /// migrations added).
     pub columns: &'static [ColumnSpec],
     /// Roles whose devices may create, edit and delete these rows. Organizations and
     /// users are administered on the server only.
@@ -371,6 +372,8 @@ pub static REGISTRY: &[EntitySpec] = &[
             UPDATED_BY,
             CREATED_AT,
             UPDATED_AT,
+            col("program_id", Uuid).null().fk("programs", SetNull),
+            col("segment_id", Uuid).null().fk("segments", SetNull),
         ],
         writers: PROGRAM_DESIGN,
     },
@@ -415,6 +418,7 @@ pub static REGISTRY: &[EntitySpec] = &[
             col("icon_url", Text).null(),
             CREATED_AT,
             UPDATED_AT,
+            col("award_rule", Json).null(),
         ],
         writers: PROGRAM_DESIGN,
     },

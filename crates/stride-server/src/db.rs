@@ -19,6 +19,7 @@ pub const SERVER_MIGRATIONS: &[Migration] = &[
         name: "cheaper_versions",
         sql: include_str!("../../../migrations/server/0004_cheaper_versions.sql"),
     },
+    Migration { version: 5, name: "authoring", sql: include_str!("../../../migrations/server/0005_authoring.sql") },
 ];
 
 /// How many connections the server keeps to PostgreSQL by default: twice the cores.

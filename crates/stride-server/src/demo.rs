@@ -234,7 +234,7 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
         "experiments",
         json!({"id": experiment, "organization_id": org, "experiment_type": "journey_level",
         "name": "Video or text first", "status": "active", "start_date": "2026-11-01T00:00:00.000Z",
-        "created_by": author, "updated_by": author}),
+        "created_by": author, "updated_by": author, "program_id": program}),
     )
     .await?;
     let variants = [Uuid::now_v7(), Uuid::now_v7()];
@@ -248,10 +248,17 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
         .await?;
     }
     let finisher = Uuid::now_v7();
-    insert(&mut tx, "badges", json!({"id": finisher, "organization_id": org, "name": "First step",
-        "description": "Completed a first touchpoint", "icon_url": "https://media.stride.example/badges/first-step.svg"})).await?;
+    insert(
+        &mut tx,
+        "badges",
+        json!({"id": finisher, "organization_id": org, "name": "First step",
+        "description": "Completed a first touchpoint", "icon_url": "https://media.stride.example/badges/first-step.svg",
+        "award_rule": {"completed_touchpoints": 1}}),
+    )
+    .await?;
     insert(&mut tx, "badges", json!({"id": Uuid::now_v7(), "organization_id": org, "name": "Top scorer",
-        "description": "Scored 90 or more on a quiz", "icon_url": "https://media.stride.example/badges/top-scorer.svg"})).await?;
+        "description": "Scored 90 or more on a touchpoint", "icon_url": "https://media.stride.example/badges/top-scorer.svg",
+        "award_rule": {"min_score": 90}})).await?;
 
     let touchpoint = first_touchpoint.unwrap_or_else(|| unreachable!("the journeys have touchpoints"));
     for (i, (worker, _, _)) in workers.iter().take(120).enumerate() {

@@ -14,6 +14,7 @@ mod page_cache;
 pub mod pull;
 pub mod push;
 mod push_batch;
+mod quota;
 pub mod routes;
 pub mod state;
 pub mod tenant;

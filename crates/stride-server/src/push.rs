@@ -3,10 +3,13 @@
 //! fields exist and have the right types, references point inside the organization);
 //! a refused change comes back with its reason and never blocks the ones after it.
 //! Editable fields merge one by one: the later hybrid-clock stamp wins. A delete is a
-//! tombstone, and it wins over edits. Every applied change goes to the audit trail.
+//! tombstone, and it wins over edits. Every applied change goes to the audit trail. JSON
+//! columns must read in their language (`languages.rs`), and new rows must fit the
+//! organization's tier (`quota.rs`).
 
 use crate::auth::AuthenticatedDevice;
 use crate::error::ApiError;
+use crate::quota::Quota;
 use crate::state::AppState;
 use crate::tenant;
 use axum::extract::State;
@@ -14,6 +17,7 @@ use axum::Json;
 use serde_json::{Map, Value};
 use sqlx::{Postgres, Row, Transaction};
 use stride_domain::api::{ChangeResult, Outcome, PushRequest, PushResponse, PushedChange, RejectionCode};
+use stride_domain::languages;
 use stride_domain::{parse_date, ChangeOp, ColumnSpec, ColumnType, EntitySpec, Hlc, Timestamp};
 
 /// How far ahead of the server's clock a device's stamp may be before it is clamped.
@@ -57,12 +61,14 @@ pub async fn push(
         .await?;
     // The whole batch in a few statements; if the database refuses any row of it, the
     // batch is rolled back and taken change by change, so only that change is refused.
-    let outcomes = match crate::push_batch::apply(&mut tx, &device, &fresh, now_ms).await? {
+    let quota = Quota::load(&mut tx, &device, &fresh).await?;
+    let outcomes = match crate::push_batch::apply(&mut tx, &device, &fresh, now_ms, &mut quota.clone()).await? {
         Some(outcomes) => outcomes,
         None => {
             let mut outcomes = Vec::with_capacity(fresh.len());
+            let mut quota = quota;
             for pushed in &fresh {
-                outcomes.push(apply_in_savepoint(&mut tx, &device, pushed, now_ms).await?);
+                outcomes.push(apply_in_savepoint(&mut tx, &device, pushed, now_ms, &mut quota).await?);
             }
             outcomes
         }
@@ -96,19 +102,23 @@ async fn apply_in_savepoint(
     device: &AuthenticatedDevice,
     pushed: &PushedChange,
     now_ms: i64,
+    quota: &mut Quota,
 ) -> Result<Outcome, ApiError> {
     let mut savepoint = sqlx::Connection::begin(&mut **tx).await?;
-    match apply(&mut savepoint, device, pushed, now_ms).await {
+    let before = quota.clone();
+    match apply(&mut savepoint, device, pushed, now_ms, quota).await {
         Ok(outcome @ Outcome::Applied) => {
             savepoint.commit().await?;
             Ok(outcome)
         }
         Ok(outcome) => {
             savepoint.rollback().await?;
+            *quota = before;
             Ok(outcome)
         }
         Err(sqlx::Error::Database(db)) if matches!(db.code().as_deref().map(|c| &c[..2]), Some("22" | "23")) => {
             savepoint.rollback().await?;
+            *quota = before;
             let rule = db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().to_owned());
             Ok(reject(RejectionCode::InvalidValue, format!("the database refused it ({rule})")))
         }
@@ -188,6 +198,9 @@ pub(crate) fn check<'a>(
         if let Err(problem) = check_value(column, value) {
             return Err(reject(RejectionCode::InvalidValue, format!("{name}: {problem}")));
         }
+        if let Err(problem) = languages::check_column(spec.kind, name, value) {
+            return Err(reject(RejectionCode::InvalidValue, format!("{name}: {problem}")));
+        }
     }
     let tenant = spec.tenant_column();
     if let Some(org) = change.fields.get(tenant) {
@@ -208,6 +221,7 @@ async fn apply(
     device: &AuthenticatedDevice,
     pushed: &PushedChange,
     now_ms: i64,
+    quota: &mut Quota,
 ) -> Result<Outcome, sqlx::Error> {
     let Checked { spec, key, hlc, change } = match check(device, pushed, now_ms) {
         Ok(checked) => checked,
@@ -217,7 +231,7 @@ async fn apply(
 
     let outcome = match change.op {
         ChangeOp::Delete => delete(tx, spec, org, &key).await?,
-        ChangeOp::Upsert => upsert(tx, spec, org, &key, &change.fields, hlc).await?,
+        ChangeOp::Upsert => upsert(tx, spec, org, &key, &change.fields, hlc, quota).await?,
     };
     if outcome == Outcome::Applied {
         sqlx::query(
@@ -269,6 +283,7 @@ async fn upsert(
     key: &[uuid::Uuid],
     fields: &Fields,
     hlc: Hlc,
+    quota: &mut Quota,
 ) -> Result<Outcome, sqlx::Error> {
     // References must point at rows of this organization (row-level security hides
     // every other organization's rows, so they "do not exist" here).
@@ -311,6 +326,9 @@ async fn upsert(
                 Ok(row) => row,
                 Err(refused) => return Ok(refused),
             };
+            if let Err(refused) = quota.admit(spec, &row) {
+                return Ok(refused);
+            }
             let columns: Vec<&str> = row.keys().map(String::as_str).collect();
             let sql = format!(
                 "INSERT INTO {table} ({list}) SELECT {list} FROM jsonb_populate_record(NULL::{table}, $1)",

@@ -11,6 +11,7 @@
 
 use crate::auth::AuthenticatedDevice;
 use crate::push::{check, delete, new_row, reject, winners, write_winners, Checked};
+use crate::quota::Quota;
 use serde_json::{json, Map, Value};
 use sqlx::{Postgres, Row, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -36,6 +37,7 @@ pub(crate) async fn apply(
     device: &AuthenticatedDevice,
     fresh: &[&PushedChange],
     now_ms: i64,
+    quota: &mut Quota,
 ) -> Result<Option<Vec<Outcome>>, sqlx::Error> {
     let org = device.organization_id.as_uuid();
     let checked: Vec<Result<Checked<'_>, Outcome>> = fresh.iter().map(|pushed| check(device, pushed, now_ms)).collect();
@@ -77,7 +79,9 @@ pub(crate) async fn apply(
             ChangeOp::Upsert => match missing_reference(&c, &existing, &clocks) {
                 Some(refused) => refused,
                 None => match clocks.get_mut(&id) {
-                    None => match new_row(c.spec, org, &c.key, &c.change.fields, c.hlc) {
+                    None => match new_row(c.spec, org, &c.key, &c.change.fields, c.hlc)
+                        .and_then(|row| quota.admit(c.spec, &row).map(|()| row))
+                    {
                         Ok(row) => {
                             let columns: Vec<String> = row.keys().cloned().collect();
                             let position = REGISTRY.iter().position(|s| s.table == c.spec.table).unwrap_or(usize::MAX);

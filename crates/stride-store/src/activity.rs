@@ -136,3 +136,13 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// How many live rows of an entity the device holds.
+    pub fn live_count(&self, kind: stride_domain::EntityKind) -> Result<u32> {
+        self.with_conn(|conn| {
+            let sql = format!("SELECT count(*) FROM {} WHERE deleted_at IS NULL", kind.table());
+            Ok(conn.prepare_cached(&sql)?.query_row([], |row| row.get(0))?)
+        })
+    }
+}

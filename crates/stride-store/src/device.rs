@@ -23,6 +23,8 @@ pub struct DeviceInfo {
 const DEFAULT_CALLING_CODE: &str = "default_calling_code";
 const SERVER_URL: &str = "server_url";
 const WIPED_AT: &str = "wiped_at";
+const ACCOUNT_USER: &str = "account_user_id";
+const ACCOUNT_ROLE: &str = "account_role";
 
 pub(crate) fn load_or_create(conn: &Connection) -> Result<DeviceInfo> {
     conn.execute("INSERT OR IGNORE INTO sync_state (id, device_id) VALUES (1, ?1)", [DeviceId::new().to_string()])?;
@@ -107,6 +109,19 @@ impl Store {
 
     pub fn set_server_url(&self, url: Option<&str>) -> Result<()> {
         self.set_setting(SERVER_URL, url)
+    }
+
+    /// The account this device last signed in as, and its role then (the `users` row,
+    /// once pulled, has the current role).
+    pub fn account(&self) -> Result<Option<(stride_domain::UserId, stride_domain::Role)>> {
+        let user = self.setting(ACCOUNT_USER)?.and_then(|id| id.parse().ok());
+        let role = self.setting(ACCOUNT_ROLE)?.and_then(|role| role.parse().ok());
+        Ok(user.zip(role))
+    }
+
+    pub fn set_account(&self, user: stride_domain::UserId, role: stride_domain::Role) -> Result<()> {
+        self.set_setting(ACCOUNT_USER, Some(&user.to_string()))?;
+        self.set_setting(ACCOUNT_ROLE, Some(role.as_str()))
     }
 
     /// When the last pull finished.

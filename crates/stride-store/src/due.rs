@@ -217,3 +217,46 @@ impl Store {
         Ok(DueList { items, unreadable_rules })
     }
 }
+
+/// What a worker has done across their active enrollments, for previewing a journey
+/// that may not be in any of their programs yet.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkerRecord {
+    /// Their earliest active enrollment.
+    pub enrolled_at: Option<Timestamp>,
+    pub completed: IdMap<TouchpointId, Completion>,
+    pub variants: IdSet<ExperimentVariantId>,
+}
+
+impl Store {
+    pub fn worker_record(&self, worker: WorkerId) -> Result<WorkerRecord> {
+        self.with_conn(|conn| {
+            let query = DueQuery {
+                day: Day { starts: Timestamp::now(), ends: Timestamp::now() },
+                until: None,
+                program: None,
+                worker: Some(worker),
+            };
+            let mut record = WorkerRecord::default();
+            for enrollment in active_enrollments(conn, &query)? {
+                record.enrolled_at =
+                    Some(record.enrolled_at.map_or(enrollment.enrolled_at, |at| at.min(enrollment.enrolled_at)));
+                for (touchpoint, completion) in enrollment.completed {
+                    record
+                        .completed
+                        .entry(touchpoint)
+                        .and_modify(|seen| {
+                            seen.at = seen.at.min(completion.at);
+                            seen.best_score = match (seen.best_score, completion.best_score) {
+                                (Some(best), Some(score)) if score > best => Some(score),
+                                (best, score) => best.or(score),
+                            };
+                        })
+                        .or_insert(completion);
+                }
+            }
+            record.variants = variants_by_worker(conn)?.remove(&worker).unwrap_or_default();
+            Ok(record)
+        })
+    }
+}

@@ -4,27 +4,33 @@
 //! Every write and its outbox entry commit in one transaction, stamped with the
 //! device's hybrid logical clock; a write that fails leaves neither. It also answers
 //! the questions the window asks of many rows at once: worker search with filters, what
-//! is due today, recent activity.
+//! is due today, recent activity, who is in a segment, the badges progress earns and
+//! each program's leaderboard, experiment assignment and the outcomes per variant.
 
 mod activity;
+mod badges;
 mod codec;
 mod device;
 mod due;
 mod error;
+mod experiments;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
 mod migrate;
 mod outbox;
 mod repository;
 mod roster;
+mod segments;
 mod sync;
 mod sync_runs;
 mod workers;
 
 pub use activity::{Activity, ActivityKind, Counts};
+pub use badges::{Awarded, LeaderboardEntry};
 pub use device::DeviceInfo;
-pub use due::{DueItem, DueList, DueQuery};
+pub use due::{DueItem, DueList, DueQuery, WorkerRecord};
 pub use error::StoreError;
+pub use experiments::VariantOutcomes;
 pub use migrate::{apply_migrations, schema_version, DEVICE_MIGRATIONS};
 pub use outbox::{OutboxEntry, OutboxStatus};
 pub use repository::{Filter, ListQuery, Writer, MAX_PAGE};

@@ -20,6 +20,7 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         name: "recent_activity",
         sql: include_str!("../../../migrations/device/0004_recent_activity.sql"),
     },
+    Migration { version: 5, name: "authoring", sql: include_str!("../../../migrations/device/0005_authoring.sql") },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

@@ -193,6 +193,11 @@ impl<'t> Writer<'t> {
         self.last_stamp
     }
 
+    /// The transaction, for the store's reads that must see what it wrote.
+    pub(crate) fn conn(&self) -> &Connection {
+        self.tx
+    }
+
     /// The time this transaction writes as "now".
     pub fn now(&self) -> Timestamp {
         self.now
@@ -313,6 +318,11 @@ impl<'t> Writer<'t> {
     pub fn get<E: Entity>(&self, key: &RowKey) -> Result<Option<E>> {
         select_one(self.tx, &E::KIND, key, false)
     }
+
+    /// Whether the row exists, live or deleted.
+    pub(crate) fn exists<E: Entity>(&self, key: &RowKey) -> Result<bool> {
+        Ok(select_fields(self.tx, E::KIND.spec(), key)?.is_some())
+    }
 }
 
 impl Store {
@@ -393,7 +403,12 @@ fn where_clause(kind: EntityKind, filters: &[Filter], include_deleted: bool) -> 
     Ok((condition, values))
 }
 
-fn select_rows<E: Entity>(conn: &Connection, spec: &EntitySpec, sql: &str, values: &[Value]) -> Result<Vec<E>> {
+pub(crate) fn select_rows<E: Entity>(
+    conn: &Connection,
+    spec: &EntitySpec,
+    sql: &str,
+    values: &[Value],
+) -> Result<Vec<E>> {
     let mut statement = conn.prepare_cached(sql)?;
     let mut rows = statement.query(params_from_iter(values.iter()))?;
     let mut items = Vec::new();

@@ -51,6 +51,8 @@ fn program(store: &Store, org: OrganizationId) -> Program {
         updated_by: None,
         created_at: now,
         updated_at: now,
+        program_id: None,
+        segment_id: None,
     };
     let variant = ExperimentVariant {
         id: ExperimentVariantId::new(),

@@ -219,6 +219,8 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         updated_by: None,
         created_at: now,
         updated_at: now,
+        program_id: None,
+        segment_id: None,
     };
     create_and_edit(store, &experiment, |e| e.status = ExperimentStatus::Active, &["status"]);
 
@@ -255,6 +257,7 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         icon_url: None,
         created_at: now,
         updated_at: now,
+        award_rule: None,
     };
     create_and_edit(store, &badge, |b| b.description = Some("Finished week one".into()), &["description"]);
 

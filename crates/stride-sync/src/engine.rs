@@ -88,6 +88,7 @@ pub async fn sign_in(
         Some(_) => {}
         None => store.set_up_organization(&login.me.organization)?,
     }
+    store.set_account(login.me.user_id, login.me.role)?;
     Ok((client.with_token(login.token), login.me))
 }
 

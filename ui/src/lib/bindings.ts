@@ -408,7 +408,7 @@ export type ChangeOp = "upsert" | "delete";
  * for a person to look at.
  */
 
-export type RejectionCode = "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "not_found" | "invalid_key";
+export type RejectionCode = "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "not_found" | "invalid_key" | "tier_limit";
 
 /**
  * A change the server refused, waiting for a person.
@@ -470,13 +470,341 @@ waiting: Array<WaitingChanges>,
  */
 waiting_records: Array<WaitingRecord>, recent: Array<SyncRun>, };
 
+export type ContentId = string;
+
+export type JourneyBlueprintId = string;
+
+export type PhaseId = string;
+
+export type ExperimentId = string;
+
+export type ExperimentVariantId = string;
+
+export type BadgeId = string;
+
+/**
+ * A staff user account.
+ */
+
+export type UserId = string;
+
+/**
+ * A JSON object: the form of the rule and configuration columns (segment
+ * rule_definition, touchpoint rule_logic, variant_details). What their keys mean is
+ * the business of the rule languages; here it is checked to be a well-formed object.
+ */
+
+export type JsonObject = Record<string, unknown>;
+
+/**
+ * What an experiment varies. A/B versus multivariate is the number of variants.
+ */
+
+export type ExperimentType = "journey_level" | "program_level";
+
+export type ExperimentStatus = "draft" | "active" | "completed";
+
+export type Content = { id: ContentId, organization_id: OrganizationId, type: ContentType, title: Name | null, description: string | null, media_url: string | null, license_type: string | null, created_at: Timestamp, updated_at: Timestamp, };
+
+export type Experiment = { id: ExperimentId, organization_id: OrganizationId, experiment_type: ExperimentType, name: Name, status: ExperimentStatus, start_date: Timestamp | null, end_date: Timestamp | null, created_by: UserId | null, updated_by: UserId | null, created_at: Timestamp, updated_at: Timestamp, 
+/**
+ * The audience: the workers of this program…
+ */
+program_id: ProgramId | null, 
+/**
+ * …or of this segment, whom the experiment assigns to its variants.
+ */
+segment_id: SegmentId | null, };
+
+export type Badge = { id: BadgeId, organization_id: OrganizationId, name: Name, description: string | null, icon_url: string | null, created_at: Timestamp, updated_at: Timestamp, 
+/**
+ * When the device awards it by itself (`badge.rs`); None: by hand only.
+ */
+award_rule: JsonObject | null, };
+
+/**
+ * A screen of the app.
+ */
+
+export type Screen = "home" | "workers" | "programs" | "group_session" | "content" | "journeys" | "segments" | "experiments" | "badges" | "organization";
+
+/**
+ * A role's screens and the entities it may write, as the window shows them.
+ */
+
+export type Permissions = { role: Role, screens: Array<Screen>, writes: Array<EntityKind>, };
+
+/**
+ * One tier's limits; None is no limit.
+ */
+
+export type TierLimits = { workers: number | null, programs: number | null, segments: number | null, experiments: number | null, variants_per_experiment: number, };
+
+/**
+ * A 95% confidence interval.
+ */
+
+export type Interval = { low: number, high: number, };
+
+/**
+ * The outcome of a sample-ratio-mismatch test.
+ */
+
+export type SampleRatio = { chi_square: number, degrees_of_freedom: number, 
+/**
+ * The chance of a split at least this uneven if assignment follows the weights.
+ */
+p_value: number, 
+/**
+ * p below 0.001, the usual threshold: the assignment is likely broken, so the
+ * results should not be trusted.
+ */
+mismatch: boolean, };
+
+/**
+ * The account and its permissions.
+ */
+
+export type Account = { 
+/**
+ * None on a device set up without a server (its owner may do everything).
+ */
+email: string | null, display_name: string | null, permissions: Permissions, 
+/**
+ * What every role may see and write, for the organization screen.
+ */
+roles: Array<Permissions>, };
+
+export type TierUsage = { workers: number, programs: number, segments: number, experiments: number, };
+
+/**
+ * The organization, its tier and how much of the tier it uses.
+ */
+
+export type OrganizationOverview = { organization: Organization, limits: TierLimits, usage: TierUsage, };
+
+/**
+ * A content item as the form sends it: raw text where a person types.
+ */
+
+export type ContentInput = { 
+/**
+ * None for new content.
+ */
+id: ContentId | null, content_type: ContentType, title: string, description: string, media_url: string, license_type: string, };
+
+/**
+ * A journey's title and purpose as the form sends them.
+ */
+
+export type JourneyInput = { id: JourneyBlueprintId | null, title: string, purpose: string, };
+
+export type PhaseInput = { id: PhaseId | null, journey_id: JourneyBlueprintId, name: string, };
+
+/**
+ * A touchpoint rule as a form holds it (`journey.rs` is the language).
+ */
+
+export type RuleForm = { after_touchpoint: TouchpointId | null, 
+/**
+ * Whole days, as typed; empty is 0.
+ */
+after_days: string, min_score_touchpoint: TouchpointId | null, 
+/**
+ * 0–100, as typed; needed with `min_score_touchpoint`.
+ */
+min_score: string, variant: ExperimentVariantId | null, };
+
+export type TouchpointInput = { id: TouchpointId | null, phase_id: PhaseId, content_id: ContentId, rule: RuleForm, };
+
+export type TouchpointDraft = { id: TouchpointId, content_id: ContentId, title: string | null, content_type: ContentType | null, 
+/**
+ * None when the stored rule cannot be read by this version (`rule_problem` says why).
+ */
+rule: RuleForm | null, rule_problem: string | null, };
+
+export type PhaseDraft = { id: PhaseId, name: string, sequence_order: number, touchpoints: Array<TouchpointDraft>, };
+
+/**
+ * A journey with its phases in order and their touchpoints (in creation order).
+ */
+
+export type JourneyDraft = { id: JourneyBlueprintId, title: string, purpose: string | null, phases: Array<PhaseDraft>, };
+
+/**
+ * What a worker would see of one touchpoint of a journey.
+ */
+
+export type PreviewState = { "state": "done" } | { "state": "due", at: Timestamp, } | { "state": "waiting_for", title: string | null, } | { "state": "score_too_low", title: string | null, needed: number, } | { "state": "other_variant" };
+
+export type PreviewStep = { touchpoint_id: TouchpointId, title: string | null, } & ({ "state": "done" } | { "state": "due", at: Timestamp, } | { "state": "waiting_for", title: string | null, } | { "state": "score_too_low", title: string | null, needed: number, } | { "state": "other_variant" });
+
+export type ProgramInput = { id: ProgramId | null, name: string, 
+/**
+ * YYYY-MM-DD or empty.
+ */
+start_date: string, end_date: string, 
+/**
+ * The journeys, in the order the program delivers them.
+ */
+journeys: Array<JourneyBlueprintId>, };
+
+/**
+ * A program as its editor shows it.
+ */
+
+export type ProgramDraft = { id: ProgramId, name: string, start_date: string | null, end_date: string | null, journeys: Array<JourneyBlueprintId>, };
+
+/**
+ * How a segment form combines its conditions.
+ */
+
+export type Combine = "all" | "any";
+
+/**
+ * One condition as a form holds it: raw text for the value.
+ */
+
+export type ConditionForm = { 
+/**
+ * "Is not": the condition must not hold.
+ */
+negate: boolean, 
+/**
+ * A worker field or an attribute name.
+ */
+field: string, 
+/**
+ * eq, ne, lt, lte, gt, gte, in, contains, exists, missing.
+ */
+op: string, 
+/**
+ * For `in`, values separated by commas.
+ */
+value: string, };
+
+/**
+ * A segment rule as a form holds it: all or any of a list of conditions, each of which
+ * may be negated. Rules nested deeper (written elsewhere) are shown, not edited.
+ */
+
+export type SegmentForm = { combine: Combine, conditions: Array<ConditionForm>, };
+
+export type SegmentInput = { id: SegmentId | null, name: string, form: SegmentForm, };
+
+export type SegmentDraft = { id: SegmentId, name: string, 
+/**
+ * None when the rule is nested deeper than the form shows, or cannot be read.
+ */
+form: SegmentForm | null, 
+/**
+ * The stored rule as JSON text, for a rule the form cannot show.
+ */
+rule_text: string | null, members: number, };
+
+export type WorkerRef = { id: WorkerId, name: string, };
+
+/**
+ * Who a rule selects right now.
+ */
+
+export type SegmentPreview = { count: number, 
+/**
+ * The first 50, by name.
+ */
+first: Array<WorkerRef>, };
+
+export type VariantInput = { id: ExperimentVariantId | null, name: string, 
+/**
+ * A whole number, as typed.
+ */
+weight: string, 
+/**
+ * Anything else that describes the variant, as a JSON object (may be empty).
+ */
+details: string, };
+
+export type ExperimentInput = { id: ExperimentId | null, name: string, experiment_type: ExperimentType, status: ExperimentStatus, program_id: ProgramId | null, segment_id: SegmentId | null, variants: Array<VariantInput>, };
+
+export type VariantDraft = { id: ExperimentVariantId, name: string, weight: number, 
+/**
+ * The other details, as JSON text.
+ */
+details: string, };
+
+export type ExperimentDraft = { experiment: Experiment, variants: Array<VariantDraft>, };
+
+/**
+ * One variant's results.
+ */
+
+export type VariantResult = { id: ExperimentVariantId, name: string, weight: number, assigned: number, completed: number, completion_rate: number | null, completion_interval: Interval | null, 
+/**
+ * Over the workers with scores: each worker's mean score.
+ */
+scored: number, mean_score: number | null, mean_interval: Interval | null, };
+
+export type ExperimentResults = { variants: Array<VariantResult>, 
+/**
+ * None with fewer than two variants or nobody assigned.
+ */
+sample_ratio: SampleRatio | null, 
+/**
+ * Workers of the audience not assigned yet.
+ */
+unassigned: number, };
+
+/**
+ * A badge's award rule as a form holds it; all empty: awarded by hand only.
+ */
+
+export type AwardForm = { 
+/**
+ * Whole number, as typed.
+ */
+completed_touchpoints: string, touchpoint: TouchpointId | null, 
+/**
+ * 0–100, as typed.
+ */
+min_score: string, program: ProgramId | null, };
+
+export type BadgeInput = { id: BadgeId | null, name: string, description: string, icon_url: string, rule: AwardForm, };
+
+export type BadgeDraft = { badge: Badge, 
+/**
+ * None when the stored rule cannot be read by this version.
+ */
+rule: AwardForm | null, holders: number, };
+
+/**
+ * One worker's standing in a program.
+ */
+
+export type LeaderboardEntry = { 
+/**
+ * 1 for the first; workers who tie share a rank.
+ */
+rank: number, worker_id: WorkerId, name: string, 
+/**
+ * Different touchpoints of the program completed.
+ */
+completed: number, 
+/**
+ * Mean of their best scores on the program's touchpoints, when they have scores.
+ */
+mean_score: number | null, 
+/**
+ * Badges they hold (any program).
+ */
+badges: number, };
+
 /**
  * A value that failed validation, with the field it belongs to.
  */
 
 export type ValidationError = { field: string, message: string, };
 
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "bad_server_address" | "server_unreachable" | "invalid_credentials" | "rate_limited" | "not_signed_in" | "device_revoked" | "other_organization" | "keyring_unavailable" | "server_error" | "internal";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "bad_server_address" | "server_unreachable" | "invalid_credentials" | "rate_limited" | "not_signed_in" | "device_revoked" | "other_organization" | "keyring_unavailable" | "server_error" | "not_permitted" | "tier_limit" | "internal";
 
 export type AppError = { code: ErrorCode, message: string, 
 /**

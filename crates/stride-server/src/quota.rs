@@ -1,0 +1,94 @@
+//! The subscription tier's limits at push (`stride_domain::tier`): a new row of a
+//! limited entity is refused with `tier_limit` once the organization holds as many live
+//! rows as its tier allows. Counted once per push, for the entities the push creates,
+//! then kept in memory as the batch is decided.
+
+use crate::auth::AuthenticatedDevice;
+use crate::push::reject;
+use serde_json::{Map, Value};
+use sqlx::{Postgres, Transaction};
+use std::collections::HashMap;
+use stride_domain::api::{Outcome, PushedChange, RejectionCode};
+use stride_domain::tier::{over_limit, LIMITED};
+use stride_domain::{ChangeOp, EntityKind, EntitySpec, SubscriptionTier};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Quota {
+    tier: SubscriptionTier,
+    /// Live rows per limited entity, for those this push may create.
+    used: HashMap<EntityKind, u64>,
+    /// Live variants per experiment, for the experiments this push adds variants to.
+    variants: HashMap<Uuid, u64>,
+}
+
+impl Quota {
+    pub(crate) async fn load(
+        tx: &mut Transaction<'static, Postgres>,
+        device: &AuthenticatedDevice,
+        fresh: &[&PushedChange],
+    ) -> Result<Self, sqlx::Error> {
+        let org = device.organization_id.as_uuid();
+        let tier: String = sqlx::query_scalar("SELECT subscription_tier FROM organizations WHERE id = $1")
+            .bind(org)
+            .fetch_one(&mut **tx)
+            .await?;
+        let tier = tier.parse().unwrap_or(SubscriptionTier::Basic);
+        let upserts = || fresh.iter().filter(|p| p.change.op == ChangeOp::Upsert);
+        let mut used = HashMap::new();
+        for kind in LIMITED {
+            if tier.limits().of(*kind).is_some() && upserts().any(|p| p.change.entity == *kind) {
+                let sql =
+                    format!("SELECT count(*) FROM {} WHERE organization_id = $1 AND deleted_at IS NULL", kind.table());
+                let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(org).fetch_one(&mut **tx).await?;
+                used.insert(*kind, count as u64);
+            }
+        }
+        let experiments: Vec<Uuid> = upserts()
+            .filter(|p| p.change.entity == EntityKind::ExperimentVariants)
+            .filter_map(|p| p.change.fields.get("experiment_id")?.as_str()?.parse().ok())
+            .collect();
+        let mut variants = HashMap::new();
+        if !experiments.is_empty() {
+            let counts: Vec<(Uuid, i64)> = sqlx::query_as(
+                "SELECT experiment_id, count(*) FROM experiment_variants
+                 WHERE organization_id = $1 AND experiment_id = ANY($2) AND deleted_at IS NULL GROUP BY experiment_id",
+            )
+            .bind(org)
+            .bind(&experiments)
+            .fetch_all(&mut **tx)
+            .await?;
+            variants.extend(counts.into_iter().map(|(id, n)| (id, n as u64)));
+        }
+        Ok(Self { tier, used, variants })
+    }
+
+    /// Takes a place for a new row, or says why there is none.
+    pub(crate) fn admit(&mut self, spec: &EntitySpec, row: &Map<String, Value>) -> Result<(), Outcome> {
+        let limits = self.tier.limits();
+        if let Some(limit) = limits.of(spec.kind) {
+            let used = self.used.entry(spec.kind).or_default();
+            if *used >= limit {
+                return Err(reject(RejectionCode::TierLimit, over_limit(self.tier, spec.kind, limit)));
+            }
+            *used += 1;
+        }
+        if spec.kind == EntityKind::ExperimentVariants {
+            let experiment = row.get("experiment_id").and_then(Value::as_str).and_then(|id| id.parse().ok());
+            if let Some(experiment) = experiment {
+                let used = self.variants.entry(experiment).or_default();
+                if *used >= limits.variants_per_experiment {
+                    return Err(reject(
+                        RejectionCode::TierLimit,
+                        format!(
+                            "the {} tier allows {} variants per experiment",
+                            self.tier, limits.variants_per_experiment
+                        ),
+                    ));
+                }
+                *used += 1;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,469 @@
+//! Authoring, offline: the content library, and journeys (blueprints, their ordered
+//! phases, and touchpoints with the rule that makes each due), with a preview of what a
+//! chosen worker would see next. Every write syncs like any other.
+
+use super::Service;
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+use stride_domain::journey::{Due, MinScore, TouchpointRule, MAX_DAYS};
+use stride_domain::*;
+use stride_store::Filter;
+use ts_rs::TS;
+
+/// A content item as the form sends it: raw text where a person types.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ContentInput {
+    /// None for new content.
+    pub id: Option<ContentId>,
+    pub content_type: ContentType,
+    pub title: String,
+    pub description: String,
+    pub media_url: String,
+    pub license_type: String,
+}
+
+fn optional_text(raw: &str) -> Option<String> {
+    Some(raw.trim().to_owned()).filter(|text| !text.is_empty())
+}
+
+/// A media address must be one the app can fetch: http or https.
+fn media_url(raw: &str) -> Result<Option<String>, InvalidValue> {
+    let Some(url) = optional_text(raw) else { return Ok(None) };
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| InvalidValue("must start with http:// or https://".into()))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || url.chars().any(char::is_whitespace) {
+        return Err(InvalidValue(format!("{url:?} is not a web address")));
+    }
+    Ok(Some(url))
+}
+
+/// A journey's title and purpose as the form sends them.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct JourneyInput {
+    pub id: Option<JourneyBlueprintId>,
+    pub title: String,
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct PhaseInput {
+    pub id: Option<PhaseId>,
+    pub journey_id: JourneyBlueprintId,
+    pub name: String,
+}
+
+/// A touchpoint rule as a form holds it (`journey.rs` is the language).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct RuleForm {
+    pub after_touchpoint: Option<TouchpointId>,
+    /// Whole days, as typed; empty is 0.
+    pub after_days: String,
+    pub min_score_touchpoint: Option<TouchpointId>,
+    /// 0–100, as typed; needed with `min_score_touchpoint`.
+    pub min_score: String,
+    pub variant: Option<ExperimentVariantId>,
+}
+
+impl RuleForm {
+    fn of(rule: &TouchpointRule) -> Self {
+        Self {
+            after_touchpoint: rule.after_touchpoint,
+            after_days: if rule.after_days == 0 { String::new() } else { rule.after_days.to_string() },
+            min_score_touchpoint: rule.min_score.map(|m| m.touchpoint),
+            min_score: rule.min_score.map(|m| m.score.value().to_string()).unwrap_or_default(),
+            variant: rule.variant,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct TouchpointInput {
+    pub id: Option<TouchpointId>,
+    pub phase_id: PhaseId,
+    pub content_id: ContentId,
+    pub rule: RuleForm,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TouchpointDraft {
+    pub id: TouchpointId,
+    pub content_id: ContentId,
+    pub title: Option<String>,
+    pub content_type: Option<ContentType>,
+    /// None when the stored rule cannot be read by this version (`rule_problem` says why).
+    pub rule: Option<RuleForm>,
+    pub rule_problem: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PhaseDraft {
+    pub id: PhaseId,
+    pub name: String,
+    pub sequence_order: i32,
+    pub touchpoints: Vec<TouchpointDraft>,
+}
+
+/// A journey with its phases in order and their touchpoints (in creation order).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct JourneyDraft {
+    pub id: JourneyBlueprintId,
+    pub title: String,
+    pub purpose: Option<String>,
+    pub phases: Vec<PhaseDraft>,
+}
+
+/// What a worker would see of one touchpoint of a journey.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum PreviewState {
+    Done,
+    Due { at: Timestamp },
+    WaitingFor { title: Option<String> },
+    ScoreTooLow { title: Option<String>, needed: f64 },
+    OtherVariant,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PreviewStep {
+    pub touchpoint_id: TouchpointId,
+    pub title: Option<String>,
+    #[serde(flatten)]
+    pub state: PreviewState,
+}
+
+impl Service {
+    /// The content library, by title.
+    pub fn content_library(&self) -> Result<Vec<Content>, AppError> {
+        let mut items = self.store.list_all::<Content>(&[])?;
+        items.sort_by_cached_key(|c| c.title.as_ref().map(|t| t.as_str().to_lowercase()));
+        Ok(items)
+    }
+
+    pub fn save_content(&self, input: ContentInput) -> Result<ContentId, AppError> {
+        self.require_write(EntityKind::Content)?;
+        let mut problems = Vec::new();
+        let title = Name::parse(&input.title).map_err(|e| problems.push(e.in_field("title"))).ok();
+        let url = media_url(&input.media_url).map_err(|e| problems.push(e.in_field("media_url"))).ok().flatten();
+        let Some(title) = title.filter(|_| problems.is_empty()) else { return Err(AppError::invalid(problems)) };
+        let organization_id = self.organization_id()?;
+        let now = Timestamp::now();
+        let mut content = Content {
+            id: input.id.unwrap_or_default(),
+            organization_id,
+            content_type: input.content_type,
+            title: Some(title),
+            description: optional_text(&input.description),
+            media_url: url,
+            license_type: optional_text(&input.license_type),
+            created_at: now,
+            updated_at: now,
+        };
+        match input.id {
+            None => self.store.create(&content)?,
+            Some(id) => {
+                let stored = self.existing::<Content>(RowKey::of(id))?;
+                content.created_at = stored.created_at;
+                self.store.update(&content)?;
+            }
+        }
+        Ok(content.id)
+    }
+
+    /// Every journey with its phases and touchpoints, by title.
+    pub fn journeys(&self) -> Result<Vec<JourneyDraft>, AppError> {
+        let store = &self.store;
+        let mut journeys = store.list_all::<JourneyBlueprint>(&[])?;
+        journeys.sort_by_cached_key(|j| j.title.as_str().to_lowercase());
+        let titles: IdMap<ContentId, Content> =
+            store.list_all::<Content>(&[])?.into_iter().map(|c| (c.id, c)).collect();
+        let mut drafts = Vec::new();
+        for journey in journeys {
+            let mut phases = store.list_all::<Phase>(&[Filter::new("journey_blueprint_id", journey.id.to_string())])?;
+            phases.sort_by_key(|p| (p.sequence_order, p.id));
+            let mut phase_drafts = Vec::new();
+            for phase in phases {
+                let mut touchpoints = store.list_all::<Touchpoint>(&[Filter::new("phase_id", phase.id.to_string())])?;
+                touchpoints.sort_by_key(|t| t.id);
+                let touchpoints = touchpoints
+                    .into_iter()
+                    .map(|t| {
+                        let content = titles.get(&t.content_id);
+                        let (rule, rule_problem) = match TouchpointRule::parse(t.rule_logic.as_ref()) {
+                            Ok(rule) => (Some(RuleForm::of(&rule)), None),
+                            Err(problem) => (None, Some(problem.0)),
+                        };
+                        TouchpointDraft {
+                            id: t.id,
+                            content_id: t.content_id,
+                            title: content.and_then(|c| c.title.as_ref()).map(ToString::to_string),
+                            content_type: content.map(|c| c.content_type),
+                            rule,
+                            rule_problem,
+                        }
+                    })
+                    .collect();
+                phase_drafts.push(PhaseDraft {
+                    id: phase.id,
+                    name: phase.name.to_string(),
+                    sequence_order: phase.sequence_order,
+                    touchpoints,
+                });
+            }
+            drafts.push(JourneyDraft {
+                id: journey.id,
+                title: journey.title.to_string(),
+                purpose: journey.purpose,
+                phases: phase_drafts,
+            });
+        }
+        Ok(drafts)
+    }
+
+    pub fn save_journey(&self, input: JourneyInput) -> Result<JourneyBlueprintId, AppError> {
+        self.require_write(EntityKind::JourneyBlueprints)?;
+        let title = Name::parse(&input.title).map_err(|e| AppError::invalid(vec![e.in_field("title")]))?;
+        let now = Timestamp::now();
+        let user = self.user_id()?;
+        let mut journey = JourneyBlueprint {
+            id: input.id.unwrap_or_default(),
+            organization_id: self.organization_id()?,
+            title,
+            purpose: optional_text(&input.purpose),
+            created_by: user,
+            updated_by: user,
+            created_at: now,
+            updated_at: now,
+        };
+        match input.id {
+            None => self.store.create(&journey)?,
+            Some(id) => {
+                let stored = self.existing::<JourneyBlueprint>(RowKey::of(id))?;
+                journey.created_by = stored.created_by;
+                journey.created_at = stored.created_at;
+                self.store.update(&journey)?;
+            }
+        }
+        Ok(journey.id)
+    }
+
+    /// Adds a phase at the end of its journey, or renames one.
+    pub fn save_phase(&self, input: PhaseInput) -> Result<PhaseId, AppError> {
+        self.require_write(EntityKind::Phases)?;
+        let name = Name::parse(&input.name).map_err(|e| AppError::invalid(vec![e.in_field("name")]))?;
+        self.existing::<JourneyBlueprint>(RowKey::of(input.journey_id))?;
+        let siblings =
+            self.store.list_all::<Phase>(&[Filter::new("journey_blueprint_id", input.journey_id.to_string())])?;
+        match input.id {
+            Some(id) => {
+                let mut phase = self.existing::<Phase>(RowKey::of(id))?;
+                phase.name = name;
+                self.store.update(&phase)?;
+                Ok(id)
+            }
+            None => {
+                let phase = Phase {
+                    id: PhaseId::new(),
+                    journey_blueprint_id: input.journey_id,
+                    organization_id: self.organization_id()?,
+                    name,
+                    sequence_order: siblings.iter().map(|p| p.sequence_order).max().unwrap_or(0) + 1,
+                };
+                self.store.create(&phase)?;
+                Ok(phase.id)
+            }
+        }
+    }
+
+    /// Moves a phase one place earlier (`earlier`) or later in its journey: the two
+    /// phases swap their sequence numbers in one commit.
+    pub fn move_phase(&self, id: PhaseId, earlier: bool) -> Result<(), AppError> {
+        self.require_write(EntityKind::Phases)?;
+        let phase = self.existing::<Phase>(RowKey::of(id))?;
+        let mut siblings = self
+            .store
+            .list_all::<Phase>(&[Filter::new("journey_blueprint_id", phase.journey_blueprint_id.to_string())])?;
+        siblings.sort_by_key(|p| (p.sequence_order, p.id));
+        let at = siblings.iter().position(|p| p.id == id).unwrap_or_default();
+        let other = if earlier { at.checked_sub(1) } else { Some(at + 1).filter(|i| *i < siblings.len()) };
+        let Some(other) = other else { return Ok(()) };
+        // Renumbered 1…n in the new order, so equal sequence numbers cannot stick.
+        siblings.swap(at, other);
+        self.store.write(|w| {
+            for (i, phase) in siblings.iter_mut().enumerate() {
+                let order = i as i32 + 1;
+                if phase.sequence_order != order {
+                    phase.sequence_order = order;
+                    w.update(phase)?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    pub fn delete_phase(&self, id: PhaseId) -> Result<(), AppError> {
+        self.require_write(EntityKind::Phases)?;
+        let touchpoints = self.store.list_all::<Touchpoint>(&[Filter::new("phase_id", id.to_string())])?;
+        self.store.write(|w| {
+            for touchpoint in &touchpoints {
+                w.delete::<Touchpoint>(&RowKey::of(touchpoint.id))?;
+            }
+            w.delete::<Phase>(&RowKey::of(id))
+        })?;
+        Ok(())
+    }
+
+    /// The rule of a touchpoint form, checked against the journey: the touchpoints it
+    /// waits on belong to the same journey, the variant exists.
+    fn parse_rule(&self, form: &RuleForm, journey: JourneyBlueprintId) -> Result<TouchpointRule, AppError> {
+        let mut problems = Vec::new();
+        let in_journey = self.touchpoints_of(journey)?;
+        let after_days = match form.after_days.trim() {
+            "" => 0,
+            raw => raw.parse::<u32>().ok().filter(|d| *d <= MAX_DAYS).unwrap_or_else(|| {
+                problems
+                    .push(ValidationError::new("after_days", format!("must be a whole number from 0 to {MAX_DAYS}")));
+                0
+            }),
+        };
+        for (field, touchpoint) in
+            [("after_touchpoint", form.after_touchpoint), ("min_score_touchpoint", form.min_score_touchpoint)]
+        {
+            if touchpoint.is_some_and(|t| !in_journey.contains(&t)) {
+                problems.push(ValidationError::new(field, "choose a touchpoint of this journey"));
+            }
+        }
+        let min_score = match (form.min_score_touchpoint, form.min_score.trim()) {
+            (None, "") => None,
+            (None, _) => {
+                problems.push(ValidationError::new("min_score_touchpoint", "choose the touchpoint the score is on"));
+                None
+            }
+            (Some(_), "") => {
+                problems.push(ValidationError::new("min_score", "give the score needed, 0–100"));
+                None
+            }
+            (Some(touchpoint), raw) => match Score::parse(raw) {
+                Ok(score) => Some(MinScore { touchpoint, score }),
+                Err(e) => {
+                    problems.push(e.in_field("min_score"));
+                    None
+                }
+            },
+        };
+        if let Some(variant) = form.variant {
+            if self.store.get::<ExperimentVariant>(&RowKey::of(variant))?.is_none() {
+                problems.push(ValidationError::new("variant", "choose a variant of an experiment"));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(AppError::invalid(problems));
+        }
+        Ok(TouchpointRule { after_touchpoint: form.after_touchpoint, after_days, min_score, variant: form.variant })
+    }
+
+    fn touchpoints_of(&self, journey: JourneyBlueprintId) -> Result<Vec<TouchpointId>, AppError> {
+        let mut ids = Vec::new();
+        for phase in self.store.list_all::<Phase>(&[Filter::new("journey_blueprint_id", journey.to_string())])? {
+            ids.extend(
+                self.store
+                    .list_all::<Touchpoint>(&[Filter::new("phase_id", phase.id.to_string())])?
+                    .iter()
+                    .map(|t| t.id),
+            );
+        }
+        Ok(ids)
+    }
+
+    pub fn save_touchpoint(&self, input: TouchpointInput) -> Result<TouchpointId, AppError> {
+        self.require_write(EntityKind::Touchpoints)?;
+        let phase = self.existing::<Phase>(RowKey::of(input.phase_id))?;
+        if self.store.get::<Content>(&RowKey::of(input.content_id))?.is_none() {
+            return Err(AppError::invalid(vec![ValidationError::new("content_id", "choose content from the library")]));
+        }
+        let rule = self.parse_rule(&input.rule, phase.journey_blueprint_id)?;
+        if input.id.is_some() && (rule.after_touchpoint == input.id || rule.min_score.map(|m| m.touchpoint) == input.id)
+        {
+            return Err(AppError::invalid(vec![ValidationError::new(
+                "after_touchpoint",
+                "a touchpoint cannot wait on itself",
+            )]));
+        }
+        let rule_logic = Some(rule.to_json()).filter(|json| !json.as_map().is_empty());
+        let now = Timestamp::now();
+        let mut touchpoint = Touchpoint {
+            id: input.id.unwrap_or_default(),
+            phase_id: input.phase_id,
+            content_id: input.content_id,
+            organization_id: self.organization_id()?,
+            rule_logic,
+            created_at: now,
+            updated_at: now,
+        };
+        match input.id {
+            None => self.store.create(&touchpoint)?,
+            Some(id) => {
+                touchpoint.created_at = self.existing::<Touchpoint>(RowKey::of(id))?.created_at;
+                self.store.update(&touchpoint)?;
+            }
+        }
+        Ok(touchpoint.id)
+    }
+
+    pub fn delete_touchpoint(&self, id: TouchpointId) -> Result<(), AppError> {
+        self.require_write(EntityKind::Touchpoints)?;
+        self.store.delete::<Touchpoint>(&RowKey::of(id))?;
+        Ok(())
+    }
+
+    /// What `worker` would see of each touchpoint of the journey, judged by the rules
+    /// against everything they have done in their active enrollments (from their
+    /// earliest enrollment; from now when they have none).
+    pub fn preview_journey(&self, journey: JourneyBlueprintId, worker: WorkerId) -> Result<Vec<PreviewStep>, AppError> {
+        self.get_worker(worker)?;
+        let record = self.store.worker_record(worker)?;
+        let history = journey::WorkerHistory {
+            enrolled_at: record.enrolled_at.unwrap_or_else(Timestamp::now),
+            completed: &record.completed,
+            variants: &record.variants,
+        };
+        let draft =
+            self.journeys()?.into_iter().find(|j| j.id == journey).ok_or(stride_store::StoreError::NotFound {
+                entity: EntityKind::JourneyBlueprints,
+                key: RowKey::of(journey),
+            })?;
+        let touchpoints: Vec<&TouchpointDraft> = draft.phases.iter().flat_map(|p| &p.touchpoints).collect();
+        let title_of = |id: TouchpointId| {
+            // A prerequisite outside this journey is named from the library when it can be.
+            touchpoints.iter().find(|t| t.id == id).and_then(|t| t.title.clone())
+        };
+        let mut steps = Vec::new();
+        for draft in &touchpoints {
+            let stored = self.existing::<Touchpoint>(RowKey::of(draft.id))?;
+            let Ok(rule) = TouchpointRule::parse(stored.rule_logic.as_ref()) else { continue };
+            let state = match rule.due(draft.id, &history) {
+                Due::Completed => PreviewState::Done,
+                Due::At(at) => PreviewState::Due { at },
+                Due::Waiting { on } => PreviewState::WaitingFor { title: title_of(on) },
+                Due::ScoreTooLow { on, needed } => {
+                    PreviewState::ScoreTooLow { title: title_of(on), needed: needed.value() }
+                }
+                Due::NotForWorker => PreviewState::OtherVariant,
+            };
+            steps.push(PreviewStep { touchpoint_id: draft.id, title: draft.title.clone(), state });
+        }
+        Ok(steps)
+    }
+
+    /// A row that must exist, or `not_found`.
+    pub(crate) fn existing<E: Entity>(&self, key: RowKey) -> Result<E, AppError> {
+        Ok(self.store.get::<E>(&key)?.ok_or(stride_store::StoreError::NotFound { entity: E::KIND, key })?)
+    }
+
+    pub(crate) fn organization_id(&self) -> Result<OrganizationId, AppError> {
+        Ok(self.store.device().organization_id.ok_or(stride_store::StoreError::NoOrganization)?)
+    }
+}

@@ -1,0 +1,430 @@
+//! Authoring and program design through the service, on a real store: forms parsed at
+//! the edge, every problem named by its field, roles and tiers refused before anything
+//! is written, and what the window then reads back.
+
+use super::tests::{form, service};
+use super::*;
+use crate::error::ErrorCode;
+use std::collections::BTreeMap;
+use stride_domain::experiment::assignment_id;
+
+fn set_up(service: &Service, tier: SubscriptionTier) {
+    service
+        .set_up(SetUpInput {
+            organization_name: "Lakeside Farms".into(),
+            organization_type: OrganizationType::Client,
+            subscription_tier: tier,
+            default_calling_code: "254".into(),
+        })
+        .unwrap();
+}
+
+fn fields(error: &AppError) -> Vec<&str> {
+    error.fields.iter().map(|f| f.field.as_str()).collect()
+}
+
+fn content(service: &Service, title: &str) -> ContentId {
+    service
+        .save_content(ContentInput {
+            id: None,
+            content_type: ContentType::Text,
+            title: title.into(),
+            description: String::new(),
+            media_url: String::new(),
+            license_type: String::new(),
+        })
+        .unwrap()
+}
+
+fn worker(service: &Service, name: &str, site: &str, language: &str) -> Worker {
+    let mut input = form(name, "");
+    input.custom_attributes = BTreeMap::from([("site".into(), site.into()), ("language".into(), language.into())]);
+    service.enroll_worker(input).unwrap()
+}
+
+fn rule() -> RuleForm {
+    RuleForm::default()
+}
+
+#[test]
+fn a_journey_is_authored_through_forms_that_name_each_problem_and_previews_for_a_worker() {
+    let (_dir, service) = service();
+    set_up(&service, SubscriptionTier::Standard);
+    let bad = service
+        .save_content(ContentInput {
+            id: None,
+            content_type: ContentType::Video,
+            title: " ".into(),
+            description: String::new(),
+            media_url: "ftp://media.example/lifting.mp4".into(),
+            license_type: String::new(),
+        })
+        .unwrap_err();
+    assert_eq!((bad.code, fields(&bad)), (ErrorCode::InvalidInput, vec!["title", "media_url"]));
+    let video = content(&service, "Lifting safely");
+    let quiz = content(&service, "Safety quiz");
+
+    let journey =
+        service.save_journey(JourneyInput { id: None, title: "Safety basics".into(), purpose: String::new() }).unwrap();
+    let week =
+        |name: &str| service.save_phase(PhaseInput { id: None, journey_id: journey, name: name.into() }).unwrap();
+    let (second, first) = (week("Week 2"), week("Week 1"));
+    service.move_phase(first, true).unwrap();
+    let drafts = service.journeys().unwrap();
+    let names: Vec<&str> = drafts[0].phases.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Week 1", "Week 2"], "moved up");
+
+    let watch = service
+        .save_touchpoint(TouchpointInput { id: None, phase_id: first, content_id: video, rule: rule() })
+        .unwrap();
+    let elsewhere = {
+        let other =
+            service.save_journey(JourneyInput { id: None, title: "Other".into(), purpose: String::new() }).unwrap();
+        let phase = service.save_phase(PhaseInput { id: None, journey_id: other, name: "Only".into() }).unwrap();
+        service.save_touchpoint(TouchpointInput { id: None, phase_id: phase, content_id: video, rule: rule() }).unwrap()
+    };
+    let err = service
+        .save_touchpoint(TouchpointInput {
+            id: None,
+            phase_id: second,
+            content_id: quiz,
+            rule: RuleForm {
+                after_touchpoint: Some(elsewhere),
+                after_days: "two".into(),
+                min_score_touchpoint: None,
+                min_score: "70".into(),
+                variant: Some(ExperimentVariantId::new()),
+            },
+        })
+        .unwrap_err();
+    assert_eq!(fields(&err), ["after_days", "after_touchpoint", "min_score_touchpoint", "variant"]);
+    let pending = service.status().unwrap().pending_changes;
+
+    let test = service
+        .save_touchpoint(TouchpointInput {
+            id: None,
+            phase_id: second,
+            content_id: quiz,
+            rule: RuleForm { after_touchpoint: Some(watch), after_days: "2".into(), ..rule() },
+        })
+        .unwrap();
+    assert_eq!(service.status().unwrap().pending_changes, pending + 1);
+    let stored = service.store.get::<Touchpoint>(&RowKey::of(test)).unwrap().unwrap();
+    assert_eq!(
+        serde_json::Value::from(stored.rule_logic.unwrap()),
+        serde_json::json!({"after_touchpoint": watch, "after_days": 2})
+    );
+    let draft = &service.journeys().unwrap().into_iter().find(|j| j.id == journey).unwrap();
+    assert_eq!(draft.phases[1].touchpoints[0].rule.as_ref().unwrap().after_days, "2", "the form reads back");
+
+    // A worker in a program of this journey: the first is due, the second waits on it.
+    let program = service
+        .save_program(ProgramInput {
+            id: None,
+            name: "Harvest".into(),
+            start_date: "2026-11-01".into(),
+            end_date: "2026-10-01".into(),
+            journeys: vec![journey],
+        })
+        .unwrap_err();
+    assert_eq!((program.code, fields(&program)), (ErrorCode::InvalidInput, vec!["end_date"]));
+    let program = service
+        .save_program(ProgramInput {
+            id: None,
+            name: "Harvest".into(),
+            start_date: "2026-11-01".into(),
+            end_date: String::new(),
+            journeys: vec![journey],
+        })
+        .unwrap();
+    let amina = worker(&service, "Amina Otieno", "Kisumu", "sw");
+    service.enroll_in_program(program, EnrollTarget::Worker(amina.id)).unwrap();
+    let preview = service.preview_journey(journey, amina.id).unwrap();
+    assert!(matches!(preview[0].state, PreviewState::Due { .. }));
+    assert_eq!(preview[1].state, PreviewState::WaitingFor { title: Some("Lifting safely".into()) });
+    let due = service.due_enrollments(program, watch, today()).unwrap();
+    assert_eq!(due.len(), 1, "what was authored is due on this device at once");
+}
+
+#[test]
+fn a_segment_form_selects_live_and_membership_follows_every_edit() {
+    let (_dir, service) = service();
+    set_up(&service, SubscriptionTier::Standard);
+    let amina = worker(&service, "Amina Otieno", "Kisumu", "sw");
+    worker(&service, "Brian Kiptoo", "Kisumu", "en");
+    worker(&service, "Carol Njeri", "Eldoret", "sw");
+    let condition = |negate, field: &str, op: &str, value: &str| ConditionForm {
+        negate,
+        field: field.into(),
+        op: op.into(),
+        value: value.into(),
+    };
+    let kisumu_not_swahili = SegmentForm {
+        combine: Combine::All,
+        conditions: vec![condition(false, "site", "eq", "kisumu"), condition(true, "language", "eq", "sw")],
+    };
+    let preview = service.preview_segment(kisumu_not_swahili.clone()).unwrap();
+    assert_eq!((preview.count, preview.first[0].name.as_str()), (1, "Brian Kiptoo"));
+    let either = SegmentForm {
+        combine: Combine::Any,
+        conditions: vec![
+            condition(false, "site", "in", "Eldoret, Nairobi"),
+            condition(false, "full_name", "contains", "amina"),
+        ],
+    };
+    assert_eq!(service.preview_segment(either).unwrap().count, 2);
+
+    let err = service
+        .preview_segment(SegmentForm {
+            combine: Combine::All,
+            conditions: vec![condition(false, "Site", "eq", "x"), condition(false, "well_being_score", "gt", "high")],
+        })
+        .unwrap_err();
+    assert_eq!(fields(&err), ["conditions.0.field", "conditions.1.value"]);
+
+    let segment = service
+        .save_segment(SegmentInput { id: None, name: "Kisumu, not Swahili".into(), form: kisumu_not_swahili })
+        .unwrap();
+    let query = |segment| WorkerQuery {
+        text: String::new(),
+        segment: Some(segment),
+        program: None,
+        enrollment: None,
+        offset: 0,
+        limit: 20,
+    };
+    assert_eq!(service.search_workers(query(segment)).unwrap().total, 1);
+
+    // Amina speaks English now: she is in the segment at once, offline.
+    let mut edit = form("Amina Otieno", "");
+    edit.custom_attributes = BTreeMap::from([("site".into(), "Kisumu".into()), ("language".into(), "en".into())]);
+    service.update_worker(amina.id, edit).unwrap();
+    assert_eq!(service.search_workers(query(segment)).unwrap().total, 2);
+    assert_eq!(service.worker_page(amina.id, today()).unwrap().segments, ["Kisumu, not Swahili"]);
+    let draft = service.segment_drafts().unwrap().remove(0);
+    assert_eq!((draft.members, draft.form.unwrap().conditions.len()), (2, 2));
+}
+
+#[test]
+fn experiments_assign_by_the_pure_function_and_report_per_variant() {
+    let (_dir, service) = service();
+    set_up(&service, SubscriptionTier::Premium);
+    let video = content(&service, "Lifting safely");
+    let journey =
+        service.save_journey(JourneyInput { id: None, title: "Safety".into(), purpose: String::new() }).unwrap();
+    let phase = service.save_phase(PhaseInput { id: None, journey_id: journey, name: "Week 1".into() }).unwrap();
+    let touchpoint = service
+        .save_touchpoint(TouchpointInput { id: None, phase_id: phase, content_id: video, rule: rule() })
+        .unwrap();
+    let program = service
+        .save_program(ProgramInput {
+            id: None,
+            name: "Harvest".into(),
+            start_date: String::new(),
+            end_date: String::new(),
+            journeys: vec![journey],
+        })
+        .unwrap();
+    let workers: Vec<Worker> = (0..40).map(|i| worker(&service, &format!("Worker {i:02}"), "Kisumu", "sw")).collect();
+    for w in &workers[..30] {
+        service.enroll_in_program(program, EnrollTarget::Worker(w.id)).unwrap();
+    }
+    let variant = |name: &str, weight: &str, details: &str| VariantInput {
+        id: None,
+        name: name.into(),
+        weight: weight.into(),
+        details: details.into(),
+    };
+    let input = |variants| ExperimentInput {
+        id: None,
+        name: "Video or text first".into(),
+        experiment_type: ExperimentType::JourneyLevel,
+        status: ExperimentStatus::Active,
+        program_id: Some(program),
+        segment_id: None,
+        variants,
+    };
+    let err = service.save_experiment(input(vec![variant("A", "0", "{"), variant("", "1", "")])).unwrap_err();
+    assert_eq!(fields(&err), ["variants.0.weight", "variants.0.details", "variants.1.name"]);
+    let experiment = service
+        .save_experiment(input(vec![variant("A: video", "1", r#"{"first": "video"}"#), variant("B: text", "1", "")]))
+        .unwrap();
+    let drafts = service.experiment_drafts().unwrap();
+    assert_eq!(drafts[0].variants[0].details, r#"{"first":"video"}"#, "the weight is its own field");
+
+    assert_eq!(service.assign_experiment(experiment).unwrap(), 30);
+    assert_eq!(service.assign_experiment(experiment).unwrap(), 0, "assigned once");
+    for w in &workers[..30] {
+        let row = service.store.get::<ExperimentAssignment>(&RowKey::of(assignment_id(experiment, w.id))).unwrap();
+        assert!(row.is_some(), "every device would write this very row");
+    }
+    // Joining the program later joins the experiment.
+    service.enroll_in_program(program, EnrollTarget::Worker(workers[35].id)).unwrap();
+    assert!(service
+        .store
+        .get::<ExperimentAssignment>(&RowKey::of(assignment_id(experiment, workers[35].id)))
+        .unwrap()
+        .is_some());
+
+    let roster = service.roster(program).unwrap();
+    let half: Vec<WorkerAssignmentId> = roster.iter().take(10).map(|e| e.assignment_id).collect();
+    service
+        .record_group_session(GroupSessionInput {
+            touchpoint_id: touchpoint,
+            present: half.clone(),
+            score: "80".into(),
+            feedback: String::new(),
+        })
+        .unwrap();
+    for id in &half[..5] {
+        service.set_enrollment_status(*id, AssignmentStatus::Completed).unwrap();
+    }
+    let results = service.experiment_results(experiment).unwrap();
+    let total: u64 = results.variants.iter().map(|v| v.assigned).sum();
+    assert_eq!((total, results.unassigned), (31, 0));
+    assert_eq!(results.variants.iter().map(|v| v.completed).sum::<u64>(), 5);
+    assert_eq!(results.variants.iter().map(|v| v.scored).sum::<u64>(), 10);
+    for v in &results.variants {
+        if v.assigned > 0 {
+            let i = v.completion_interval.unwrap();
+            assert!(i.low <= v.completion_rate.unwrap() && v.completion_rate.unwrap() <= i.high);
+        }
+    }
+    assert!(!results.sample_ratio.unwrap().mismatch, "31 split by a fair hash is no mismatch");
+}
+
+#[test]
+fn badges_are_awarded_by_their_rule_as_a_session_is_recorded_and_rank_the_leaderboard() {
+    let (_dir, service) = service();
+    set_up(&service, SubscriptionTier::Standard);
+    let video = content(&service, "Lifting safely");
+    let journey =
+        service.save_journey(JourneyInput { id: None, title: "Safety".into(), purpose: String::new() }).unwrap();
+    let phase = service.save_phase(PhaseInput { id: None, journey_id: journey, name: "Week 1".into() }).unwrap();
+    let touchpoint = service
+        .save_touchpoint(TouchpointInput { id: None, phase_id: phase, content_id: video, rule: rule() })
+        .unwrap();
+    let program = service
+        .save_program(ProgramInput {
+            id: None,
+            name: "Harvest".into(),
+            start_date: String::new(),
+            end_date: String::new(),
+            journeys: vec![journey],
+        })
+        .unwrap();
+    let badge = |name: &str, rule: AwardForm| {
+        service.save_badge(BadgeInput {
+            id: None,
+            name: name.into(),
+            description: String::new(),
+            icon_url: String::new(),
+            rule,
+        })
+    };
+    let err = badge("Everyone", AwardForm { program: Some(program), ..Default::default() }).unwrap_err();
+    assert_eq!(fields(&err), ["rule"]);
+    let err =
+        badge("Bad", AwardForm { completed_touchpoints: "many".into(), min_score: "120".into(), ..Default::default() })
+            .unwrap_err();
+    assert_eq!(fields(&err), ["completed_touchpoints", "min_score"]);
+    let first_step =
+        badge("First step", AwardForm { completed_touchpoints: "1".into(), ..Default::default() }).unwrap();
+    let top = badge("Top scorer", AwardForm { min_score: "90".into(), ..Default::default() }).unwrap();
+    let by_hand = badge("Helper", AwardForm::default()).unwrap();
+
+    let (amina, brian, carol) = (
+        worker(&service, "Amina", "Kisumu", "sw"),
+        worker(&service, "Brian", "Kisumu", "en"),
+        worker(&service, "Carol", "Eldoret", "sw"),
+    );
+    for w in [&amina, &brian, &carol] {
+        service.enroll_in_program(program, EnrollTarget::Worker(w.id)).unwrap();
+    }
+    let enrollment =
+        |w: &Worker| service.roster(program).unwrap().into_iter().find(|e| e.worker_id == w.id).unwrap().assignment_id;
+    let session = |who: Vec<WorkerAssignmentId>, score: &str| {
+        service
+            .record_group_session(GroupSessionInput {
+                touchpoint_id: touchpoint,
+                present: who,
+                score: score.into(),
+                feedback: String::new(),
+            })
+            .unwrap()
+    };
+    session(vec![enrollment(&amina)], "95");
+    session(vec![enrollment(&brian)], "70");
+    let badges_of =
+        |w: &Worker| service.worker_page(w.id, today()).unwrap().badges.into_iter().map(|b| b.name).collect::<Vec<_>>();
+    assert_eq!(badges_of(&amina), ["First step", "Top scorer"]);
+    assert_eq!(badges_of(&brian), ["First step"]);
+    assert!(badges_of(&carol).is_empty());
+    session(vec![enrollment(&amina)], "99");
+    assert_eq!(badges_of(&amina).len(), 2, "a badge is awarded once");
+
+    service.award_badge(by_hand, carol.id).unwrap();
+    service.award_badge(by_hand, carol.id).unwrap();
+    assert_eq!(badges_of(&carol), ["Helper"]);
+    let drafts = service.badge_drafts().unwrap();
+    let holders: Vec<(String, u32)> = drafts.iter().map(|d| (d.badge.name.to_string(), d.holders)).collect();
+    assert_eq!(holders, [("First step".into(), 2), ("Helper".into(), 1), ("Top scorer".into(), 1)]);
+    let _ = (first_step, top);
+
+    let board = service.leaderboard(program).unwrap();
+    let ranks: Vec<(u32, &str, u32, Option<f64>)> =
+        board.iter().map(|e| (e.rank, e.name.as_str(), e.completed, e.mean_score)).collect();
+    assert_eq!(ranks, [(1, "Amina", 1, Some(99.0)), (2, "Brian", 1, Some(70.0)), (3, "Carol", 0, None)]);
+}
+
+#[test]
+fn roles_and_tiers_refuse_before_anything_is_written() {
+    let (_dir, service) = service();
+    set_up(&service, SubscriptionTier::Basic);
+    let programs = |n: usize| {
+        (0..n)
+            .map(|i| {
+                service.save_program(ProgramInput {
+                    id: None,
+                    name: format!("Program {i}"),
+                    start_date: String::new(),
+                    end_date: String::new(),
+                    journeys: vec![],
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let made = programs(4);
+    assert!(made[..3].iter().all(Result::is_ok));
+    let err = made[3].as_ref().unwrap_err();
+    assert_eq!((err.code, err.message.as_str()), (ErrorCode::TierLimit, "the basic tier allows 3 programs"));
+    let err = service
+        .save_experiment(ExperimentInput {
+            id: None,
+            name: "A or B".into(),
+            experiment_type: ExperimentType::ProgramLevel,
+            status: ExperimentStatus::Draft,
+            program_id: None,
+            segment_id: None,
+            variants: vec![],
+        })
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::TierLimit, "{err:?}");
+    let overview = service.organization_overview().unwrap();
+    assert_eq!((overview.usage.programs, overview.limits.programs), (3, Some(3)));
+
+    // Signed in as a coordinator: authoring is refused, field work is not.
+    service.store.set_account(UserId::new(), Role::Coordinator).unwrap();
+    let pending = service.status().unwrap().pending_changes;
+    let err =
+        service.save_journey(JourneyInput { id: None, title: "Mine".into(), purpose: String::new() }).unwrap_err();
+    assert_eq!(
+        (err.code, err.message.as_str()),
+        (ErrorCode::NotPermitted, "a coordinator may not change journey_blueprints")
+    );
+    assert_eq!(service.status().unwrap().pending_changes, pending);
+    service.enroll_worker(form("Amina", "")).unwrap();
+    let account = service.account().unwrap();
+    assert!(!account.permissions.screens.contains(&stride_domain::access::Screen::Experiments));
+    assert_eq!(account.roles.len(), 5);
+}

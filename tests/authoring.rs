@@ -1,0 +1,300 @@
+//! The server is the authority on authoring: rules in JSON columns must read in their
+//! language, roles may write only their entities, and tiers cap what an organization
+//! holds. Real devices (stores signed in over HTTP) against a real PostgreSQL.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod support;
+
+use serde_json::json;
+use stride_domain::*;
+use stride_server::admin;
+use stride_sync::sync;
+use support::devices::{device_with, Device};
+use support::{spawn_server, TestDatabase};
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn organization(db: &TestDatabase, label: &str, tier: SubscriptionTier) -> OrganizationId {
+    let org = admin::create_organization(&db.pool, &Name::parse(label).unwrap(), OrganizationType::Client, tier)
+        .await
+        .unwrap();
+    for role in Role::ALL {
+        let email = Email::parse(&format!("{role}@{}.example", label.to_lowercase())).unwrap();
+        admin::create_user(&db.pool, org, &email, *role, None, PASSWORD).await.unwrap();
+    }
+    org
+}
+
+/// The refusal of each change still in the outbox, oldest first.
+fn refusals(device: &Device) -> Vec<(EntityKind, Option<String>, String)> {
+    device
+        .store
+        .rejected_changes(100)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.change.entity, e.rejection_code, e.rejection_reason.unwrap_or_default()))
+        .collect()
+}
+
+fn json_object(value: serde_json::Value) -> Option<JsonObject> {
+    Some(JsonObject::try_from(value).unwrap())
+}
+
+#[tokio::test]
+async fn rules_that_no_device_could_read_are_refused_at_push() {
+    let db = TestDatabase::migrated().await;
+    let base = spawn_server(&db.pool).await;
+    let org = organization(&db, "Alpha", SubscriptionTier::Premium).await;
+    let admin = device_with(&base, "org_admin@alpha.example", PASSWORD, 0).await;
+    let now = Timestamp::now();
+    let content = Content {
+        id: ContentId::new(),
+        organization_id: org,
+        content_type: ContentType::Text,
+        title: Some(Name::parse("Hydration").unwrap()),
+        description: None,
+        media_url: None,
+        license_type: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let journey = JourneyBlueprint {
+        id: JourneyBlueprintId::new(),
+        organization_id: org,
+        title: Name::parse("Safety").unwrap(),
+        purpose: None,
+        created_by: None,
+        updated_by: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let phase = Phase {
+        id: PhaseId::new(),
+        journey_blueprint_id: journey.id,
+        organization_id: org,
+        name: Name::parse("Week 1").unwrap(),
+        sequence_order: 1,
+    };
+    let touchpoint = |rule| Touchpoint {
+        id: TouchpointId::new(),
+        phase_id: phase.id,
+        content_id: content.id,
+        organization_id: org,
+        rule_logic: rule,
+        created_at: now,
+        updated_at: now,
+    };
+    let good = touchpoint(json_object(json!({"after_days": 2})));
+    let misspelt = touchpoint(json_object(json!({"after_dayz": 2})));
+    let segment = |rule| Segment {
+        id: SegmentId::new(),
+        organization_id: org,
+        name: Name::parse("Kisumu").unwrap(),
+        rule_definition: rule,
+        created_at: now,
+        updated_at: now,
+    };
+    let badge = |rule| Badge {
+        id: BadgeId::new(),
+        organization_id: org,
+        name: Name::parse("Finisher").unwrap(),
+        description: None,
+        icon_url: None,
+        created_at: now,
+        updated_at: now,
+        award_rule: rule,
+    };
+    admin
+        .store
+        .write(|w| {
+            w.create(&content)?;
+            w.create(&journey)?;
+            w.create(&phase)?;
+            w.create(&good)?;
+            w.create(&misspelt)?;
+            w.create(&segment(json_object(json!({"all": [{"field": "site", "op": "eq", "value": "Kisumu"}]}))))?;
+            w.create(&segment(json_object(json!({"all": [{"field": "site", "op": "like", "value": "K"}]}))))?;
+            w.create(&badge(json_object(json!({"completed_touchpoints": 3}))))?;
+            w.create(&badge(json_object(json!({"program": ProgramId::new()}))))
+        })
+        .unwrap();
+    sync(&admin.store, &admin.client, |_| {}).await.unwrap();
+
+    let refused = refusals(&admin);
+    let summary: Vec<(EntityKind, Option<&str>)> = refused.iter().map(|(e, c, _)| (*e, c.as_deref())).collect();
+    assert_eq!(
+        summary,
+        [
+            (EntityKind::Touchpoints, Some("invalid_value")),
+            (EntityKind::Segments, Some("invalid_value")),
+            (EntityKind::Badges, Some("invalid_value")),
+        ]
+    );
+    assert!(refused[0].2.contains("rule_logic") && refused[0].2.contains("after_dayz"), "{}", refused[0].2);
+    assert!(refused[1].2.contains("\"like\" is not a comparison"), "{}", refused[1].2);
+    assert!(refused[2].2.contains("program alone"), "{}", refused[2].2);
+    let count = |table: &str| {
+        let sql = format!("SELECT count(*) FROM {table} WHERE organization_id = $1");
+        let pool = db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(org.as_uuid()).fetch_one(&pool).await.unwrap()
+        }
+    };
+    assert_eq!((count("touchpoints").await, count("segments").await, count("badges").await), (1, 1, 1));
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn each_role_writes_only_its_own_entities_and_the_server_says_so() {
+    let db = TestDatabase::migrated().await;
+    let base = spawn_server(&db.pool).await;
+    let org = organization(&db, "Beta", SubscriptionTier::Premium).await;
+    let now = Timestamp::now();
+    let content = |title: &str| Content {
+        id: ContentId::new(),
+        organization_id: org,
+        content_type: ContentType::Quiz,
+        title: Some(Name::parse(title).unwrap()),
+        description: None,
+        media_url: None,
+        license_type: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let program = |name: &str| Program {
+        id: ProgramId::new(),
+        organization_id: org,
+        name: Name::parse(name).unwrap(),
+        start_date: None,
+        end_date: None,
+        created_by: None,
+        updated_by: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut outcomes = Vec::new();
+    for role in Role::ALL {
+        let device = device_with(&base, &format!("{role}@beta.example"), PASSWORD, 0).await;
+        device
+            .store
+            .write(|w| {
+                w.create(&content(&format!("Quiz by {role}")))?;
+                w.create(&program(&format!("Program by {role}")))
+            })
+            .unwrap();
+        sync(&device.store, &device.client, |_| {}).await.unwrap();
+        let refused: Vec<EntityKind> = refusals(&device)
+            .into_iter()
+            .map(|(entity, code, _)| {
+                assert_eq!(code.as_deref(), Some("not_permitted"));
+                entity
+            })
+            .collect();
+        outcomes.push((*role, refused));
+    }
+    assert_eq!(
+        outcomes,
+        [
+            (Role::OrgAdmin, vec![]),
+            (Role::TrainingManager, vec![]),
+            (Role::ProgramManager, vec![EntityKind::Content]),
+            (Role::ContentSpecialist, vec![EntityKind::Programs]),
+            (Role::Coordinator, vec![EntityKind::Content, EntityKind::Programs]),
+        ]
+    );
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn a_tier_caps_programs_experiments_and_variants_even_across_devices() {
+    let db = TestDatabase::migrated().await;
+    let base = spawn_server(&db.pool).await;
+    let basic = organization(&db, "Small", SubscriptionTier::Basic).await;
+    let standard = organization(&db, "Middle", SubscriptionTier::Standard).await;
+    let now = Timestamp::now();
+    let program = |org, name: &str| Program {
+        id: ProgramId::new(),
+        organization_id: org,
+        name: Name::parse(name).unwrap(),
+        start_date: None,
+        end_date: None,
+        created_by: None,
+        updated_by: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let experiment = |org| Experiment {
+        id: ExperimentId::new(),
+        organization_id: org,
+        experiment_type: ExperimentType::ProgramLevel,
+        name: Name::parse("Morning or evening").unwrap(),
+        status: ExperimentStatus::Draft,
+        start_date: None,
+        end_date: None,
+        created_by: None,
+        updated_by: None,
+        created_at: now,
+        updated_at: now,
+        program_id: None,
+        segment_id: None,
+    };
+
+    // Basic: 3 programs, made on two devices offline, so neither saw the other's.
+    let first = device_with(&base, "org_admin@small.example", PASSWORD, 0).await;
+    let second = device_with(&base, "program_manager@small.example", PASSWORD, 0).await;
+    first.store.write(|w| (0..2).try_for_each(|i| w.create(&program(basic, &format!("A{i}"))))).unwrap();
+    second
+        .store
+        .write(|w| {
+            (0..2).try_for_each(|i| w.create(&program(basic, &format!("B{i}"))))?;
+            w.create(&experiment(basic))
+        })
+        .unwrap();
+    sync(&first.store, &first.client, |_| {}).await.unwrap();
+    sync(&second.store, &second.client, |_| {}).await.unwrap();
+    assert!(refusals(&first).is_empty());
+    let refused = refusals(&second);
+    let codes: Vec<(EntityKind, Option<&str>)> = refused.iter().map(|(e, c, _)| (*e, c.as_deref())).collect();
+    assert_eq!(codes, [(EntityKind::Programs, Some("tier_limit")), (EntityKind::Experiments, Some("tier_limit"))]);
+    assert_eq!(refused[0].2, "the basic tier allows 3 programs");
+    assert_eq!(refused[1].2, "the basic tier has no experiments");
+
+    // A deleted program frees its place.
+    let gone = first.store.list_all::<Program>(&[]).unwrap().into_iter().find(|p| p.name.as_str() == "A0").unwrap();
+    first.store.delete::<Program>(&RowKey::of(gone.id)).unwrap();
+    sync(&first.store, &first.client, |_| {}).await.unwrap();
+    let waiting = second.store.rejected_changes(100).unwrap();
+    let refused_program = waiting.iter().find(|e| e.change.entity == EntityKind::Programs).unwrap();
+    second.store.retry_rejected(refused_program.seq).unwrap();
+    sync(&second.store, &second.client, |_| {}).await.unwrap();
+    assert_eq!(refusals(&second).len(), 1, "the program went through; the experiment still cannot");
+
+    // Standard: experiments are A/B, two variants each.
+    let manager = device_with(&base, "training_manager@middle.example", PASSWORD, 0).await;
+    let test = experiment(standard);
+    manager
+        .store
+        .write(|w| {
+            w.create(&test)?;
+            for name in ["A", "B", "C"] {
+                w.create(&ExperimentVariant {
+                    id: ExperimentVariantId::new(),
+                    experiment_id: test.id,
+                    organization_id: standard,
+                    variant_name: Name::parse(name).unwrap(),
+                    variant_details: json_object(json!({"weight": 1})),
+                    created_at: now,
+                    updated_at: now,
+                })?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    sync(&manager.store, &manager.client, |_| {}).await.unwrap();
+    let refused = refusals(&manager);
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].0, EntityKind::ExperimentVariants);
+    assert_eq!(refused[0].2, "the standard tier allows 2 variants per experiment");
+    db.drop().await;
+}
