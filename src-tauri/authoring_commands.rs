@@ -4,17 +4,19 @@
 
 use crate::error::AppError;
 use crate::service::{
-    Account, BadgeDraft, BadgeInput, ContentInput, ExperimentDraft, ExperimentInput, ExperimentResults, JourneyDraft,
-    JourneyInput, OrganizationOverview, PhaseInput, PreviewStep, ProgramDraft, ProgramInput, SegmentDraft, SegmentForm,
-    SegmentInput, SegmentPreview, TouchpointInput,
+    Account, BadgeDraft, BadgeInput, ContentInput, ContentItem, ExperimentDraft, ExperimentInput, ExperimentResults,
+    JourneyDraft, JourneyInput, OpenedMedia, OrganizationOverview, PhaseInput, PreviewStep, ProgramDraft, ProgramInput,
+    SegmentDraft, SegmentForm, SegmentInput, SegmentPreview, TouchpointInput,
 };
 use crate::state::AppState;
 use stride_domain::{
-    BadgeId, Content, ContentId, ExperimentId, JourneyBlueprintId, PhaseId, ProgramId, SegmentId, TouchpointId,
-    WorkerId,
+    BadgeId, ContentId, ExperimentId, JourneyBlueprintId, PhaseId, ProgramId, SegmentId, TouchpointId, WorkerId,
 };
 use stride_store::LeaderboardEntry;
-use tauri::State;
+use tauri::{AppHandle, Emitter, Manager, State};
+
+/// The event a running media download reports its progress on.
+pub const MEDIA_PROGRESS: &str = "media-progress";
 
 #[tauri::command]
 pub async fn account(state: State<'_, AppState>) -> Result<Account, AppError> {
@@ -27,8 +29,37 @@ pub async fn organization_overview(state: State<'_, AppState>) -> Result<Organiz
 }
 
 #[tauri::command]
-pub async fn content_library(state: State<'_, AppState>) -> Result<Vec<Content>, AppError> {
+pub async fn content_library(state: State<'_, AppState>) -> Result<Vec<ContentItem>, AppError> {
     state.run(|service| service.content_library()).await
+}
+
+#[tauri::command]
+pub async fn download_media(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: ContentId,
+) -> Result<ContentItem, AppError> {
+    state.service()?.download_media(id, move |progress| drop(app.emit(MEDIA_PROGRESS, progress))).await
+}
+
+#[tauri::command]
+pub async fn open_media(state: State<'_, AppState>, id: ContentId) -> Result<OpenedMedia, AppError> {
+    state.run(move |service| service.open_media(id)).await
+}
+
+/// Answers the window's `stride-media://localhost/{content id}` requests with the
+/// downloaded file, so audio and video play with no network.
+pub fn serve_media(app: &AppHandle, request: &tauri::http::Request<Vec<u8>>) -> tauri::http::Response<Vec<u8>> {
+    use tauri::http::{header, Response, StatusCode};
+    let found = request.uri().path().trim_start_matches('/').parse::<ContentId>().ok().and_then(|id| {
+        let (path, kind) = app.state::<AppState>().service().ok()?.media_path(id).ok()?;
+        Some((std::fs::read(path).ok()?, kind))
+    });
+    let response = match found {
+        Some((bytes, kind)) => Response::builder().header(header::CONTENT_TYPE, kind).body(bytes),
+        None => Response::builder().status(StatusCode::NOT_FOUND).body(Vec::new()),
+    };
+    response.unwrap_or_default()
 }
 
 #[tauri::command]

@@ -6,11 +6,11 @@
 mod tests {
     use crate::error::{AppError, ErrorCode};
     use crate::service::{
-        Account, AwardForm, BadgeDraft, BadgeInput, Combine, ConditionForm, ContentInput, ExperimentDraft,
-        ExperimentInput, ExperimentResults, JourneyDraft, JourneyInput, OrganizationOverview, PhaseDraft, PhaseInput,
-        PreviewState, PreviewStep, ProgramDraft, ProgramInput, RuleForm, SegmentDraft, SegmentForm, SegmentInput,
-        SegmentPreview, TierUsage, TouchpointDraft, TouchpointInput, VariantDraft, VariantInput, VariantResult,
-        WorkerRef,
+        Account, AwardForm, BadgeDraft, BadgeInput, Combine, ConditionForm, ContentInput, ContentItem, ExperimentDraft,
+        ExperimentInput, ExperimentResults, JourneyDraft, JourneyInput, MediaProgress, Offline, OpenedMedia,
+        OrganizationOverview, PhaseDraft, PhaseInput, PreviewState, PreviewStep, ProgramDraft, ProgramInput, RuleForm,
+        SegmentDraft, SegmentForm, SegmentInput, SegmentPreview, TierUsage, TouchpointDraft, TouchpointInput,
+        VariantDraft, VariantInput, VariantResult, WorkerRef,
     };
     use crate::service::{
         BadgeAward, DueTouchpoint, EnrollTarget, Enrollment, GroupSessionInput, Home, JourneyOutline, NextTouchpoint,
@@ -119,6 +119,10 @@ mod tests {
             declaration::<TierUsage>(&config),
             declaration::<OrganizationOverview>(&config),
             declaration::<ContentInput>(&config),
+            declaration::<Offline>(&config),
+            declaration::<ContentItem>(&config),
+            declaration::<MediaProgress>(&config),
+            declaration::<OpenedMedia>(&config),
             declaration::<JourneyInput>(&config),
             declaration::<PhaseInput>(&config),
             declaration::<RuleForm>(&config),

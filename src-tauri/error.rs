@@ -39,6 +39,8 @@ pub enum ErrorCode {
     NotPermitted,
     /// The organization's subscription tier allows no more of these.
     TierLimit,
+    /// Media could not be downloaded: the server has no such file, or it could not be written here.
+    DownloadFailed,
 
     /// Anything else: a bug or a broken disk. The message says what, the log says more.
     Internal,
@@ -129,6 +131,7 @@ impl From<stride_sync::ClientError> for AppError {
             E::Revoked => ErrorCode::DeviceRevoked,
             E::RateLimited => ErrorCode::RateLimited,
             E::Server { .. } | E::Decode(_) => ErrorCode::ServerError,
+            E::Write(_) => ErrorCode::DownloadFailed,
         };
         if code == ErrorCode::ServerError {
             tracing::warn!(error.message = %with_causes(&error), "the sync server refused a request");

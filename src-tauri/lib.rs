@@ -65,6 +65,9 @@ pub fn run() {
             app.manage(state);
             Ok(())
         })
+        .register_uri_scheme_protocol("stride-media", |context, request| {
+            authoring_commands::serve_media(context.app_handle(), &request)
+        })
         .invoke_handler(tauri::generate_handler![
             commands::device_status,
             commands::set_up_device,
@@ -92,6 +95,8 @@ pub fn run() {
             authoring_commands::account,
             authoring_commands::organization_overview,
             authoring_commands::content_library,
+            authoring_commands::download_media,
+            authoring_commands::open_media,
             authoring_commands::save_content,
             authoring_commands::journeys,
             authoring_commands::save_journey,

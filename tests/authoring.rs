@@ -298,3 +298,48 @@ async fn a_tier_caps_programs_experiments_and_variants_even_across_devices() {
     assert_eq!(refused[0].2, "the standard tier allows 2 variants per experiment");
     db.drop().await;
 }
+
+#[tokio::test]
+async fn media_is_served_to_the_organizations_devices_only_with_its_length() {
+    let db = TestDatabase::migrated().await;
+    let base = spawn_server(&db.pool).await;
+    stride_server::demo::seed(&db.pool).await.unwrap();
+    let lakeside = support::devices::device(&base, "coordinator@lakeside.example").await;
+    let mut file = Vec::new();
+    let mut reports = Vec::new();
+    let bytes = lakeside
+        .client
+        .download(
+            "/v1/media/breathing.wav",
+            |chunk| {
+                file.extend_from_slice(chunk);
+                Ok(())
+            },
+            |received, total| reports.push((received, total)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(bytes as usize, file.len());
+    assert_eq!(&file[..4], b"RIFF", "a real WAV file");
+    assert_eq!(reports.first(), Some(&(0, Some(bytes))), "the length is known before the first byte");
+    assert_eq!(reports.last(), Some(&(bytes, Some(bytes))));
+
+    // The demo's content points at it, relative to whatever address the server has.
+    let content = lakeside.store.list_all::<Content>(&[]).unwrap();
+    let served: Vec<&str> =
+        content.iter().filter_map(|c| c.media_url.as_deref()).filter(|u| u.starts_with("/v1/media/")).collect();
+    assert_eq!(served.len(), 3);
+
+    let missing = lakeside.client.download("/v1/media/nothing.mp4", |_| Ok(()), |_, _| {}).await.unwrap_err();
+    assert!(matches!(missing, stride_sync::ClientError::Server { status: 404, .. }), "{missing:?}");
+    let hilltop = support::devices::device(&base, "coordinator@hilltop.example").await;
+    let elsewhere = hilltop.client.download("/v1/media/hydration.md", |_| Ok(()), |_, _| {}).await.unwrap_err();
+    assert!(
+        matches!(elsewhere, stride_sync::ClientError::Server { status: 404, .. }),
+        "another organization's file does not exist for it"
+    );
+    let anonymous = stride_sync::Client::new(&base).unwrap();
+    let refused = anonymous.download("/v1/media/hydration.md", |_| Ok(()), |_, _| {}).await.unwrap_err();
+    assert!(matches!(refused, stride_sync::ClientError::Unauthenticated), "{refused:?}");
+    db.drop().await;
+}

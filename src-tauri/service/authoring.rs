@@ -1,44 +1,14 @@
-//! Authoring, offline: the content library, and journeys (blueprints, their ordered
-//! phases, and touchpoints with the rule that makes each due), with a preview of what a
-//! chosen worker would see next. Every write syncs like any other.
+//! Journeys, offline: blueprints, their ordered phases, and touchpoints (content plus
+//! the rule that makes each due, edited as a form), with a preview of what a chosen
+//! worker would see next. Every write syncs like any other.
 
-use super::Service;
+use super::{optional_text, Service};
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use stride_domain::journey::{Due, MinScore, TouchpointRule, MAX_DAYS};
 use stride_domain::*;
 use stride_store::Filter;
 use ts_rs::TS;
-
-/// A content item as the form sends it: raw text where a person types.
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct ContentInput {
-    /// None for new content.
-    pub id: Option<ContentId>,
-    pub content_type: ContentType,
-    pub title: String,
-    pub description: String,
-    pub media_url: String,
-    pub license_type: String,
-}
-
-fn optional_text(raw: &str) -> Option<String> {
-    Some(raw.trim().to_owned()).filter(|text| !text.is_empty())
-}
-
-/// A media address must be one the app can fetch: http or https.
-fn media_url(raw: &str) -> Result<Option<String>, InvalidValue> {
-    let Some(url) = optional_text(raw) else { return Ok(None) };
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| InvalidValue("must start with http:// or https://".into()))?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if host.is_empty() || url.chars().any(char::is_whitespace) {
-        return Err(InvalidValue(format!("{url:?} is not a web address")));
-    }
-    Ok(Some(url))
-}
 
 /// A journey's title and purpose as the form sends them.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -135,43 +105,6 @@ pub struct PreviewStep {
 }
 
 impl Service {
-    /// The content library, by title.
-    pub fn content_library(&self) -> Result<Vec<Content>, AppError> {
-        let mut items = self.store.list_all::<Content>(&[])?;
-        items.sort_by_cached_key(|c| c.title.as_ref().map(|t| t.as_str().to_lowercase()));
-        Ok(items)
-    }
-
-    pub fn save_content(&self, input: ContentInput) -> Result<ContentId, AppError> {
-        self.require_write(EntityKind::Content)?;
-        let mut problems = Vec::new();
-        let title = Name::parse(&input.title).map_err(|e| problems.push(e.in_field("title"))).ok();
-        let url = media_url(&input.media_url).map_err(|e| problems.push(e.in_field("media_url"))).ok().flatten();
-        let Some(title) = title.filter(|_| problems.is_empty()) else { return Err(AppError::invalid(problems)) };
-        let organization_id = self.organization_id()?;
-        let now = Timestamp::now();
-        let mut content = Content {
-            id: input.id.unwrap_or_default(),
-            organization_id,
-            content_type: input.content_type,
-            title: Some(title),
-            description: optional_text(&input.description),
-            media_url: url,
-            license_type: optional_text(&input.license_type),
-            created_at: now,
-            updated_at: now,
-        };
-        match input.id {
-            None => self.store.create(&content)?,
-            Some(id) => {
-                let stored = self.existing::<Content>(RowKey::of(id))?;
-                content.created_at = stored.created_at;
-                self.store.update(&content)?;
-            }
-        }
-        Ok(content.id)
-    }
-
     /// Every journey with its phases and touchpoints, by title.
     pub fn journeys(&self) -> Result<Vec<JourneyDraft>, AppError> {
         let store = &self.store;

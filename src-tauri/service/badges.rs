@@ -2,17 +2,13 @@
 //! (`stride_domain::badge`, awarded by the store as progress is recorded), awards by
 //! hand, and each program's leaderboard.
 
-use super::Service;
+use super::{optional_text, Service};
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use stride_domain::badge::AwardRule;
 use stride_domain::*;
 use stride_store::{Filter, LeaderboardEntry};
 use ts_rs::TS;
-
-fn optional_text(raw: &str) -> Option<String> {
-    Some(raw.trim().to_owned()).filter(|text| !text.is_empty())
-}
 
 /// A badge's award rule as a form holds it; all empty: awarded by hand only.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]

@@ -16,6 +16,7 @@ mod authoring;
 #[cfg(test)]
 mod authoring_tests;
 mod badges;
+mod content;
 mod experiments;
 mod home;
 mod program_editor;
@@ -27,12 +28,15 @@ mod worker_page;
 #[cfg(test)]
 pub use access::TierUsage;
 pub use access::{Account, OrganizationOverview};
-pub use authoring::{ContentInput, JourneyDraft, JourneyInput, PhaseInput, PreviewStep, TouchpointInput};
+pub use authoring::{JourneyDraft, JourneyInput, PhaseInput, PreviewStep, TouchpointInput};
 #[cfg(test)]
 pub use authoring::{PhaseDraft, PreviewState, RuleForm, TouchpointDraft};
 #[cfg(test)]
 pub use badges::AwardForm;
 pub use badges::{BadgeDraft, BadgeInput};
+pub use content::{ContentInput, ContentItem, OpenedMedia};
+#[cfg(test)]
+pub use content::{MediaProgress, Offline};
 pub use experiments::{ExperimentDraft, ExperimentInput, ExperimentResults};
 #[cfg(test)]
 pub use experiments::{VariantDraft, VariantInput, VariantResult};
@@ -52,6 +56,11 @@ pub use sync::{RecordSyncState, RefusedChange, SyncPhase, WaitingChanges, Waitin
 pub use worker_page::WorkerPage;
 #[cfg(test)]
 pub use worker_page::{BadgeAward, Enrollment, NextTouchpoint, ProgressEntry};
+
+/// Text a person typed, trimmed; None when nothing is left.
+pub(crate) fn optional_text(raw: &str) -> Option<String> {
+    Some(raw.trim().to_owned()).filter(|text| !text.is_empty())
+}
 
 pub struct Service {
     store: Store,

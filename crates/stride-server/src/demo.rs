@@ -41,6 +41,37 @@ const LAST: &[&str] = &[
     "Wafula",
     "Wekesa",
 ];
+const HYDRATION: &str = "# Heat and hydration\n\nDrink a cup of water every 20 minutes when it is hot, before you feel thirsty.\nRest in the shade at midday. Tell your supervisor at once if you feel dizzy or sick.\n";
+const QUIZ: &str = r#"{"questions": [{"q": "How often should you drink when it is hot?", "choices": ["Every 20 minutes", "When thirsty", "At lunch"], "answer": 0}]}"#;
+
+/// Two seconds of a calm 220 Hz tone, as 8 kHz 8-bit mono WAV (16 kB): a real audio
+/// file the demo's audio content can be downloaded and played from.
+fn breathing_tone() -> Vec<u8> {
+    const RATE: u32 = 8_000;
+    let samples: Vec<u8> = (0..2 * RATE)
+        .map(|i| {
+            let t = f64::from(i) / f64::from(RATE);
+            (128.0 + 60.0 * (2.0 * std::f64::consts::PI * 220.0 * t).sin()) as u8
+        })
+        .collect();
+    let mut wav = Vec::with_capacity(44 + samples.len());
+    let data_len = samples.len() as u32;
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + data_len).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    wav.extend_from_slice(&1u16.to_le_bytes()); // mono
+    wav.extend_from_slice(&RATE.to_le_bytes());
+    wav.extend_from_slice(&RATE.to_le_bytes()); // bytes per second
+    wav.extend_from_slice(&1u16.to_le_bytes()); // block align
+    wav.extend_from_slice(&8u16.to_le_bytes()); // bits per sample
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&data_len.to_le_bytes());
+    wav.extend_from_slice(&samples);
+    wav
+}
+
 const SITES: &[&str] = &["Kisumu", "Kericho", "Naivasha", "Eldoret"];
 const LANGUAGES: &[&str] = &["sw", "en", "luo"];
 
@@ -152,9 +183,9 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
     let mut content = Vec::new();
     for (kind, title, url) in [
         ("video", "Lifting safely", "https://media.stride.example/lifting.mp4"),
-        ("text", "Heat and hydration", "https://media.stride.example/hydration.md"),
-        ("audio", "Breathing for stress", "https://media.stride.example/breathing.mp3"),
-        ("quiz", "Safety check quiz", "https://media.stride.example/safety-quiz.json"),
+        ("text", "Heat and hydration", "/v1/media/hydration.md"),
+        ("audio", "Breathing for stress", "/v1/media/breathing.wav"),
+        ("quiz", "Safety check quiz", "/v1/media/safety-quiz.json"),
     ] {
         let id = Uuid::now_v7();
         insert(
@@ -290,6 +321,11 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
         }
     }
     tx.commit().await?;
+
+    // The media this server serves for the demo's content (the video stays elsewhere).
+    crate::media::add(pool, lakeside, "hydration.md", HYDRATION.as_bytes()).await?;
+    crate::media::add(pool, lakeside, "safety-quiz.json", QUIZ.as_bytes()).await?;
+    crate::media::add(pool, lakeside, "breathing.wav", &breathing_tone()).await?;
 
     // A second organization, so isolation can be seen.
     let hilltop =

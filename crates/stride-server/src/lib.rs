@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod generate;
 mod limiter;
+pub mod media;
 mod page_cache;
 pub mod pull;
 pub mod push;

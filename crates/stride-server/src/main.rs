@@ -42,6 +42,24 @@ enum Command {
     Device(DeviceCommand),
     #[command(subcommand)]
     Demo(DemoCommand),
+    #[command(subcommand)]
+    Media(MediaCommand),
+}
+
+#[derive(Subcommand)]
+enum MediaCommand {
+    /// Keep a file for an organization's devices to download; content refers to it with
+    /// the media URL /v1/media/NAME.
+    Add {
+        #[arg(long)]
+        org: String,
+        /// The file to keep.
+        #[arg(long)]
+        file: std::path::PathBuf,
+        /// The name it is served under (default: the file's name).
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -179,6 +197,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             println!("  admin@hilltop.example, coordinator@hilltop.example  (the second organization)");
             println!("password: {}", demo::DEMO_PASSWORD);
+        }
+        Command::Media(MediaCommand::Add { org, file, name }) => {
+            let name = match name {
+                Some(name) => name,
+                None => file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            };
+            let bytes = std::fs::read(&file).map_err(|e| format!("reading {}: {e}", file.display()))?;
+            stride_server::media::add(&pool, parse("org", org.parse::<OrganizationId>())?, &name, &bytes)
+                .await
+                .map_err(fail)?;
+            println!("{}{name} ({} bytes)", stride_server::media::MEDIA_PATH, bytes.len());
         }
         Command::Demo(DemoCommand::Generate { slug, scale }) => {
             if !(scale > 0.0 && scale <= 20.0) {

@@ -3,7 +3,7 @@
 use crate::auth::{self, AuthenticatedDevice};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{pull, push};
+use crate::{media, pull, push};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -35,6 +35,9 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestDecompressionLayer::new().gzip(true).zstd(true))
         .layer(CompressionLayer::new().gzip(true).zstd(true))
+        // Media go out as they are (mostly compressed already), with their length, so a
+        // device can show how far a download has come.
+        .route("/v1/media/{name}", get(media::get))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

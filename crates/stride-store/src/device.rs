@@ -203,6 +203,7 @@ impl Store {
             }
             tx.execute_batch(
                 "DELETE FROM outbox;
+                 DELETE FROM media_downloads;
                  DELETE FROM sync_runs;
                  DELETE FROM device_settings;
                  DELETE FROM sync_state;",
@@ -215,6 +216,7 @@ impl Store {
             tx.commit()?;
             Ok(())
         })?;
+        self.remove_media_files();
         let conn = &mut inner.conn;
         // Reclaim the space, so the erased rows are not left in free pages.
         conn.execute_batch("VACUUM")?;

@@ -16,6 +16,7 @@ mod error;
 mod experiments;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
+mod media;
 mod migrate;
 mod outbox;
 mod repository;
@@ -31,6 +32,7 @@ pub use device::DeviceInfo;
 pub use due::{DueItem, DueList, DueQuery, WorkerRecord};
 pub use error::StoreError;
 pub use experiments::VariantOutcomes;
+pub use media::MediaDownload;
 pub use migrate::{apply_migrations, schema_version, DEVICE_MIGRATIONS};
 pub use outbox::{OutboxEntry, OutboxStatus};
 pub use repository::{Filter, ListQuery, Writer, MAX_PAGE};

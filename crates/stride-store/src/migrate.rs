@@ -21,6 +21,11 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../migrations/device/0004_recent_activity.sql"),
     },
     Migration { version: 5, name: "authoring", sql: include_str!("../../../migrations/device/0005_authoring.sql") },
+    Migration {
+        version: 6,
+        name: "media_downloads",
+        sql: include_str!("../../../migrations/device/0006_media_downloads.sql"),
+    },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

@@ -25,6 +25,8 @@ pub enum ClientError {
     Server { status: u16, code: String, message: String },
     #[error("the server's answer could not be read")]
     Decode(#[source] reqwest::Error),
+    #[error("the download could not be written to this computer")]
+    Write(#[source] std::io::Error),
 }
 
 /// A connection to one sync server, signed in or not.
@@ -69,19 +71,57 @@ impl Client {
 
     async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ClientError> {
         let response = request.send().await.map_err(ClientError::Unreachable)?;
-        let status = response.status();
-        if status.is_success() {
+        if response.status().is_success() {
             return response.json().await.map_err(ClientError::Decode);
         }
+        Err(Self::error_of(response).await)
+    }
+
+    /// The typed error of an answer that is not a success.
+    async fn error_of(response: reqwest::Response) -> ClientError {
+        let status = response.status();
         let body: ErrorBody =
             response.json().await.unwrap_or_else(|_| ErrorBody { code: "unknown".into(), message: status.to_string() });
-        Err(match (status, body.code.as_str()) {
+        match (status, body.code.as_str()) {
             (StatusCode::UNAUTHORIZED, "device_revoked") => ClientError::Revoked,
             (StatusCode::UNAUTHORIZED, "invalid_credentials") => ClientError::InvalidCredentials,
             (StatusCode::UNAUTHORIZED, _) => ClientError::Unauthenticated,
             (StatusCode::TOO_MANY_REQUESTS, _) => ClientError::RateLimited,
             _ => ClientError::Server { status: status.as_u16(), code: body.code, message: body.message },
-        })
+        }
+    }
+
+    /// Downloads a media file: a path on this server (`/v1/media/…`, sent with the
+    /// device's token) or any other http(s) address. Each chunk goes to `sink` as it
+    /// arrives, and `progress` hears (bytes so far, total when the server says).
+    pub async fn download(
+        &self,
+        media_url: &str,
+        mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+        mut progress: impl FnMut(u64, Option<u64>),
+    ) -> Result<u64, ClientError> {
+        let request = if media_url.starts_with('/') {
+            self.authorized(self.http.get(format!("{}{media_url}", self.base)))?
+        } else if media_url.starts_with(&format!("{}/", self.base)) {
+            self.authorized(self.http.get(media_url))?
+        } else {
+            self.http.get(media_url)
+        };
+        // A large file on a slow link takes longer than an API call may.
+        let mut response =
+            request.timeout(Duration::from_secs(6 * 60 * 60)).send().await.map_err(ClientError::Unreachable)?;
+        if !response.status().is_success() {
+            return Err(Self::error_of(response).await);
+        }
+        let total = response.content_length();
+        let mut received = 0u64;
+        progress(0, total);
+        while let Some(chunk) = response.chunk().await.map_err(ClientError::Unreachable)? {
+            sink(&chunk).map_err(ClientError::Write)?;
+            received += chunk.len() as u64;
+            progress(received, total);
+        }
+        Ok(received)
     }
 
     pub async fn login(&self, email: &str, password: &str, device_name: &str) -> Result<LoginResponse, ClientError> {

@@ -594,6 +594,30 @@ export type ContentInput = {
 id: ContentId | null, content_type: ContentType, title: string, description: string, media_url: string, license_type: string, };
 
 /**
+ * Whether a content item's media can be opened without a network.
+ */
+
+export type Offline = { "state": "no_media" } | { "state": "not_downloaded" } | { "state": "downloaded", bytes: number, downloaded_at: Timestamp, } | { "state": "outdated", bytes: number, downloaded_at: Timestamp, };
+
+export type ContentItem = { content: Content, offline: Offline, };
+
+/**
+ * How far a download has come (the `media-progress` event).
+ */
+
+export type MediaProgress = { content_id: ContentId, received: number, 
+/**
+ * None when the server did not say.
+ */
+total: number | null, };
+
+/**
+ * Downloaded media, as the window opens it.
+ */
+
+export type OpenedMedia = { "kind": "text", text: string, } | { "kind": "file", url: string, };
+
+/**
  * A journey's title and purpose as the form sends them.
  */
 
@@ -804,7 +828,7 @@ badges: number, };
 
 export type ValidationError = { field: string, message: string, };
 
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "bad_server_address" | "server_unreachable" | "invalid_credentials" | "rate_limited" | "not_signed_in" | "device_revoked" | "other_organization" | "keyring_unavailable" | "server_error" | "not_permitted" | "tier_limit" | "internal";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "bad_server_address" | "server_unreachable" | "invalid_credentials" | "rate_limited" | "not_signed_in" | "device_revoked" | "other_organization" | "keyring_unavailable" | "server_error" | "not_permitted" | "tier_limit" | "download_failed" | "internal";
 
 export type AppError = { code: ErrorCode, message: string, 
 /**

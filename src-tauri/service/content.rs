@@ -1,0 +1,242 @@
+//! The content library, offline: content of each type with its title, description,
+//! media address and license, and its media downloaded from the sync server (or
+//! elsewhere) for offline use, with progress, then opened with no network.
+
+use super::{optional_text, Service};
+use crate::error::{AppError, ErrorCode};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use stride_domain::*;
+use stride_sync::ClientError;
+use ts_rs::TS;
+
+/// The media addresses that name a file of the organization's own sync server.
+pub const SERVER_MEDIA: &str = "/v1/media/";
+
+/// Whether a content item's media can be opened without a network.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Offline {
+    NoMedia,
+    NotDownloaded,
+    Downloaded {
+        #[ts(type = "number")]
+        bytes: u64,
+        downloaded_at: Timestamp,
+    },
+    /// Downloaded from an address the content no longer has.
+    Outdated {
+        #[ts(type = "number")]
+        bytes: u64,
+        downloaded_at: Timestamp,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ContentItem {
+    pub content: Content,
+    pub offline: Offline,
+}
+
+/// How far a download has come (the `media-progress` event).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+pub struct MediaProgress {
+    pub content_id: ContentId,
+    #[ts(type = "number")]
+    pub received: u64,
+    /// None when the server did not say.
+    #[ts(type = "number | null")]
+    pub total: Option<u64>,
+}
+
+/// Downloaded media, as the window opens it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OpenedMedia {
+    /// Text and quizzes, shown as they are.
+    Text { text: String },
+    /// Audio, video and anything else, played from the app's own address for the file.
+    File { url: String },
+}
+
+/// The address the window plays a downloaded file from (served by the app itself).
+pub fn media_address(content: ContentId) -> String {
+    format!("stride-media://localhost/{content}")
+}
+
+/// A content item as the form sends it: raw text where a person types.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ContentInput {
+    /// None for new content.
+    pub id: Option<ContentId>,
+    pub content_type: ContentType,
+    pub title: String,
+    pub description: String,
+    pub media_url: String,
+    pub license_type: String,
+}
+
+/// A media address must be one the app can fetch: a file this organization's server
+/// serves (`/v1/media/NAME`), or an http or https address.
+fn media_url(raw: &str) -> Result<Option<String>, InvalidValue> {
+    let Some(url) = optional_text(raw) else { return Ok(None) };
+    if let Some(name) = url.strip_prefix(SERVER_MEDIA) {
+        let plain = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        return if plain && !name.starts_with('.') {
+            Ok(Some(url))
+        } else {
+            Err(InvalidValue(format!("{url:?} is not a file of the server: {SERVER_MEDIA}NAME")))
+        };
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| InvalidValue(format!("must start with http://, https:// or {SERVER_MEDIA}")))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || url.chars().any(char::is_whitespace) {
+        return Err(InvalidValue(format!("{url:?} is not a web address")));
+    }
+    Ok(Some(url))
+}
+
+impl Service {
+    /// The content library, by title, with whether each item's media is on this device.
+    pub fn content_library(&self) -> Result<Vec<ContentItem>, AppError> {
+        let mut items = self.store.list_all::<Content>(&[])?;
+        items.sort_by_cached_key(|c| c.title.as_ref().map(|t| t.as_str().to_lowercase()));
+        items.into_iter().map(|content| self.content_item(content)).collect()
+    }
+
+    fn content_item(&self, content: Content) -> Result<ContentItem, AppError> {
+        let offline = match (&content.media_url, self.store.download_of(content.id)?) {
+            (None, _) => Offline::NoMedia,
+            (Some(_), None) => Offline::NotDownloaded,
+            (Some(url), Some(download)) => {
+                let (bytes, downloaded_at) = (download.bytes, download.downloaded_at);
+                if *url == download.media_url && self.store.media_file(&download).exists() {
+                    Offline::Downloaded { bytes, downloaded_at }
+                } else {
+                    Offline::Outdated { bytes, downloaded_at }
+                }
+            }
+        };
+        Ok(ContentItem { content, offline })
+    }
+
+    pub fn save_content(&self, input: ContentInput) -> Result<ContentId, AppError> {
+        self.require_write(EntityKind::Content)?;
+        let mut problems = Vec::new();
+        let title = Name::parse(&input.title).map_err(|e| problems.push(e.in_field("title"))).ok();
+        let url = media_url(&input.media_url).map_err(|e| problems.push(e.in_field("media_url"))).ok().flatten();
+        let Some(title) = title.filter(|_| problems.is_empty()) else { return Err(AppError::invalid(problems)) };
+        let organization_id = self.organization_id()?;
+        let now = Timestamp::now();
+        let mut content = Content {
+            id: input.id.unwrap_or_default(),
+            organization_id,
+            content_type: input.content_type,
+            title: Some(title),
+            description: optional_text(&input.description),
+            media_url: url,
+            license_type: optional_text(&input.license_type),
+            created_at: now,
+            updated_at: now,
+        };
+        match input.id {
+            None => self.store.create(&content)?,
+            Some(id) => {
+                let stored = self.existing::<Content>(RowKey::of(id))?;
+                content.created_at = stored.created_at;
+                self.store.update(&content)?;
+            }
+        }
+        Ok(content.id)
+    }
+
+    /// Downloads a content item's media into the media folder: to a temporary file
+    /// first, renamed when complete, so a cut download never passes for a whole one.
+    pub async fn download_media(
+        &self,
+        id: ContentId,
+        mut progress: impl FnMut(MediaProgress),
+    ) -> Result<ContentItem, AppError> {
+        let content = self.existing::<Content>(RowKey::of(id))?;
+        let url = content.media_url.clone().ok_or_else(|| {
+            AppError::invalid(vec![ValidationError::new("media_url", "this content has no media to download")])
+        })?;
+        let client = self.signed_in_client()?;
+        let folder = self.store.media_dir();
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| AppError::new(ErrorCode::DownloadFailed, format!("{}: {e}", folder.display())))?;
+        let extension =
+            url.rsplit('/').next().and_then(|name| name.rsplit_once('.')).map(|(_, ext)| ext).unwrap_or("bin");
+        let extension: String = extension.chars().filter(char::is_ascii_alphanumeric).take(8).collect();
+        let file_name = format!("{id}.{extension}");
+        let partial = folder.join(format!("{file_name}.part"));
+        let mut file = std::fs::File::create(&partial)
+            .map_err(|e| AppError::new(ErrorCode::DownloadFailed, format!("{}: {e}", partial.display())))?;
+        let downloaded = client
+            .download(
+                &url,
+                |chunk| file.write_all(chunk),
+                |received, total| progress(MediaProgress { content_id: id, received, total }),
+            )
+            .await;
+        let bytes = match downloaded.and_then(|bytes| file.sync_all().map(|()| bytes).map_err(ClientError::Write)) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(match error {
+                    ClientError::Server { status: 404, .. } => {
+                        AppError::new(ErrorCode::DownloadFailed, format!("the server has no file at {url}"))
+                    }
+                    ClientError::Write(e) => AppError::new(ErrorCode::DownloadFailed, e.to_string()),
+                    other => other.into(),
+                });
+            }
+        };
+        std::fs::rename(&partial, folder.join(&file_name))
+            .map_err(|e| AppError::new(ErrorCode::DownloadFailed, format!("{}: {e}", partial.display())))?;
+        self.store.record_download(id, &url, &file_name, bytes)?;
+        self.content_item(content)
+    }
+
+    /// Opens downloaded media: text and quizzes as their text, the rest by the address
+    /// the app serves the file at. Needs no network.
+    pub fn open_media(&self, id: ContentId) -> Result<OpenedMedia, AppError> {
+        let content = self.existing::<Content>(RowKey::of(id))?;
+        let (path, _) = self.media_path(id)?;
+        match content.content_type {
+            ContentType::Text | ContentType::Quiz => {
+                let bytes = std::fs::read(&path)
+                    .map_err(|e| AppError::new(ErrorCode::NotFound, format!("{}: {e}", path.display())))?;
+                Ok(OpenedMedia::Text { text: String::from_utf8_lossy(&bytes).into_owned() })
+            }
+            ContentType::Video | ContentType::Audio => Ok(OpenedMedia::File { url: media_address(id) }),
+        }
+    }
+
+    /// The file of a content item's downloaded media and its type, for the app's own
+    /// `stride-media:` address.
+    pub fn media_path(&self, id: ContentId) -> Result<(std::path::PathBuf, &'static str), AppError> {
+        let download = self
+            .store
+            .download_of(id)?
+            .ok_or_else(|| AppError::new(ErrorCode::NotFound, "this media is not downloaded on this device"))?;
+        let path = self.store.media_file(&download);
+        let kind = match download.file_name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
+            Some("mp4") => "video/mp4",
+            Some("webm") => "video/webm",
+            Some("mp3") => "audio/mpeg",
+            Some("wav") => "audio/wav",
+            Some("ogg" | "oga") => "audio/ogg",
+            Some("md" | "txt") => "text/plain; charset=utf-8",
+            Some("json") => "application/json",
+            Some("svg") => "image/svg+xml",
+            Some("png") => "image/png",
+            Some("jpg" | "jpeg") => "image/jpeg",
+            _ => "application/octet-stream",
+        };
+        Ok((path, kind))
+    }
+}
