@@ -11,193 +11,10 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod support;
+mod window;
 
-use fantoccini::{elements::Element, key::Key, Client, ClientBuilder, Locator};
-use serde_json::json;
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// How long to wait for the window before failing: generous, since it only bounds how
-/// long a failure takes (a first sync on a loaded 2-core machine can take a while).
-const PATIENCE: Duration = Duration::from_secs(60);
-
-/// One window at a time: WebKit is heavy on two cores, and a test's timing should not
-/// depend on what the others are doing.
-static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// tauri-driver, stopped with SIGTERM (only then does it stop WebKitWebDriver too).
-struct Driver {
-    child: Child,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// Starts the app with its data in `home` and connects a WebDriver session to it.
-async fn launch(home: &Path) -> (Driver, Client) {
-    launch_with(home, &[]).await
-}
-
-async fn launch_with(home: &Path, env: &[(&str, &str)]) -> (Driver, Client) {
-    assert!(std::env::var_os("DISPLAY").is_some(), "no display: run under xvfb-run (make test does)");
-    let (port, native_port) = (free_port(), free_port());
-    let child = Command::new("tauri-driver")
-        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-        .env("STRIDE_DATA_DIR", home.join("data"))
-        .env("XDG_DATA_HOME", home.join("xdg-data"))
-        .env("XDG_CONFIG_HOME", home.join("xdg-config"))
-        .env("XDG_CACHE_HOME", home.join("xdg-cache"))
-        .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("tauri-driver is installed (make test installs it)");
-    let driver = Driver { child };
-    let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < PATIENCE, "tauri-driver did not listen on {port}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let capabilities = json!({"tauri:options": {"application": env!("CARGO_BIN_EXE_stride")}});
-    let client = ClientBuilder::native()
-        .capabilities(capabilities.as_object().unwrap().clone())
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a WebDriver session with the app");
-    (driver, client)
-}
-
-async fn find(client: &Client, css: &str) -> Element {
-    client.wait().at_most(PATIENCE).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
-}
-
-/// Fills a form: types each field, then checks that every field holds its text, and
-/// types again any that does not. A form's `autofocus` can land a moment after the
-/// form appears and send keys astray; a field is never left holding the wrong text.
-async fn fill(client: &Client, fields: &[(&str, &str)]) {
-    for _round in 0..3 {
-        for (css, text) in fields {
-            let field = find(client, css).await;
-            if field.prop("value").await.unwrap().as_deref() != Some(*text) {
-                field.clear().await.unwrap();
-                field.send_keys(text).await.unwrap();
-            }
-        }
-        // Let late focus changes and input events settle, then look again.
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let mut all_right = true;
-        for (css, text) in fields {
-            all_right &= find(client, css).await.prop("value").await.unwrap().as_deref() == Some(*text);
-        }
-        if all_right {
-            return;
-        }
-    }
-    panic!("the form could not be filled with {fields:?}");
-}
-
-/// Clicks an element after scrolling it to the middle of the window, clear of the
-/// status bar fixed at the bottom (which would take a click aimed at the very bottom).
-async fn click_centered(client: &Client, element: &Element) {
-    let target = serde_json::to_value(element).unwrap();
-    client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![target]).await.unwrap();
-    element.click().await.unwrap();
-}
-
-async fn type_into(client: &Client, css: &str, text: &str) {
-    fill(client, &[(css, text)]).await;
-}
-
-/// Waits until the element's text satisfies `check`; returns that text.
-async fn text_of(client: &Client, css: &str, check: impl Fn(&str) -> bool) -> String {
-    let started = Instant::now();
-    loop {
-        if let Ok(element) = client.find(Locator::Css(css)).await {
-            if let Ok(text) = element.text().await {
-                if check(&text) {
-                    return text;
-                }
-            }
-        }
-        if started.elapsed() >= PATIENCE {
-            screenshot(client, "failure").await;
-            let page = client.find(Locator::Css("body")).await.unwrap().text().await.unwrap_or_default();
-            panic!("{css} never showed the expected text; the window shows:\n{page}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn screenshot(client: &Client, name: &str) {
-    // The frame after a DOM change may not be painted yet: wait two animation frames.
-    client
-        .execute_async(
-            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done))",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let png = client.screenshot().await.unwrap();
-    let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
-    std::fs::create_dir_all(&folder).unwrap();
-    std::fs::write(folder.join(format!("{name}.png")), png).unwrap();
-}
-
-/// Waits until what has the focus satisfies `check`: the id of the worker whose row
-/// holds it (the demo has workers of the same name), else the element's text.
-async fn focused(client: &Client, check: impl Fn(&str) -> bool) -> String {
-    let script = "const at = document.activeElement;
-                  return at?.closest('[data-worker-id]')?.dataset.workerId ?? at?.textContent ?? ''";
-    let started = Instant::now();
-    loop {
-        let value = client.execute(script, vec![]).await.unwrap();
-        if let Some(text) = value.as_str().filter(|text| check(text)) {
-            return text.to_owned();
-        }
-        if started.elapsed() >= PATIENCE {
-            screenshot(client, "failure").await;
-            let html = client.execute("return document.activeElement?.outerHTML ?? 'nothing'", vec![]).await.unwrap();
-            panic!("the focus never reached the expected element; it is on {html}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// Presses a key on whatever has the focus, as a person at the keyboard would.
-async fn press(client: &Client, keys: &str) {
-    client.active_element().await.unwrap().send_keys(keys).await.unwrap();
-}
-
-/// Chooses an option of a select by its visible text.
-async fn choose(client: &Client, css: &str, label: &str) {
-    find(client, css).await.select_by_label(label).await.unwrap_or_else(|e| panic!("{css} → {label}: {e}"));
-}
-
-/// Waits until the listed workers are exactly these (by name, in order).
-async fn listed(client: &Client, names: &[&str]) {
-    let started = Instant::now();
-    loop {
-        let mut rows = Vec::new();
-        for row in client.find_all(Locator::Css("[data-worker-id] [role=cell]:first-child")).await.unwrap_or_default() {
-            rows.push(row.text().await.unwrap_or_default());
-        }
-        if rows == names {
-            return;
-        }
-        assert!(started.elapsed() < PATIENCE, "listed {rows:?}, expected {names:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
+use fantoccini::{key::Key, Locator};
+use window::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_there_after_a_restart() {
@@ -436,6 +253,8 @@ async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run
 
     // Programs: the structure, and a whole segment enrolled in one go (the 30 of the 50
     // Kisumu workers already active in it stay as they are; the one dropped comes back).
+    // Each newcomer also joins the program's experiment: 20 enrollments and 19
+    // assignments (the one back keeps the variant it had), after the 3 changes above.
     find(&client, "[data-testid=programs-open]").await.click().await.unwrap();
     text_of(&client, "[data-testid=program]", |t| {
         t.contains("Harvest season 2026")
@@ -447,7 +266,7 @@ async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run
     let enroll = find(&client, "[data-testid=program] form button[type=submit]").await;
     click_centered(&client, &enroll).await;
     text_of(&client, "[data-testid=programs] .notice", |t| t == "Enrolled 20 workers in Harvest season 2026.").await;
-    text_of(&client, "[data-testid=pending]", |t| t.starts_with("22 changes")).await;
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("42 changes")).await;
     screenshot(&client, "programs").await;
     click_centered(&client, &enroll).await;
     text_of(&client, "[data-testid=programs] .notice", |t| t.contains("already in Harvest season 2026")).await;
@@ -469,7 +288,7 @@ async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run
     let (_driver, client) = launch_with(home.path(), &[]).await;
     text_of(&client, "[data-testid=last-sync]", |t| t.starts_with("Last sync")).await;
     find(&client, "[data-testid=sync]").await.click().await.unwrap();
-    // (The 22 changes go up with this sync, or with the background's if it came first.)
+    // (The 42 changes go up with this sync, or with the background's if it came first.)
     text_of(&client, "[data-testid=sync-result]", |t| t.starts_with("Synced: ")).await;
     text_of(&client, "[data-testid=pending]", |t| t.starts_with("0 changes")).await;
     client.close().await.unwrap();

@@ -287,7 +287,8 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
         "award_rule": {"completed_touchpoints": 1}}),
     )
     .await?;
-    insert(&mut tx, "badges", json!({"id": Uuid::now_v7(), "organization_id": org, "name": "Top scorer",
+    let top_scorer = Uuid::now_v7();
+    insert(&mut tx, "badges", json!({"id": top_scorer, "organization_id": org, "name": "Top scorer",
         "description": "Scored 90 or more on a touchpoint", "icon_url": "https://media.stride.example/badges/top-scorer.svg",
         "award_rule": {"min_score": 90}})).await?;
 
@@ -304,7 +305,8 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
         insert(
             &mut tx,
             "experiment_assignments",
-            json!({"id": Uuid::now_v7(), "experiment_variant_id": variants[i % 2],
+            // Alternating pairs, so each variant has workers with progress and without.
+            json!({"id": Uuid::now_v7(), "experiment_variant_id": variants[(i / 2) % 2],
             "worker_id": worker, "organization_id": org}),
         )
         .await?;
@@ -318,6 +320,15 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
                 json!({"worker_id": worker, "badge_id": finisher, "organization_id": org}),
             )
             .await?;
+            // The badges' rules hold for the demo's own data, as a device would have awarded them.
+            if 60 + (i % 40) >= 90 {
+                insert(
+                    &mut tx,
+                    "worker_badges",
+                    json!({"worker_id": worker, "badge_id": top_scorer, "organization_id": org}),
+                )
+                .await?;
+            }
         }
     }
     tx.commit().await?;

@@ -7,7 +7,7 @@ use crate::{Result, Store, Writer};
 use stride_domain::experiment::{assign, assignment_id, weight_of, WeightedVariant};
 use stride_domain::{
     Entity, Experiment, ExperimentAssignment, ExperimentId, ExperimentStatus, ExperimentVariant, ExperimentVariantId,
-    IdMap, RowKey, WorkerId,
+    IdMap, IdSet, RowKey, WorkerId,
 };
 
 /// What a variant's workers did: one entry per assigned live worker.
@@ -119,11 +119,25 @@ impl Writer<'_> {
             .filter_map(|v| Some(WeightedVariant { id: v.id, weight: weight_of(v.variant_details.as_ref()).ok()? }))
             .collect()
         };
+        // A worker keeps the variant they were given first, however it was recorded.
+        let already: IdSet<WorkerId> = {
+            let mut statement = self.conn().prepare_cached(
+                "SELECT ea.worker_id FROM experiment_assignments ea
+                 JOIN experiment_variants v ON v.id = ea.experiment_variant_id
+                 WHERE v.experiment_id = ?1 AND ea.worker_id IS NOT NULL AND ea.deleted_at IS NULL",
+            )?;
+            let mut rows = statement.query([experiment.id.to_string()])?;
+            let mut seen = IdSet::default();
+            while let Some(row) = rows.next()? {
+                seen.insert(id_column(row, 0, "worker")?);
+            }
+            seen
+        };
         let mut assigned = 0;
         for worker in workers {
             let Some(variant) = assign(experiment.id, *worker, &variants) else { return Ok(0) };
             let id = assignment_id(experiment.id, *worker);
-            if self.exists::<ExperimentAssignment>(&RowKey::of(id))? {
+            if already.contains(worker) || self.exists::<ExperimentAssignment>(&RowKey::of(id))? {
                 continue;
             }
             self.create(&ExperimentAssignment {

@@ -3,6 +3,35 @@
 import { invoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type {
+  Account,
+  BadgeDraft,
+  BadgeId,
+  BadgeInput,
+  ContentId,
+  ContentInput,
+  ContentItem,
+  ExperimentDraft,
+  ExperimentId,
+  ExperimentInput,
+  ExperimentResults,
+  JourneyBlueprintId,
+  JourneyDraft,
+  JourneyInput,
+  LeaderboardEntry,
+  MediaProgress,
+  OpenedMedia,
+  OrganizationOverview,
+  PhaseId,
+  PhaseInput,
+  PreviewStep,
+  ProgramDraft,
+  ProgramInput,
+  SegmentDraft,
+  SegmentForm,
+  SegmentId,
+  SegmentInput,
+  SegmentPreview,
+  TouchpointInput,
   AppError,
   AssignmentStatus,
   DeviceStatus,
@@ -90,6 +119,45 @@ export const api = {
   /** Sends a refused change again, as a new change; answers with the new details. */
   retryChange: (seq: number) => call<SyncDetails>('retry_change', { seq }),
   signOut: () => call<DeviceStatus>('sign_out'),
+  /** The signed-in account: its role, the screens it sees and what it may write. */
+  account: () => call<Account>('account'),
+  /** The organization's type, tier, the tier's limits and how much of them is used. */
+  organizationOverview: () => call<OrganizationOverview>('organization_overview'),
+  /** The content library, with whether each item's media is on this device. */
+  contentLibrary: () => call<ContentItem[]>('content_library'),
+  saveContent: (input: ContentInput) => call<ContentId>('save_content', { input }),
+  /** Downloads a content item's media for offline use (progress: onMediaProgress). */
+  downloadMedia: (id: ContentId) => call<ContentItem>('download_media', { id }),
+  /** Opens downloaded media with no network: text as text, the rest by a local address. */
+  openMedia: (id: ContentId) => call<OpenedMedia>('open_media', { id }),
+  journeys: () => call<JourneyDraft[]>('journeys'),
+  saveJourney: (input: JourneyInput) => call<JourneyBlueprintId>('save_journey', { input }),
+  savePhase: (input: PhaseInput) => call<PhaseId>('save_phase', { input }),
+  movePhase: (id: PhaseId, earlier: boolean) => call<null>('move_phase', { id, earlier }),
+  deletePhase: (id: PhaseId) => call<null>('delete_phase', { id }),
+  saveTouchpoint: (input: TouchpointInput) => call<TouchpointId>('save_touchpoint', { input }),
+  deleteTouchpoint: (id: TouchpointId) => call<null>('delete_touchpoint', { id }),
+  /** What a worker would see of each touchpoint of a journey, judged by its rules. */
+  previewJourney: (journey: JourneyBlueprintId, worker: WorkerId) =>
+    call<PreviewStep[]>('preview_journey', { journey, worker }),
+  programDrafts: () => call<ProgramDraft[]>('program_drafts'),
+  saveProgram: (input: ProgramInput) => call<ProgramId>('save_program', { input }),
+  segmentDrafts: () => call<SegmentDraft[]>('segment_drafts'),
+  /** Who a segment form selects right now: the count and the first 50 by name. */
+  previewSegment: (form: SegmentForm) => call<SegmentPreview>('preview_segment', { form }),
+  saveSegment: (input: SegmentInput) => call<SegmentId>('save_segment', { input }),
+  experimentDrafts: () => call<ExperimentDraft[]>('experiment_drafts'),
+  saveExperiment: (input: ExperimentInput) => call<ExperimentId>('save_experiment', { input }),
+  /** Assigns the audience's workers not yet assigned; answers how many. */
+  assignExperiment: (id: ExperimentId) => call<number>('assign_experiment', { id }),
+  experimentResults: (id: ExperimentId) => call<ExperimentResults>('experiment_results', { id }),
+  badgeDrafts: () => call<BadgeDraft[]>('badge_drafts'),
+  saveBadge: (input: BadgeInput) => call<BadgeId>('save_badge', { input }),
+  awardBadge: (badge: BadgeId, worker: WorkerId) => call<null>('award_badge', { badge, worker }),
+  leaderboard: (program: ProgramId) => call<LeaderboardEntry[]>('leaderboard', { program }),
+  /** Calls `handler` as a media download comes in; returns how to stop. */
+  onMediaProgress: (handler: (progress: MediaProgress) => void): Promise<UnlistenFn> =>
+    listen<MediaProgress>('media-progress', (event) => handler(event.payload)),
   /** Calls `handler` with each progress report of a running sync; returns how to stop. */
   onSyncProgress: (handler: (progress: SyncProgress) => void): Promise<UnlistenFn> =>
     listen<SyncProgress>('sync-progress', (event) => handler(event.payload)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { arrowKeys, nextIndex, screenForShortcut, scrollToShow } from './keys'
+import { arrowKeys, nextIndex, screenForShortcut, scrollToShow, shortcutOf, visibleScreens, type Screen } from './keys'
 
 describe('nextIndex', () => {
   it('walks a list with the arrow keys and stops at its ends', () => {
@@ -40,20 +40,33 @@ describe('scrollToShow', () => {
 })
 
 describe('screenForShortcut', () => {
-  const press = (key: string, mods: Partial<{ altKey: boolean; ctrlKey: boolean; metaKey: boolean }> = {}) =>
-    screenForShortcut({ key, altKey: false, ctrlKey: false, metaKey: false, ...mods })
-  it('takes Alt+1 to Alt+4 to the screens in the order of the bar', () => {
+  const press = (
+    key: string,
+    mods: Partial<{ altKey: boolean; ctrlKey: boolean; metaKey: boolean }> = {},
+    screens?: readonly Screen[],
+  ) => screenForShortcut({ key, altKey: false, ctrlKey: false, metaKey: false, ...mods }, screens)
+  it('takes Alt+1 to Alt+9, then Alt+0, to the screens in the order of the bar', () => {
     expect(press('1', { altKey: true })).toBe('home')
     expect(press('2', { altKey: true })).toBe('workers')
     expect(press('3', { altKey: true })).toBe('programs')
     expect(press('4', { altKey: true })).toBe('session')
+    expect(press('9', { altKey: true })).toBe('badges')
+    expect(press('0', { altKey: true })).toBe('organization')
+  })
+  it('counts only the screens on the bar', () => {
+    const coordinator = visibleScreens(['home', 'workers', 'programs', 'group_session', 'content', 'badges', 'organization'])
+    expect(coordinator).toEqual(['home', 'workers', 'programs', 'session', 'content', 'badges', 'organization'])
+    expect(press('6', { altKey: true }, coordinator)).toBe('badges')
+    expect(press('8', { altKey: true }, coordinator)).toBeNull()
+    expect(shortcutOf(0)).toBe('Alt+1')
+    expect(shortcutOf(9)).toBe('Alt+0')
   })
   it('ignores digits without Alt, with other modifiers, and beyond the screens', () => {
     expect(press('1')).toBeNull()
     expect(press('1', { altKey: true, ctrlKey: true })).toBeNull()
-    expect(press('5', { altKey: true })).toBeNull()
-    expect(press('0', { altKey: true })).toBeNull()
+    expect(press('5', { altKey: true }, ['home'])).toBeNull()
     expect(press('h', { altKey: true })).toBeNull()
+    expect(press('10', { altKey: true })).toBeNull()
   })
 })
 

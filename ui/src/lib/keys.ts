@@ -33,14 +33,40 @@ export function scrollToShow(index: number, scrollTop: number, viewportHeight: n
   return scrollTop
 }
 
-/** The screens a shortcut leads to: Alt+1 to Alt+4, in the order of the navigation bar. */
-export const SCREENS = ['home', 'workers', 'programs', 'session'] as const
+/** Every screen, in the order of the navigation bar. */
+export const SCREENS = [
+  'home',
+  'workers',
+  'programs',
+  'session',
+  'content',
+  'journeys',
+  'segments',
+  'experiments',
+  'badges',
+  'organization',
+] as const
 export type Screen = (typeof SCREENS)[number]
 
-export function screenForShortcut(event: Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'key'>): Screen | null {
-  if (!event.altKey || event.ctrlKey || event.metaKey) return null
-  const index = Number(event.key) - 1
-  return Number.isInteger(index) && index >= 0 && index < SCREENS.length ? SCREENS[index] : null
+/** The screens a role sees (`Account.permissions.screens`, where the group session is
+ *  `group_session`), in the order of the bar. */
+export function visibleScreens(allowed: readonly string[]): Screen[] {
+  return SCREENS.filter((screen) => allowed.includes(screen === 'session' ? 'group_session' : screen))
+}
+
+/** The screen Alt+1 … Alt+9 and Alt+0 (the tenth) lead to, among those on the bar. */
+export function screenForShortcut(
+  event: Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'key'>,
+  screens: readonly Screen[] = SCREENS,
+): Screen | null {
+  if (!event.altKey || event.ctrlKey || event.metaKey || !/^[0-9]$/.test(event.key)) return null
+  const index = event.key === '0' ? 9 : Number(event.key) - 1
+  return index < screens.length ? screens[index] : null
+}
+
+/** The shortcut of the screen at `index` on the bar. */
+export function shortcutOf(index: number): string {
+  return `Alt+${index === 9 ? 0 : index + 1}`
 }
 
 /** Whether a key press is typing into a field (where single-key shortcuts must not fire). */

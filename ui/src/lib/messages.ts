@@ -1,9 +1,25 @@
 // Every English sentence the window shows, in one place, so a translation can be added
 // beside it. Errors are chosen by their code, never by the text the Rust side sent.
 import type {
+  Account,
   Activity,
   AppError,
   AssignmentStatus,
+  AwardForm,
+  ContentType,
+  ExperimentStatus,
+  ExperimentType,
+  Interval,
+  Offline,
+  OrganizationType,
+  PreviewStep,
+  Role,
+  RuleForm,
+  SampleRatio,
+  Screen as RoleScreen,
+  SegmentForm,
+  SubscriptionTier,
+  VariantDraft,
   DueTouchpoint,
   EnrollmentFilter,
   EntityKind,
@@ -16,6 +32,13 @@ import type {
   SyncRun,
   SyncStartedBy,
 } from './bindings'
+
+/** A size in bytes as people read it: "16 kB", "2.4 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`
+  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} kB`
+  return `${(bytes / 1_000_000).toFixed(1)} MB`
+}
 
 /** A count and its noun, singular or plural: `plural(1, 'worker')` is "1 worker". */
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -31,7 +54,25 @@ export const en = {
     workers: 'Workers',
     programs: 'Programs',
     session: 'Group session',
-    shortcut: (n: number) => `Alt+${n}`,
+    content: 'Content',
+    journeys: 'Journeys',
+    segments: 'Segments',
+    experiments: 'Experiments',
+    badges: 'Badges',
+    organization: 'Organization',
+    /** The test ids the end-to-end tests know the screens by. */
+    testIds: {
+      home: 'home-open',
+      workers: 'workers-open',
+      programs: 'programs-open',
+      session: 'group-session-open',
+      content: 'content-open',
+      journeys: 'journeys-open',
+      segments: 'segments-open',
+      experiments: 'experiments-open',
+      badges: 'badges-open',
+      organization: 'organization-open',
+    },
   },
   home: {
     title: 'Today',
@@ -136,7 +177,323 @@ export const en = {
     done: (n: number, program: string) =>
       n === 0 ? `Everyone there is already in ${program}.` : n === 1 ? `Enrolled 1 worker in ${program}.` : `Enrolled ${n} workers in ${program}.`,
     touchpoint: (title: string | null) => title ?? 'untitled touchpoint',
+    add: 'New program',
+    newTitle: 'New program',
+    editTitle: 'Edit program',
+    edit: 'Edit',
+    name: 'Name',
+    startDate: 'Starts',
+    endDate: 'Ends',
+    journeysInOrder: 'Journeys, in the order they are delivered',
+    noJourneys: 'No journeys yet: add one below.',
+    addJourney: 'Add a journey',
+    chooseJourney: 'Choose a journey',
+    addIt: 'Add',
+    unknownJourney: 'a journey not on this device',
+    moveUp: 'Move up',
+    moveDown: 'Move down',
+    remove: 'Remove',
+    save: 'Save',
+    cancel: 'Cancel',
+    saved: (name: string) => `${name} is saved on this device.`,
+    dates: (start: string | null, end: string | null) =>
+      start || end ? ` · ${start ? new Date(start).toLocaleDateString() : '…'} to ${end ? new Date(end).toLocaleDateString() : '…'}` : '',
   },
+  content: {
+    title: 'Content library',
+    add: 'New content',
+    newTitle: 'New content',
+    editTitle: 'Edit content',
+    readOnly: 'Your role may download and open content; editing it is for authors.',
+    none: 'No content on this device yet.',
+    type: 'Type',
+    types: { video: 'Video', text: 'Text', audio: 'Audio', quiz: 'Quiz' } satisfies Record<ContentType, string>,
+    titleField: 'Title',
+    description: 'Description',
+    mediaUrl: 'Media address',
+    mediaUrlHint: 'A file of your organization’s server (/v1/media/NAME), or an http(s) address.',
+    license: 'License',
+    save: 'Save',
+    cancel: 'Cancel',
+    edit: 'Edit',
+    untitled: 'Untitled',
+    saved: (title: string) => `${title} is saved on this device.`,
+    download: 'Download for offline use',
+    downloadAgain: 'Download again',
+    downloaded: (title: string | null) => `${title ?? 'The media'} is on this device now and opens without a network.`,
+    open: 'Open',
+    close: 'Close',
+    offline: (state: Offline) => {
+      switch (state.state) {
+        case 'no_media':
+          return 'No media'
+        case 'not_downloaded':
+          return 'Not on this device yet'
+        case 'downloaded':
+          return `On this device (${formatBytes(state.bytes)})`
+        case 'outdated':
+          return 'Its address changed since it was downloaded'
+      }
+    },
+    progress: (received: number, total: number | null) =>
+      total ? `${formatBytes(received)} of ${formatBytes(total)}` : `${formatBytes(received)} so far`,
+  },
+  journeys: {
+    title: 'Journeys',
+    choose: 'Journey',
+    newJourney: 'New journey…',
+    readOnly: 'Your role may look at journeys; editing them is for authors.',
+    none: 'No journeys on this device yet.',
+    journeyTitle: 'Title',
+    purpose: 'Purpose',
+    save: 'Save',
+    create: 'Create journey',
+    cancel: 'Cancel',
+    edit: 'Edit',
+    delete: 'Delete',
+    untitled: 'Untitled',
+    saved: (title: string) => `${title} is saved on this device.`,
+    newPhase: 'New phase',
+    addPhase: 'Add phase',
+    phaseAdded: (name: string) => `Added the phase ${name}.`,
+    phaseDeleted: (name: string) => `Deleted the phase ${name} and its touchpoints.`,
+    deletePhase: 'Delete phase',
+    moveUp: 'Move up',
+    moveDown: 'Move down',
+    moved: (name: string) => `Moved ${name}.`,
+    addTouchpoint: 'Add a touchpoint',
+    saveTouchpoint: 'Save touchpoint',
+    touchpointSaved: 'The touchpoint is saved on this device.',
+    touchpointDeleted: 'Deleted the touchpoint.',
+    content: 'Content',
+    rule: 'When it is due',
+    ruleHint: 'Every condition given must hold. With none, it is due as soon as a worker is enrolled.',
+    afterTouchpoint: 'After completing',
+    fromEnrollment: 'Nothing: count from enrollment',
+    afterDays: 'Days later',
+    minScoreOn: 'Only with a score on',
+    noScoreNeeded: 'No score needed',
+    minScore: 'Score at least (0–100)',
+    variant: 'Only for experiment variant',
+    everyone: 'Everyone',
+    unknownVariant: 'a variant not on this device',
+    unreadable: (problem: string) => `A rule this version cannot read (${problem}).`,
+    ruleSummary: (rule: RuleForm, titleOf: (id: string | null) => string, variantName: (id: string | null) => string) => {
+      const parts: string[] = []
+      const days = Number(rule.after_days || '0')
+      if (rule.after_touchpoint) parts.push(`${days > 0 ? `${plural(days, 'day')} after` : 'after'} ${titleOf(rule.after_touchpoint)}`)
+      else parts.push(days > 0 ? `${plural(days, 'day')} after enrollment` : 'from enrollment')
+      if (rule.min_score_touchpoint) parts.push(`with a score of ${rule.min_score} or more on ${titleOf(rule.min_score_touchpoint)}`)
+      if (rule.variant) parts.push(`only for ${variantName(rule.variant)}`)
+      return `Due ${parts.join(', ')}`
+    },
+    previewTitle: 'Preview for a worker',
+    previewFor: 'Worker',
+    previewSearch: 'Type a name',
+    previewOf: (name: string) => `What ${name} would see, by the rules above:`,
+    step: (step: PreviewStep) => {
+      const what = step.title ?? 'Untitled'
+      switch (step.state) {
+        case 'done':
+          return `${what}: done`
+        case 'due':
+          return `${what}: due ${new Date(step.at).toLocaleDateString()}`
+        case 'waiting_for':
+          return `${what}: waits for ${step.title === null ? 'another touchpoint' : 'them to complete'} ${step.title ?? ''}`.trim()
+        case 'score_too_low':
+          return `${what}: needs a score of ${step.needed} on ${step.title ?? 'another touchpoint'}`
+        case 'other_variant':
+          return `${what}: for another experiment variant`
+      }
+    },
+  },
+  segments: {
+    title: 'Segments',
+    add: 'New segment',
+    newTitle: 'New segment',
+    editTitle: 'Edit segment',
+    none: 'No segments on this device yet.',
+    name: 'Name',
+    members: 'Members',
+    rule: 'Rule',
+    edit: 'Edit',
+    save: 'Save',
+    cancel: 'Cancel',
+    remove: 'Remove',
+    combine: 'Workers who match',
+    all: 'all of these',
+    any: 'any of these',
+    not: 'not',
+    field: 'Field or attribute',
+    op: 'Is',
+    value: 'Value',
+    inHint: 'Separate values with commas.',
+    addCondition: 'Add a condition',
+    byHand: 'With no conditions, the segment holds the workers added to it by hand.',
+    fieldNames: {
+      site: 'Site',
+      language: 'Language',
+      full_name: 'Full name',
+      phone_number: 'Phone number',
+      well_being_score: 'Well-being score',
+      performance_metric: 'Performance',
+    } as Record<string, string>,
+    ops: {
+      eq: 'equal to',
+      ne: 'not equal to',
+      lt: 'less than',
+      lte: 'at most',
+      gt: 'more than',
+      gte: 'at least',
+      in: 'one of',
+      contains: 'containing',
+      exists: 'set',
+      missing: 'not set',
+    } as Record<string, string>,
+    matching: (n: number) => (n === 0 ? 'No worker on this device matches.' : `${plural(n, 'worker')} on this device match.`),
+    sample: (names: string[], total: number) => {
+      const shown = names.slice(0, 12)
+      return total > shown.length ? `${shown.join(', ')} and ${plural(total - shown.length, 'other')}` : shown.join(', ')
+    },
+    nested: 'This rule is nested deeper than the form shows. It stays as it is unless you replace it.',
+    nestedShort: 'A nested rule',
+    replace: 'Replace with a new rule',
+    saved: (name: string) => `${name} is saved on this device; its members follow every change to a worker.`,
+    summary: (form: SegmentForm) => {
+      if (form.conditions.length === 0) return 'Members added by hand'
+      const one = (c: SegmentForm['conditions'][number]) => {
+        const op = en.segments.ops[c.op] ?? c.op
+        const value = c.op === 'exists' || c.op === 'missing' ? '' : ` ${c.value}`
+        return `${en.segments.fieldNames[c.field] ?? c.field} ${c.negate ? 'not ' : ''}${op}${value}`
+      }
+      return form.conditions.map(one).join(form.combine === 'all' ? ' and ' : ' or ')
+    },
+  },
+  experiments: {
+    title: 'Experiments',
+    intro: 'Each worker of the audience gets one variant, chosen from their id and the weights: the same on every device, offline.',
+    add: 'New experiment',
+    newTitle: 'New experiment',
+    editTitle: 'Edit experiment',
+    none: 'No experiments on this device yet.',
+    name: 'Name',
+    type: 'What it varies',
+    types: { journey_level: 'A journey', program_level: 'A program' } satisfies Record<ExperimentType, string>,
+    status: 'Status',
+    statuses: { draft: 'Draft', active: 'Active', completed: 'Completed' } satisfies Record<ExperimentStatus, string>,
+    audience: 'Audience',
+    noAudience: 'No audience yet',
+    ofProgram: (name: string) => `Workers of the program ${name}`,
+    ofSegment: (name: string) => `Members of the segment ${name}`,
+    variants: 'Variants',
+    variant: 'Variant',
+    variantName: 'Name',
+    weight: 'Weight',
+    details: 'Details (JSON, optional)',
+    addVariant: 'Add a variant',
+    remove: 'Remove',
+    save: 'Save',
+    cancel: 'Cancel',
+    edit: 'Edit',
+    tierHint: (account: Account | null) =>
+      account ? 'Your tier decides how many experiments and variants you may have; see Organization.' : '',
+    saved: (name: string) => `${name} is saved on this device.`,
+    variantList: (variants: VariantDraft[]) => variants.map((v) => `${v.name} (weight ${v.weight})`).join(', '),
+    assign: 'Assign the audience',
+    assigned: (n: number, name: string) =>
+      n === 0 ? `Everyone in the audience of ${name} was assigned already.` : `Assigned ${plural(n, 'worker')} in ${name}.`,
+    results: 'Results',
+    assignedHeading: 'Workers',
+    completion: 'Completion rate',
+    meanScore: 'Mean score',
+    weightOf: (w: number) => `weight ${w}`,
+    rate: (completed: number, assigned: number, rate: number | null, interval: Interval | null) =>
+      rate === null || !interval
+        ? '—'
+        : `${Math.round(rate * 100)}% (${completed} of ${assigned}; 95% CI ${Math.round(interval.low * 100)}–${Math.round(interval.high * 100)}%)`,
+    mean: (mean: number | null, interval: Interval | null, scored: number) =>
+      mean === null
+        ? '—'
+        : `${mean.toFixed(1)}${interval ? ` (95% CI ${interval.low.toFixed(1)}–${interval.high.toFixed(1)})` : ''}, ${plural(scored, 'worker')} scored`,
+    sampleRatio: (srm: SampleRatio | null) =>
+      srm === null
+        ? 'The split can be checked once two variants have workers.'
+        : srm.mismatch
+          ? `Sample ratio mismatch: the split is unlikely under the weights (χ² ${srm.chi_square.toFixed(1)}, p ${srm.p_value.toExponential(1)}). Check the assignment before trusting these results.`
+          : `The split fits the weights (χ² ${srm.chi_square.toFixed(2)}, p ${srm.p_value.toFixed(2)}).`,
+    unassigned: (n: number) => `${plural(n, 'worker')} of the audience not assigned yet.`,
+    noData: 'no data yet',
+  },
+  badges: {
+    title: 'Badges',
+    add: 'New badge',
+    newTitle: 'New badge',
+    editTitle: 'Edit badge',
+    none: 'No badges on this device yet.',
+    name: 'Name',
+    icon: 'Icon address',
+    description: 'Description',
+    rule: 'Awarded when',
+    ruleHint: 'Every condition given must hold; leave all empty to award it by hand only. It is awarded as progress is recorded, offline.',
+    completedTouchpoints: 'Touchpoints completed, at least',
+    touchpoint: 'Completed touchpoint',
+    anyTouchpoint: 'Any touchpoint',
+    minScore: 'With a score of at least',
+    program: 'Program',
+    anyProgram: 'Any program',
+    holders: 'Holders',
+    edit: 'Edit',
+    save: 'Save',
+    cancel: 'Cancel',
+    untitled: 'Untitled',
+    unreadable: 'A rule this version cannot read',
+    saved: (name: string) => `${name} is saved on this device.`,
+    summary: (rule: AwardForm, touchpointName: (id: string | null) => string, programName: (id: string | null) => string) => {
+      const parts: string[] = []
+      if (rule.completed_touchpoints) parts.push(`${rule.completed_touchpoints} or more touchpoints completed`)
+      if (rule.touchpoint) parts.push(`${touchpointName(rule.touchpoint)} completed`)
+      if (rule.min_score) parts.push(`a score of ${rule.min_score} or more${rule.touchpoint ? ' on it' : ''}`)
+      if (parts.length === 0) return 'By hand'
+      return parts.join(', ') + (rule.program ? ` in ${programName(rule.program)}` : '')
+    },
+    byHand: 'Award by hand',
+    badge: 'Badge',
+    chooseBadge: 'Choose a badge',
+    worker: 'Worker',
+    findWorker: 'Type a name',
+    awardTo: (name: string) => `Award to ${name}`,
+    awarded: (badge: string, worker: string) => `${worker} has the badge ${badge} now.`,
+    leaderboard: 'Leaderboard',
+    noPrograms: 'No programs on this device yet.',
+    completed: 'Touchpoints completed',
+    meanScore: 'Mean score',
+    badgeCount: 'Badges',
+  },
+  organization: {
+    title: 'Organization',
+    summary: (name: string, type: OrganizationType, tier: SubscriptionTier) =>
+      `${name}: ${type === 'client' ? 'a client organization (runs programs)' : 'an expert organization (publishes content)'}, on the ${tier} tier.`,
+    limits: 'What the tier allows',
+    used: 'In use',
+    allowed: 'Allowed',
+    limit: (n: number | null) => (n === null ? 'No limit' : n === 0 ? 'None' : n.toLocaleString('en')),
+    variantsPerExperiment: 'Variants per experiment',
+    limitsHint: 'The server refuses what goes past the tier, even when made on several devices offline; deleting frees a place.',
+    you: 'You',
+    signedInAs: (email: string | null, role: Role) =>
+      email ? `Signed in as ${email}, ${en.roles[role]}.` : `Working without a server, as ${en.roles[role]}.`,
+    roles: 'What each role may see and do',
+    rolesHint: 'The server checks every change against the role of whoever made it.',
+    sees: (screen: RoleScreen) => `Sees ${en.nav[screen === 'group_session' ? 'session' : screen].toLowerCase()}`,
+    writes: (kind: EntityKind) => `Changes ${en.entityPlurals[kind].toLowerCase()}`,
+  },
+  roles: {
+    org_admin: 'organization administrator',
+    training_manager: 'training manager',
+    program_manager: 'program manager',
+    content_specialist: 'content specialist',
+    coordinator: 'coordinator',
+  } satisfies Record<Role, string>,
   groupSession: {
     title: 'Group session',
     intro: 'Record one touchpoint for everyone who was there, in one go. It is saved on this device and syncs later.',
@@ -275,6 +632,7 @@ export const en = {
     wrong_organization: 'It belongs to another organization.',
     not_found: 'The server does not have this record.',
     invalid_key: 'The record’s id is not valid.',
+    tier_limit: 'Your organization’s subscription tier allows no more of these.',
   } satisfies Record<RejectionCode, string>,
   entities: {
     organizations: 'organization', users: 'user', workers: 'worker', segments: 'segment',
@@ -309,6 +667,9 @@ export const en = {
     other_organization: 'This account belongs to another organization than the one this device works for.',
     keyring_unavailable: 'The system keyring is locked, so Stride cannot keep your sign-in. Unlock it and try again.',
     server_error: 'The server could not handle the request. Try again later.',
+    not_permitted: 'Your role may not make this change.',
+    tier_limit: 'Your organization’s subscription tier allows no more of these. See Organization for its limits.',
+    download_failed: 'The media could not be downloaded: the server does not have it, or it could not be saved here.',
     internal: 'Something went wrong inside Stride. Your saved data is safe; try again.',
   } satisfies Record<ErrorCode, string>,
 }
