@@ -201,8 +201,13 @@ fn a_segment_form_selects_live_and_membership_follows_every_edit() {
     service.update_worker(amina.id, edit).unwrap();
     assert_eq!(service.search_workers(query(segment)).unwrap().total, 2);
     assert_eq!(service.worker_page(amina.id, today()).unwrap().segments, ["Kisumu, not Swahili"]);
+    // A worker enrolled since the last search is judged too (members are kept between
+    // searches only while nothing changes).
+    worker(&service, "Daudi Omondi", "kisumu", "luo");
+    assert_eq!(service.search_workers(query(segment)).unwrap().total, 3);
+    assert_eq!(service.search_workers(WorkerQuery { text: "dau".into(), ..query(segment) }).unwrap().total, 1);
     let draft = service.segment_drafts().unwrap().remove(0);
-    assert_eq!((draft.members, draft.form.unwrap().conditions.len()), (2, 2));
+    assert_eq!((draft.members, draft.form.unwrap().conditions.len()), (3, 2));
 }
 
 #[test]

@@ -302,6 +302,50 @@ mod tests {
     }
 
     #[test]
+    fn generated_rules_round_trip_and_later_completions_never_make_a_touchpoint_due_sooner() {
+        use crate::testing::Rng;
+        let mut rng = Rng::new(0x70_0c4);
+        let touchpoints = [TouchpointId::new(), TouchpointId::new(), TouchpointId::new()];
+        let variants = [ExperimentVariantId::new(), ExperimentVariantId::new()];
+        let this = TouchpointId::new();
+        let enrolled_at = at("2026-11-01T09:00:00Z");
+        for _ in 0..5_000 {
+            let rule = TouchpointRule {
+                after_touchpoint: (rng.below(2) == 0).then(|| touchpoints[rng.below(3)]),
+                after_days: [0, 1, 7, MAX_DAYS][rng.below(4)],
+                min_score: (rng.below(3) == 0).then(|| MinScore {
+                    touchpoint: touchpoints[rng.below(3)],
+                    score: Score::new(rng.below(101) as f64).unwrap(),
+                }),
+                variant: (rng.below(3) == 0).then(|| variants[rng.below(2)]),
+            };
+            assert_eq!(TouchpointRule::parse(Some(&rule.to_json())).unwrap(), rule, "parse(to_json(rule)) is the rule");
+
+            let mine: IdSet<ExperimentVariantId> = [variants[rng.below(2)]].into_iter().collect();
+            let mut completed = IdMap::default();
+            let history = |completed| WorkerHistory { enrolled_at, completed, variants: &mine };
+            let mut earlier = IdMap::default();
+            for t in touchpoints {
+                if rng.below(2) == 0 {
+                    let day = 1 + rng.below(20) as i64;
+                    let score = (rng.below(2) == 0).then(|| rng.below(101) as f64);
+                    let when = Timestamp::from_millis(enrolled_at.millis() + day * DAY_MS).unwrap();
+                    completed.insert(t, Completion { at: when, best_score: score.map(|s| Score::new(s).unwrap()) });
+                    let sooner = Timestamp::from_millis(when.millis() - DAY_MS).unwrap();
+                    earlier.insert(t, Completion { at: sooner, best_score: score.map(|s| Score::new(s).unwrap()) });
+                }
+            }
+            match (rule.due(this, &history(&earlier)), rule.due(this, &history(&completed))) {
+                (Due::At(sooner), Due::At(later)) => {
+                    assert!(sooner <= later, "completing a day earlier never makes it due later");
+                    assert!(sooner >= enrolled_at, "never due before enrollment");
+                }
+                (a, b) => assert_eq!(std::mem::discriminant(&a), std::mem::discriminant(&b), "{rule:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn a_day_tells_overdue_from_today_from_later() {
         let day = Day { starts: at("2026-11-23T00:00:00+03:00"), ends: at("2026-11-24T00:00:00+03:00") };
         assert_eq!(day.urgency(at("2026-11-22T20:59:59.999Z")), Urgency::Overdue);

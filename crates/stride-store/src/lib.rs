@@ -62,6 +62,8 @@ struct Inner {
     device: DeviceInfo,
     /// How far this device's wall clock is off (zero but in simulations of bad clocks).
     clock_offset_ms: i64,
+    /// Which rule segment's members `temp.segment_members` holds (`segments.rs`).
+    segment_cache: Option<segments::SegmentCache>,
 }
 
 impl Inner {
@@ -105,7 +107,10 @@ impl Store {
         migrate::apply_pending(&mut conn)?;
         let device = device::load_or_create(&conn)?;
         let clock = HlcClock::new(device.device_id, device.hlc_last);
-        Ok(Self { path, inner: Mutex::new(Inner { conn, clock, device, clock_offset_ms: offset_ms }) })
+        Ok(Self {
+            path,
+            inner: Mutex::new(Inner { conn, clock, device, clock_offset_ms: offset_ms, segment_cache: None }),
+        })
     }
 
     pub fn path(&self) -> &Path {

@@ -6,8 +6,20 @@
 use crate::codec::id_column;
 use crate::repository::worker_from_row;
 use crate::{Result, Store};
+use rusqlite::types::Value;
 use stride_domain::segment::SegmentRule;
 use stride_domain::{Entity, RowKey, Segment, SegmentId, Worker, WorkerId};
+
+/// What `temp.segment_members` holds: one rule segment's members, judged when the
+/// connection had made `changes` changes. Any write since (a worker edited, a page
+/// pulled) moves the count, and the members are judged again; otherwise a search that
+/// filters by the segment, keystroke after keystroke, reads the table as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SegmentCache {
+    segment: SegmentId,
+    rule: String,
+    changes: u64,
+}
 
 impl Store {
     /// Every live worker the rule matches, by name.
@@ -42,6 +54,57 @@ impl Store {
             }),
             Err(_) => Ok(Vec::new()),
         }
+    }
+
+    /// The condition (and its arguments) that keeps a worker search to a segment's
+    /// members: the hand-made memberships in SQL, or a rule's members, judged in Rust and
+    /// kept in a temporary table while nothing changes.
+    pub(crate) fn segment_condition(&self, id: SegmentId) -> Result<(String, Vec<Value>)> {
+        let by_hand = || {
+            (
+                "w.id IN (SELECT ws.worker_id FROM worker_segment ws WHERE ws.segment_id = ? AND ws.deleted_at IS NULL)"
+                    .to_owned(),
+                vec![Value::Text(id.to_string())],
+            )
+        };
+        let from_table = || ("w.id IN (SELECT worker_id FROM temp.segment_members)".to_owned(), Vec::new());
+        let Some(segment) = self.get::<Segment>(&RowKey::of(id))? else { return Ok(by_hand()) };
+        let rule = match SegmentRule::parse(segment.rule_definition.as_ref()) {
+            Ok(Some(rule)) => rule,
+            Ok(None) => return Ok(by_hand()),
+            // A rule this version cannot read selects no one.
+            Err(_) => return Ok(("0".to_owned(), Vec::new())),
+        };
+        let rule_text = serde_json::Value::from(rule.to_json()).to_string();
+        let wanted = |changes| SegmentCache { segment: id, rule: rule_text.clone(), changes };
+        let before = {
+            let inner = self.lock();
+            let changes = inner.conn.total_changes();
+            if inner.segment_cache.as_ref() == Some(&wanted(changes)) {
+                return Ok(from_table());
+            }
+            changes
+        };
+        let members = self.workers_matching(&rule)?;
+        let mut inner = self.lock();
+        let unchanged = inner.conn.total_changes() == before;
+        {
+            let tx = inner.conn.transaction()?;
+            tx.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS segment_members (worker_id TEXT PRIMARY KEY NOT NULL);
+                 DELETE FROM temp.segment_members;",
+            )?;
+            {
+                let mut insert = tx.prepare_cached("INSERT INTO temp.segment_members (worker_id) VALUES (?1)")?;
+                for worker in &members {
+                    insert.execute([worker.id.to_string()])?;
+                }
+            }
+            tx.commit()?;
+        }
+        // Kept only when nothing was written while the members were judged.
+        inner.segment_cache = unchanged.then(|| wanted(inner.conn.total_changes()));
+        Ok(from_table())
     }
 
     /// The live segments the worker belongs to, by name.

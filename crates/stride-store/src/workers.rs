@@ -91,11 +91,9 @@ impl Store {
             }
         }
         if let Some(segment) = search.segment {
-            // Members are judged in Rust (a rule may look at any attribute), then handed
-            // over as one JSON list of ids.
-            let members: Vec<String> = self.segment_members(segment)?.iter().map(ToString::to_string).collect();
-            conditions.push("w.id IN (SELECT value FROM json_each(?))".into());
-            arguments.push(Value::Text(serde_json::Value::from(members).to_string()));
+            let (condition, values) = self.segment_condition(segment)?;
+            conditions.push(condition);
+            arguments.extend(values);
         }
         if search.program.is_some() || search.enrollment.is_some() {
             let mut enrolled = "SELECT a.worker_id FROM worker_assignments a WHERE a.deleted_at IS NULL".to_owned();

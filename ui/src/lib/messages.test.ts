@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Activity, AppError, DueTouchpoint, ErrorCode, SyncRun } from './bindings'
-import { describeError, en, fieldErrors } from './messages'
+import { describeError, en, fieldErrors, formatBytes } from './messages'
 
 const error = (code: ErrorCode, fields: AppError['fields'] = []): AppError => ({ code, message: 'raw text from Rust', fields })
 
@@ -143,5 +143,54 @@ describe('a record’s sync state', () => {
     expect(en.workerPage.nextLine(null, 'Harvest', 'overdue', '2026-11-05T08:00:00.000Z')).toMatch(
       /^A touchpoint \(Harvest\): overdue since /,
     )
+  })
+})
+
+describe('authoring sentences', () => {
+  it('say when a touchpoint is due, from its rule form', () => {
+    const title = (id: string | null) => (id === 't1' ? 'Lifting safely' : 'Quiz')
+    const variant = () => 'Video or text first: A'
+    const rule = { after_touchpoint: null, after_days: '', min_score_touchpoint: null, min_score: '', variant: null }
+    expect(en.journeys.ruleSummary(rule, title, variant)).toBe('Due from enrollment')
+    expect(en.journeys.ruleSummary({ ...rule, after_touchpoint: 't1', after_days: '2' }, title, variant)).toBe(
+      'Due 2 days after Lifting safely',
+    )
+    expect(
+      en.journeys.ruleSummary({ ...rule, min_score_touchpoint: 't2', min_score: '70', variant: 'v' }, title, variant),
+    ).toBe('Due from enrollment, with a score of 70 or more on Quiz, only for Video or text first: A')
+  })
+
+  it('summarize a segment form and count who it selects', () => {
+    const form = {
+      combine: 'all' as const,
+      conditions: [
+        { negate: false, field: 'site', op: 'eq', value: 'Kisumu' },
+        { negate: true, field: 'language', op: 'in', value: 'sw, luo' },
+      ],
+    }
+    expect(en.segments.summary(form)).toBe('Site equal to Kisumu and Language not one of sw, luo')
+    expect(en.segments.summary({ combine: 'any', conditions: [] })).toBe('Members added by hand')
+    expect(en.segments.matching(1)).toBe('1 worker on this device matches.')
+    expect(en.segments.sample(['A', 'B'], 14)).toBe('A, B and 12 others')
+  })
+
+  it('report the split check by whether it is a mismatch', () => {
+    expect(en.experiments.sampleRatio(null)).toContain('once two variants have workers')
+    const fits = { chi_square: 0.36, degrees_of_freedom: 1, p_value: 0.55, mismatch: false }
+    expect(en.experiments.sampleRatio(fits)).toBe('The split fits the weights (χ² 0.36, p 0.55).')
+    const broken = { chi_square: 16, degrees_of_freedom: 1, p_value: 0.0000633, mismatch: true }
+    expect(en.experiments.sampleRatio(broken)).toContain('Sample ratio mismatch')
+    expect(en.experiments.rate(4, 10, 0.4, { low: 0.168, high: 0.687 })).toBe('40% (4 of 10; 95% CI 17–69%)')
+  })
+
+  it('show sizes and tier limits as people read them', () => {
+    expect(formatBytes(512)).toBe('512 B')
+    expect(formatBytes(16_044)).toBe('16 kB')
+    expect(formatBytes(2_400_000)).toBe('2.4 MB')
+    expect(en.organization.limit(null)).toBe('No limit')
+    expect(en.organization.limit(0)).toBe('None')
+    expect(en.organization.limit(10_000)).toBe('10,000')
+    expect(en.errors.tier_limit).toContain('tier')
+    expect(en.rejections.tier_limit).toContain('tier')
   })
 })

@@ -350,7 +350,10 @@ export const en = {
       exists: 'set',
       missing: 'not set',
     } as Record<string, string>,
-    matching: (n: number) => (n === 0 ? 'No worker on this device matches.' : `${plural(n, 'worker')} on this device match.`),
+    matching: (n: number) =>
+      n === 0
+        ? 'No worker on this device matches.'
+        : `${plural(n, 'worker')} on this device ${n === 1 ? 'matches' : 'match'}.`,
     sample: (names: string[], total: number) => {
       const shown = names.slice(0, 12)
       return total > shown.length ? `${shown.join(', ')} and ${plural(total - shown.length, 'other')}` : shown.join(', ')
