@@ -1,7 +1,9 @@
 //! Stride's central server on PostgreSQL. It owns the central database (schema and
 //! migrations), sign-in and devices, push and pull of organization-scoped changes under
-//! row-level security, the audit trail, and the admin operations behind the
-//! `stride-server` command. It never depends on a GUI library.
+//! row-level security (a push is checked against the writer's role, the rule languages
+//! of JSON columns and the organization's tier), the audit trail, the media files it
+//! serves to devices, and the admin operations behind the `stride-server` command. It
+//! never depends on a GUI library.
 
 pub mod admin;
 pub mod auth;
