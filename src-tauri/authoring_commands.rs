@@ -13,7 +13,7 @@ use stride_domain::{
     BadgeId, ContentId, ExperimentId, JourneyBlueprintId, PhaseId, ProgramId, SegmentId, TouchpointId, WorkerId,
 };
 use stride_store::LeaderboardEntry;
-use tauri::{AppHandle, Emitter, Manager, State};
+use tauri::{AppHandle, Emitter, State};
 
 /// The event a running media download reports its progress on.
 pub const MEDIA_PROGRESS: &str = "media-progress";
@@ -47,19 +47,10 @@ pub async fn open_media(state: State<'_, AppState>, id: ContentId) -> Result<Ope
     state.run(move |service| service.open_media(id)).await
 }
 
-/// Answers the window's `stride-media://localhost/{content id}` requests with the
-/// downloaded file, so audio and video play with no network.
-pub fn serve_media(app: &AppHandle, request: &tauri::http::Request<Vec<u8>>) -> tauri::http::Response<Vec<u8>> {
-    use tauri::http::{header, Response, StatusCode};
-    let found = request.uri().path().trim_start_matches('/').parse::<ContentId>().ok().and_then(|id| {
-        let (path, kind) = app.state::<AppState>().service().ok()?.media_path(id).ok()?;
-        Some((std::fs::read(path).ok()?, kind))
-    });
-    let response = match found {
-        Some((bytes, kind)) => Response::builder().header(header::CONTENT_TYPE, kind).body(bytes),
-        None => Response::builder().status(StatusCode::NOT_FOUND).body(Vec::new()),
-    };
-    response.unwrap_or_default()
+/// The bytes of downloaded media, sent raw (an ArrayBuffer in the window, not JSON).
+#[tauri::command]
+pub async fn media_bytes(state: State<'_, AppState>, id: ContentId) -> Result<tauri::ipc::Response, AppError> {
+    state.run(move |service| service.media_bytes(id)).await.map(tauri::ipc::Response::new)
 }
 
 #[tauri::command]

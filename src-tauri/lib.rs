@@ -65,9 +65,6 @@ pub fn run() {
             app.manage(state);
             Ok(())
         })
-        .register_uri_scheme_protocol("stride-media", |context, request| {
-            authoring_commands::serve_media(context.app_handle(), &request)
-        })
         .invoke_handler(tauri::generate_handler![
             commands::device_status,
             commands::set_up_device,
@@ -97,6 +94,7 @@ pub fn run() {
             authoring_commands::content_library,
             authoring_commands::download_media,
             authoring_commands::open_media,
+            authoring_commands::media_bytes,
             authoring_commands::save_content,
             authoring_commands::journeys,
             authoring_commands::save_journey,

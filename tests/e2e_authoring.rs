@@ -86,6 +86,29 @@ async fn a_manager_authors_a_journey_that_after_sync_is_due_on_a_coordinators_de
     item.find(Locator::Css("button.secondary")).await.unwrap().click().await.unwrap();
     text_of(&client, "[data-testid=opened-media]", |t| t.contains("Drink a cup of water")).await;
     screenshot(&client, "content-library").await;
+    // Audio plays from the downloaded file, offline: two seconds of it.
+    let breathing = "//li[@data-testid='content-item'][contains(., 'Breathing for stress')]";
+    let item = client.find(Locator::XPath(breathing)).await.unwrap();
+    item.find(Locator::Css("button.secondary")).await.unwrap().click().await.unwrap();
+    text_of(&client, "[data-testid=content-library] .notice", |t| {
+        t.starts_with("Breathing for stress is on this device")
+    })
+    .await;
+    let item = client.find(Locator::XPath(breathing)).await.unwrap();
+    item.find(Locator::Css("button.secondary")).await.unwrap().click().await.unwrap();
+    find(&client, "[data-testid=opened-media] audio").await;
+    let duration = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const audio = document.querySelector('[data-testid=opened-media] audio');
+             if (audio.readyState >= 1) { done(audio.duration); return }
+             audio.addEventListener('loadedmetadata', () => done(audio.duration));
+             audio.addEventListener('error', () => done('error ' + (audio.error && audio.error.code)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(duration.as_f64().map(|d| (d * 10.0).round() / 10.0), Some(2.0), "the audio's length: {duration}");
 
     // A segment by rule, counted live as it is written: 50 of the 200 work at Eldoret.
     find(&client, "[data-testid=segments-open]").await.click().await.unwrap();
@@ -114,6 +137,16 @@ async fn a_manager_authors_a_journey_that_after_sync_is_due_on_a_coordinators_de
     text_of(&client, "[data-testid=srm]", |t| t.starts_with("The split fits the weights")).await;
     find(&client, "[data-testid=results-chart] svg").await;
     screenshot(&client, "experiment-results").await;
+
+    // Badges: one awarded by hand, and the program's leaderboard.
+    find(&client, "[data-testid=badges-open]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=leaderboard]", |t| t.contains("Amina")).await;
+    choose(&client, "select[name=award-badge]", "Top scorer").await;
+    fill(&client, &[("input[name=award-worker]", "Zawadi")]).await;
+    fill(&client, &[("input[name=award-worker]", "Esther Achieng")]).await;
+    click_centered(&client, &find(&client, "[data-testid=badges] .matches button").await).await;
+    text_of(&client, "[data-testid=badges] .notice", |t| t.ends_with("has the badge Top scorer now.")).await;
+    screenshot(&client, "badges").await;
 
     // The organization, its tier and the roles.
     find(&client, "[data-testid=organization-open]").await.click().await.unwrap();

@@ -55,13 +55,10 @@ pub struct MediaProgress {
 pub enum OpenedMedia {
     /// Text and quizzes, shown as they are.
     Text { text: String },
-    /// Audio, video and anything else, played from the app's own address for the file.
-    File { url: String },
-}
-
-/// The address the window plays a downloaded file from (served by the app itself).
-pub fn media_address(content: ContentId) -> String {
-    format!("stride-media://localhost/{content}")
+    /// Audio and video: the window asks for the file's bytes (`media_bytes`) and plays
+    /// them from a blob. WebKitGTK hands a custom scheme's address straight to GStreamer,
+    /// which cannot read it, so an app-served address does not play on Linux.
+    File { content_type: String },
 }
 
 /// A content item as the form sends it: raw text where a person types.
@@ -212,12 +209,20 @@ impl Service {
                     .map_err(|e| AppError::new(ErrorCode::NotFound, format!("{}: {e}", path.display())))?;
                 Ok(OpenedMedia::Text { text: String::from_utf8_lossy(&bytes).into_owned() })
             }
-            ContentType::Video | ContentType::Audio => Ok(OpenedMedia::File { url: media_address(id) }),
+            ContentType::Video | ContentType::Audio => {
+                let (_, content_type) = self.media_path(id)?;
+                Ok(OpenedMedia::File { content_type: content_type.to_owned() })
+            }
         }
     }
 
-    /// The file of a content item's downloaded media and its type, for the app's own
-    /// `stride-media:` address.
+    /// The bytes of a content item's downloaded media, read from this device.
+    pub fn media_bytes(&self, id: ContentId) -> Result<Vec<u8>, AppError> {
+        let (path, _) = self.media_path(id)?;
+        std::fs::read(&path).map_err(|e| AppError::new(ErrorCode::NotFound, format!("{}: {e}", path.display())))
+    }
+
+    /// The file of a content item's downloaded media and its type.
     pub fn media_path(&self, id: ContentId) -> Result<(std::path::PathBuf, &'static str), AppError> {
         let download = self
             .store

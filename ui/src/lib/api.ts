@@ -128,8 +128,10 @@ export const api = {
   saveContent: (input: ContentInput) => call<ContentId>('save_content', { input }),
   /** Downloads a content item's media for offline use (progress: onMediaProgress). */
   downloadMedia: (id: ContentId) => call<ContentItem>('download_media', { id }),
-  /** Opens downloaded media with no network: text as text, the rest by a local address. */
+  /** Opens downloaded media with no network: text as text, audio and video by type. */
   openMedia: (id: ContentId) => call<OpenedMedia>('open_media', { id }),
+  /** The bytes of downloaded media, to play from a blob. */
+  mediaBytes: (id: ContentId) => call<ArrayBuffer>('media_bytes', { id }),
   journeys: () => call<JourneyDraft[]>('journeys'),
   saveJourney: (input: JourneyInput) => call<JourneyBlueprintId>('save_journey', { input }),
   savePhase: (input: PhaseInput) => call<PhaseId>('save_phase', { input }),

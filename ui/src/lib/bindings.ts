@@ -615,7 +615,7 @@ total: number | null, };
  * Downloaded media, as the window opens it.
  */
 
-export type OpenedMedia = { "kind": "text", text: string, } | { "kind": "file", url: string, };
+export type OpenedMedia = { "kind": "text", text: string, } | { "kind": "file", content_type: string, };
 
 /**
  * A journey's title and purpose as the form sends them.
