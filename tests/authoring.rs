@@ -41,6 +41,36 @@ fn json_object(value: serde_json::Value) -> Option<JsonObject> {
     Some(JsonObject::try_from(value).unwrap())
 }
 
+fn content(org: OrganizationId, title: &str) -> Content {
+    let now = Timestamp::now();
+    Content {
+        id: ContentId::new(),
+        organization_id: org,
+        content_type: ContentType::Text,
+        title: Some(Name::parse(title).unwrap()),
+        description: None,
+        media_url: None,
+        license_type: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn program(org: OrganizationId, name: &str) -> Program {
+    let now = Timestamp::now();
+    Program {
+        id: ProgramId::new(),
+        organization_id: org,
+        name: Name::parse(name).unwrap(),
+        start_date: None,
+        end_date: None,
+        created_by: None,
+        updated_by: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
 #[tokio::test]
 async fn rules_that_no_device_could_read_are_refused_at_push() {
     let db = TestDatabase::migrated().await;
@@ -48,17 +78,7 @@ async fn rules_that_no_device_could_read_are_refused_at_push() {
     let org = organization(&db, "Alpha", SubscriptionTier::Premium).await;
     let admin = device_with(&base, "org_admin@alpha.example", PASSWORD, 0).await;
     let now = Timestamp::now();
-    let content = Content {
-        id: ContentId::new(),
-        organization_id: org,
-        content_type: ContentType::Text,
-        title: Some(Name::parse("Hydration").unwrap()),
-        description: None,
-        media_url: None,
-        license_type: None,
-        created_at: now,
-        updated_at: now,
-    };
+    let content = content(org, "Hydration");
     let journey = JourneyBlueprint {
         id: JourneyBlueprintId::new(),
         organization_id: org,
@@ -150,37 +170,14 @@ async fn each_role_writes_only_its_own_entities_and_the_server_says_so() {
     let db = TestDatabase::migrated().await;
     let base = spawn_server(&db.pool).await;
     let org = organization(&db, "Beta", SubscriptionTier::Premium).await;
-    let now = Timestamp::now();
-    let content = |title: &str| Content {
-        id: ContentId::new(),
-        organization_id: org,
-        content_type: ContentType::Quiz,
-        title: Some(Name::parse(title).unwrap()),
-        description: None,
-        media_url: None,
-        license_type: None,
-        created_at: now,
-        updated_at: now,
-    };
-    let program = |name: &str| Program {
-        id: ProgramId::new(),
-        organization_id: org,
-        name: Name::parse(name).unwrap(),
-        start_date: None,
-        end_date: None,
-        created_by: None,
-        updated_by: None,
-        created_at: now,
-        updated_at: now,
-    };
     let mut outcomes = Vec::new();
     for role in Role::ALL {
         let device = device_with(&base, &format!("{role}@beta.example"), PASSWORD, 0).await;
         device
             .store
             .write(|w| {
-                w.create(&content(&format!("Quiz by {role}")))?;
-                w.create(&program(&format!("Program by {role}")))
+                w.create(&content(org, &format!("Quiz by {role}")))?;
+                w.create(&program(org, &format!("Program by {role}")))
             })
             .unwrap();
         sync(&device.store, &device.client, |_| {}).await.unwrap();
@@ -213,17 +210,6 @@ async fn a_tier_caps_programs_experiments_and_variants_even_across_devices() {
     let basic = organization(&db, "Small", SubscriptionTier::Basic).await;
     let standard = organization(&db, "Middle", SubscriptionTier::Standard).await;
     let now = Timestamp::now();
-    let program = |org, name: &str| Program {
-        id: ProgramId::new(),
-        organization_id: org,
-        name: Name::parse(name).unwrap(),
-        start_date: None,
-        end_date: None,
-        created_by: None,
-        updated_by: None,
-        created_at: now,
-        updated_at: now,
-    };
     let experiment = |org| Experiment {
         id: ExperimentId::new(),
         organization_id: org,

@@ -46,6 +46,27 @@ fn rule() -> RuleForm {
     RuleForm::default()
 }
 
+/// A program "Harvest" of one journey of one phase of one touchpoint, due from enrollment.
+fn program_of_one_touchpoint(service: &Service) -> (ProgramId, TouchpointId) {
+    let video = content(service, "Lifting safely");
+    let journey =
+        service.save_journey(JourneyInput { id: None, title: "Safety".into(), purpose: String::new() }).unwrap();
+    let phase = service.save_phase(PhaseInput { id: None, journey_id: journey, name: "Week 1".into() }).unwrap();
+    let touchpoint = service
+        .save_touchpoint(TouchpointInput { id: None, phase_id: phase, content_id: video, rule: rule() })
+        .unwrap();
+    let program = service
+        .save_program(ProgramInput {
+            id: None,
+            name: "Harvest".into(),
+            start_date: String::new(),
+            end_date: String::new(),
+            journeys: vec![journey],
+        })
+        .unwrap();
+    (program, touchpoint)
+}
+
 #[test]
 fn a_journey_is_authored_through_forms_that_name_each_problem_and_previews_for_a_worker() {
     let (_dir, service) = service();
@@ -214,22 +235,7 @@ fn a_segment_form_selects_live_and_membership_follows_every_edit() {
 fn experiments_assign_by_the_pure_function_and_report_per_variant() {
     let (_dir, service) = service();
     set_up(&service, SubscriptionTier::Premium);
-    let video = content(&service, "Lifting safely");
-    let journey =
-        service.save_journey(JourneyInput { id: None, title: "Safety".into(), purpose: String::new() }).unwrap();
-    let phase = service.save_phase(PhaseInput { id: None, journey_id: journey, name: "Week 1".into() }).unwrap();
-    let touchpoint = service
-        .save_touchpoint(TouchpointInput { id: None, phase_id: phase, content_id: video, rule: rule() })
-        .unwrap();
-    let program = service
-        .save_program(ProgramInput {
-            id: None,
-            name: "Harvest".into(),
-            start_date: String::new(),
-            end_date: String::new(),
-            journeys: vec![journey],
-        })
-        .unwrap();
+    let (program, touchpoint) = program_of_one_touchpoint(&service);
     let workers: Vec<Worker> = (0..40).map(|i| worker(&service, &format!("Worker {i:02}"), "Kisumu", "sw")).collect();
     for w in &workers[..30] {
         service.enroll_in_program(program, EnrollTarget::Worker(w.id)).unwrap();
@@ -302,22 +308,7 @@ fn experiments_assign_by_the_pure_function_and_report_per_variant() {
 fn badges_are_awarded_by_their_rule_as_a_session_is_recorded_and_rank_the_leaderboard() {
     let (_dir, service) = service();
     set_up(&service, SubscriptionTier::Standard);
-    let video = content(&service, "Lifting safely");
-    let journey =
-        service.save_journey(JourneyInput { id: None, title: "Safety".into(), purpose: String::new() }).unwrap();
-    let phase = service.save_phase(PhaseInput { id: None, journey_id: journey, name: "Week 1".into() }).unwrap();
-    let touchpoint = service
-        .save_touchpoint(TouchpointInput { id: None, phase_id: phase, content_id: video, rule: rule() })
-        .unwrap();
-    let program = service
-        .save_program(ProgramInput {
-            id: None,
-            name: "Harvest".into(),
-            start_date: String::new(),
-            end_date: String::new(),
-            journeys: vec![journey],
-        })
-        .unwrap();
+    let (program, touchpoint) = program_of_one_touchpoint(&service);
     let badge = |name: &str, rule: AwardForm| {
         service.save_badge(BadgeInput {
             id: None,
