@@ -210,8 +210,8 @@ impl Service {
         }
     }
 
-    /// Moves a phase one place earlier (`earlier`) or later in its journey: the two
-    /// phases swap their sequence numbers in one commit.
+    /// Moves a phase one place earlier (`earlier`) or later in its journey; the journey's
+    /// phases are renumbered 1…n in their new order, in one commit.
     pub fn move_phase(&self, id: PhaseId, earlier: bool) -> Result<(), AppError> {
         self.require_write(EntityKind::Phases)?;
         let phase = self.existing::<Phase>(RowKey::of(id))?;
@@ -240,6 +240,7 @@ impl Service {
     pub fn delete_phase(&self, id: PhaseId) -> Result<(), AppError> {
         self.require_write(EntityKind::Phases)?;
         let touchpoints = self.store.list_all::<Touchpoint>(&[Filter::new("phase_id", id.to_string())])?;
+        self.refuse_if_waited_on(&touchpoints.iter().map(|t| t.id).collect::<Vec<_>>())?;
         self.store.write(|w| {
             for touchpoint in &touchpoints {
                 w.delete::<Touchpoint>(&RowKey::of(touchpoint.id))?;
@@ -348,7 +349,26 @@ impl Service {
 
     pub fn delete_touchpoint(&self, id: TouchpointId) -> Result<(), AppError> {
         self.require_write(EntityKind::Touchpoints)?;
+        self.refuse_if_waited_on(&[id])?;
         self.store.delete::<Touchpoint>(&RowKey::of(id))?;
+        Ok(())
+    }
+
+    /// Refuses to delete touchpoints that another touchpoint's rule waits on (it would
+    /// wait for ever): that rule is to be changed first.
+    fn refuse_if_waited_on(&self, going: &[TouchpointId]) -> Result<(), AppError> {
+        let waiting = self.store.list_all::<Touchpoint>(&[])?.into_iter().filter(|t| !going.contains(&t.id)).any(|t| {
+            TouchpointRule::parse(t.rule_logic.as_ref()).is_ok_and(|rule| {
+                rule.after_touchpoint.is_some_and(|on| going.contains(&on))
+                    || rule.min_score.is_some_and(|m| going.contains(&m.touchpoint))
+            })
+        });
+        if waiting {
+            return Err(AppError::invalid(vec![ValidationError::new(
+                "touchpoint",
+                "another touchpoint's rule waits on it: change that rule first",
+            )]));
+        }
         Ok(())
     }
 

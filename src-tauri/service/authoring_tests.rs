@@ -165,6 +165,24 @@ fn a_journey_is_authored_through_forms_that_name_each_problem_and_previews_for_a
     assert_eq!(preview[1].state, PreviewState::WaitingFor { title: Some("Lifting safely".into()) });
     let due = service.due_enrollments(program, watch, today()).unwrap();
     assert_eq!(due.len(), 1, "what was authored is due on this device at once");
+
+    // A touchpoint another one waits on is not deleted from under it.
+    let err = service.delete_touchpoint(watch).unwrap_err();
+    assert_eq!(fields(&err), ["touchpoint"]);
+    assert_eq!(service.delete_phase(first).unwrap_err().code, ErrorCode::InvalidInput);
+    service.delete_touchpoint(test).unwrap();
+    service.delete_phase(first).unwrap();
+    let names: Vec<String> = service
+        .journeys()
+        .unwrap()
+        .into_iter()
+        .find(|j| j.id == journey)
+        .unwrap()
+        .phases
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, ["Week 2"]);
 }
 
 #[test]

@@ -262,11 +262,11 @@ impl Service {
         }
         let observed: Vec<u64> = variants.iter().map(|v| v.assigned).collect();
         let weights: Vec<f64> = variants.iter().map(|v| v.weight as f64).collect();
-        let audience = self.store.audience(&experiment)?;
-        let assigned: u64 = observed.iter().sum();
+        let assigned = self.store.assigned_workers(experiment.id)?;
+        let unassigned = self.store.audience(&experiment)?.iter().filter(|w| !assigned.contains(w)).count();
         Ok(ExperimentResults {
             sample_ratio: sample_ratio_test(&observed, &weights),
-            unassigned: (audience.len() as u64).saturating_sub(assigned) as u32,
+            unassigned: unassigned as u32,
             variants,
         })
     }

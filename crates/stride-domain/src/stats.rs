@@ -124,11 +124,12 @@ pub struct SampleRatio {
 pub const MISMATCH_P: f64 = 0.001;
 
 /// Pearson's chi-square of the observed counts against the weights' expected shares.
-/// None with fewer than two variants or no workers.
+/// None with fewer than two variants, no workers, or a weight that is not positive.
 pub fn sample_ratio_test(observed: &[u64], weights: &[f64]) -> Option<SampleRatio> {
     let total: u64 = observed.iter().sum();
     let weight_sum: f64 = weights.iter().sum();
-    if observed.len() < 2 || observed.len() != weights.len() || total == 0 || weight_sum <= 0.0 {
+    let weighed = weights.iter().all(|w| w.is_finite() && *w > 0.0);
+    if observed.len() < 2 || observed.len() != weights.len() || total == 0 || !weighed || weight_sum <= 0.0 {
         return None;
     }
     let chi_square: f64 = observed
@@ -287,5 +288,6 @@ mod tests {
         assert_eq!(weighted.degrees_of_freedom, 1);
         assert_eq!(sample_ratio_test(&[10], &[1.0]), None);
         assert_eq!(sample_ratio_test(&[0, 0], &[1.0, 1.0]), None);
+        assert_eq!(sample_ratio_test(&[5, 5], &[1.0, 0.0]), None, "a variant without a weight cannot be expected");
     }
 }

@@ -1,7 +1,7 @@
 //! The subscription tier's limits at push (`stride_domain::tier`): a new row of a
 //! limited entity is refused with `tier_limit` once the organization holds as many live
 //! rows as its tier allows. Counted once per push, for the entities the push creates,
-//! then kept in memory as the batch is decided.
+//! under a lock of the organization's row, then kept in memory as the batch is decided.
 
 use crate::auth::AuthenticatedDevice;
 use crate::push::reject;
@@ -35,6 +35,13 @@ impl Quota {
             .await?;
         let tier = tier.parse().unwrap_or(SubscriptionTier::Basic);
         let upserts = || fresh.iter().filter(|p| p.change.op == ChangeOp::Upsert);
+        // Variants are limited per experiment on every tier.
+        let limited = |kind: EntityKind| tier.limits().of(kind).is_some() || kind == EntityKind::ExperimentVariants;
+        if upserts().any(|p| limited(p.change.entity)) {
+            // Counted under the organization row's lock, held to commit: two pushes at once
+            // cannot both take the last place.
+            sqlx::query("SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE").bind(org).execute(&mut **tx).await?;
+        }
         let mut used = HashMap::new();
         for kind in LIMITED {
             if tier.limits().of(*kind).is_some() && upserts().any(|p| p.change.entity == *kind) {

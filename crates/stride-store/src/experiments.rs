@@ -23,7 +23,27 @@ pub struct VariantOutcomes {
     pub mean_scores: Vec<f64>,
 }
 
+/// The workers assigned in an experiment (to any of its variants).
+fn assigned_in(conn: &rusqlite::Connection, experiment: ExperimentId) -> Result<IdSet<WorkerId>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT ea.worker_id FROM experiment_assignments ea
+         JOIN experiment_variants v ON v.id = ea.experiment_variant_id
+         WHERE v.experiment_id = ?1 AND ea.worker_id IS NOT NULL AND ea.deleted_at IS NULL",
+    )?;
+    let mut rows = statement.query([experiment.to_string()])?;
+    let mut assigned = IdSet::default();
+    while let Some(row) = rows.next()? {
+        assigned.insert(id_column(row, 0, "worker")?);
+    }
+    Ok(assigned)
+}
+
 impl Store {
+    /// The workers assigned in an experiment.
+    pub fn assigned_workers(&self, experiment: ExperimentId) -> Result<IdSet<WorkerId>> {
+        self.with_conn(|conn| assigned_in(conn, experiment))
+    }
+
     /// The experiment's live variants, by id (the order assignment uses).
     pub fn variants_of(&self, experiment: ExperimentId) -> Result<Vec<ExperimentVariant>> {
         let mut variants =
@@ -120,19 +140,7 @@ impl Writer<'_> {
             .collect()
         };
         // A worker keeps the variant they were given first, however it was recorded.
-        let already: IdSet<WorkerId> = {
-            let mut statement = self.conn().prepare_cached(
-                "SELECT ea.worker_id FROM experiment_assignments ea
-                 JOIN experiment_variants v ON v.id = ea.experiment_variant_id
-                 WHERE v.experiment_id = ?1 AND ea.worker_id IS NOT NULL AND ea.deleted_at IS NULL",
-            )?;
-            let mut rows = statement.query([experiment.id.to_string()])?;
-            let mut seen = IdSet::default();
-            while let Some(row) = rows.next()? {
-                seen.insert(id_column(row, 0, "worker")?);
-            }
-            seen
-        };
+        let already = assigned_in(self.conn(), experiment.id)?;
         let mut assigned = 0;
         for worker in workers {
             let Some(variant) = assign(experiment.id, *worker, &variants) else { return Ok(0) };
