@@ -329,3 +329,35 @@ async fn media_is_served_to_the_organizations_devices_only_with_its_length() {
     assert!(matches!(refused, stride_sync::ClientError::Unauthenticated), "{refused:?}");
     db.drop().await;
 }
+
+#[tokio::test]
+async fn pushes_at_once_cannot_all_take_the_last_places_of_a_tier() {
+    let db = TestDatabase::migrated().await;
+    let base = spawn_server(&db.pool).await;
+    let org = organization(&db, "Crowded", SubscriptionTier::Basic).await;
+    // Five devices, each with one new program made offline; the tier allows three.
+    let mut devices = Vec::new();
+    for role in Role::ALL {
+        let device = device_with(&base, &format!("{role}@crowded.example"), PASSWORD, 0).await;
+        if role.may_write(EntityKind::Programs) {
+            device.store.create(&program(org, &format!("Program of the {role}"))).unwrap();
+            devices.push(device);
+        }
+    }
+    let extra = device_with(&base, "org_admin@crowded.example", PASSWORD, 0).await;
+    extra.store.create(&program(org, "A second one of the admin's")).unwrap();
+    extra.store.create(&program(org, "A third one of the admin's")).unwrap();
+    devices.push(extra);
+    let syncs = devices.iter().map(|d| sync(&d.store, &d.client, |_| {}));
+    for result in futures_util::future::join_all(syncs).await {
+        result.unwrap();
+    }
+    let on_server: i64 = sqlx::query_scalar("SELECT count(*) FROM programs WHERE organization_id = $1")
+        .bind(org.as_uuid())
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let refused: usize = devices.iter().map(|d| refusals(d).len()).sum();
+    assert_eq!((on_server, refused), (3, 2), "five programs pushed at once, three places");
+    db.drop().await;
+}
