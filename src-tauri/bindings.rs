@@ -74,6 +74,7 @@ mod tests {
             declaration::<GroupSessionInput>(&config),
             declaration::<SegmentId>(&config),
             declaration::<SegmentChoice>(&config),
+            declaration::<crate::service::SegmentName>(&config),
             declaration::<ProgramChoice>(&config),
             declaration::<DueTouchpoint>(&config),
             declaration::<ProgramDay>(&config),

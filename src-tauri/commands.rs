@@ -3,7 +3,8 @@
 use crate::error::AppError;
 use crate::service::{
     today, BackgroundEvent, DeviceStatus, EnrollTarget, GroupSessionInput, Home, ProgramChoice, ProgramOutline,
-    SegmentChoice, SetUpInput, SignInInput, SyncDetails, SyncProgress, SyncSummary, WorkerPage, WorkerQuery,
+    SegmentChoice, SegmentName, SetUpInput, SignInInput, SyncDetails, SyncProgress, SyncSummary, WorkerPage,
+    WorkerQuery,
 };
 use crate::state::AppState;
 use stride_domain::duplicates::DuplicateCandidate;
@@ -104,6 +105,11 @@ pub async fn program_roster(state: State<'_, AppState>, program_id: ProgramId) -
 #[tauri::command]
 pub async fn segments(state: State<'_, AppState>) -> Result<Vec<SegmentChoice>, AppError> {
     state.run(|service| service.segments()).await
+}
+
+#[tauri::command]
+pub async fn segment_names(state: State<'_, AppState>) -> Result<Vec<SegmentName>, AppError> {
+    state.run(|service| service.segment_names()).await
 }
 
 #[tauri::command]

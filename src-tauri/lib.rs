@@ -78,6 +78,7 @@ pub fn run() {
             commands::programs,
             commands::program_roster,
             commands::segments,
+            commands::segment_names,
             commands::enroll_in_program,
             commands::record_group_session,
             commands::enroll_worker,

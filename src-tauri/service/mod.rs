@@ -44,7 +44,7 @@ pub use home::{today, Home};
 #[cfg(test)]
 pub use home::{DueTouchpoint, ProgramDay};
 pub use program_editor::{ProgramDraft, ProgramInput};
-pub use programs::{EnrollTarget, GroupSessionInput, ProgramChoice, ProgramOutline, SegmentChoice};
+pub use programs::{EnrollTarget, GroupSessionInput, ProgramChoice, ProgramOutline, SegmentChoice, SegmentName};
 #[cfg(test)]
 pub use programs::{JourneyOutline, PhaseOutline, TouchpointOutline};
 #[cfg(test)]

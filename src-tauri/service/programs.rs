@@ -163,6 +163,13 @@ pub struct SegmentChoice {
     pub members: u32,
 }
 
+/// A segment, for choosing one to filter by or aim at: no count, so nothing is judged.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SegmentName {
+    pub id: SegmentId,
+    pub name: String,
+}
+
 impl Service {
     /// The programs on the device, by name, without their structure.
     pub fn program_choices(&self) -> Result<Vec<ProgramChoice>, AppError> {
@@ -189,15 +196,27 @@ impl Service {
         Ok(())
     }
 
+    /// Segments on the device, by name.
+    pub fn segment_names(&self) -> Result<Vec<SegmentName>, AppError> {
+        let mut names: Vec<SegmentName> = self
+            .store
+            .list_all::<Segment>(&[])?
+            .into_iter()
+            .map(|segment| SegmentName { id: segment.id, name: segment.name.to_string() })
+            .collect();
+        names.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(names)
+    }
+
     /// Segments on the device with how many workers each holds.
     pub fn segments(&self) -> Result<Vec<SegmentChoice>, AppError> {
+        let sizes = self.store.segment_sizes()?;
         let mut choices = Vec::new();
         for segment in self.store.list_all::<Segment>(&[])? {
-            let members = self.store.segment_members(segment.id)?;
             choices.push(SegmentChoice {
                 id: segment.id,
                 name: segment.name.to_string(),
-                members: members.len() as u32,
+                members: sizes.get(&segment.id).copied().unwrap_or(0),
             });
         }
         choices.sort_by(|a, b| a.name.cmp(&b.name));

@@ -206,6 +206,7 @@ impl SegmentForm {
 
 impl Service {
     pub fn segment_drafts(&self) -> Result<Vec<SegmentDraft>, AppError> {
+        let sizes = self.store.segment_sizes()?;
         let mut segments = self.store.list_all::<Segment>(&[])?;
         segments.sort_by_cached_key(|s| s.name.as_str().to_lowercase());
         segments
@@ -227,7 +228,7 @@ impl Service {
                     name: segment.name.to_string(),
                     form,
                     rule_text,
-                    members: self.store.segment_members(segment.id)?.len() as u32,
+                    members: sizes.get(&segment.id).copied().unwrap_or(0),
                 })
             })
             .collect()

@@ -211,4 +211,21 @@ fn main() {
         median.as_secs_f64() * 1e3,
         p99.as_secs_f64() * 1e3
     );
+
+    // The segment list's counts (both segments), as the worker filters and programs show them.
+    let mut samples = Vec::with_capacity(RUNS / 4);
+    let mut segments = 0;
+    for _ in 0..RUNS / 4 {
+        let started = Instant::now();
+        segments = store.segment_sizes().unwrap().len();
+        samples.push(started.elapsed());
+    }
+    let median = percentile(&mut samples, 0.5);
+    let p99 = percentile(&mut samples, 0.99);
+    println!(
+        "{:<26} {segments:>8} {:>10.2} {:>10.2}",
+        "every segment's size",
+        median.as_secs_f64() * 1e3,
+        p99.as_secs_f64() * 1e3
+    );
 }

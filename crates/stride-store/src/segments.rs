@@ -107,6 +107,43 @@ impl Store {
         Ok(from_table())
     }
 
+    /// How many members each live segment has: the rule segments judged together in one
+    /// pass over the workers, the others counted from their rows.
+    pub fn segment_sizes(&self) -> Result<stride_domain::IdMap<SegmentId, u32>> {
+        let mut sizes = stride_domain::IdMap::default();
+        let mut rules = Vec::new();
+        for segment in self.list_all::<Segment>(&[])? {
+            sizes.insert(segment.id, 0);
+            // A rule this version cannot read selects no one.
+            match SegmentRule::parse(segment.rule_definition.as_ref()) {
+                Ok(Some(rule)) => rules.push((segment.id, rule)),
+                Ok(None) => {
+                    let by_hand: u32 = self.with_conn(|conn| {
+                        Ok(conn
+                            .prepare_cached(
+                                "SELECT count(*) FROM worker_segment ws
+                                 JOIN workers w ON w.id = ws.worker_id AND w.deleted_at IS NULL
+                                 WHERE ws.segment_id = ?1 AND ws.deleted_at IS NULL",
+                            )?
+                            .query_row([segment.id.to_string()], |row| row.get(0))?)
+                    })?;
+                    sizes.insert(segment.id, by_hand);
+                }
+                Err(_) => {}
+            }
+        }
+        if !rules.is_empty() {
+            self.for_each_worker(|worker| {
+                for (id, rule) in &rules {
+                    if rule.matches(&worker) {
+                        *sizes.entry(*id).or_default() += 1;
+                    }
+                }
+            })?;
+        }
+        Ok(sizes)
+    }
+
     /// The live segments the worker belongs to, by name.
     pub fn segments_of(&self, worker: &Worker) -> Result<Vec<Segment>> {
         let by_hand: Vec<String> = self.with_conn(|conn| {

@@ -44,6 +44,7 @@ import type {
   GroupSessionInput,
   ProgramId,
   SegmentChoice,
+  SegmentName,
   ProgramOutline,
   Page,
   RosterEntry,
@@ -98,8 +99,10 @@ export const api = {
   programs: () => call<ProgramOutline[]>('programs'),
   /** Who is actively enrolled in a program, by name. */
   programRoster: (programId: ProgramId) => call<RosterEntry[]>('program_roster', { programId }),
-  /** Segments on the device with how many workers each holds. */
+  /** Segments on the device with how many workers each holds (rules judged: the slower). */
   segments: () => call<SegmentChoice[]>('segments'),
+  /** Segments on the device, by name, without counting anyone. */
+  segmentNames: () => call<SegmentName[]>('segment_names'),
   /** Enrolls a worker or a segment's members in a program, in one commit; answers how many. */
   enrollInProgram: (programId: ProgramId, whom: EnrollTarget) => call<number>('enroll_in_program', { programId, whom }),
   /** Records one touchpoint for every worker present, in one commit; answers how many. */

@@ -231,6 +231,12 @@ export type SegmentId = string;
 export type SegmentChoice = { id: SegmentId, name: string, members: number, };
 
 /**
+ * A segment, for choosing one to filter by or aim at: no count, so nothing is judged.
+ */
+
+export type SegmentName = { id: SegmentId, name: string, };
+
+/**
  * A program, for choosing one (to enroll in, to filter by).
  */
 
