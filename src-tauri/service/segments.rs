@@ -241,7 +241,7 @@ impl Service {
         let matching = self.store.workers_matching(&rule)?;
         Ok(SegmentPreview {
             count: matching.len() as u32,
-            first: matching.iter().take(50).map(|w| WorkerRef { id: w.id, name: w.full_name.to_string() }).collect(),
+            first: matching.iter().take(50).map(|(id, name)| WorkerRef { id: *id, name: name.clone() }).collect(),
         })
     }
 

@@ -97,13 +97,47 @@ impl Field {
         }
     }
 
-    fn of(&self, worker: &Worker) -> Option<AttributeValue> {
-        match self {
-            Field::FullName => Some(AttributeValue::Text(worker.full_name.to_string())),
-            Field::PhoneNumber => worker.phone_number.as_ref().map(|p| AttributeValue::Text(p.to_string())),
-            Field::WellBeingScore => worker.well_being_score.map(|s| AttributeValue::Number(s.value())),
-            Field::PerformanceMetric => worker.performance_metric.map(|s| AttributeValue::Number(s.value())),
-            Field::Attribute(name) => worker.custom_attributes.get(name).cloned(),
+    fn of(&self, worker: &impl Subject) -> Option<AttributeValue> {
+        worker.value_of(self)
+    }
+}
+
+/// What a rule looks at: a worker, or the few columns of one a store reads to judge many
+/// workers at once without decoding whole rows.
+pub trait Subject {
+    fn value_of(&self, field: &Field) -> Option<AttributeValue>;
+}
+
+impl Subject for Worker {
+    fn value_of(&self, field: &Field) -> Option<AttributeValue> {
+        match field {
+            Field::FullName => Some(AttributeValue::Text(self.full_name.to_string())),
+            Field::PhoneNumber => self.phone_number.as_ref().map(|p| AttributeValue::Text(p.to_string())),
+            Field::WellBeingScore => self.well_being_score.map(|s| AttributeValue::Number(s.value())),
+            Field::PerformanceMetric => self.performance_metric.map(|s| AttributeValue::Number(s.value())),
+            Field::Attribute(name) => self.custom_attributes.get(name).cloned(),
+        }
+    }
+}
+
+/// The columns of a worker that rules read, as stored.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkerFacts {
+    pub full_name: String,
+    pub phone_number: Option<String>,
+    pub well_being_score: Option<f64>,
+    pub performance_metric: Option<f64>,
+    pub custom_attributes: std::collections::BTreeMap<String, AttributeValue>,
+}
+
+impl Subject for WorkerFacts {
+    fn value_of(&self, field: &Field) -> Option<AttributeValue> {
+        match field {
+            Field::FullName => Some(AttributeValue::Text(self.full_name.clone())),
+            Field::PhoneNumber => self.phone_number.clone().map(AttributeValue::Text),
+            Field::WellBeingScore => self.well_being_score.map(AttributeValue::Number),
+            Field::PerformanceMetric => self.performance_metric.map(AttributeValue::Number),
+            Field::Attribute(name) => self.custom_attributes.get(name).cloned(),
         }
     }
 }
@@ -302,7 +336,7 @@ impl SegmentRule {
     }
 
     /// Whether the worker belongs.
-    pub fn matches(&self, worker: &Worker) -> bool {
+    pub fn matches(&self, worker: &impl Subject) -> bool {
         match self {
             SegmentRule::All(rules) => rules.iter().all(|rule| rule.matches(worker)),
             SegmentRule::Any(rules) => rules.iter().any(|rule| rule.matches(worker)),
@@ -458,6 +492,14 @@ mod tests {
             assert_eq!(parsed, a, "parse(to_json(rule)) is the rule");
             for _ in 0..5 {
                 let w = random_worker(&mut rng);
+                let facts = WorkerFacts {
+                    full_name: w.full_name.to_string(),
+                    phone_number: w.phone_number.as_ref().map(ToString::to_string),
+                    well_being_score: w.well_being_score.map(Score::value),
+                    performance_metric: w.performance_metric.map(Score::value),
+                    custom_attributes: w.custom_attributes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                };
+                assert_eq!(a.matches(&facts), a.matches(&w), "a stored row's columns judge as the worker does");
                 let not = |r: SegmentRule| SegmentRule::Not(Box::new(r));
                 assert_eq!(not(not(a.clone())).matches(&w), a.matches(&w));
                 assert_eq!(SegmentRule::All(vec![a.clone()]).matches(&w), a.matches(&w));

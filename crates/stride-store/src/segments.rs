@@ -4,11 +4,10 @@
 //! a segment without one has the members added by hand (`worker_segment`).
 
 use crate::codec::id_column;
-use crate::repository::worker_from_row;
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 use rusqlite::types::Value;
-use stride_domain::segment::SegmentRule;
-use stride_domain::{Entity, RowKey, Segment, SegmentId, Worker, WorkerId};
+use stride_domain::segment::{SegmentRule, WorkerFacts};
+use stride_domain::{RowKey, Segment, SegmentId, Worker, WorkerId};
 
 /// What `temp.segment_members` holds: one rule segment's members, judged when the
 /// connection had made `changes` changes. Any write since (a worker edited, a page
@@ -22,14 +21,17 @@ pub(crate) struct SegmentCache {
 }
 
 impl Store {
-    /// Every live worker the rule matches, by name.
-    pub fn workers_matching(&self, rule: &SegmentRule) -> Result<Vec<Worker>> {
+    /// Every live worker the rule matches (id and name), by name.
+    pub fn workers_matching(&self, rule: &SegmentRule) -> Result<Vec<(WorkerId, String)>> {
         let mut matching = Vec::new();
-        self.for_each_worker(|worker| {
-            if rule.matches(&worker) {
-                matching.push(worker);
+        self.for_each_worker(|id, facts| {
+            if rule.matches(&facts) {
+                matching.push((id, facts.full_name));
             }
         })?;
+        // Sorting the matches costs less than reading every worker in name order (as
+        // SQLite's NOCASE compares: ASCII letters without case).
+        matching.sort_by_cached_key(|(id, name)| (name.to_ascii_lowercase(), *id));
         Ok(matching)
     }
 
@@ -37,7 +39,7 @@ impl Store {
     pub fn segment_members(&self, segment: SegmentId) -> Result<Vec<WorkerId>> {
         let Some(segment) = self.get::<Segment>(&RowKey::of(segment))? else { return Ok(Vec::new()) };
         match SegmentRule::parse(segment.rule_definition.as_ref()) {
-            Ok(Some(rule)) => Ok(self.workers_matching(&rule)?.into_iter().map(|w| w.id).collect()),
+            Ok(Some(rule)) => Ok(self.workers_matching(&rule)?.into_iter().map(|(id, _)| id).collect()),
             Ok(None) => self.with_conn(|conn| {
                 let mut statement = conn.prepare_cached(
                     "SELECT ws.worker_id FROM worker_segment ws
@@ -96,8 +98,8 @@ impl Store {
             )?;
             {
                 let mut insert = tx.prepare_cached("INSERT INTO temp.segment_members (worker_id) VALUES (?1)")?;
-                for worker in &members {
-                    insert.execute([worker.id.to_string()])?;
+                for (worker, _) in &members {
+                    insert.execute([worker.to_string()])?;
                 }
             }
             tx.commit()?;
@@ -133,9 +135,9 @@ impl Store {
             }
         }
         if !rules.is_empty() {
-            self.for_each_worker(|worker| {
+            self.for_each_worker(|_, facts| {
                 for (id, rule) in &rules {
-                    if rule.matches(&worker) {
+                    if rule.matches(&facts) {
                         *sizes.entry(*id).or_default() += 1;
                     }
                 }
@@ -165,16 +167,34 @@ impl Store {
         Ok(segments)
     }
 
-    /// Hands every live worker to `visit`, by name.
-    fn for_each_worker(&self, mut visit: impl FnMut(Worker)) -> Result<()> {
-        let columns = Worker::KIND.spec().columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
+    /// Hands every live worker's id and the columns rules read to `visit`, in no order:
+    /// only those columns are read and decoded (a whole `Worker` costs twice as much, and
+    /// reading in name order twice again).
+    fn for_each_worker(&self, mut visit: impl FnMut(WorkerId, WorkerFacts)) -> Result<()> {
         self.with_conn(|conn| {
-            let mut statement = conn.prepare_cached(&format!(
-                "SELECT {columns} FROM workers WHERE deleted_at IS NULL ORDER BY full_name COLLATE NOCASE, id"
-            ))?;
+            let mut statement = conn.prepare_cached(
+                "SELECT id, full_name, phone_number, well_being_score, performance_metric, custom_attributes
+                 FROM workers WHERE deleted_at IS NULL",
+            )?;
             let mut rows = statement.query([])?;
             while let Some(row) = rows.next()? {
-                visit(worker_from_row(row)?);
+                let id: WorkerId = id_column(row, 0, "worker")?;
+                let attributes = row.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
+                let custom_attributes = serde_json::from_str(attributes).map_err(|source| StoreError::Corrupt {
+                    entity: stride_domain::EntityKind::Workers,
+                    key: id.to_string(),
+                    source,
+                })?;
+                visit(
+                    id,
+                    WorkerFacts {
+                        full_name: row.get(1)?,
+                        phone_number: row.get(2)?,
+                        well_being_score: row.get(3)?,
+                        performance_metric: row.get(4)?,
+                        custom_attributes,
+                    },
+                );
             }
             Ok(())
         })
