@@ -107,52 +107,61 @@ pub struct PreviewStep {
 impl Service {
     /// Every journey with its phases and touchpoints, by title.
     pub fn journeys(&self) -> Result<Vec<JourneyDraft>, AppError> {
-        let store = &self.store;
-        let mut journeys = store.list_all::<JourneyBlueprint>(&[])?;
+        let mut journeys = self.store.list_all::<JourneyBlueprint>(&[])?;
         journeys.sort_by_cached_key(|j| j.title.as_str().to_lowercase());
-        let titles: IdMap<ContentId, Content> =
-            store.list_all::<Content>(&[])?.into_iter().map(|c| (c.id, c)).collect();
-        let mut drafts = Vec::new();
-        for journey in journeys {
-            let mut phases = store.list_all::<Phase>(&[Filter::new("journey_blueprint_id", journey.id.to_string())])?;
-            phases.sort_by_key(|p| (p.sequence_order, p.id));
-            let mut phase_drafts = Vec::new();
-            for phase in phases {
-                let mut touchpoints = store.list_all::<Touchpoint>(&[Filter::new("phase_id", phase.id.to_string())])?;
-                touchpoints.sort_by_key(|t| t.id);
-                let touchpoints = touchpoints
-                    .into_iter()
-                    .map(|t| {
-                        let content = titles.get(&t.content_id);
-                        let (rule, rule_problem) = match TouchpointRule::parse(t.rule_logic.as_ref()) {
-                            Ok(rule) => (Some(RuleForm::of(&rule)), None),
-                            Err(problem) => (None, Some(problem.0)),
-                        };
-                        TouchpointDraft {
-                            id: t.id,
-                            content_id: t.content_id,
-                            title: content.and_then(|c| c.title.as_ref()).map(ToString::to_string),
-                            content_type: content.map(|c| c.content_type),
-                            rule,
-                            rule_problem,
-                        }
-                    })
-                    .collect();
-                phase_drafts.push(PhaseDraft {
-                    id: phase.id,
-                    name: phase.name.to_string(),
-                    sequence_order: phase.sequence_order,
-                    touchpoints,
-                });
-            }
-            drafts.push(JourneyDraft {
-                id: journey.id,
-                title: journey.title.to_string(),
-                purpose: journey.purpose,
-                phases: phase_drafts,
+        let library = self.library()?;
+        journeys.into_iter().map(|journey| self.draft_of(journey, &library)).collect()
+    }
+
+    /// The content library by id, for naming touchpoints.
+    fn library(&self) -> Result<IdMap<ContentId, Content>, AppError> {
+        Ok(self.store.list_all::<Content>(&[])?.into_iter().map(|c| (c.id, c)).collect())
+    }
+
+    /// One journey with its phases in order and their touchpoints.
+    fn draft_of(
+        &self,
+        journey: JourneyBlueprint,
+        library: &IdMap<ContentId, Content>,
+    ) -> Result<JourneyDraft, AppError> {
+        let store = &self.store;
+        let mut phases = store.list_all::<Phase>(&[Filter::new("journey_blueprint_id", journey.id.to_string())])?;
+        phases.sort_by_key(|p| (p.sequence_order, p.id));
+        let mut phase_drafts = Vec::new();
+        for phase in phases {
+            let mut touchpoints = store.list_all::<Touchpoint>(&[Filter::new("phase_id", phase.id.to_string())])?;
+            touchpoints.sort_by_key(|t| t.id);
+            let touchpoints = touchpoints
+                .into_iter()
+                .map(|t| {
+                    let content = library.get(&t.content_id);
+                    let (rule, rule_problem) = match TouchpointRule::parse(t.rule_logic.as_ref()) {
+                        Ok(rule) => (Some(RuleForm::of(&rule)), None),
+                        Err(problem) => (None, Some(problem.0)),
+                    };
+                    TouchpointDraft {
+                        id: t.id,
+                        content_id: t.content_id,
+                        title: content.and_then(|c| c.title.as_ref()).map(ToString::to_string),
+                        content_type: content.map(|c| c.content_type),
+                        rule,
+                        rule_problem,
+                    }
+                })
+                .collect();
+            phase_drafts.push(PhaseDraft {
+                id: phase.id,
+                name: phase.name.to_string(),
+                sequence_order: phase.sequence_order,
+                touchpoints,
             });
         }
-        Ok(drafts)
+        Ok(JourneyDraft {
+            id: journey.id,
+            title: journey.title.to_string(),
+            purpose: journey.purpose,
+            phases: phase_drafts,
+        })
     }
 
     pub fn save_journey(&self, input: JourneyInput) -> Result<JourneyBlueprintId, AppError> {
@@ -383,16 +392,11 @@ impl Service {
             completed: &record.completed,
             variants: &record.variants,
         };
-        let draft =
-            self.journeys()?.into_iter().find(|j| j.id == journey).ok_or(stride_store::StoreError::NotFound {
-                entity: EntityKind::JourneyBlueprints,
-                key: RowKey::of(journey),
-            })?;
+        let blueprint = self.existing::<JourneyBlueprint>(RowKey::of(journey))?;
+        let draft = self.draft_of(blueprint, &self.library()?)?;
         let touchpoints: Vec<&TouchpointDraft> = draft.phases.iter().flat_map(|p| &p.touchpoints).collect();
-        let title_of = |id: TouchpointId| {
-            // A prerequisite outside this journey is named from the library when it can be.
-            touchpoints.iter().find(|t| t.id == id).and_then(|t| t.title.clone())
-        };
+        // Rules wait only on touchpoints of their own journey (`parse_rule`).
+        let title_of = |id: TouchpointId| touchpoints.iter().find(|t| t.id == id).and_then(|t| t.title.clone());
         let mut steps = Vec::new();
         for draft in &touchpoints {
             let stored = self.existing::<Touchpoint>(RowKey::of(draft.id))?;
