@@ -6,12 +6,10 @@ use super::{optional_text, Service};
 use crate::error::{AppError, ErrorCode};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
+use stride_domain::media::{self, MEDIA_PATH};
 use stride_domain::*;
 use stride_sync::ClientError;
 use ts_rs::TS;
-
-/// The media addresses that name a file of the organization's own sync server.
-pub const SERVER_MEDIA: &str = "/v1/media/";
 
 /// Whether a content item's media can be opened without a network.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -77,18 +75,17 @@ pub struct ContentInput {
 /// serves (`/v1/media/NAME`), or an http or https address.
 fn media_url(raw: &str) -> Result<Option<String>, InvalidValue> {
     let Some(url) = optional_text(raw) else { return Ok(None) };
-    if let Some(name) = url.strip_prefix(SERVER_MEDIA) {
-        let plain = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-        return if plain && !name.starts_with('.') {
+    if let Some(name) = url.strip_prefix(MEDIA_PATH) {
+        return if media::valid_name(name) {
             Ok(Some(url))
         } else {
-            Err(InvalidValue(format!("{url:?} is not a file of the server: {SERVER_MEDIA}NAME")))
+            Err(InvalidValue(format!("{url:?} is not a file of the server: {MEDIA_PATH}NAME")))
         };
     }
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| InvalidValue(format!("must start with http://, https:// or {SERVER_MEDIA}")))?;
+        .ok_or_else(|| InvalidValue(format!("must start with http://, https:// or {MEDIA_PATH}")))?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if host.is_empty() || url.chars().any(char::is_whitespace) {
         return Err(InvalidValue(format!("{url:?} is not a web address")));
@@ -229,19 +226,7 @@ impl Service {
             .download_of(id)?
             .ok_or_else(|| AppError::new(ErrorCode::NotFound, "this media is not downloaded on this device"))?;
         let path = self.store.media_file(&download);
-        let kind = match download.file_name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
-            Some("mp4") => "video/mp4",
-            Some("webm") => "video/webm",
-            Some("mp3") => "audio/mpeg",
-            Some("wav") => "audio/wav",
-            Some("ogg" | "oga") => "audio/ogg",
-            Some("md" | "txt") => "text/plain; charset=utf-8",
-            Some("json") => "application/json",
-            Some("svg") => "image/svg+xml",
-            Some("png") => "image/png",
-            Some("jpg" | "jpeg") => "image/jpeg",
-            _ => "application/octet-stream",
-        };
+        let kind = media::content_type_of(&download.file_name);
         Ok((path, kind))
     }
 }

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use stride_domain::experiment::{weight_of, MAX_WEIGHT};
 use stride_domain::stats::{mean_interval, sample_ratio_test, summarize, wilson_interval, Interval, SampleRatio};
+use stride_domain::tier::over_variant_limit;
 use stride_domain::*;
 use ts_rs::TS;
 
@@ -129,10 +130,7 @@ impl Service {
             problems.push(ValidationError::new("variants", "an experiment compares two variants or more"));
         }
         if input.variants.len() as u64 > limits.variants_per_experiment {
-            return Err(AppError::tier_limit(format!(
-                "the {} tier allows {} variants per experiment",
-                organization.subscription_tier, limits.variants_per_experiment
-            )));
+            return Err(AppError::tier_limit(over_variant_limit(organization.subscription_tier)));
         }
         let mut variants = Vec::new();
         for (i, v) in input.variants.iter().enumerate() {

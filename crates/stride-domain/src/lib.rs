@@ -19,6 +19,7 @@ pub mod ids;
 pub mod input;
 pub mod journey;
 pub mod languages;
+pub mod media;
 pub mod migration;
 pub mod page;
 pub mod registry;

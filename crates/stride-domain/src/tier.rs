@@ -87,6 +87,11 @@ pub fn over_limit(tier: SubscriptionTier, kind: EntityKind, limit: u64) -> Strin
     }
 }
 
+/// Why an experiment cannot have another variant, as a sentence.
+pub fn over_variant_limit(tier: SubscriptionTier) -> String {
+    format!("the {tier} tier allows {} variants per experiment", tier.limits().variants_per_experiment)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

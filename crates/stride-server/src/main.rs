@@ -207,7 +207,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             stride_server::media::add(&pool, parse("org", org.parse::<OrganizationId>())?, &name, &bytes)
                 .await
                 .map_err(fail)?;
-            println!("{}{name} ({} bytes)", stride_server::media::MEDIA_PATH, bytes.len());
+            println!("{}{name} ({} bytes)", stride_domain::media::MEDIA_PATH, bytes.len());
         }
         Command::Demo(DemoCommand::Generate { slug, scale }) => {
             if !(scale > 0.0 && scale <= 20.0) {

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use sqlx::{Postgres, Transaction};
 use std::collections::HashMap;
 use stride_domain::api::{Outcome, PushedChange, RejectionCode};
-use stride_domain::tier::{over_limit, LIMITED};
+use stride_domain::tier::{over_limit, over_variant_limit, LIMITED};
 use stride_domain::{ChangeOp, EntityKind, EntitySpec, SubscriptionTier};
 use uuid::Uuid;
 
@@ -85,13 +85,7 @@ impl Quota {
             if let Some(experiment) = experiment {
                 let used = self.variants.entry(experiment).or_default();
                 if *used >= limits.variants_per_experiment {
-                    return Err(reject(
-                        RejectionCode::TierLimit,
-                        format!(
-                            "the {} tier allows {} variants per experiment",
-                            self.tier, limits.variants_per_experiment
-                        ),
-                    ));
+                    return Err(reject(RejectionCode::TierLimit, over_variant_limit(self.tier)));
                 }
                 *used += 1;
             }

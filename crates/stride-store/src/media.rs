@@ -82,20 +82,6 @@ impl Store {
         })
     }
 
-    /// Every download on this device.
-    pub fn downloads(&self) -> Result<Vec<MediaDownload>> {
-        let ids: Vec<String> = self.with_conn(|conn| {
-            let mut statement = conn.prepare_cached("SELECT content_id FROM media_downloads ORDER BY content_id")?;
-            let ids = statement.query_map([], |row| row.get(0))?;
-            Ok(ids.collect::<rusqlite::Result<_>>()?)
-        })?;
-        let mut downloads = Vec::new();
-        for id in ids.iter().filter_map(|id| id.parse().ok()) {
-            downloads.extend(self.download_of(id)?);
-        }
-        Ok(downloads)
-    }
-
     /// Removes every downloaded file (a wipe).
     pub(crate) fn remove_media_files(&self) {
         let dir = self.media_dir();
