@@ -7,6 +7,7 @@
 mod support;
 
 use serde_json::json;
+use stride_domain::api::RejectionCode;
 use stride_domain::*;
 use stride_server::admin;
 use stride_sync::sync;
@@ -125,6 +126,8 @@ async fn rules_that_no_device_could_read_are_refused_at_push() {
         updated_at: now,
         award_rule: rule,
     };
+    let misspelt_segment = segment(json_object(json!({"all": [{"field": "site", "op": "like", "value": "K"}]})));
+    let program_alone = badge(json_object(json!({"program": ProgramId::new()})));
     admin
         .store
         .write(|w| {
@@ -132,28 +135,58 @@ async fn rules_that_no_device_could_read_are_refused_at_push() {
             w.create(&journey)?;
             w.create(&phase)?;
             w.create(&good)?;
-            w.create(&misspelt)?;
             w.create(&segment(json_object(json!({"all": [{"field": "site", "op": "eq", "value": "Kisumu"}]}))))?;
-            w.create(&segment(json_object(json!({"all": [{"field": "site", "op": "like", "value": "K"}]}))))?;
-            w.create(&badge(json_object(json!({"completed_touchpoints": 3}))))?;
-            w.create(&badge(json_object(json!({"program": ProgramId::new()}))))
+            w.create(&badge(json_object(json!({"completed_touchpoints": 3}))))
         })
         .unwrap();
+    // The device itself refuses to write a rule no device could read, naming the column.
+    let refused_here = |result: stride_store::Result<()>| match result {
+        Err(stride_store::StoreError::Invalid(problem)) => problem.field,
+        other => panic!("written: {other:?}"),
+    };
+    assert_eq!(refused_here(admin.store.create(&misspelt)), "rule_logic");
+    assert_eq!(refused_here(admin.store.create(&misspelt_segment)), "rule_definition");
+    assert_eq!(refused_here(admin.store.create(&program_alone)), "award_rule");
     sync(&admin.store, &admin.client, |_| {}).await.unwrap();
 
-    let refused = refusals(&admin);
-    let summary: Vec<(EntityKind, Option<&str>)> = refused.iter().map(|(e, c, _)| (*e, c.as_deref())).collect();
-    assert_eq!(
-        summary,
-        [
-            (EntityKind::Touchpoints, Some("invalid_value")),
-            (EntityKind::Segments, Some("invalid_value")),
-            (EntityKind::Badges, Some("invalid_value")),
-        ]
-    );
-    assert!(refused[0].2.contains("rule_logic") && refused[0].2.contains("after_dayz"), "{}", refused[0].2);
-    assert!(refused[1].2.contains("\"like\" is not a comparison"), "{}", refused[1].2);
-    assert!(refused[2].2.contains("program alone"), "{}", refused[2].2);
+    // An older or hand-made client sends them anyway: the server refuses each, saying why.
+    let node = admin.store.device().device_id;
+    let fields = |row: serde_json::Value| row.as_object().cloned().unwrap();
+    let rows = [
+        (EntityKind::Touchpoints, misspelt.row_key(), fields(serde_json::to_value(&misspelt).unwrap())),
+        (EntityKind::Segments, misspelt_segment.row_key(), fields(serde_json::to_value(&misspelt_segment).unwrap())),
+        (EntityKind::Badges, program_alone.row_key(), fields(serde_json::to_value(&program_alone).unwrap())),
+    ];
+    let request = stride_domain::api::PushRequest {
+        changes: rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, (entity, row_key, fields))| stride_domain::api::PushedChange {
+                seq: 1000 + i as i64,
+                change: Change {
+                    change_id: ChangeId::new(),
+                    entity,
+                    row_key,
+                    op: ChangeOp::Upsert,
+                    fields,
+                    hlc: Hlc { wall_ms: Timestamp::now().millis(), counter: 0, node },
+                },
+            })
+            .collect(),
+    };
+    let response = admin.client.push(&request).await.unwrap();
+    let refused: Vec<(RejectionCode, String)> = response
+        .results
+        .into_iter()
+        .map(|result| match result.outcome {
+            stride_domain::api::Outcome::Rejected { code, reason } => (code, reason),
+            other => panic!("accepted: {other:?}"),
+        })
+        .collect();
+    assert!(refused.iter().all(|(code, _)| *code == RejectionCode::InvalidValue), "{refused:?}");
+    assert!(refused[0].1.contains("rule_logic") && refused[0].1.contains("after_dayz"), "{}", refused[0].1);
+    assert!(refused[1].1.contains("\"like\" is not a comparison"), "{}", refused[1].1);
+    assert!(refused[2].1.contains("program alone"), "{}", refused[2].1);
     let count = |table: &str| {
         let sql = format!("SELECT count(*) FROM {table} WHERE organization_id = $1");
         let pool = db.pool.clone();

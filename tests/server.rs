@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod edges;
 mod support;
 
 use reqwest::StatusCode;
@@ -294,17 +295,40 @@ async fn signing_in_right_wrong_and_revoked() {
     db.drop().await;
 }
 
+/// Signs in from `address` (a loopback address of this machine).
+async fn login_from(base: &str, address: [u8; 4], email: &str, password: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(address))
+        .build()
+        .unwrap()
+        .post(format!("{base}/v1/auth/login"))
+        .json(&json!({"email": email, "password": password, "device_name": "Test laptop"}))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn repeated_wrong_passwords_are_rate_limited() {
+async fn wrong_passwords_slow_down_their_own_address_and_lock_nobody_out() {
     let db = TestDatabase::migrated().await;
     let base = spawn_server(&db.pool).await;
     organization(&db, "Alpha").await;
-    for _ in 0..10 {
-        assert_eq!(error_code(login(&base, "org_admin@alpha.example", "guess").await).await.1, "invalid_credentials");
+    let (admin, coordinator) = ("org_admin@alpha.example", "coordinator@alpha.example");
+    let stranger = [127, 0, 0, 3];
+    for attempt in 0..=stride_server::limiter::FREE_FAILURES {
+        let (_, code) = error_code(login_from(&base, stranger, admin, "guess").await).await;
+        assert_eq!(code, "invalid_credentials", "attempt {attempt}");
     }
-    let limited = login(&base, "org_admin@alpha.example", PASSWORD).await;
-    assert!(limited.headers().contains_key("retry-after"));
-    assert_eq!(error_code(limited).await, (StatusCode::TOO_MANY_REQUESTS, "rate_limited".to_owned()));
+    // From there, the next attempt waits, even with the right password.
+    let slowed = login_from(&base, stranger, admin, PASSWORD).await;
+    assert!(slowed.headers().contains_key("retry-after"));
+    assert_eq!(error_code(slowed).await, (StatusCode::TOO_MANY_REQUESTS, "rate_limited".to_owned()));
+    for _ in 0..20 {
+        login_from(&base, stranger, admin, "guess").await;
+    }
+    // The account's owner elsewhere, and a colleague behind the stranger's router, sign in.
+    assert_eq!(login_from(&base, [127, 0, 0, 2], admin, PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(login_from(&base, stranger, coordinator, PASSWORD).await.status(), StatusCode::OK);
     db.drop().await;
 }
 

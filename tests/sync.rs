@@ -27,12 +27,13 @@ async fn two_coordinators_offline_then_sync(a_first: bool) {
     });
     let from_b =
         offline_work(&b.store, "Bahati Offline-B", &shared, |w| w.full_name = Name::parse("Renamed by B").unwrap());
-    assert_eq!(a.store.pending_count().unwrap(), 4);
+    // A worker, their enrollment and its experiment assignment, progress, an edit.
+    assert_eq!(a.store.pending_count().unwrap(), 5);
 
     let (first, second) = if a_first { (&a, &b) } else { (&b, &a) };
     sync(&first.store, &first.client, |_| {}).await.unwrap();
     let report = sync(&second.store, &second.client, |_| {}).await.unwrap();
-    assert_eq!((report.pushed, report.rejected), (4, 0));
+    assert_eq!((report.pushed, report.rejected), (5, 0));
     sync(&first.store, &first.client, |_| {}).await.unwrap();
 
     let server = server_snapshot(&a.client).await;
@@ -127,5 +128,97 @@ async fn a_revoked_device_wipes_everything_it_holds_at_its_next_sync() {
     assert_eq!((after.organization_id, after.pull_cursor), (None, 0));
     assert_ne!(after.device_id, before.device_id, "it starts over as a new device");
     assert_eq!(lost.store.server_url().unwrap(), None);
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn two_devices_enrolling_one_worker_offline_make_one_enrollment_with_all_progress() {
+    let db = TestDatabase::migrated().await;
+    demo::seed(&db.pool).await.unwrap();
+    let base = spawn_server(&db.pool).await;
+    let a = device(&base, "coordinator@lakeside.example").await;
+    let b = device(&base, "coordinator2@lakeside.example").await;
+    let mut newcomer = a.store.list::<Worker>(&ListQuery::default()).unwrap().items.remove(0);
+    newcomer.id = WorkerId::new();
+    newcomer.full_name = Name::parse("Enrolled Twice").unwrap();
+    a.store.create(&newcomer).unwrap();
+    sync(&a.store, &a.client, |_| {}).await.unwrap();
+    sync(&b.store, &b.client, |_| {}).await.unwrap();
+
+    // Both devices, offline, enroll the newcomer in the program and record progress.
+    let program = &a.store.list::<Program>(&ListQuery::default()).unwrap().items[0];
+    let touchpoint = a.store.list::<Touchpoint>(&ListQuery::default()).unwrap().items.remove(0);
+    for (device, note) in [(&a, "seen by A"), (&b, "seen by B")] {
+        device
+            .store
+            .write(|w| {
+                let (enrollment, _) = w.enroll(program.id, newcomer.id)?;
+                let now = w.now();
+                w.create(&WorkerProgress {
+                    id: WorkerProgressId::new(),
+                    worker_assignment_id: enrollment.id,
+                    touchpoint_id: touchpoint.id,
+                    organization_id: enrollment.organization_id,
+                    started_at: Some(now),
+                    completed_at: Some(now),
+                    score: None,
+                    feedback_text: Some(note.to_owned()),
+                    created_at: now,
+                    updated_at: now,
+                })
+            })
+            .unwrap();
+    }
+    for device in [&a, &b, &a] {
+        let report = sync(&device.store, &device.client, |_| {}).await.unwrap();
+        assert_eq!(report.rejected, 0);
+    }
+    let enrollments: Vec<(uuid::Uuid, i64)> = sqlx::query_as(
+        "SELECT a.id, (SELECT count(*) FROM worker_progress p WHERE p.worker_assignment_id = a.id)
+         FROM worker_assignments a WHERE a.program_id = $1 AND a.worker_id = $2 AND a.deleted_at IS NULL",
+    )
+    .bind(program.id.as_uuid())
+    .bind(newcomer.id.as_uuid())
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(enrollments.len(), 1, "one enrollment of the worker in the program");
+    assert_eq!(enrollments[0].1, 2, "both devices' progress is on it");
+    assert_eq!(device_snapshot(&a.store), device_snapshot(&b.store));
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn a_device_restored_from_a_backup_loses_none_of_its_new_work() {
+    let db = TestDatabase::migrated().await;
+    demo::seed(&db.pool).await.unwrap();
+    let base = spawn_server(&db.pool).await;
+    let support::devices::Device { dir, store, client } = device(&base, "coordinator@lakeside.example").await;
+    let path = dir.path().join("stride.sqlite3");
+    let shared = store.list::<Worker>(&ListQuery::default()).unwrap().items.remove(0);
+    drop(store);
+    let backup = tempfile::tempdir().unwrap();
+    std::fs::copy(&path, backup.path().join("stride.sqlite3")).unwrap();
+
+    let store = stride_store::Store::open(&path).unwrap();
+    let before_loss = offline_work(&store, "Synced Before The Loss", &shared, |_| {});
+    sync(&store, &client, |_| {}).await.unwrap();
+    drop(store);
+
+    // The laptop's disk is lost; the backup comes back, and the coordinator works on.
+    for leftover in ["stride.sqlite3-wal", "stride.sqlite3-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(leftover));
+    }
+    std::fs::copy(backup.path().join("stride.sqlite3"), &path).unwrap();
+    let store = stride_store::Store::open(&path).unwrap();
+    let after_restore = offline_work(&store, "Recorded After The Restore", &shared, |_| {});
+    let report = sync(&store, &client, |_| {}).await.unwrap();
+    // The worker, the enrollment and its experiment assignment, the progress.
+    assert_eq!((report.pushed, report.rejected), (4, 0));
+    let server = server_snapshot(&client).await;
+    for worker in [&before_loss, &after_restore] {
+        assert!(server.contains_key(&(EntityKind::Workers, worker.id.to_string())), "{}", worker.full_name);
+    }
+    assert_eq!(support::devices::live(&device_snapshot(&store)), support::devices::live(&server));
     db.drop().await;
 }

@@ -66,9 +66,10 @@ async fn a_network_that_drops_connections_loses_no_change_and_applies_none_twice
                 w.performance_metric = Some(Score::new(i as f64).unwrap())
             });
         }
-        *made.entry(sender.client.me().await.unwrap().user_id).or_insert(0) += 400;
-        // A push of 400 changes is ~200 kB; a pull of them ~9 kB, compressed.
-        for (device, pushes, max_bytes) in [(sender, 400, 40_000), (receiver, 0, 8_000)] {
+        // Each: a worker, their enrollment, its experiment assignment, progress, an edit.
+        *made.entry(sender.client.me().await.unwrap().user_id).or_insert(0) += 500;
+        // A push of 500 changes is ~250 kB; a pull of them ~11 kB, compressed.
+        for (device, pushes, max_bytes) in [(sender, 500, 40_000), (receiver, 0, 8_000)] {
             proxy.cut_connections(15, max_bytes, round * 2 + pushes + 1);
             // A new client: a connection pooled before the faults began would dodge them.
             let client = Client::new(&proxy.url).unwrap().with_token(device.client.token().cloned().unwrap());
@@ -83,8 +84,9 @@ async fn a_network_that_drops_connections_loses_no_change_and_applies_none_twice
             .await
             .unwrap();
             assert_eq!((report.pushed, report.rejected), (pushes, 0), "round {round}");
-            // 100 workers, assignments and progress rows, and the shared worker once.
-            assert!(pushes > 0 || report.pulled >= 301, "round {round}: the receiver pulled {}", report.pulled);
+            // 100 workers, enrollments, experiment assignments and progress rows, and the
+            // shared worker once.
+            assert!(pushes > 0 || report.pulled >= 401, "round {round}: the receiver pulled {}", report.pulled);
         }
     }
     assert!(proxy.cuts() >= 50, "the network dropped {} connections", proxy.cuts());

@@ -81,17 +81,7 @@ fn random_change(rng: &mut Rng, device: &Device, step: usize) -> String {
             else {
                 return "nothing".into();
             };
-            let assignment = WorkerAssignment {
-                id: WorkerAssignmentId::new(),
-                program_id: program.id,
-                worker_id: worker.id,
-                organization_id: org,
-                enrollment_date: now,
-                status: AssignmentStatus::Active,
-                created_at: now,
-                updated_at: now,
-            };
-            store.create(&assignment).unwrap();
+            let (assignment, _) = store.write(|w| w.enroll(program.id, worker.id)).unwrap();
             format!("assign worker {} as {}", worker.id, assignment.id)
         }
         5 => {

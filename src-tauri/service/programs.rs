@@ -236,29 +236,14 @@ impl Service {
             EnrollTarget::Worker(id) => vec![self.get_worker(id)?.id],
             EnrollTarget::Segment(id) => store.segment_members(id)?,
         };
-        let enrolled: std::collections::HashSet<WorkerId> =
-            store.roster(program_id)?.into_iter().map(|entry| entry.worker_id).collect();
-        let newcomers: Vec<WorkerId> = workers.into_iter().filter(|worker| !enrolled.contains(worker)).collect();
-        let organization_id = store.device().organization_id.ok_or(stride_store::StoreError::NoOrganization)?;
-        store.write(|w| {
-            let now = w.now();
-            for worker_id in &newcomers {
-                w.create(&WorkerAssignment {
-                    id: WorkerAssignmentId::new(),
-                    program_id,
-                    worker_id: *worker_id,
-                    organization_id,
-                    enrollment_date: now,
-                    status: AssignmentStatus::Active,
-                    created_at: now,
-                    updated_at: now,
-                })?;
-                // Joining a program puts the worker in its experiments, as every device would.
-                w.assign_in_program_experiments(program_id, *worker_id)?;
+        let enrolled = store.write(|w| {
+            let mut enrolled = 0;
+            for worker_id in workers {
+                enrolled += u32::from(w.enroll(program_id, worker_id)?.1);
             }
-            Ok(())
+            Ok(enrolled)
         })?;
-        Ok(newcomers.len() as u32)
+        Ok(enrolled)
     }
 }
 

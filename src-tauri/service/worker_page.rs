@@ -107,6 +107,8 @@ impl Service {
                 sync: self.record_sync_state(EntityKind::WorkerAssignments, &RowKey::of(assignment.id))?,
             });
         }
+        // Enrollment ids are derived from program and worker, so they carry no order.
+        enrollments.sort_by_key(|enrollment| enrollment.enrolled_at);
         let when = |entry: &ProgressEntry| entry.completed_at.or(entry.started_at);
         timeline.sort_by_key(|entry| std::cmp::Reverse(when(entry)));
         let segments = store.segments_of(&worker)?.into_iter().map(|s| s.name.to_string()).collect();

@@ -92,19 +92,9 @@ pub fn offline_work(store: &Store, name: &str, shared: &Worker, edit: impl FnOnc
         created_at: now,
         updated_at: now,
     };
-    let assignment = WorkerAssignment {
-        id: WorkerAssignmentId::new(),
-        program_id: program.id,
-        worker_id: worker.id,
-        organization_id: org,
-        enrollment_date: now,
-        status: AssignmentStatus::Active,
-        created_at: now,
-        updated_at: now,
-    };
     let progress = WorkerProgress {
         id: WorkerProgressId::new(),
-        worker_assignment_id: assignment.id,
+        worker_assignment_id: WorkerAssignmentId::of(program.id, worker.id),
         touchpoint_id: touchpoint.id,
         organization_id: org,
         started_at: Some(now),
@@ -119,7 +109,7 @@ pub fn offline_work(store: &Store, name: &str, shared: &Worker, edit: impl FnOnc
     store
         .write(|w| {
             w.create(&worker)?;
-            w.create(&assignment)?;
+            w.enroll(program.id, worker.id)?;
             w.create(&progress)?;
             w.update(&edited)?;
             Ok(())

@@ -98,13 +98,17 @@ pub enum RejectionCode {
     InvalidKey,
     /// A new row past what the organization's subscription tier allows (`tier.rs`).
     TierLimit,
+    /// A change id the server applied before as a change of another row or kind.
+    InconsistentChange,
+    /// A second live enrollment of a worker in a program (or progress recorded on one).
+    DuplicateEnrollment,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
     Applied,
-    /// This device sequence number was applied before (a retried push).
+    /// This change (by its id) was applied before: a retried push.
     AlreadyApplied,
     Rejected {
         code: RejectionCode,

@@ -52,6 +52,12 @@ pub trait Entity: Serialize + DeserializeOwned + Clone + fmt::Debug + PartialEq 
     fn check(&self) -> Result<(), ValidationError> {
         Ok(())
     }
+    /// Everything a row must be beyond its types (`validate.rs`): the entity's own
+    /// rules, no NUL in any text, and JSON columns that read in their language. The
+    /// store runs it before every write and the server on every pushed row.
+    fn validate(&self) -> Result<(), ValidationError> {
+        crate::validate::entity_rules(self)
+    }
 }
 
 macro_rules! entity {
@@ -184,7 +190,17 @@ pub struct Content {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
-entity!(Content, Content, id);
+entity!(
+    Content,
+    Content,
+    id,
+    check = |c| match &c.license_type {
+        Some(license) if license.chars().count() > 50 => {
+            Err(ValidationError::new("license_type", "is longer than 50 characters"))
+        }
+        _ => Ok(()),
+    }
+);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct JourneyBlueprint {
@@ -226,7 +242,9 @@ pub struct Program {
     pub id: ProgramId,
     pub organization_id: OrganizationId,
     pub name: Name,
+    #[serde(default, deserialize_with = "optional_date")]
     pub start_date: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "optional_date")]
     pub end_date: Option<NaiveDate>,
     pub created_by: Option<UserId>,
     pub updated_by: Option<UserId>,

@@ -81,6 +81,21 @@ entity_id! {
     ChangeId;
 }
 
+/// The namespace of enrollment ids (a fixed random UUID).
+const ENROLLMENT_NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_2d4e_8a3b_4c5d_9e7f_0a1b_2c3d_4e5f);
+
+impl WorkerAssignmentId {
+    /// A worker's one enrollment in a program: its id follows from the two (UUIDv5 of the
+    /// program's and the worker's ids), so devices that enroll the same worker offline
+    /// write the same row, and all its progress stays on it.
+    pub fn of(program: ProgramId, worker: WorkerId) -> Self {
+        let mut name = [0u8; 32];
+        name[..16].copy_from_slice(program.as_uuid().as_bytes());
+        name[16..].copy_from_slice(worker.as_uuid().as_bytes());
+        Self::from_uuid(Uuid::new_v5(&ENROLLMENT_NAMESPACE, &name))
+    }
+}
+
 /// Hashes ids cheaply: a UUIDv7's last 74 bits are random already, so folding its bytes
 /// with a multiply spreads them well, at a fraction of SipHash's cost. For maps that are
 /// probed millions of times (what is due for every enrollment); never for keys an

@@ -28,6 +28,7 @@ pub mod stats;
 #[cfg(test)]
 mod testing;
 pub mod tier;
+pub mod validate;
 pub mod values;
 
 pub use change::{Change, ChangeOp};

@@ -2,7 +2,7 @@
 //! so an entity made of them is valid by construction; deserializing goes through the
 //! same parser, so a bad value cannot come in through JSON or a database row either.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -60,10 +60,16 @@ impl Timestamp {
     pub fn date(&self) -> NaiveDate {
         self.0.date_naive()
     }
+    /// Parses RFC 3339 text of a time in the years 1 to 9999 (UTC): what both databases
+    /// store, in text that sorts.
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
-        DateTime::parse_from_rfc3339(raw.trim())
+        let at = DateTime::parse_from_rfc3339(raw.trim())
             .map(|at| Self::from_datetime(at.with_timezone(&Utc)))
-            .map_err(|_| InvalidValue(format!("{raw:?} is not a date and time (RFC 3339)")))
+            .map_err(|_| InvalidValue(format!("{raw:?} is not a date and time (RFC 3339)")))?;
+        if !YEARS.contains(&at.0.year()) {
+            return Err(InvalidValue(format!("{raw:?} is not between the years 1 and 9999")));
+        }
+        Ok(at)
     }
 }
 
@@ -86,10 +92,25 @@ impl From<Timestamp> for String {
     }
 }
 
-/// Parses a calendar date written "YYYY-MM-DD".
+/// The years a date or time may fall in: PostgreSQL has no year 0, and four digits keep
+/// the text form sorting.
+const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// Parses a calendar date written "YYYY-MM-DD", in the years 1 to 9999.
 pub fn parse_date(raw: &str) -> Result<NaiveDate, InvalidValue> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| InvalidValue(format!("{raw:?} is not a date (YYYY-MM-DD)")))
+    let trimmed = raw.trim();
+    let well_formed = trimmed.len() == 10 && trimmed.as_bytes()[4] == b'-' && trimmed.as_bytes()[7] == b'-';
+    NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+        .ok()
+        .filter(|date| well_formed && YEARS.contains(&date.year()))
+        .ok_or_else(|| InvalidValue(format!("{raw:?} is not a date (YYYY-MM-DD, the years 1 to 9999)")))
+}
+
+/// Reads an optional calendar date through [`parse_date`], so a date field of an entity
+/// takes exactly what the column check does (`#[serde(deserialize_with = …)]`).
+pub fn optional_date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
+    let raw: Option<String> = Option::deserialize(deserializer)?;
+    raw.map(|raw| parse_date(&raw).map_err(serde::de::Error::custom)).transpose()
 }
 
 macro_rules! string_value {

@@ -20,6 +20,7 @@ pub const SERVER_MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../migrations/server/0004_cheaper_versions.sql"),
     },
     Migration { version: 5, name: "authoring", sql: include_str!("../../../migrations/server/0005_authoring.sql") },
+    Migration { version: 6, name: "change_ids", sql: include_str!("../../../migrations/server/0006_change_ids.sql") },
 ];
 
 /// How many connections the server keeps to PostgreSQL by default: twice the cores.

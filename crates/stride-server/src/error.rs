@@ -24,6 +24,10 @@ pub enum ApiError {
     Database(#[from] sqlx::Error),
     #[error("the server could not complete the request: {0}")]
     Internal(String),
+    /// A request the HTTP layer refused (its body, parameters, method or encoding), with
+    /// that layer's status and explanation.
+    #[error("{message}")]
+    Rejected { status: StatusCode, message: String },
 }
 
 impl ApiError {
@@ -36,6 +40,16 @@ impl ApiError {
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::NotFound => "not_found",
             ApiError::Database(_) | ApiError::Internal(_) => "internal",
+            ApiError::Rejected { status, .. } => match *status {
+                StatusCode::NOT_FOUND => "not_found",
+                StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+                StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+                StatusCode::UNAUTHORIZED => "unauthenticated",
+                StatusCode::TOO_MANY_REQUESTS => "rate_limited",
+                status if status.is_server_error() => "internal",
+                _ => "invalid_request",
+            },
         }
     }
 
@@ -48,6 +62,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Rejected { status, .. } => *status,
         }
     }
 }

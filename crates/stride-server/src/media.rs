@@ -4,9 +4,10 @@
 
 use crate::auth::AuthenticatedDevice;
 use crate::error::ApiError;
+use crate::extract::Segment;
 use crate::state::AppState;
 use crate::tenant;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use sqlx::PgPool;
@@ -48,7 +49,7 @@ pub async fn add(pool: &PgPool, organization: OrganizationId, name: &str, bytes:
 pub async fn get(
     State(state): State<AppState>,
     device: AuthenticatedDevice,
-    Path(name): Path<String>,
+    Segment(name): Segment<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     if !valid_name(&name) {
         return Err(ApiError::NotFound);

@@ -14,10 +14,11 @@
 
 use crate::auth::AuthenticatedDevice;
 use crate::error::ApiError;
+use crate::extract::Params;
 use crate::page_cache::{CachedPage, PageKey};
 use crate::state::AppState;
 use crate::tenant;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -83,7 +84,7 @@ fn pull_sql() -> &'static str {
 pub async fn pull(
     State(state): State<AppState>,
     device: AuthenticatedDevice,
-    Query(params): Query<PullParams>,
+    Params(params): Params<PullParams>,
 ) -> Result<Response, ApiError> {
     let limit = params.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) || params.cursor < 0 {

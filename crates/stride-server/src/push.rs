@@ -1,37 +1,53 @@
-//! POST /v1/sync/push: a batch of one device's outbox entries, applied exactly once per
-//! device sequence number. Every change is checked (the role may write the entity, the
-//! fields exist and have the right types, references point inside the organization);
-//! a refused change comes back with its reason and never blocks the ones after it.
-//! Editable fields merge one by one: the later hybrid-clock stamp wins. A delete is a
-//! tombstone, and it wins over edits. Every applied change goes to the audit trail. JSON
-//! columns must read in their language (`languages.rs`), and new rows must fit the
-//! organization's tier (`quota.rs`).
+//! POST /v1/sync/push: a batch of one device's outbox entries, each applied exactly once.
+//! A change is known by its id: one the server has applied before is answered
+//! `already_applied` (or refused, when the same id now names another change), and every
+//! other change is judged and applied, whatever its sequence number, so a device
+//! restored from a backup loses nothing. Every change is checked (`push_rules.rs`: the
+//! role, the fields, the row as the domain judges it; here and in `push_batch.rs`:
+//! references inside the organization, the tier's limits in `quota.rs`); a refused
+//! change comes back with its reason and never blocks the ones after it. Editable fields
+//! merge one by one: the later hybrid-clock stamp wins. A delete is a tombstone, and it
+//! wins over edits. Every applied change goes to the audit trail.
+//!
+//! Locks are taken in one order by every push (the device row, the organization row when
+//! the tier counts, the touched rows by table and key, the version counter last) and are
+//! the weakest that serve (`FOR NO KEY UPDATE`, which the foreign-key checks of other
+//! pushes' inserts do not wait for); a transaction PostgreSQL still aborts for a deadlock
+//! or a serialization failure is run again from the start.
 
 use crate::auth::AuthenticatedDevice;
+use crate::enrollments::LiveEnrollments;
 use crate::error::ApiError;
+use crate::extract::Body;
+use crate::push_rules::{
+    check, judge, reject, revives, stored_fields, winners, with_clocks, Checked, Fields, DELETE_CLOCK,
+};
 use crate::quota::Quota;
 use crate::state::AppState;
 use crate::tenant;
 use axum::extract::State;
 use axum::Json;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sqlx::{Postgres, Row, Transaction};
+use std::collections::HashMap;
+use std::time::Duration;
 use stride_domain::api::{ChangeResult, Outcome, PushRequest, PushResponse, PushedChange, RejectionCode};
-use stride_domain::languages;
-use stride_domain::{parse_date, ChangeOp, ColumnSpec, ColumnType, EntitySpec, Hlc, Timestamp};
+use stride_domain::{ChangeOp, EntityKind, EntitySpec, Hlc, Timestamp};
+use uuid::Uuid;
 
-/// How far ahead of the server's clock a device's stamp may be before it is clamped.
-pub const MAX_CLOCK_AHEAD_MS: i64 = 60_000;
+pub use crate::push_rules::MAX_CLOCK_AHEAD_MS;
 
 /// The most changes one push may carry.
 pub const MAX_BATCH: usize = 1000;
 
-type Fields = Map<String, Value>;
+/// How often a push that PostgreSQL aborted for a deadlock or a serialization failure is
+/// tried again before the device is told to come back later.
+const MAX_ATTEMPTS: u32 = 8;
 
 pub async fn push(
     State(state): State<AppState>,
     device: AuthenticatedDevice,
-    Json(request): Json<PushRequest>,
+    Body(request): Body<PushRequest>,
 ) -> Result<Json<PushResponse>, ApiError> {
     if request.changes.len() > MAX_BATCH {
         return Err(ApiError::BadRequest(format!("at most {MAX_BATCH} changes per push")));
@@ -39,18 +55,52 @@ pub async fn push(
     if request.changes.windows(2).any(|pair| pair[1].seq <= pair[0].seq) {
         return Err(ApiError::BadRequest("changes must be in increasing seq order".into()));
     }
+    let mut attempt = 1;
+    loop {
+        match push_once(&state, &device, &request).await {
+            Err(ApiError::Database(error)) if attempt < MAX_ATTEMPTS && must_run_again(&error) => {
+                tracing::info!(device.id = %device.device_id, attempt, problem = %error, "push aborted by the database; running it again");
+                tokio::time::sleep(pause_before(attempt)).await;
+                attempt += 1;
+            }
+            outcome => return outcome.map(Json),
+        }
+    }
+}
+
+/// A deadlock or a serialization failure: PostgreSQL rolled the transaction back, and
+/// the same transaction run again can pass.
+fn must_run_again(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("40P01" | "40001")))
+}
+
+/// A short pause that grows with the attempt and is spread at random, so two pushes that
+/// collided do not collide again.
+fn pause_before(attempt: u32) -> Duration {
+    use rand_core::RngCore;
+    let ceiling_ms = 10u64 << attempt.min(6);
+    Duration::from_millis(ceiling_ms / 2 + rand_core::OsRng.next_u64() % (ceiling_ms / 2 + 1))
+}
+
+async fn push_once(
+    state: &AppState,
+    device: &AuthenticatedDevice,
+    request: &PushRequest,
+) -> Result<PushResponse, ApiError> {
     let mut tx = tenant::begin(&state.pool, device.organization_id).await?;
     // The device row's lock serializes pushes of one device, so a retry racing the
     // original cannot apply anything twice.
     let last_seq: i64 =
-        sqlx::query_scalar("SELECT last_seq FROM devices WHERE organization_id = $1 AND id = $2 FOR UPDATE")
+        sqlx::query_scalar("SELECT last_seq FROM devices WHERE organization_id = $1 AND id = $2 FOR NO KEY UPDATE")
             .bind(device.organization_id.as_uuid())
             .bind(device.device_id.as_uuid())
             .fetch_one(&mut *tx)
             .await?;
+    let known = applied_before(&mut tx, device, &request.changes).await?;
     let now_ms = Timestamp::now().millis();
-    let fresh: Vec<&PushedChange> = request.changes.iter().filter(|pushed| pushed.seq > last_seq).collect();
-    let taken_through = last_seq.max(fresh.last().map_or(last_seq, |pushed| pushed.seq));
+    let fresh: Vec<&PushedChange> =
+        request.changes.iter().filter(|pushed| !known.contains_key(&pushed.change.change_id.as_uuid())).collect();
+    let taken_through = request.changes.last().map_or(last_seq, |pushed| pushed.seq.max(last_seq));
     // Done before the writes that take versions: the organization's version counter
     // stays locked from the first of those until commit, so they come last.
     sqlx::query("UPDATE devices SET last_seq = $3 WHERE organization_id = $1 AND id = $2")
@@ -61,14 +111,13 @@ pub async fn push(
         .await?;
     // The whole batch in a few statements; if the database refuses any row of it, the
     // batch is rolled back and taken change by change, so only that change is refused.
-    let quota = Quota::load(&mut tx, &device, &fresh).await?;
-    let outcomes = match crate::push_batch::apply(&mut tx, &device, &fresh, now_ms, &mut quota.clone()).await? {
+    let mut limits = Limits { quota: Quota::load(&mut tx, device, &fresh).await?, enrollments: Default::default() };
+    let outcomes = match crate::push_batch::apply(&mut tx, device, &fresh, now_ms, &mut limits.clone()).await? {
         Some(outcomes) => outcomes,
         None => {
             let mut outcomes = Vec::with_capacity(fresh.len());
-            let mut quota = quota;
             for pushed in &fresh {
-                outcomes.push(apply_in_savepoint(&mut tx, &device, pushed, now_ms, &mut quota).await?);
+                outcomes.push(apply_in_savepoint(&mut tx, device, pushed, now_ms, &mut limits).await?);
             }
             outcomes
         }
@@ -76,23 +125,65 @@ pub async fn push(
     let mut outcomes = outcomes.into_iter();
     let mut results = Vec::with_capacity(request.changes.len());
     for pushed in &request.changes {
-        let outcome = if pushed.seq <= last_seq {
-            Outcome::AlreadyApplied
-        } else {
-            outcomes.next().unwrap_or_else(|| unreachable!("one outcome per fresh change"))
+        let outcome = match known.get(&pushed.change.change_id.as_uuid()) {
+            Some(logged) if logged.names(pushed) => Outcome::AlreadyApplied,
+            Some(_) => reject(
+                RejectionCode::InconsistentChange,
+                "this change id was applied before as a change of another row; the change is not applied again",
+            ),
+            None => outcomes.next().unwrap_or_else(|| unreachable!("one outcome per fresh change")),
         };
         if let Outcome::Rejected { code, reason } = &outcome {
             tracing::info!(device.id = %device.device_id, change.seq = pushed.seq, change.entity = ?pushed.change.entity, rejection.code = ?code, rejection.reason = %reason, "change refused");
         }
         results.push(ChangeResult { seq: pushed.seq, change_id: pushed.change.change_id, outcome });
     }
-    let last_seq = taken_through;
     tx.commit().await?;
-    Ok(Json(PushResponse { results, last_seq }))
+    Ok(PushResponse { results, last_seq: taken_through })
 }
 
-pub(crate) fn reject(code: RejectionCode, reason: impl Into<String>) -> Outcome {
-    Outcome::Rejected { code, reason: reason.into() }
+/// What a push holds its changes to beyond each row: the tier's limits and one
+/// enrollment per worker and program, kept as the changes are decided.
+#[derive(Debug, Clone)]
+pub(crate) struct Limits {
+    pub quota: Quota,
+    pub enrollments: LiveEnrollments,
+}
+
+/// What the audit trail says a change was, when it was applied before.
+struct Logged {
+    entity: String,
+    row_key: String,
+    op: String,
+}
+
+impl Logged {
+    fn names(&self, pushed: &PushedChange) -> bool {
+        let change = &pushed.change;
+        self.entity == change.entity.table() && self.row_key == change.row_key.as_str() && self.op == change.op.as_str()
+    }
+}
+
+/// The changes of `pushed` the organization has applied before, by change id.
+async fn applied_before(
+    tx: &mut Transaction<'static, Postgres>,
+    device: &AuthenticatedDevice,
+    pushed: &[PushedChange],
+) -> Result<HashMap<Uuid, Logged>, sqlx::Error> {
+    let ids: Vec<Uuid> = pushed.iter().map(|p| p.change.change_id.as_uuid()).collect();
+    let rows = sqlx::query(
+        "SELECT change_id, entity, row_key, op FROM change_log WHERE organization_id = $1 AND change_id = ANY($2)",
+    )
+    .bind(device.organization_id.as_uuid())
+    .bind(&ids)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            (row.get("change_id"), Logged { entity: row.get("entity"), row_key: row.get("row_key"), op: row.get("op") })
+        })
+        .collect())
 }
 
 /// Applies one change inside a savepoint: a change the database itself refuses (a
@@ -102,23 +193,23 @@ async fn apply_in_savepoint(
     device: &AuthenticatedDevice,
     pushed: &PushedChange,
     now_ms: i64,
-    quota: &mut Quota,
+    limits: &mut Limits,
 ) -> Result<Outcome, ApiError> {
     let mut savepoint = sqlx::Connection::begin(&mut **tx).await?;
-    let before = quota.clone();
-    match apply(&mut savepoint, device, pushed, now_ms, quota).await {
+    let before = limits.clone();
+    match apply(&mut savepoint, device, pushed, now_ms, limits).await {
         Ok(outcome @ Outcome::Applied) => {
             savepoint.commit().await?;
             Ok(outcome)
         }
         Ok(outcome) => {
             savepoint.rollback().await?;
-            *quota = before;
+            *limits = before;
             Ok(outcome)
         }
         Err(sqlx::Error::Database(db)) if matches!(db.code().as_deref().map(|c| &c[..2]), Some("22" | "23")) => {
             savepoint.rollback().await?;
-            *quota = before;
+            *limits = before;
             let rule = db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().to_owned());
             Ok(reject(RejectionCode::InvalidValue, format!("the database refused it ({rule})")))
         }
@@ -126,36 +217,7 @@ async fn apply_in_savepoint(
     }
 }
 
-/// Checks one value against its column's type; the database's own checks (ranges,
-/// lengths) stand behind this.
-pub(crate) fn check_value(column: &ColumnSpec, value: &Value) -> Result<(), String> {
-    let ok = match (column.ty, value) {
-        (_, Value::Null) => column.nullable,
-        (ColumnType::Uuid, Value::String(s)) => uuid::Uuid::parse_str(s).is_ok(),
-        (ColumnType::Text, Value::String(_)) => true,
-        (ColumnType::Enum(allowed), Value::String(s)) => {
-            return allowed
-                .contains(&s.as_str())
-                .then_some(())
-                .ok_or_else(|| format!("{s:?} is not one of: {}", allowed.join(", ")));
-        }
-        (ColumnType::Integer, Value::Number(n)) => n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
-        (ColumnType::Real, Value::Number(n)) => n.as_f64().is_some_and(f64::is_finite),
-        (ColumnType::Timestamp, Value::String(s)) => Timestamp::parse(s).is_ok(),
-        (ColumnType::Date, Value::String(s)) => parse_date(s).is_ok(),
-        (ColumnType::Json, Value::Object(_)) => true,
-        _ => false,
-    };
-    if ok {
-        Ok(())
-    } else if value.is_null() {
-        Err("is required".into())
-    } else {
-        Err(format!("{value} is not a valid {:?} value", column.ty))
-    }
-}
-
-fn key_condition(spec: &EntitySpec, first: usize) -> String {
+pub(crate) fn key_condition(spec: &EntitySpec, first: usize) -> String {
     spec.key
         .iter()
         .enumerate()
@@ -164,64 +226,12 @@ fn key_condition(spec: &EntitySpec, first: usize) -> String {
         .join(" AND ")
 }
 
-/// A change that passed every check that needs no database: what to write, and where.
-pub(crate) struct Checked<'a> {
-    pub spec: &'static EntitySpec,
-    pub key: Vec<uuid::Uuid>,
-    pub hlc: Hlc,
-    pub change: &'a stride_domain::Change,
-}
-
-/// The checks of one change that need no database: the role may write the entity, the
-/// key fits it, every field exists with a valid value, and the row is this organization's.
-pub(crate) fn check<'a>(
-    device: &AuthenticatedDevice,
-    pushed: &'a PushedChange,
-    now_ms: i64,
-) -> Result<Checked<'a>, Outcome> {
-    let change = &pushed.change;
-    let spec = change.entity.spec();
-    if !spec.may_write(device.role) {
-        return Err(reject(RejectionCode::NotPermitted, format!("a {} may not change {}", device.role, spec.table)));
-    }
-    let key: Vec<uuid::Uuid> = change.row_key.parts().filter_map(|part| uuid::Uuid::parse_str(part).ok()).collect();
-    if key.len() != spec.key.len() || change.row_key.parts().count() != spec.key.len() {
-        return Err(reject(
-            RejectionCode::InvalidKey,
-            format!("{:?} is not a key of {}", change.row_key.as_str(), spec.table),
-        ));
-    }
-    for (name, value) in &change.fields {
-        let Some(column) = spec.column(name) else {
-            return Err(reject(RejectionCode::UnknownField, format!("{} has no field {name}", spec.table)));
-        };
-        if let Err(problem) = check_value(column, value) {
-            return Err(reject(RejectionCode::InvalidValue, format!("{name}: {problem}")));
-        }
-        if let Err(problem) = languages::check_column(spec.kind, name, value) {
-            return Err(reject(RejectionCode::InvalidValue, format!("{name}: {problem}")));
-        }
-    }
-    let tenant = spec.tenant_column();
-    if let Some(org) = change.fields.get(tenant) {
-        if org.as_str() != Some(device.organization_id.to_string().as_str()) {
-            return Err(reject(RejectionCode::WrongOrganization, "the row belongs to another organization"));
-        }
-    }
-    for (column, part) in spec.key.iter().zip(&key) {
-        if change.fields.get(*column).is_some_and(|v| v.as_str() != Some(part.to_string().as_str())) {
-            return Err(reject(RejectionCode::InvalidKey, format!("{column} does not match the row key")));
-        }
-    }
-    Ok(Checked { spec, key, hlc: change.hlc.clamped(now_ms + MAX_CLOCK_AHEAD_MS), change })
-}
-
 async fn apply(
     tx: &mut Transaction<'_, Postgres>,
     device: &AuthenticatedDevice,
     pushed: &PushedChange,
     now_ms: i64,
-    quota: &mut Quota,
+    limits: &mut Limits,
 ) -> Result<Outcome, sqlx::Error> {
     let Checked { spec, key, hlc, change } = match check(device, pushed, now_ms) {
         Ok(checked) => checked,
@@ -230,61 +240,74 @@ async fn apply(
     let org = device.organization_id.as_uuid();
 
     let outcome = match change.op {
-        ChangeOp::Delete => delete(tx, spec, org, &key).await?,
-        ChangeOp::Upsert => upsert(tx, spec, org, &key, &change.fields, hlc, quota).await?,
+        ChangeOp::Delete => {
+            if spec.kind == EntityKind::WorkerAssignments {
+                limits.enrollments.deleted(key[0]);
+            }
+            delete(tx, spec, org, &key, hlc).await?.map(|()| Fields::new())
+        }
+        ChangeOp::Upsert => upsert(tx, spec, org, &key, &change.fields, hlc, limits).await?,
     };
-    if outcome == Outcome::Applied {
-        sqlx::query(
-            "INSERT INTO change_log (organization_id, change_id, device_id, device_seq, user_id, entity, row_key, op, fields, hlc)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(org)
-        .bind(change.change_id.as_uuid())
-        .bind(device.device_id.as_uuid())
-        .bind(pushed.seq)
-        .bind(device.user_id.as_uuid())
-        .bind(spec.table)
-        .bind(change.row_key.as_str())
-        .bind(change.op.as_str())
-        .bind(Value::Object(change.fields.clone()))
-        .bind(hlc.to_string())
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(outcome)
+    let fields = match outcome {
+        Ok(fields) => fields,
+        Err(refused) => return Ok(refused),
+    };
+    sqlx::query(
+        "INSERT INTO change_log (organization_id, change_id, device_id, device_seq, user_id, entity, row_key, op, fields, hlc)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(org)
+    .bind(change.change_id.as_uuid())
+    .bind(device.device_id.as_uuid())
+    .bind(pushed.seq)
+    .bind(device.user_id.as_uuid())
+    .bind(spec.table)
+    .bind(change.row_key.as_str())
+    .bind(change.op.as_str())
+    .bind(Value::Object(fields))
+    .bind(hlc.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(Outcome::Applied)
 }
 
+/// Makes the row a tombstone and keeps the delete's stamp (the latest, if deleted again),
+/// which a later re-creation must beat to bring it back.
 pub(crate) async fn delete(
     tx: &mut Transaction<'_, Postgres>,
     spec: &EntitySpec,
-    org: uuid::Uuid,
-    key: &[uuid::Uuid],
-) -> Result<Outcome, sqlx::Error> {
+    org: Uuid,
+    key: &[Uuid],
+    hlc: Hlc,
+) -> Result<Result<(), Outcome>, sqlx::Error> {
     let sql = format!(
-        "UPDATE {table} t SET deleted_at = coalesce(t.deleted_at, now()) WHERE t.{tenant} = $1 AND {key} RETURNING 1",
+        "UPDATE {table} t SET deleted_at = coalesce(t.deleted_at, now()),
+           field_hlc = t.field_hlc || jsonb_build_object('{DELETE_CLOCK}', greatest(t.field_hlc->>'{DELETE_CLOCK}', $2))
+         WHERE t.{tenant} = $1 AND {key} RETURNING 1",
         table = spec.table,
         tenant = spec.tenant_column(),
-        key = key_condition(spec, 2),
+        key = key_condition(spec, 3),
     );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org);
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(hlc.to_string());
     for part in key {
         query = query.bind(*part);
     }
     Ok(match query.fetch_optional(&mut **tx).await? {
-        Some(_) => Outcome::Applied,
-        None => reject(RejectionCode::NotFound, format!("{} has no such row", spec.table)),
+        Some(_) => Ok(()),
+        None => Err(reject(RejectionCode::NotFound, format!("{} has no such row", spec.table))),
     })
 }
 
+/// Creates or edits one row; returns the change's fields as applied (canonical).
 async fn upsert(
     tx: &mut Transaction<'_, Postgres>,
     spec: &EntitySpec,
-    org: uuid::Uuid,
-    key: &[uuid::Uuid],
+    org: Uuid,
+    key: &[Uuid],
     fields: &Fields,
     hlc: Hlc,
-    quota: &mut Quota,
-) -> Result<Outcome, sqlx::Error> {
+    limits: &mut Limits,
+) -> Result<Result<Fields, Outcome>, sqlx::Error> {
     // References must point at rows of this organization (row-level security hides
     // every other organization's rows, so they "do not exist" here).
     for (name, value) in fields {
@@ -297,20 +320,23 @@ async fn upsert(
         let sql = format!("SELECT 1 FROM {} WHERE organization_id = $1 AND id = $2", reference.table);
         let found = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(org)
-            .bind(uuid::Uuid::parse_str(id).unwrap_or_default())
+            .bind(Uuid::parse_str(id).unwrap_or_default())
             .fetch_optional(&mut **tx)
             .await?;
         if found.is_none() {
-            return Ok(reject(
-                RejectionCode::MissingReference,
-                format!("{name} refers to a row of {} that does not exist", reference.table),
-            ));
+            let id = Uuid::parse_str(id).unwrap_or_default();
+            return Ok(Err(limits.enrollments.refused_reference(reference.table, id).unwrap_or_else(|| {
+                reject(
+                    RejectionCode::MissingReference,
+                    format!("{name} refers to a row of {} that does not exist", reference.table),
+                )
+            })));
         }
     }
 
     let tenant = spec.tenant_column();
     let select = format!(
-        "SELECT t.field_hlc FROM {} t WHERE t.{tenant} = $1 AND {} FOR UPDATE",
+        "SELECT t.field_hlc, to_jsonb(t) AS stored FROM {} t WHERE t.{tenant} = $1 AND {} FOR NO KEY UPDATE",
         spec.table,
         key_condition(spec, 2)
     );
@@ -319,16 +345,39 @@ async fn upsert(
         query = query.bind(*part);
     }
     let existing = query.fetch_optional(&mut **tx).await?;
+    let stored = existing.as_ref().map(|row| stored_fields(row.get("stored")));
+    let judged = match judge(spec, org, key, stored.as_ref(), fields) {
+        Ok(judged) => judged,
+        Err(refused) => return Ok(Err(refused)),
+    };
 
-    match existing {
-        None => {
-            let row = match new_row(spec, org, key, fields, hlc) {
-                Ok(row) => row,
-                Err(refused) => return Ok(refused),
-            };
-            if let Err(refused) = quota.admit(spec, &row) {
-                return Ok(refused);
+    let clocks: Option<Value> = existing.as_ref().map(|row| row.get("field_hlc"));
+    let revive =
+        matches!((&stored, &clocks), (Some(stored), Some(clocks)) if revives(spec, stored, clocks, fields, hlc));
+    if spec.kind == EntityKind::WorkerAssignments {
+        let after = enrollment_after(stored.as_ref(), &judged, revive);
+        limits.enrollments.learn(tx, org, std::iter::once(after.clone())).await?;
+        if let Err(refused) = limits.enrollments.admit(key[0], stored.as_ref(), &after) {
+            return Ok(Err(refused));
+        }
+    }
+    let quota = &mut limits.quota;
+    match (clocks, stored) {
+        (Some(clocks), Some(stored)) => {
+            let winners = if revive { judged.clone() } else { winners(spec, &judged, &clocks, hlc) };
+            let admitted = if revive { quota.admit(spec, &judged) } else { quota.admit_edit(spec, &stored, &winners) };
+            if let Err(refused) = admitted {
+                return Ok(Err(refused));
             }
+            if revive || !winners.is_empty() {
+                write_winners(tx, spec, org, key, winners, hlc, revive).await?;
+            }
+        }
+        _ => {
+            if let Err(refused) = quota.admit(spec, &judged) {
+                return Ok(Err(refused));
+            }
+            let row = with_clocks(judged.clone(), fields, hlc);
             let columns: Vec<&str> = row.keys().map(String::as_str).collect();
             let sql = format!(
                 "INSERT INTO {table} ({list}) SELECT {list} FROM jsonb_populate_record(NULL::{table}, $1)",
@@ -337,67 +386,41 @@ async fn upsert(
             );
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(Value::Object(row)).execute(&mut **tx).await?;
         }
-        Some(existing) => {
-            let winners = winners(spec, fields, &existing.get::<Value, _>("field_hlc"), hlc);
-            if winners.is_empty() {
-                return Ok(Outcome::Applied);
-            }
-            write_winners(tx, spec, org, key, winners, hlc).await?;
-        }
     }
-    Ok(Outcome::Applied)
+    Ok(Ok(judged))
 }
 
-/// The fields of an edit whose clock is later than the stored field's. The key, the
-/// organization and the creation time never change.
-pub(crate) fn winners(spec: &EntitySpec, fields: &Fields, clocks: &Value, hlc: Hlc) -> Fields {
-    let tenant = spec.tenant_column();
-    let fixed = |name: &str| spec.key.contains(&name) || name == tenant || name == "created_at";
-    let stamp = hlc.to_string();
-    fields
-        .iter()
-        .filter(|(name, _)| !fixed(name))
-        .filter(|(name, _)| {
-            clocks.get(name.as_str()).and_then(Value::as_str).is_none_or(|theirs| stamp.as_str() > theirs)
-        })
-        .map(|(name, value)| (name.clone(), value.clone()))
-        .collect()
+/// An enrollment as a change leaves it: the stored row with the change's fields over it.
+pub(crate) fn enrollment_after(stored: Option<&Fields>, judged: &Fields, revive: bool) -> Fields {
+    let mut after = stored.cloned().unwrap_or_default();
+    after.extend(judged.iter().map(|(name, value)| (name.clone(), value.clone())));
+    if revive {
+        after.insert("deleted_at".into(), Value::Null);
+    }
+    after
 }
 
-/// A new row from a change: its fields, organization, key and field clocks; refused
-/// when a required field is missing.
-pub(crate) fn new_row(
-    spec: &EntitySpec,
-    org: uuid::Uuid,
-    key: &[uuid::Uuid],
-    fields: &Fields,
-    hlc: Hlc,
-) -> Result<Fields, Outcome> {
-    let mut row = fields.clone();
-    row.insert(spec.tenant_column().to_owned(), Value::String(org.to_string()));
-    for (column, part) in spec.key.iter().zip(key) {
-        row.insert((*column).to_owned(), Value::String(part.to_string()));
-    }
-    if let Some(missing) = spec.columns.iter().find(|c| !c.nullable && !row.contains_key(c.name)) {
-        return Err(reject(RejectionCode::MissingField, format!("a new {} row needs {}", spec.table, missing.name)));
-    }
-    let stamp = Value::String(hlc.to_string());
-    let clocks: Fields = fields.keys().map(|name| (name.clone(), stamp.clone())).collect();
-    row.insert("field_hlc".into(), Value::Object(clocks));
-    Ok(row)
-}
-
-/// Sets the fields that won their clock comparison, and their clocks.
+/// Sets the fields that won their clock comparison, and their clocks; `revive` brings a
+/// tombstone back (the key, organization and creation time stay as they were).
 pub(crate) async fn write_winners(
     tx: &mut Transaction<'_, Postgres>,
     spec: &EntitySpec,
-    org: uuid::Uuid,
-    key: &[uuid::Uuid],
-    winners: Fields,
+    org: Uuid,
+    key: &[Uuid],
+    mut winners: Fields,
     hlc: Hlc,
+    revive: bool,
 ) -> Result<(), sqlx::Error> {
     let stamp = Value::String(hlc.to_string());
-    let assignments: Vec<String> = winners.keys().map(|name| format!("{name} = r.{name}")).collect();
+    let tenant = spec.tenant_column();
+    winners.retain(|name, _| !spec.key.contains(&name.as_str()) && name != tenant && name != "created_at");
+    let mut assignments: Vec<String> = winners.keys().map(|name| format!("{name} = r.{name}")).collect();
+    if revive {
+        assignments.push("deleted_at = NULL".into());
+    }
+    if assignments.is_empty() {
+        return Ok(());
+    }
     let won_clocks: Fields = winners.keys().map(|name| (name.clone(), stamp.clone())).collect();
     let sql = format!(
         "UPDATE {table} t SET {assignments}, field_hlc = t.field_hlc || $1
@@ -405,7 +428,6 @@ pub(crate) async fn write_winners(
          WHERE t.{tenant} = $3 AND {key}",
         table = spec.table,
         assignments = assignments.join(", "),
-        tenant = spec.tenant_column(),
         key = key_condition(spec, 4),
     );
     let mut query =

@@ -10,24 +10,48 @@
 //! offending change is refused.
 
 use crate::auth::AuthenticatedDevice;
-use crate::push::{check, delete, new_row, reject, winners, write_winners, Checked};
-use crate::quota::Quota;
+use crate::enrollments::LiveEnrollments;
+use crate::push::{delete, enrollment_after, write_winners, Limits};
+use crate::push_rules::{check, judge, reject, revives, stored_fields, winners, with_clocks, Checked};
 use serde_json::{json, Map, Value};
 use sqlx::{Postgres, Row, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use stride_domain::api::{Outcome, PushedChange, RejectionCode};
 use stride_domain::registry::REGISTRY;
-use stride_domain::{ChangeOp, EntitySpec, Hlc};
+use stride_domain::{ChangeOp, EntityKind, EntitySpec, Hlc};
 use uuid::Uuid;
 
 type Fields = Map<String, Value>;
 /// A row by its table and key.
 type RowId = (&'static str, Vec<Uuid>);
 
+/// A row the batch touches as it stands so far: its field clocks and its fields.
+struct Stored {
+    clocks: Value,
+    fields: Fields,
+}
+
+impl Stored {
+    /// What a delete in this batch leaves: a tombstone stamped by it.
+    fn deleted(&mut self, hlc: Hlc) {
+        if self.fields.get("deleted_at").is_none_or(Value::is_null) {
+            self.fields.insert("deleted_at".into(), Value::String(stride_domain::Timestamp::now().to_string()));
+        }
+        if let Value::Object(clocks) = &mut self.clocks {
+            let stamp = hlc.to_string();
+            let latest =
+                clocks.get(crate::push_rules::DELETE_CLOCK).and_then(Value::as_str).filter(|s| *s > stamp.as_str());
+            if latest.is_none() {
+                clocks.insert(crate::push_rules::DELETE_CLOCK.into(), Value::String(stamp));
+            }
+        }
+    }
+}
+
 /// A write decided in memory, done after the batch's inserts.
 enum Write {
-    Update { spec: &'static EntitySpec, key: Vec<Uuid>, winners: Fields, hlc: Hlc },
-    Delete { spec: &'static EntitySpec, key: Vec<Uuid> },
+    Update { spec: &'static EntitySpec, key: Vec<Uuid>, winners: Fields, hlc: Hlc, revive: bool },
+    Delete { spec: &'static EntitySpec, key: Vec<Uuid>, hlc: Hlc },
 }
 
 /// Applies `fresh` (changes not applied before, in order). Returns one outcome per
@@ -37,7 +61,7 @@ pub(crate) async fn apply(
     device: &AuthenticatedDevice,
     fresh: &[&PushedChange],
     now_ms: i64,
-    quota: &mut Quota,
+    limits: &mut Limits,
 ) -> Result<Option<Vec<Outcome>>, sqlx::Error> {
     let org = device.organization_id.as_uuid();
     let checked: Vec<Result<Checked<'_>, Outcome>> = fresh.iter().map(|pushed| check(device, pushed, now_ms)).collect();
@@ -54,8 +78,13 @@ pub(crate) async fn apply(
             }
         }
     }
-    let mut clocks = lock_rows(tx, org, &touched).await?;
+    let mut rows = lock_rows(tx, org, &touched).await?;
     let existing = existing_rows(tx, org, &referenced).await?;
+    let enrollments = checked.iter().flatten().filter(|c| c.spec.kind == EntityKind::WorkerAssignments);
+    let after = enrollments.map(|c| {
+        enrollment_after(rows.get(&(c.spec.table, c.key.clone())).map(|s| &s.fields), &c.change.fields, false)
+    });
+    limits.enrollments.learn(tx, org, after.collect::<Vec<_>>().into_iter()).await?;
 
     let mut inserts: BTreeMap<(usize, Vec<String>), Vec<Value>> = BTreeMap::new();
     let mut later = Vec::new();
@@ -70,37 +99,38 @@ pub(crate) async fn apply(
             }
         };
         let id: RowId = (c.spec.table, c.key.clone());
+        let mut applied_fields = c.change.fields.clone();
         let outcome = match c.change.op {
-            ChangeOp::Delete if clocks.contains_key(&id) => {
-                later.push(Write::Delete { spec: c.spec, key: c.key.clone() });
+            ChangeOp::Delete if rows.contains_key(&id) => {
+                if let Some(stored) = rows.get_mut(&id) {
+                    stored.deleted(c.hlc);
+                }
+                if c.spec.kind == EntityKind::WorkerAssignments {
+                    limits.enrollments.deleted(c.key[0]);
+                }
+                later.push(Write::Delete { spec: c.spec, key: c.key.clone(), hlc: c.hlc });
                 Outcome::Applied
             }
             ChangeOp::Delete => reject(RejectionCode::NotFound, format!("{} has no such row", c.spec.table)),
-            ChangeOp::Upsert => match missing_reference(&c, &existing, &clocks) {
+            ChangeOp::Upsert => match missing_reference(&c, &existing, &rows, &limits.enrollments) {
                 Some(refused) => refused,
-                None => match clocks.get_mut(&id) {
-                    None => match new_row(c.spec, org, &c.key, &c.change.fields, c.hlc)
-                        .and_then(|row| quota.admit(c.spec, &row).map(|()| row))
-                    {
-                        Ok(row) => {
-                            let columns: Vec<String> = row.keys().cloned().collect();
-                            let position = REGISTRY.iter().position(|s| s.table == c.spec.table).unwrap_or(usize::MAX);
-                            clocks.insert(id, row.get("field_hlc").cloned().unwrap_or(Value::Null));
-                            inserts.entry((position, columns)).or_default().push(Value::Object(row));
-                            Outcome::Applied
-                        }
-                        Err(refused) => refused,
-                    },
-                    Some(stored) => {
-                        let won = winners(c.spec, &c.change.fields, stored, c.hlc);
-                        if !won.is_empty() {
-                            if let Value::Object(stored) = stored {
-                                for name in won.keys() {
-                                    stored.insert(name.clone(), Value::String(c.hlc.to_string()));
-                                }
+                None => match decide(&c, org, rows.get_mut(&id), limits) {
+                    Err(refused) => refused,
+                    Ok((judged, decided)) => {
+                        match decided {
+                            Decided::Insert(row) => {
+                                let columns: Vec<String> = row.keys().cloned().collect();
+                                let position =
+                                    REGISTRY.iter().position(|s| s.table == c.spec.table).unwrap_or(usize::MAX);
+                                let clocks = row.get("field_hlc").cloned().unwrap_or(Value::Null);
+                                rows.insert(id, Stored { clocks, fields: row.clone() });
+                                inserts.entry((position, columns)).or_default().push(Value::Object(row));
                             }
-                            later.push(Write::Update { spec: c.spec, key: c.key.clone(), winners: won, hlc: c.hlc });
+                            Decided::Update { winners, revive } if revive || !winners.is_empty() => later
+                                .push(Write::Update { spec: c.spec, key: c.key.clone(), winners, hlc: c.hlc, revive }),
+                            Decided::Update { .. } => {}
                         }
+                        applied_fields = judged;
                         Outcome::Applied
                     }
                 },
@@ -110,7 +140,7 @@ pub(crate) async fn apply(
             log.push(json!({
                 "change_id": c.change.change_id, "device_seq": pushed.seq, "entity": c.spec.table,
                 "row_key": c.change.row_key.as_str(), "op": c.change.op.as_str(),
-                "fields": Value::Object(c.change.fields.clone()), "hlc": c.hlc.to_string(),
+                "fields": Value::Object(applied_fields), "hlc": c.hlc.to_string(),
             }));
         }
         outcomes.push(outcome);
@@ -131,11 +161,58 @@ pub(crate) async fn apply(
     }
 }
 
+/// What an upsert does to its row, decided in memory.
+enum Decided {
+    /// A new row, with its field clocks.
+    Insert(Fields),
+    /// The fields of an edit that won their clock comparison (all of them when the row
+    /// is made again after a delete: `revive`).
+    Update { winners: Fields, revive: bool },
+}
+
+/// Judges an upsert against the row as the batch has left it so far, takes its place in
+/// the tier, and keeps the row's fields and clocks up to date for the changes after it.
+/// Returns the change's fields as applied (canonical) and the write.
+fn decide(
+    c: &Checked<'_>,
+    org: Uuid,
+    stored: Option<&mut Stored>,
+    limits: &mut Limits,
+) -> Result<(Fields, Decided), Outcome> {
+    let judged = judge(c.spec, org, &c.key, stored.as_ref().map(|s| &s.fields), &c.change.fields)?;
+    let revive = stored.as_ref().is_some_and(|s| revives(c.spec, &s.fields, &s.clocks, &c.change.fields, c.hlc));
+    if c.spec.kind == EntityKind::WorkerAssignments {
+        let before = stored.as_ref().map(|s| &s.fields);
+        limits.enrollments.admit(c.key[0], before, &enrollment_after(before, &judged, revive))?;
+    }
+    let quota = &mut limits.quota;
+    let Some(stored) = stored else {
+        quota.admit(c.spec, &judged)?;
+        let row = with_clocks(judged.clone(), &c.change.fields, c.hlc);
+        return Ok((judged, Decided::Insert(row)));
+    };
+    let won = if revive { judged.clone() } else { winners(c.spec, &judged, &stored.clocks, c.hlc) };
+    if revive {
+        quota.admit(c.spec, &judged)?;
+        stored.fields.insert("deleted_at".into(), Value::Null);
+    } else {
+        quota.admit_edit(c.spec, &stored.fields, &won)?;
+    }
+    if let Value::Object(clocks) = &mut stored.clocks {
+        for name in won.keys() {
+            clocks.insert(name.clone(), Value::String(c.hlc.to_string()));
+        }
+    }
+    stored.fields.extend(won.iter().map(|(name, value)| (name.clone(), value.clone())));
+    Ok((judged, Decided::Update { winners: won, revive }))
+}
+
 /// A reference of `c` to a row that is neither in the organization nor new in this batch.
 fn missing_reference(
     c: &Checked<'_>,
     existing: &HashSet<(&str, Uuid)>,
-    batch: &HashMap<RowId, Value>,
+    batch: &HashMap<RowId, Stored>,
+    enrollments: &LiveEnrollments,
 ) -> Option<Outcome> {
     c.change.fields.iter().find_map(|(name, value)| {
         let fk = c.spec.column(name)?.references?;
@@ -145,28 +222,33 @@ fn missing_reference(
         let id = Uuid::parse_str(value.as_str()?).unwrap_or_default();
         let found = existing.contains(&(fk.table, id)) || batch.contains_key(&(fk.table, vec![id]));
         (!found).then(|| {
-            reject(
-                RejectionCode::MissingReference,
-                format!("{name} refers to a row of {} that does not exist", fk.table),
-            )
+            enrollments.refused_reference(fk.table, id).unwrap_or_else(|| {
+                reject(
+                    RejectionCode::MissingReference,
+                    format!("{name} refers to a row of {} that does not exist", fk.table),
+                )
+            })
         })
     })
 }
 
-/// The stored field clocks of the rows the batch touches, locked until commit.
+/// The rows the batch touches, with their field clocks, locked until commit in one
+/// order (by table, then key) so that two pushes never wait for each other in a circle.
+/// NO KEY UPDATE: the foreign-key checks of other pushes' inserts (KEY SHARE) pass it.
 async fn lock_rows(
     tx: &mut Transaction<'static, Postgres>,
     org: Uuid,
     touched: &BTreeMap<&'static str, (&'static EntitySpec, Vec<Vec<Uuid>>)>,
-) -> Result<HashMap<RowId, Value>, sqlx::Error> {
-    let mut clocks = HashMap::new();
+) -> Result<HashMap<RowId, Stored>, sqlx::Error> {
+    let mut rows = HashMap::new();
     for (table, (spec, keys)) in touched {
         let arrays: Vec<String> = (0..spec.key.len()).map(|i| format!("${}::uuid[]", i + 2)).collect();
+        let key = spec.key.iter().map(|k| format!("t.{k}")).collect::<Vec<_>>().join(", ");
         let sql = format!(
-            "SELECT {key}, t.field_hlc FROM {table} t
+            "SELECT {key}, t.field_hlc, to_jsonb(t) AS stored FROM {table} t
              WHERE t.{tenant} = $1 AND ({key}) IN (SELECT * FROM unnest({arrays}))
-             FOR UPDATE",
-            key = spec.key.iter().map(|k| format!("t.{k}")).collect::<Vec<_>>().join(", "),
+             ORDER BY {key}
+             FOR NO KEY UPDATE",
             tenant = spec.tenant_column(),
             arrays = arrays.join(", "),
         );
@@ -176,10 +258,11 @@ async fn lock_rows(
         }
         for row in query.fetch_all(&mut **tx).await? {
             let key: Vec<Uuid> = (0..spec.key.len()).map(|i| row.get::<Uuid, _>(i)).collect();
-            clocks.insert((*table, key), row.get::<Value, _>("field_hlc"));
+            let stored = Stored { clocks: row.get("field_hlc"), fields: stored_fields(row.get("stored")) };
+            rows.insert((*table, key), stored);
         }
     }
-    Ok(clocks)
+    Ok(rows)
 }
 
 /// Which of the referenced ids exist in the organization (deleted or not).
@@ -232,9 +315,11 @@ async fn write(
     }
     for write in later {
         match write {
-            Write::Update { spec, key, winners, hlc } => write_winners(tx, spec, org, &key, winners, hlc).await?,
-            Write::Delete { spec, key } => {
-                delete(tx, spec, org, &key).await?;
+            Write::Update { spec, key, winners, hlc, revive } => {
+                write_winners(tx, spec, org, &key, winners, hlc, revive).await?
+            }
+            Write::Delete { spec, key, hlc } => {
+                let _ = delete(tx, spec, org, &key, hlc).await?;
             }
         }
     }

@@ -2,9 +2,11 @@
 //! limited entity is refused with `tier_limit` once the organization holds as many live
 //! rows as its tier allows. Counted once per push, for the entities the push creates,
 //! under a lock of the organization's row, then kept in memory as the batch is decided.
+//! An edit that moves a row into a limited parent (a variant given another experiment)
+//! takes a place there as a new row would.
 
 use crate::auth::AuthenticatedDevice;
-use crate::push::reject;
+use crate::push_rules::reject;
 use serde_json::{Map, Value};
 use sqlx::{Postgres, Transaction};
 use std::collections::HashMap;
@@ -40,7 +42,12 @@ impl Quota {
         if upserts().any(|p| limited(p.change.entity)) {
             // Counted under the organization row's lock, held to commit: two pushes at once
             // cannot both take the last place.
-            sqlx::query("SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE").bind(org).execute(&mut **tx).await?;
+            // NO KEY UPDATE: other pushes' inserts check their organization_id reference with
+            // a KEY SHARE lock of this row, which this lock does not block.
+            sqlx::query("SELECT 1 FROM organizations WHERE id = $1 FOR NO KEY UPDATE")
+                .bind(org)
+                .execute(&mut **tx)
+                .await?;
         }
         let mut used = HashMap::new();
         for kind in LIMITED {
@@ -83,13 +90,43 @@ impl Quota {
         if spec.kind == EntityKind::ExperimentVariants {
             let experiment = row.get("experiment_id").and_then(Value::as_str).and_then(|id| id.parse().ok());
             if let Some(experiment) = experiment {
-                let used = self.variants.entry(experiment).or_default();
-                if *used >= limits.variants_per_experiment {
-                    return Err(reject(RejectionCode::TierLimit, over_variant_limit(self.tier)));
-                }
-                *used += 1;
+                self.take_variant_place(experiment)?;
             }
         }
+        Ok(())
+    }
+
+    /// Takes a place for an edit that moves a live row into another limited parent (its
+    /// `winners` set `experiment_id`), and gives back the one it leaves.
+    pub(crate) fn admit_edit(
+        &mut self,
+        spec: &EntitySpec,
+        stored: &Map<String, Value>,
+        winners: &Map<String, Value>,
+    ) -> Result<(), Outcome> {
+        if spec.kind != EntityKind::ExperimentVariants || !stored.get("deleted_at").is_none_or(Value::is_null) {
+            return Ok(());
+        }
+        let parent = |row: &Map<String, Value>| row.get("experiment_id").and_then(Value::as_str)?.parse::<Uuid>().ok();
+        let (Some(to), from) = (parent(winners), parent(stored)) else {
+            return Ok(());
+        };
+        if Some(to) == from {
+            return Ok(());
+        }
+        self.take_variant_place(to)?;
+        if let Some(used) = from.and_then(|from| self.variants.get_mut(&from)) {
+            *used = used.saturating_sub(1);
+        }
+        Ok(())
+    }
+
+    fn take_variant_place(&mut self, experiment: Uuid) -> Result<(), Outcome> {
+        let used = self.variants.entry(experiment).or_default();
+        if *used >= self.tier.limits().variants_per_experiment {
+            return Err(reject(RejectionCode::TierLimit, over_variant_limit(self.tier)));
+        }
+        *used += 1;
         Ok(())
     }
 }

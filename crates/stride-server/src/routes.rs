@@ -2,10 +2,11 @@
 
 use crate::auth::{self, AuthenticatedDevice};
 use crate::error::ApiError;
+use crate::extract::Body;
 use crate::state::AppState;
-use crate::{media, pull, push};
+use crate::{extract, media, pull, push};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -32,12 +33,19 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/sync/pull", get(pull::pull))
         .route("/v1/openapi.json", get(openapi))
         .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async {
+            ApiError::Rejected {
+                status: StatusCode::METHOD_NOT_ALLOWED,
+                message: "this route does not take that method".into(),
+            }
+        })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestDecompressionLayer::new().gzip(true).zstd(true))
         .layer(CompressionLayer::new().gzip(true).zstd(true))
         // Media go out as they are (mostly compressed already), with their length, so a
         // device can show how far a download has come.
         .route("/v1/media/{name}", get(media::get))
+        .layer(axum::middleware::map_response(extract::json_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -49,15 +57,14 @@ async fn openapi() -> impl IntoResponse {
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Json(request): Json<LoginRequest>,
+    Body(request): Body<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let email = Email::parse(&request.email).map_err(|_| ApiError::InvalidCredentials)?;
     let device_name =
         Name::parse(&request.device_name).map_err(|e| ApiError::BadRequest(format!("device_name {e}")))?;
-    let account_key = format!("account:{email}");
-    let keys = [account_key.clone(), format!("address:{}", peer.ip())];
+    let address = peer.ip().to_string();
     let now = Instant::now();
-    if let Some(wait) = state.login_limiter.wait_needed(&keys, now) {
+    if let Some(wait) = state.login_limiter.wait_needed(email.as_str(), &address, now) {
         return Err(ApiError::RateLimited { retry_after_secs: wait.as_secs().max(1) });
     }
     let account = sqlx::query("SELECT organization_id, user_id, password_hash FROM user_emails WHERE email = $1")
@@ -83,11 +90,11 @@ async fn login(
         None => None,
     };
     let Some((organization_id, user_id)) = account else {
-        state.login_limiter.record_failure(&keys, now);
+        state.login_limiter.record_failure(email.as_str(), &address, now);
         tracing::info!(login.email = %email, login.address = %peer.ip(), "sign-in refused");
         return Err(ApiError::InvalidCredentials);
     };
-    state.login_limiter.clear(&account_key);
+    state.login_limiter.clear(email.as_str(), &address);
     let token = auth::new_token();
     let device_id = DeviceId::new();
     sqlx::query("INSERT INTO devices (id, organization_id, user_id, name, token_hash) VALUES ($1, $2, $3, $4, $5)")

@@ -7,18 +7,13 @@ use serde_json::Value as Json;
 use stride_domain::{ColumnSpec, ColumnType, ValidationError};
 
 pub(crate) fn to_sql(column: &ColumnSpec, value: &Json) -> Result<Value, ValidationError> {
-    let wrong = |expected: &str| ValidationError::new(column.name, format!("must be {expected}, not {value}"));
+    // The one column check, the server's too (stride_domain::validate).
+    column.check_value(value).map_err(|problem| problem.in_field(column.name))?;
     Ok(match (column.ty, value) {
-        (_, Json::Null) if column.nullable => Value::Null,
-        (_, Json::Null) => return Err(ValidationError::new(column.name, "is required")),
+        (_, Json::Null) => Value::Null,
         (ColumnType::Json, json) => Value::Text(json.to_string()),
-        (ColumnType::Integer, Json::Number(n)) => Value::Integer(n.as_i64().ok_or_else(|| wrong("a whole number"))?),
-        (ColumnType::Integer, _) => return Err(wrong("a whole number")),
-        (ColumnType::Real, Json::Number(n)) => Value::Real(n.as_f64().ok_or_else(|| wrong("a number"))?),
-        (ColumnType::Real, _) => return Err(wrong("a number")),
-        (ColumnType::Enum(allowed), Json::String(s)) if !allowed.contains(&s.as_str()) => {
-            return Err(ValidationError::new(column.name, format!("{s:?} is not one of: {}", allowed.join(", "))))
-        }
+        (ColumnType::Integer, Json::Number(n)) => Value::Integer(n.as_i64().unwrap_or_default()),
+        (ColumnType::Real, Json::Number(n)) => Value::Real(n.as_f64().unwrap_or_default()),
         // Timestamps are stored in one form (UTC, milliseconds, "Z"), whatever form they
         // came in (PostgreSQL writes "+00:00"), so they compare and sort as text.
         (ColumnType::Timestamp, Json::String(s)) => Value::Text(
@@ -26,10 +21,8 @@ pub(crate) fn to_sql(column: &ColumnSpec, value: &Json) -> Result<Value, Validat
                 .map_err(|e| ValidationError::new(column.name, e.to_string()))?
                 .to_string(),
         ),
-        (ColumnType::Uuid | ColumnType::Text | ColumnType::Date | ColumnType::Enum(_), Json::String(s)) => {
-            Value::Text(s.clone())
-        }
-        (_, _) => return Err(wrong("text")),
+        (_, Json::String(s)) => Value::Text(s.clone()),
+        (_, other) => return Err(ValidationError::new(column.name, format!("cannot be stored: {other}"))),
     })
 }
 

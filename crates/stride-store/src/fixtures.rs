@@ -2,6 +2,7 @@
 //! whose touchpoints carry the rules a test gives them.
 
 use crate::{Result, Store, StoreError};
+use stride_domain::languages;
 use stride_domain::*;
 
 fn name(text: &str) -> Name {
@@ -69,15 +70,27 @@ pub fn sample_program(store: &Store, touchpoints: &[(TouchpointId, i32, Option<J
             order_in_program: 1,
         })?;
         for (id, week, rule_logic) in touchpoints {
+            let rule = rule_logic.clone().map(serde_json::Value::from);
+            let readable = rule
+                .as_ref()
+                .is_none_or(|rule| languages::check_column(EntityKind::Touchpoints, "rule_logic", rule).is_ok());
             w.create(&Touchpoint {
                 id: *id,
                 phase_id: phases[(*week - 1) as usize].id,
                 content_id: content.id,
                 organization_id: org,
-                rule_logic: rule_logic.clone(),
+                rule_logic: if readable { rule_logic.clone() } else { None },
                 created_at: now,
                 updated_at: now,
             })?;
+            if let (false, Some(rule)) = (readable, rule) {
+                // A rule this version cannot read only arrives from a newer version, by
+                // pull, which writes it as it is: so here.
+                w.conn().execute(
+                    "UPDATE touchpoints SET rule_logic = ?1 WHERE id = ?2",
+                    rusqlite::params![rule.to_string(), id.to_string()],
+                )?;
+            }
         }
         Ok(())
     })?;

@@ -12,6 +12,7 @@ mod badges;
 mod codec;
 mod device;
 mod due;
+mod enrollments;
 mod error;
 mod experiments;
 #[cfg(feature = "fixtures")]

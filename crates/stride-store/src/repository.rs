@@ -132,7 +132,7 @@ fn all_columns(spec: &EntitySpec) -> Vec<&'static str> {
 
 /// Inserts a row as it is, without an outbox entry (for rows that come from elsewhere).
 pub(crate) fn insert_row<E: Entity>(conn: &Connection, entity: &E) -> Result<()> {
-    entity.check()?;
+    entity.validate()?;
     insert_fields(conn, E::KIND.spec(), &to_fields(entity)?)
 }
 
@@ -198,6 +198,11 @@ impl<'t> Writer<'t> {
         self.tx
     }
 
+    /// The organization this device works for.
+    pub fn organization(&self) -> OrganizationId {
+        self.organization_id
+    }
+
     /// The time this transaction writes as "now".
     pub fn now(&self) -> Timestamp {
         self.now
@@ -219,7 +224,7 @@ impl<'t> Writer<'t> {
 
     /// Creates a row (or brings back a deleted one with these fields).
     pub fn create<E: Entity>(&mut self, entity: &E) -> Result<()> {
-        entity.check()?;
+        entity.validate()?;
         self.ensure_own(entity)?;
         let spec = E::KIND.spec();
         let key = entity.row_key();
@@ -241,7 +246,7 @@ impl<'t> Writer<'t> {
     /// are written and recorded; `updated_at` moves to now when anything else changed. Returns
     /// the changed columns (none: nothing was written).
     pub fn update<E: Entity>(&mut self, entity: &E) -> Result<Vec<&'static str>> {
-        entity.check()?;
+        entity.validate()?;
         self.ensure_own(entity)?;
         let spec = E::KIND.spec();
         let key = entity.row_key();

@@ -414,7 +414,7 @@ export type ChangeOp = "upsert" | "delete";
  * for a person to look at.
  */
 
-export type RejectionCode = "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "not_found" | "invalid_key" | "tier_limit";
+export type RejectionCode = "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "not_found" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment";
 
 /**
  * A change the server refused, waiting for a person.

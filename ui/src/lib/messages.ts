@@ -636,6 +636,8 @@ export const en = {
     not_found: 'The server does not have this record.',
     invalid_key: 'The record’s id is not valid.',
     tier_limit: 'Your organization’s subscription tier allows no more of these.',
+    inconsistent_change: 'The server already applied a different change under this change’s id.',
+    duplicate_enrollment: 'The worker is already enrolled in this program on the server; their progress belongs to that enrollment.',
   } satisfies Record<RejectionCode, string>,
   entities: {
     organizations: 'organization', users: 'user', workers: 'worker', segments: 'segment',

@@ -1,0 +1,110 @@
+//! One worker, one enrollment per program, held at push for any client: a live
+//! enrollment whose (program, worker) another live enrollment already holds is refused
+//! with `duplicate_enrollment`, and so is the progress recorded on it, so the device
+//! knows why. Devices write the one row by its derived id (`WorkerAssignmentId::of`);
+//! this catches older clients and hand-made requests. Loaded once per push for the pairs
+//! the push touches, then kept in memory as the batch is decided.
+
+use crate::push_rules::{reject, Fields};
+use serde_json::Value;
+use sqlx::{Postgres, Transaction};
+use std::collections::{HashMap, HashSet};
+use stride_domain::api::{Outcome, RejectionCode};
+use stride_domain::EntityKind;
+use uuid::Uuid;
+
+type Pair = (Uuid, Uuid);
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LiveEnrollments {
+    /// The live enrollment of each (program, worker) the push touches.
+    by_pair: HashMap<Pair, Uuid>,
+    /// Enrollments this push refused as duplicates.
+    refused: HashSet<Uuid>,
+}
+
+fn pair_of(row: &Fields) -> Option<Pair> {
+    let id = |name: &str| row.get(name).and_then(Value::as_str).and_then(|id| id.parse().ok());
+    Some((id("program_id")?, id("worker_id")?))
+}
+
+impl LiveEnrollments {
+    /// Learns the live enrollments of the (program, worker) pairs that these rows (each
+    /// an enrollment as a change would leave it) name, keeping what this push decided.
+    pub(crate) async fn learn(
+        &mut self,
+        tx: &mut Transaction<'_, Postgres>,
+        org: Uuid,
+        rows: impl Iterator<Item = Fields>,
+    ) -> Result<(), sqlx::Error> {
+        let (programs, workers): (Vec<Uuid>, Vec<Uuid>) = rows.filter_map(|row| pair_of(&row)).unzip();
+        if programs.is_empty() {
+            return Ok(());
+        }
+        let found: Vec<(Uuid, Uuid, Uuid)> = sqlx::query_as(
+            "SELECT id, program_id, worker_id FROM worker_assignments
+             WHERE organization_id = $1 AND deleted_at IS NULL
+               AND (program_id, worker_id) IN (SELECT * FROM unnest($2::uuid[], $3::uuid[]))",
+        )
+        .bind(org)
+        .bind(&programs)
+        .bind(&workers)
+        .fetch_all(&mut **tx)
+        .await?;
+        for (id, program, worker) in found {
+            // Pairs stored twice before this rule keep their first enrollment.
+            self.by_pair.entry((program, worker)).or_insert(id);
+        }
+        Ok(())
+    }
+
+    /// Admits enrollment `id` as the row `after` (live, unless it is a tombstone), moving
+    /// it from the pair it held `before`; refuses it when another live enrollment holds
+    /// its pair.
+    pub(crate) fn admit(&mut self, id: Uuid, before: Option<&Fields>, after: &Fields) -> Result<(), Outcome> {
+        let live = after.get("deleted_at").is_none_or(Value::is_null);
+        let Some(pair) = pair_of(after).filter(|_| live) else {
+            return Ok(());
+        };
+        let unchanged =
+            before.is_some_and(|b| b.get("deleted_at").is_none_or(Value::is_null) && pair_of(b) == Some(pair));
+        if unchanged {
+            // An edit of an enrollment that keeps its pair (even one stored twice before).
+            return Ok(());
+        }
+        if let Some(holder) = self.by_pair.get(&pair).filter(|holder| **holder != id) {
+            self.refused.insert(id);
+            return Err(reject(
+                RejectionCode::DuplicateEnrollment,
+                format!("the worker is already enrolled in this program (enrollment {holder}); progress belongs there"),
+            ));
+        }
+        if let Some(old) = before.and_then(pair_of).filter(|old| *old != pair) {
+            self.release(id, old);
+        }
+        self.by_pair.insert(pair, id);
+        Ok(())
+    }
+
+    /// Frees the pair of an enrollment deleted by this push.
+    pub(crate) fn deleted(&mut self, id: Uuid) {
+        self.by_pair.retain(|_, holder| *holder != id);
+    }
+
+    fn release(&mut self, id: Uuid, pair: Pair) {
+        if self.by_pair.get(&pair) == Some(&id) {
+            self.by_pair.remove(&pair);
+        }
+    }
+
+    /// Why a reference to a missing row fails, when that row is an enrollment this push
+    /// refused as a duplicate.
+    pub(crate) fn refused_reference(&self, table: &str, id: Uuid) -> Option<Outcome> {
+        (table == EntityKind::WorkerAssignments.table() && self.refused.contains(&id)).then(|| {
+            reject(
+                RejectionCode::DuplicateEnrollment,
+                "it was recorded on an enrollment the server refused: the worker is already enrolled in this program",
+            )
+        })
+    }
+}

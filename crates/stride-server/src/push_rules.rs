@@ -1,0 +1,189 @@
+//! The rules of a push that need no database: who may write what, the shape of a change,
+//! the judgement of the row it leaves (the domain's own, `stride_domain::validate`, so
+//! the server accepts exactly what every device can read), and which fields win their
+//! clock comparison. The batch (`push_batch.rs`) and the change-by-change path
+//! (`push.rs`) both decide by these.
+
+use crate::auth::AuthenticatedDevice;
+use serde_json::{Map, Value};
+use stride_domain::api::{Outcome, PushedChange, RejectionCode};
+use stride_domain::{validate, EntitySpec, Hlc};
+
+pub(crate) type Fields = Map<String, Value>;
+
+/// How far ahead of the server's clock a device's stamp may be before it is clamped.
+pub const MAX_CLOCK_AHEAD_MS: i64 = 60_000;
+
+/// The columns of a stored row (as `to_jsonb` gives it) that are the server's own.
+pub(crate) const SERVER_COLUMNS: [&str; 2] = ["version", "field_hlc"];
+
+pub(crate) fn reject(code: RejectionCode, reason: impl Into<String>) -> Outcome {
+    Outcome::Rejected { code, reason: reason.into() }
+}
+
+/// A change that passed every check that needs no database: what to write, and where.
+pub(crate) struct Checked<'a> {
+    pub spec: &'static EntitySpec,
+    pub key: Vec<uuid::Uuid>,
+    pub hlc: Hlc,
+    pub change: &'a stride_domain::Change,
+}
+
+/// The checks of one change that need no database: the role may write the entity, the
+/// key fits it, every field exists with a value of its column's type, and the row is
+/// this organization's.
+pub(crate) fn check<'a>(
+    device: &AuthenticatedDevice,
+    pushed: &'a PushedChange,
+    now_ms: i64,
+) -> Result<Checked<'a>, Outcome> {
+    let change = &pushed.change;
+    let spec = change.entity.spec();
+    if !spec.may_write(device.role) {
+        return Err(reject(RejectionCode::NotPermitted, format!("a {} may not change {}", device.role, spec.table)));
+    }
+    let key: Vec<uuid::Uuid> = change.row_key.parts().filter_map(|part| uuid::Uuid::parse_str(part).ok()).collect();
+    if key.len() != spec.key.len() || change.row_key.parts().count() != spec.key.len() {
+        return Err(reject(
+            RejectionCode::InvalidKey,
+            format!("{:?} is not a key of {}", change.row_key.as_str(), spec.table),
+        ));
+    }
+    for (name, value) in &change.fields {
+        let Some(column) = spec.column(name) else {
+            return Err(reject(RejectionCode::UnknownField, format!("{} has no field {name}", spec.table)));
+        };
+        if let Err(problem) = column.check_value(value) {
+            return Err(reject(RejectionCode::InvalidValue, format!("{name}: {problem}")));
+        }
+    }
+    let tenant = spec.tenant_column();
+    if let Some(org) = change.fields.get(tenant) {
+        if org.as_str() != Some(device.organization_id.to_string().as_str()) {
+            return Err(reject(RejectionCode::WrongOrganization, "the row belongs to another organization"));
+        }
+    }
+    for (column, part) in spec.key.iter().zip(&key) {
+        if change.fields.get(*column).is_some_and(|v| v.as_str() != Some(part.to_string().as_str())) {
+            return Err(reject(RejectionCode::InvalidKey, format!("{column} does not match the row key")));
+        }
+    }
+    Ok(Checked { spec, key, hlc: change.hlc.clamped(now_ms + MAX_CLOCK_AHEAD_MS), change })
+}
+
+/// Judges the row a change leaves: a new row (`stored` None) made of its fields, or the
+/// stored row with the change's fields laid over it. Returns the change's fields in
+/// canonical form (for a new row, with its organization and key).
+pub(crate) fn judge(
+    spec: &EntitySpec,
+    org: uuid::Uuid,
+    key: &[uuid::Uuid],
+    stored: Option<&Fields>,
+    fields: &Fields,
+) -> Result<Fields, Outcome> {
+    let mut row = match stored {
+        Some(stored) => {
+            let mut row = stored.clone();
+            row.extend(fields.iter().map(|(name, value)| (name.clone(), value.clone())));
+            row
+        }
+        None => {
+            let mut row = fields.clone();
+            row.insert(spec.tenant_column().to_owned(), Value::String(org.to_string()));
+            for (column, part) in spec.key.iter().zip(key) {
+                row.insert((*column).to_owned(), Value::String(part.to_string()));
+            }
+            if let Some(missing) = spec.columns.iter().find(|c| !c.nullable && !row.contains_key(c.name)) {
+                return Err(reject(
+                    RejectionCode::MissingField,
+                    format!("a new {} row needs {}", spec.table, missing.name),
+                ));
+            }
+            row
+        }
+    };
+    let canonical =
+        validate::row(spec.kind, &row).map_err(|problem| reject(RejectionCode::InvalidValue, problem.to_string()))?;
+    if stored.is_some() {
+        row = fields.clone();
+    }
+    Ok(row.into_iter().map(|(name, value)| (name.clone(), canonical.get(&name).cloned().unwrap_or(value))).collect())
+}
+
+/// The fields of an edit whose clock is later than the stored field's. The key, the
+/// organization and the creation time never change.
+pub(crate) fn winners(spec: &EntitySpec, fields: &Fields, clocks: &Value, hlc: Hlc) -> Fields {
+    let tenant = spec.tenant_column();
+    let fixed = |name: &str| spec.key.contains(&name) || name == tenant || name == "created_at";
+    let stamp = hlc.to_string();
+    fields
+        .iter()
+        .filter(|(name, _)| !fixed(name))
+        .filter(|(name, _)| {
+            clocks.get(name.as_str()).and_then(Value::as_str).is_none_or(|theirs| stamp.as_str() > theirs)
+        })
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect()
+}
+
+/// Whether an upsert brings a deleted row back: it carries every column (the row made
+/// again, as a device's create sends it: a worker put back in a segment, a badge awarded
+/// again) and is stamped after the delete. A partial edit never does: a delete wins over
+/// edits. Tombstones from before deletes were stamped stay tombstones.
+pub(crate) fn revives(spec: &EntitySpec, stored: &Fields, clocks: &Value, fields: &Fields, hlc: Hlc) -> bool {
+    let deleted = stored.get("deleted_at").is_some_and(|at| !at.is_null());
+    deleted
+        && spec.columns.iter().all(|column| fields.contains_key(column.name))
+        && clocks.get(DELETE_CLOCK).and_then(Value::as_str).is_some_and(|deleted| hlc.to_string().as_str() > deleted)
+}
+
+/// The key of `field_hlc` that holds the stamp of the delete that made the tombstone.
+pub(crate) const DELETE_CLOCK: &str = "deleted_at";
+
+/// A new row ready to insert: its judged fields and a clock per field the change set.
+pub(crate) fn with_clocks(mut row: Fields, set: &Fields, hlc: Hlc) -> Fields {
+    let stamp = Value::String(hlc.to_string());
+    let clocks: Fields = set.keys().map(|name| (name.clone(), stamp.clone())).collect();
+    row.insert("field_hlc".into(), Value::Object(clocks));
+    row
+}
+
+/// A stored row as `to_jsonb` reads it, without the server's own columns.
+pub(crate) fn stored_fields(mut row: Value) -> Fields {
+    let Some(fields) = row.as_object_mut() else {
+        return Fields::new();
+    };
+    for column in SERVER_COLUMNS {
+        fields.remove(column);
+    }
+    std::mem::take(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use stride_domain::EntityKind;
+
+    fn fields(value: Value) -> Fields {
+        value.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn an_edit_is_judged_with_the_row_it_lands_on() {
+        let spec = EntityKind::Programs.spec();
+        let org = uuid::Uuid::now_v7();
+        let key = [uuid::Uuid::now_v7()];
+        let stored = fields(json!({
+            "id": key[0].to_string(), "organization_id": org.to_string(), "name": "Harvest",
+            "start_date": "2026-12-01", "end_date": null, "created_by": null, "updated_by": null,
+            "created_at": "2026-11-22T03:39:00+00:00", "updated_at": "2026-11-22T03:39:00+00:00", "deleted_at": null
+        }));
+        let early_end = fields(json!({"end_date": "2026-11-01"}));
+        assert!(judge(spec, org, &key, Some(&stored), &early_end).is_err(), "the end is before the stored start");
+        let renamed = judge(spec, org, &key, Some(&stored), &fields(json!({"name": "  Late   harvest "}))).unwrap();
+        assert_eq!(Value::Object(renamed), json!({"name": "Late harvest"}), "only the change's fields, canonical");
+        let missing = judge(spec, org, &key, None, &fields(json!({"name": "x"}))).unwrap_err();
+        assert!(matches!(missing, Outcome::Rejected { code: RejectionCode::MissingField, .. }));
+    }
+}
