@@ -34,6 +34,10 @@ ui-test: ui-deps
 # One build of the workspace serves every Rust test. PostgreSQL is found or started
 # first; the tests run in a session with a D-Bus bus, an unlocked Secret Service (the
 # OS keyring) and a virtual display for the app's window.
+# The API fuzzer (schemathesis) comes from scripts/install-deps.sh test.
+STRIDE_TOOLS_DIR ?= $(HOME)/.cache/stride
+export STRIDE_SCHEMATHESIS ?= $(STRIDE_TOOLS_DIR)/schemathesis-4.32.5/bin/st
+
 rust-test: ui-build
 	STRIDE_TEST_DATABASE_URL="$$(scripts/postgres.sh)" scripts/test-session.sh cargo test --workspace
 

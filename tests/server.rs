@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod edges;
+mod fuzz;
 mod support;
 
 use reqwest::StatusCode;
