@@ -222,3 +222,92 @@ async fn a_device_restored_from_a_backup_loses_none_of_its_new_work() {
     assert_eq!(support::devices::live(&device_snapshot(&store)), support::devices::live(&server));
     db.drop().await;
 }
+
+/// The device schema of the last release (its migrations 1 to 6): a database it made is
+/// what this build must open and sync. Written with the last release's tables as they
+/// are, in SQL, since this build's store would make a database of its own schema.
+const LAST_RELEASE_MIGRATIONS: usize = 6;
+
+#[tokio::test]
+async fn a_database_of_the_last_release_with_work_waiting_syncs_all_of_it_exactly_once() {
+    let db = TestDatabase::migrated().await;
+    let seeded = demo::seed(&db.pool).await.unwrap();
+    let base = spawn_server(&db.pool).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stride.sqlite3");
+    let org = seeded.organization_id.to_string();
+    let node = DeviceId::new();
+    let workers: Vec<WorkerId> = (0..4).map(|_| WorkerId::new()).collect();
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        stride_store::apply_migrations(&mut conn, &stride_store::DEVICE_MIGRATIONS[..LAST_RELEASE_MIGRATIONS]).unwrap();
+        let now = Timestamp::now().to_string();
+        conn.execute(
+            "INSERT INTO organizations (id, name, type, subscription_tier, created_at, updated_at)
+             VALUES (?1, 'Lakeside Farms', 'client', 'standard', ?2, ?2)",
+            rusqlite::params![org, now],
+        )
+        .unwrap();
+        let last = Hlc { wall_ms: Timestamp::now().millis(), counter: workers.len() as u16, node };
+        conn.execute(
+            "INSERT INTO sync_state (id, device_id, organization_id, hlc_last) VALUES (1, ?1, ?2, ?3)",
+            rusqlite::params![node.to_string(), org, last.to_string()],
+        )
+        .unwrap();
+        // Four workers enrolled offline: three wait, and the fourth came back refused.
+        for (i, id) in workers.iter().enumerate() {
+            let fields = serde_json::json!({"id": id, "organization_id": org, "full_name": format!("Waiting since the last release {i}"), "phone_number": null, "well_being_score": 55.0, "performance_metric": null, "custom_attributes": {"site": "Kisumu"}, "created_at": now, "updated_at": now});
+            conn.execute(
+                "INSERT INTO workers (id, organization_id, full_name, well_being_score, custom_attributes, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, 55.0, '{\"site\":\"Kisumu\"}', ?4, ?4)",
+                rusqlite::params![id.to_string(), org, fields["full_name"].as_str().unwrap(), now],
+            )
+            .unwrap();
+            let refused = i == 3;
+            conn.execute(
+                "INSERT INTO outbox (change_id, entity, row_key, op, fields, hlc, created_at, status, rejection_code, rejection_reason)
+                 VALUES (?1, 'workers', ?2, 'upsert', ?3, ?4, ?5, ?6, ?7, ?8)",
+                rusqlite::params![
+                    ChangeId::new().to_string(),
+                    id.to_string(),
+                    fields.to_string(),
+                    Hlc { wall_ms: Timestamp::now().millis(), counter: i as u16, node }.to_string(),
+                    now,
+                    if refused { "rejected" } else { "pending" },
+                    refused.then_some("tier_limit"),
+                    refused.then_some("the tier was full then"),
+                ],
+            )
+            .unwrap();
+        }
+    }
+
+    let store = stride_store::Store::open(&path).unwrap();
+    assert_eq!((store.pending_count().unwrap(), store.rejected_count().unwrap()), (3, 1), "nothing waiting is lost");
+    let (client, _) =
+        stride_sync::sign_in(&store, &base, "coordinator@lakeside.example", demo::DEMO_PASSWORD, "Upgraded laptop")
+            .await
+            .unwrap();
+    let report = sync(&store, &client, |_| {}).await.unwrap();
+    assert_eq!((report.pushed, report.rejected), (3, 0));
+    let refused = store.rejected_changes(10).unwrap();
+    assert_eq!(refused.len(), 1, "the refused change waits for a person");
+    store.retry_rejected(refused[0].seq).unwrap();
+    assert_eq!(sync(&store, &client, |_| {}).await.unwrap().pushed, 1);
+    assert_eq!(sync(&store, &client, |_| {}).await.unwrap().pushed, 0);
+
+    let keys: Vec<String> = workers.iter().map(ToString::to_string).collect();
+    let applied: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM change_log WHERE entity = 'workers' AND row_key = ANY($1)")
+            .bind(&keys)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(applied, 4, "each change applied exactly once");
+    let server = server_snapshot(&client).await;
+    for key in &keys {
+        assert!(server.contains_key(&(EntityKind::Workers, key.clone())), "{key} reached the server");
+    }
+    assert_eq!(support::devices::live(&device_snapshot(&store)), support::devices::live(&server));
+    db.drop().await;
+}
