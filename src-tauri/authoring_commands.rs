@@ -10,9 +10,10 @@ use crate::service::{
 };
 use crate::state::AppState;
 use stride_domain::{
-    BadgeId, ContentId, ExperimentId, JourneyBlueprintId, PhaseId, ProgramId, SegmentId, TouchpointId, WorkerId,
+    BadgeId, ContentId, EntityKind, ExperimentId, JourneyBlueprintId, PhaseId, ProgramId, SegmentId, TouchpointId,
+    WorkerId,
 };
-use stride_store::LeaderboardEntry;
+use stride_store::{DeletePlan, LeaderboardEntry};
 use tauri::{AppHandle, Emitter, State};
 
 /// The event a running media download reports its progress on.
@@ -81,6 +82,12 @@ pub async fn move_phase(state: State<'_, AppState>, id: PhaseId, earlier: bool) 
 #[tauri::command]
 pub async fn delete_phase(state: State<'_, AppState>, id: PhaseId) -> Result<(), AppError> {
     state.run(move |service| service.delete_phase(id)).await
+}
+
+/// What deleting a row would take with it (or why it may not be deleted).
+#[tauri::command]
+pub async fn delete_plan(state: State<'_, AppState>, entity: EntityKind, key: String) -> Result<DeletePlan, AppError> {
+    state.run(move |service| service.delete_plan(entity, key)).await
 }
 
 #[tauri::command]

@@ -152,6 +152,8 @@ mod tests {
             declaration::<BadgeInput>(&config),
             declaration::<BadgeDraft>(&config),
             declaration::<stride_store::LeaderboardEntry>(&config),
+            declaration::<stride_store::DeletePlan>(&config),
+            declaration::<stride_store::ClearedField>(&config),
             declaration::<ValidationError>(&config),
             declaration::<ErrorCode>(&config),
             declaration::<AppError>(&config),

@@ -39,6 +39,8 @@ pub enum ErrorCode {
     NotPermitted,
     /// The organization's subscription tier allows no more of these.
     TierLimit,
+    /// Live records still use this one where the seed says RESTRICT: remove them first.
+    Restricted,
     /// Media could not be downloaded: the server has no such file, or it could not be written here.
     DownloadFailed,
 
@@ -101,6 +103,7 @@ impl From<StoreError> for AppError {
             }
             StoreError::NotFound { .. } | StoreError::NotRejected { .. } => ErrorCode::NotFound,
             StoreError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
+            StoreError::Restricted { .. } => ErrorCode::Restricted,
             StoreError::NoOrganization => ErrorCode::DeviceNotSetUp,
             StoreError::OrganizationAlreadySet => ErrorCode::DeviceAlreadySetUp,
             StoreError::SchemaTooNew { .. } => ErrorCode::DatabaseTooNew,

@@ -102,6 +102,7 @@ pub fn run() {
             authoring_commands::save_phase,
             authoring_commands::move_phase,
             authoring_commands::delete_phase,
+            authoring_commands::delete_plan,
             authoring_commands::save_touchpoint,
             authoring_commands::delete_touchpoint,
             authoring_commands::preview_journey,

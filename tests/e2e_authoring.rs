@@ -62,6 +62,17 @@ async fn a_manager_authors_a_journey_that_after_sync_is_due_on_a_coordinators_de
     click_centered(&client, &find(&client, "[data-testid=journey-preview] .matches button").await).await;
     text_of(&client, "[data-testid=preview-step]", |t| t.starts_with("Heat and hydration: due")).await;
     screenshot(&client, "journey-editor").await;
+    // Deleting the phase would take its touchpoint: the window says so and waits.
+    let delete_phase = client
+        .find(Locator::XPath("//*[@data-testid='phase']//header//button[normalize-space()='Delete phase']"))
+        .await
+        .unwrap();
+    click_centered(&client, &delete_phase).await;
+    text_of(&client, "[data-testid=delete-confirmation]", |t| t.contains("Also deletes 1 touchpoint.")).await;
+    screenshot(&client, "delete-confirmation").await;
+    click_centered(&client, &find(&client, "[data-testid=delete-confirmation] button.link").await).await;
+    assert!(client.find(Locator::Css("[data-testid=delete-confirmation]")).await.is_err(), "kept");
+    text_of(&client, "[data-testid=touchpoint]", |t| t.contains("Heat and hydration")).await;
 
     // Into the program, after its two journeys.
     find(&client, "[data-testid=programs-open]").await.click().await.unwrap();

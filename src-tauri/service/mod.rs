@@ -17,6 +17,7 @@ mod authoring;
 mod authoring_tests;
 mod badges;
 mod content;
+mod deletes;
 mod experiments;
 mod home;
 mod program_editor;

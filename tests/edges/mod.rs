@@ -452,3 +452,51 @@ async fn a_link_removed_and_made_again_comes_back_and_a_late_edit_does_not() {
     assert!(!state(device.pull_all().await), "made again after the delete, it is back");
     db.drop().await;
 }
+
+#[tokio::test]
+async fn a_pushed_delete_follows_the_seeds_rules_for_any_client() {
+    let db = TestDatabase::migrated().await;
+    let base = spawn_server(&db.pool).await;
+    organization(&db, "Alpha").await;
+    let mut admin = Device::sign_in(&base, "org_admin@alpha.example").await;
+    let (changes, keys) = one_of_everything(&mut admin);
+    assert!(applied(&admin.push(changes).await));
+    let key = |kind: EntityKind| keys.iter().find(|(k, _)| *k == kind).unwrap().1.clone();
+    let program = key(EntityKind::Programs);
+    let experiment = key(EntityKind::Experiments);
+    let audience = admin.upsert(EntityKind::Experiments, &experiment, json!({"program_id": program}));
+    assert!(applied(&admin.push(vec![audience]).await));
+
+    // Only the parent's delete comes, as a hand-made client sends it.
+    let changes = vec![
+        admin.change(EntityKind::Content, &key(EntityKind::Content), ChangeOp::Delete, json!({})),
+        admin.change(EntityKind::Programs, &program, ChangeOp::Delete, json!({})),
+        admin.change(EntityKind::Workers, &key(EntityKind::Workers), ChangeOp::Delete, json!({})),
+    ];
+    let response = admin.push(changes).await;
+    let codes: Vec<Option<RejectionCode>> = response.results.iter().map(rejection).collect();
+    assert_eq!(codes, [Some(RejectionCode::Restricted), None, None], "{:?}", response.results);
+
+    let rows = admin.pull_all().await;
+    let deleted =
+        |kind: EntityKind| rows.iter().find(|r| r.entity == kind).unwrap_or_else(|| panic!("{kind:?}")).deleted;
+    assert!(!deleted(EntityKind::Content) && !deleted(EntityKind::Touchpoints), "content a touchpoint shows stays");
+    for kind in [
+        EntityKind::Programs,
+        EntityKind::ProgramBlueprints,
+        EntityKind::WorkerAssignments,
+        EntityKind::WorkerProgress,
+        EntityKind::Workers,
+        EntityKind::WorkerSegment,
+        EntityKind::ExperimentAssignments,
+        EntityKind::WorkerBadges,
+    ] {
+        assert!(deleted(kind), "{kind:?} goes with its parent");
+    }
+    let experiment_row = rows.iter().find(|r| r.entity == EntityKind::Experiments).unwrap();
+    assert!(
+        !experiment_row.deleted && experiment_row.row["program_id"].is_null(),
+        "the audience is cleared, the experiment stays"
+    );
+    db.drop().await;
+}

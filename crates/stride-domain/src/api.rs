@@ -102,6 +102,9 @@ pub enum RejectionCode {
     InconsistentChange,
     /// A second live enrollment of a worker in a program (or progress recorded on one).
     DuplicateEnrollment,
+    /// A delete of a row that live rows still use where the seed says RESTRICT (content
+    /// a touchpoint shows, a journey a program holds).
+    Restricted,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

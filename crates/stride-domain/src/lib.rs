@@ -37,5 +37,5 @@ pub use enums::*;
 pub use hlc::{Hlc, HlcClock};
 pub use ids::*;
 pub use page::Page;
-pub use registry::{ColumnSpec, ColumnType, EntityKind, EntitySpec, ForeignKey, OnDelete};
+pub use registry::{dependents, ColumnSpec, ColumnType, Dependent, EntityKind, EntitySpec, ForeignKey, OnDelete};
 pub use values::*;

@@ -142,6 +142,33 @@ impl EntityKind {
     }
 }
 
+/// A column of another entity that refers to rows of one table, and what deleting such
+/// a row does to the rows that hold it (the seed's ON DELETE rule).
+#[derive(Debug, Clone, Copy)]
+pub struct Dependent {
+    pub spec: &'static EntitySpec,
+    pub column: &'static str,
+    pub on_delete: OnDelete,
+}
+
+/// The columns that refer to rows of `kind` (the organization column aside: an
+/// organization is not deleted by a change), in registry order. Deleting a row follows
+/// them on every side alike: CASCADE deletes the rows that hold it, SET NULL clears the
+/// field, RESTRICT refuses while a live row holds it.
+pub fn dependents(kind: EntityKind) -> impl Iterator<Item = Dependent> {
+    let table = kind.table();
+    REGISTRY.iter().flat_map(move |spec| {
+        spec.columns.iter().filter_map(move |column| {
+            let fk = column.references?;
+            (fk.table == table && column.name != "organization_id").then_some(Dependent {
+                spec,
+                column: column.name,
+                on_delete: fk.on_delete,
+            })
+        })
+    })
+}
+
 use ColumnType::{Date, Integer, Json, Real, Text, Timestamp, Uuid};
 use OnDelete::{Cascade, Restrict, SetNull};
 
@@ -459,6 +486,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn dependents_follow_the_seeds_rules() {
+        let of = |kind: EntityKind| -> Vec<(&str, &str, OnDelete)> {
+            dependents(kind).map(|d| (d.spec.table, d.column, d.on_delete)).collect()
+        };
+        assert_eq!(of(EntityKind::Content), [("touchpoints", "content_id", Restrict)]);
+        assert_eq!(
+            of(EntityKind::WorkerAssignments),
+            [("worker_progress", "worker_assignment_id", Cascade)],
+            "an enrollment's progress goes with it"
+        );
+        assert!(of(EntityKind::Programs).contains(&("experiments", "program_id", SetNull)));
+        assert!(of(EntityKind::WorkerProgress).is_empty());
     }
 
     #[test]

@@ -86,6 +86,14 @@ impl LiveEnrollments {
         Ok(())
     }
 
+    /// Goes back to `before` when a change is rolled back, still knowing which
+    /// enrollments were refused (their progress is told why).
+    pub(crate) fn roll_back_to(&mut self, before: Self) {
+        let refused = std::mem::take(&mut self.refused);
+        *self = before;
+        self.refused.extend(refused);
+    }
+
     /// Frees the pair of an enrollment deleted by this push.
     pub(crate) fn deleted(&mut self, id: Uuid) {
         self.by_pair.retain(|_, holder| *holder != id);

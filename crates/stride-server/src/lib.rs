@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod auth;
 pub mod db;
+mod deletes;
 pub mod demo;
 mod enrollments;
 pub mod error;

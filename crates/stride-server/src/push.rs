@@ -16,6 +16,7 @@
 //! or a serialization failure is run again from the start.
 
 use crate::auth::AuthenticatedDevice;
+use crate::deletes::delete_following_the_seed;
 use crate::enrollments::LiveEnrollments;
 use crate::error::ApiError;
 use crate::extract::Body;
@@ -150,6 +151,14 @@ pub(crate) struct Limits {
     pub enrollments: LiveEnrollments,
 }
 
+impl Limits {
+    /// Back to `before`, when a change is rolled back.
+    fn roll_back_to(&mut self, before: Limits) {
+        self.quota = before.quota;
+        self.enrollments.roll_back_to(before.enrollments);
+    }
+}
+
 /// What the audit trail says a change was, when it was applied before.
 struct Logged {
     entity: String,
@@ -204,12 +213,12 @@ async fn apply_in_savepoint(
         }
         Ok(outcome) => {
             savepoint.rollback().await?;
-            *limits = before;
+            limits.roll_back_to(before);
             Ok(outcome)
         }
         Err(sqlx::Error::Database(db)) if matches!(db.code().as_deref().map(|c| &c[..2]), Some("22" | "23")) => {
             savepoint.rollback().await?;
-            *limits = before;
+            limits.roll_back_to(before);
             let rule = db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().to_owned());
             Ok(reject(RejectionCode::InvalidValue, format!("the database refused it ({rule})")))
         }
@@ -240,12 +249,16 @@ async fn apply(
     let org = device.organization_id.as_uuid();
 
     let outcome = match change.op {
-        ChangeOp::Delete => {
-            if spec.kind == EntityKind::WorkerAssignments {
-                limits.enrollments.deleted(key[0]);
+        ChangeOp::Delete => match delete_following_the_seed(tx, spec, org, &key, hlc).await? {
+            Ok(mut deleted) => {
+                deleted.push((spec.kind, key[0]));
+                for (_, id) in deleted.iter().filter(|(kind, _)| *kind == EntityKind::WorkerAssignments) {
+                    limits.enrollments.deleted(*id);
+                }
+                Ok(Fields::new())
             }
-            delete(tx, spec, org, &key, hlc).await?.map(|()| Fields::new())
-        }
+            Err(refused) => Err(refused),
+        },
         ChangeOp::Upsert => upsert(tx, spec, org, &key, &change.fields, hlc, limits).await?,
     };
     let fields = match outcome {

@@ -10,6 +10,7 @@
 //! offending change is refused.
 
 use crate::auth::AuthenticatedDevice;
+use crate::deletes::reaches_others;
 use crate::enrollments::LiveEnrollments;
 use crate::push::{delete, enrollment_after, write_winners, Limits};
 use crate::push_rules::{check, judge, reject, revives, stored_fields, winners, with_clocks, Checked};
@@ -65,6 +66,10 @@ pub(crate) async fn apply(
 ) -> Result<Option<Vec<Outcome>>, sqlx::Error> {
     let org = device.organization_id.as_uuid();
     let checked: Vec<Result<Checked<'_>, Outcome>> = fresh.iter().map(|pushed| check(device, pushed, now_ms)).collect();
+    // A delete that reaches other rows (`deletes.rs`) is taken change by change.
+    if checked.iter().flatten().any(|c| c.change.op == ChangeOp::Delete && reaches_others(c.spec)) {
+        return Ok(None);
+    }
 
     let mut touched: BTreeMap<&'static str, (&'static EntitySpec, Vec<Vec<Uuid>>)> = BTreeMap::new();
     let mut referenced: BTreeMap<&'static str, Vec<Uuid>> = BTreeMap::new();

@@ -27,6 +27,8 @@ pub enum StoreError {
     Immutable { entity: EntityKind, key: RowKey, column: &'static str },
     #[error("{column} is not a column of {entity:?}")]
     UnknownColumn { entity: EntityKind, column: String },
+    #[error("{entity:?} {key} is still used by {count} {used_by:?} row(s)")]
+    Restricted { entity: EntityKind, key: RowKey, used_by: EntityKind, count: u64 },
     #[error("no refused change {seq} waits here")]
     NotRejected { seq: i64 },
     #[error("this device is not set up for an organization yet")]
@@ -56,6 +58,7 @@ impl StoreError {
             StoreError::NotFound { .. } | StoreError::NotRejected { .. } => "not_found",
             StoreError::AlreadyExists { .. } => "already_exists",
             StoreError::Immutable { .. } => "immutable_field",
+            StoreError::Restricted { .. } => "restricted",
             StoreError::UnknownColumn { .. } => "unknown_field",
             StoreError::NoOrganization => "device_not_set_up",
             StoreError::OrganizationAlreadySet => "device_already_set_up",

@@ -10,6 +10,7 @@
 mod activity;
 mod badges;
 mod codec;
+mod deletes;
 mod device;
 mod due;
 mod enrollments;
@@ -29,6 +30,7 @@ mod workers;
 
 pub use activity::{Activity, ActivityKind, Counts};
 pub use badges::{Awarded, LeaderboardEntry};
+pub use deletes::{ClearedField, DeletePlan};
 pub use device::DeviceInfo;
 pub use due::{DueItem, DueList, DueQuery, WorkerRecord};
 pub use error::StoreError;

@@ -87,7 +87,7 @@ fn read_fields(spec: &EntitySpec, row: &Row<'_>) -> Result<Fields> {
 }
 
 /// The stored fields of a row and whether it is a tombstone.
-fn select_fields(conn: &Connection, spec: &EntitySpec, key: &RowKey) -> Result<Option<(Fields, bool)>> {
+pub(crate) fn select_fields(conn: &Connection, spec: &EntitySpec, key: &RowKey) -> Result<Option<(Fields, bool)>> {
     let sql = format!(
         "SELECT {}, deleted_at IS NOT NULL FROM {} WHERE {}",
         select_list(spec),
@@ -172,11 +172,13 @@ fn check_references(conn: &Connection, spec: &EntitySpec, fields: &Fields, colum
 /// Writes inside one transaction of [`Store::write`]. Every write appends its outbox
 /// entry, stamped by the device's clock, in the same transaction.
 pub struct Writer<'t> {
-    tx: &'t Transaction<'t>,
+    pub(crate) tx: &'t Transaction<'t>,
     clock: &'t mut HlcClock,
     organization_id: OrganizationId,
-    now: Timestamp,
+    pub(crate) now: Timestamp,
     last_stamp: Option<Hlc>,
+    /// What this transaction's deletes did (`deletes.rs`), for a person to see first.
+    pub(crate) deleted: crate::deletes::DeletePlan,
 }
 
 impl<'t> Writer<'t> {
@@ -186,7 +188,7 @@ impl<'t> Writer<'t> {
         organization_id: OrganizationId,
         now: Timestamp,
     ) -> Self {
-        Self { tx, clock, organization_id, now, last_stamp: None }
+        Self { tx, clock, organization_id, now, last_stamp: None, deleted: Default::default() }
     }
 
     pub(crate) fn last_stamp(&self) -> Option<Hlc> {
@@ -208,7 +210,7 @@ impl<'t> Writer<'t> {
         self.now
     }
 
-    fn stamp(&mut self) -> Hlc {
+    pub(crate) fn stamp(&mut self) -> Hlc {
         let stamp = self.clock.tick(self.now.millis());
         self.last_stamp = Some(stamp);
         stamp
@@ -282,7 +284,7 @@ impl<'t> Writer<'t> {
         Ok(changed)
     }
 
-    fn update_columns(
+    pub(crate) fn update_columns(
         &self,
         spec: &EntitySpec,
         key: &RowKey,
@@ -301,22 +303,6 @@ impl<'t> Writer<'t> {
         let sql = format!("UPDATE {} SET {} WHERE {}", spec.table, assignments.join(", "), key_condition(spec));
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
         Ok(())
-    }
-
-    /// Marks the row deleted. It stays as a tombstone so the deletion can sync; rows
-    /// pointing at it are kept.
-    pub fn delete<E: Entity>(&mut self, key: &RowKey) -> Result<()> {
-        let spec = E::KIND.spec();
-        match select_fields(self.tx, spec, key)? {
-            Some((_, false)) => {}
-            _ => return Err(StoreError::NotFound { entity: E::KIND, key: key.clone() }),
-        }
-        let mut values = key_values(key);
-        values.push(Value::Text(self.now.to_string()));
-        let sql = format!("UPDATE {} SET deleted_at = ?{} WHERE {}", spec.table, values.len(), key_condition(spec));
-        self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
-        let stamp = self.stamp();
-        outbox::append(self.tx, E::KIND, key, ChangeOp::Delete, Fields::new(), stamp, self.now)
     }
 
     /// Reads a live row inside this transaction.

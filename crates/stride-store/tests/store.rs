@@ -635,3 +635,106 @@ fn a_refused_change_goes_again_as_a_new_change_and_the_last_hundred_syncs_are_re
     store.wipe().unwrap();
     assert!(store.recent_sync_runs(10).unwrap().is_empty(), "a wipe forgets the history too");
 }
+
+#[test]
+fn deletes_follow_the_seeds_rules_and_the_plan_says_what_goes_first() {
+    let Device { store, org, .. } = &device();
+    let touchpoint = TouchpointId::new();
+    let program = stride_store::fixtures::sample_program(store, &[(touchpoint, 1, None)]).unwrap();
+    let amina = worker(org.id, "Amina Wanjiru", None);
+    let now = Timestamp::now();
+    let segment = Segment {
+        id: SegmentId::new(),
+        organization_id: org.id,
+        name: name("Kisumu"),
+        rule_definition: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let experiment = Experiment {
+        id: ExperimentId::new(),
+        organization_id: org.id,
+        experiment_type: ExperimentType::ProgramLevel,
+        name: name("Reminders"),
+        status: ExperimentStatus::Draft,
+        start_date: None,
+        end_date: None,
+        created_by: None,
+        updated_by: None,
+        created_at: now,
+        updated_at: now,
+        program_id: Some(program),
+        segment_id: None,
+    };
+    let enrollment = store
+        .write(|w| {
+            w.create(&amina)?;
+            w.create(&segment)?;
+            w.create(&WorkerSegment {
+                worker_id: amina.id,
+                segment_id: segment.id,
+                organization_id: org.id,
+                assigned_at: now,
+            })?;
+            w.create(&experiment)?;
+            let (enrollment, _) = w.enroll(program, amina.id)?;
+            w.create(&WorkerProgress {
+                id: WorkerProgressId::new(),
+                worker_assignment_id: enrollment.id,
+                touchpoint_id: touchpoint,
+                organization_id: org.id,
+                started_at: Some(now),
+                completed_at: Some(now),
+                score: None,
+                feedback_text: None,
+                created_at: now,
+                updated_at: now,
+            })?;
+            Ok(enrollment)
+        })
+        .unwrap();
+
+    // RESTRICT: content a touchpoint shows stays, and says what holds it.
+    let content = store.get::<Touchpoint>(&RowKey::of(touchpoint)).unwrap().unwrap().content_id;
+    let refused = store.delete::<Content>(&RowKey::of(content)).unwrap_err();
+    assert!(matches!(refused, StoreError::Restricted { used_by: EntityKind::Touchpoints, count: 1, .. }), "{refused}");
+    assert_eq!(store.delete_plan(EntityKind::Content, &RowKey::of(content)).unwrap_err().code(), "restricted");
+
+    // CASCADE and SET NULL, seen first, then done: the plan deletes nothing.
+    let pending = store.pending_count().unwrap();
+    let plan = store.delete_plan(EntityKind::Programs, &RowKey::of(program)).unwrap();
+    assert_eq!(
+        plan.deleted.into_iter().collect::<Vec<_>>(),
+        [
+            (EntityKind::Programs, 1),
+            (EntityKind::ProgramBlueprints, 1),
+            (EntityKind::WorkerAssignments, 1),
+            (EntityKind::WorkerProgress, 1)
+        ]
+    );
+    assert_eq!(
+        plan.cleared,
+        [stride_store::ClearedField { entity: EntityKind::Experiments, column: "program_id".into(), rows: 1 }]
+    );
+    assert_eq!(store.pending_count().unwrap(), pending, "the plan wrote nothing");
+    assert!(store.get::<WorkerAssignment>(&enrollment.row_key()).unwrap().is_some());
+
+    store.delete::<Program>(&RowKey::of(program)).unwrap();
+    assert!(store.get::<WorkerAssignment>(&enrollment.row_key()).unwrap().is_none(), "the enrollment went with it");
+    assert!(store.list_all::<WorkerProgress>(&[]).unwrap().is_empty(), "and its progress");
+    assert_eq!(
+        store.get::<Experiment>(&experiment.row_key()).unwrap().unwrap().program_id,
+        None,
+        "the audience is cleared"
+    );
+    assert_eq!(
+        store.pending_count().unwrap(),
+        pending + 5,
+        "each row deleted and field cleared syncs as its own change"
+    );
+
+    // A worker takes their segment links with them; the segment stays.
+    store.delete::<Worker>(&amina.row_key()).unwrap();
+    assert!(store.list_all::<WorkerSegment>(&[]).unwrap().is_empty());
+    assert!(store.get::<Segment>(&segment.row_key()).unwrap().is_some());
+}

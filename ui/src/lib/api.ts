@@ -10,6 +10,8 @@ import type {
   ContentId,
   ContentInput,
   ContentItem,
+  DeletePlan,
+  EntityKind,
   ExperimentDraft,
   ExperimentId,
   ExperimentInput,
@@ -142,6 +144,8 @@ export const api = {
   deletePhase: (id: PhaseId) => call<null>('delete_phase', { id }),
   saveTouchpoint: (input: TouchpointInput) => call<TouchpointId>('save_touchpoint', { input }),
   deleteTouchpoint: (id: TouchpointId) => call<null>('delete_touchpoint', { id }),
+  /** What deleting a row takes with it, before a person confirms (nothing is deleted). */
+  deletePlan: (entity: EntityKind, key: string) => call<DeletePlan>('delete_plan', { entity, key }),
   /** What a worker would see of each touchpoint of a journey, judged by its rules. */
   previewJourney: (journey: JourneyBlueprintId, worker: WorkerId) =>
     call<PreviewStep[]>('preview_journey', { journey, worker }),

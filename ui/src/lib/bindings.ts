@@ -414,7 +414,7 @@ export type ChangeOp = "upsert" | "delete";
  * for a person to look at.
  */
 
-export type RejectionCode = "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "not_found" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment";
+export type RejectionCode = "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "not_found" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted";
 
 /**
  * A change the server refused, waiting for a person.
@@ -829,12 +829,28 @@ mean_score: number | null,
 badges: number, };
 
 /**
+ * What a delete takes with it.
+ */
+
+export type DeletePlan = { 
+/**
+ * Rows deleted, per entity (the row asked for among them).
+ */
+deleted: { [key in EntityKind]?: number }, 
+/**
+ * Fields cleared, per entity and column (rows that no longer point at a deleted one).
+ */
+cleared: Array<ClearedField>, };
+
+export type ClearedField = { entity: EntityKind, column: string, rows: number, };
+
+/**
  * A value that failed validation, with the field it belongs to.
  */
 
 export type ValidationError = { field: string, message: string, };
 
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "bad_server_address" | "server_unreachable" | "invalid_credentials" | "rate_limited" | "not_signed_in" | "device_revoked" | "other_organization" | "keyring_unavailable" | "server_error" | "not_permitted" | "tier_limit" | "download_failed" | "internal";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "bad_server_address" | "server_unreachable" | "invalid_credentials" | "rate_limited" | "not_signed_in" | "device_revoked" | "other_organization" | "keyring_unavailable" | "server_error" | "not_permitted" | "tier_limit" | "restricted" | "download_failed" | "internal";
 
 export type AppError = { code: ErrorCode, message: string, 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Activity, AppError, DueTouchpoint, ErrorCode, SyncRun } from './bindings'
-import { describeError, en, fieldErrors, formatBytes } from './messages'
+import { describeDeletePlan, describeError, en, fieldErrors, formatBytes } from './messages'
 
 const error = (code: ErrorCode, fields: AppError['fields'] = []): AppError => ({ code, message: 'raw text from Rust', fields })
 
@@ -192,5 +192,21 @@ describe('authoring sentences', () => {
     expect(en.organization.limit(10_000)).toBe('10,000')
     expect(en.errors.tier_limit).toContain('tier')
     expect(en.rejections.tier_limit).toContain('tier')
+  })
+})
+
+describe('what a delete takes with it', () => {
+  it('names every other row it deletes and every reference it clears', () => {
+    const plan = {
+      deleted: { phases: 1, touchpoints: 2, worker_progress: 1 },
+      cleared: [{ entity: 'experiments' as const, column: 'program_id', rows: 3 }],
+    }
+    expect(describeDeletePlan(plan, 'phases')).toBe(
+      'Also deletes 2 touchpoints and 1 progress record. Clears the reference of 3 experiments (program).',
+    )
+  })
+
+  it('says nothing when the row goes alone', () => {
+    expect(describeDeletePlan({ deleted: { touchpoints: 1 }, cleared: [] }, 'touchpoints')).toBeNull()
   })
 })

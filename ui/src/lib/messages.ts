@@ -7,6 +7,7 @@ import type {
   AssignmentStatus,
   AwardForm,
   ContentType,
+  DeletePlan,
   ExperimentStatus,
   ExperimentType,
   Interval,
@@ -80,7 +81,7 @@ export const en = {
     due: 'Due today',
     nothingDue: 'Nothing is due today. Enjoy the quiet, or look ahead on a worker’s page.',
     dueCounts: (t: DueTouchpoint) => {
-      const parts = []
+      const parts: string[] = []
       if (t.overdue > 0) parts.push(`${plural(t.overdue, 'worker')} overdue`)
       if (t.today > 0) parts.push(`${plural(t.today, 'worker')} due today`)
       return parts.join(', ')
@@ -265,6 +266,8 @@ export const en = {
     saveTouchpoint: 'Save touchpoint',
     touchpointSaved: 'The touchpoint is saved on this device.',
     touchpointDeleted: 'Deleted the touchpoint.',
+    confirmDelete: 'Delete',
+    keep: 'Keep it',
     content: 'Content',
     rule: 'When it is due',
     ruleHint: 'Every condition given must hold. With none, it is due as soon as a worker is enrolled.',
@@ -638,6 +641,7 @@ export const en = {
     tier_limit: 'Your organization’s subscription tier allows no more of these.',
     inconsistent_change: 'The server already applied a different change under this change’s id.',
     duplicate_enrollment: 'The worker is already enrolled in this program on the server; their progress belongs to that enrollment.',
+    restricted: 'Other records on the server still use this one, so it was not deleted.',
   } satisfies Record<RejectionCode, string>,
   entities: {
     organizations: 'organization', users: 'user', workers: 'worker', segments: 'segment',
@@ -674,12 +678,33 @@ export const en = {
     server_error: 'The server could not handle the request. Try again later.',
     not_permitted: 'Your role may not make this change.',
     tier_limit: 'Your organization’s subscription tier allows no more of these. See Organization for its limits.',
+    restricted: 'Other records still use this one, so it cannot be deleted. Remove them first.',
     download_failed: 'The media could not be downloaded: the server does not have it, or it could not be saved here.',
     internal: 'Something went wrong inside Stride. Your saved data is safe; try again.',
   } satisfies Record<ErrorCode, string>,
 }
 
 export type Messages = typeof en
+
+/**
+ * What else a delete takes with it, as a person reads it before confirming ("Also
+ * deletes 2 touchpoints and 12 progress records."), or null when it takes nothing else.
+ */
+export function describeDeletePlan(plan: DeletePlan, asked: EntityKind): string | null {
+  const count = (n: number, kind: EntityKind) =>
+    `${n} ${n === 1 ? en.entities[kind] : en.entityPlurals[kind].toLowerCase()}`
+  const list = (items: string[]) =>
+    items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`
+  const deleted = (Object.entries(plan.deleted) as [EntityKind, number][])
+    .map(([kind, n]): [EntityKind, number] => [kind, kind === asked ? n - 1 : n])
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => count(n, kind))
+  const cleared = plan.cleared.map((c) => `${count(c.rows, c.entity)} (${c.column.replace(/_id$/, '')})`)
+  const parts: string[] = []
+  if (deleted.length) parts.push(`Also deletes ${list(deleted)}.`)
+  if (cleared.length) parts.push(`Clears the reference of ${list(cleared)}.`)
+  return parts.length ? parts.join(' ') : null
+}
 
 /** The sentence for an error, chosen by its code. */
 export function describeError(error: AppError, messages: Messages = en): string {
