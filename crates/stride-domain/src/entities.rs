@@ -48,15 +48,10 @@ pub trait Entity: Serialize + DeserializeOwned + Clone + fmt::Debug + PartialEq 
     const KIND: EntityKind;
     fn row_key(&self) -> RowKey;
     fn organization_id(&self) -> OrganizationId;
-    /// Rules that span fields. Single values are already valid by their types.
+    /// Rules that span fields. Single values are already valid by their types; the
+    /// whole judgement of a row is `validate::entity`.
     fn check(&self) -> Result<(), ValidationError> {
         Ok(())
-    }
-    /// Everything a row must be beyond its types (`validate.rs`): the entity's own
-    /// rules, no NUL in any text, and JSON columns that read in their language. The
-    /// store runs it before every write and the server on every pushed row.
-    fn validate(&self) -> Result<(), ValidationError> {
-        crate::validate::entity_rules(self)
     }
 }
 

@@ -86,12 +86,6 @@ pub fn row(kind: EntityKind, row: &Fields) -> Result<Fields, ValidationError> {
 }
 
 fn judged<E: Entity>(row: &Fields) -> Result<Fields, ValidationError> {
-    // Judged before parsing: a NUL inside a JSON column would otherwise be accepted.
-    for (name, value) in row {
-        if holds_nul(value) {
-            return Err(ValidationError::new(name.as_str(), "must not contain the NUL character"));
-        }
-    }
     let entity: E = serde_path_to_error::deserialize(Value::Object(row.clone())).map_err(|error| {
         let field = error.path().iter().next().map(|segment| segment.to_string());
         let message = error.into_inner().to_string();
@@ -101,23 +95,30 @@ fn judged<E: Entity>(row: &Fields) -> Result<Fields, ValidationError> {
         });
         ValidationError::new(field, message)
     })?;
-    entity.validate()?;
-    Ok(fields_of(&entity))
+    let fields = fields_of(&entity);
+    rules(&entity, &fields)?;
+    Ok(fields)
+}
+
+/// Everything a row must be beyond its types: the entity's own rules (`Entity::check`),
+/// no NUL in any text, and JSON columns that read in their language. The store runs it
+/// before every write; the server runs it (through `row`) on every pushed row.
+pub fn entity<E: Entity>(entity: &E) -> Result<(), ValidationError> {
+    rules(entity, &fields_of(entity))
 }
 
 /// The fields of a valid entity, as JSON keyed by column name.
-pub(crate) fn fields_of<E: Entity>(entity: &E) -> Fields {
+fn fields_of<E: Entity>(entity: &E) -> Fields {
     match serde_json::to_value(entity) {
         Ok(Value::Object(fields)) => fields,
         other => unreachable!("entities serialize as objects, got {other:?}"),
     }
 }
 
-/// The rules of a parsed entity that its types cannot hold alone.
-pub(crate) fn entity_rules<E: Entity>(entity: &E) -> Result<(), ValidationError> {
+/// The rules of a parsed entity, given its fields.
+fn rules<E: Entity>(entity: &E, fields: &Fields) -> Result<(), ValidationError> {
     entity.check()?;
-    let fields = fields_of(entity);
-    for (name, value) in &fields {
+    for (name, value) in fields {
         if holds_nul(value) {
             return Err(ValidationError::new(name.as_str(), "must not contain the NUL character"));
         }

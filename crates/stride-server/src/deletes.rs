@@ -5,8 +5,7 @@
 //! are cleared. Every row touched takes the delete's stamp, so a later re-creation or
 //! edit still wins by the usual rules.
 
-use crate::push::delete;
-use crate::push_rules::{reject, DELETE_CLOCK};
+use crate::push_rules::{key_condition, reject, DELETE_CLOCK};
 use sqlx::{Postgres, Transaction};
 use std::future::Future;
 use std::pin::Pin;
@@ -99,5 +98,32 @@ pub(crate) fn delete_following_the_seed<'a>(
             }
         }
         Ok(Ok(deleted))
+    })
+}
+
+/// Makes the row a tombstone and keeps the delete's stamp (the latest, if deleted again),
+/// which a later re-creation must beat to bring it back.
+pub(crate) async fn delete(
+    tx: &mut Transaction<'_, Postgres>,
+    spec: &EntitySpec,
+    org: Uuid,
+    key: &[Uuid],
+    hlc: Hlc,
+) -> Result<Result<(), Outcome>, sqlx::Error> {
+    let sql = format!(
+        "UPDATE {table} t SET deleted_at = coalesce(t.deleted_at, now()),
+           field_hlc = t.field_hlc || jsonb_build_object('{DELETE_CLOCK}', greatest(t.field_hlc->>'{DELETE_CLOCK}', $2))
+         WHERE t.{tenant} = $1 AND {key} RETURNING 1",
+        table = spec.table,
+        tenant = spec.tenant_column(),
+        key = key_condition(spec, 3),
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(hlc.to_string());
+    for part in key {
+        query = query.bind(*part);
+    }
+    Ok(match query.fetch_optional(&mut **tx).await? {
+        Some(_) => Ok(()),
+        None => Err(reject(RejectionCode::NotFound, format!("{} has no such row", spec.table))),
     })
 }

@@ -21,7 +21,7 @@ use crate::enrollments::LiveEnrollments;
 use crate::error::ApiError;
 use crate::extract::Body;
 use crate::push_rules::{
-    check, judge, reject, revives, stored_fields, winners, with_clocks, Checked, Fields, DELETE_CLOCK,
+    check, judge, key_condition, reject, revives, stored_fields, winners, with_clocks, Checked, Fields,
 };
 use crate::quota::Quota;
 use crate::state::AppState;
@@ -226,15 +226,6 @@ async fn apply_in_savepoint(
     }
 }
 
-pub(crate) fn key_condition(spec: &EntitySpec, first: usize) -> String {
-    spec.key
-        .iter()
-        .enumerate()
-        .map(|(i, column)| format!("t.{column} = ${}", first + i))
-        .collect::<Vec<_>>()
-        .join(" AND ")
-}
-
 async fn apply(
     tx: &mut Transaction<'_, Postgres>,
     device: &AuthenticatedDevice,
@@ -282,33 +273,6 @@ async fn apply(
     .execute(&mut **tx)
     .await?;
     Ok(Outcome::Applied)
-}
-
-/// Makes the row a tombstone and keeps the delete's stamp (the latest, if deleted again),
-/// which a later re-creation must beat to bring it back.
-pub(crate) async fn delete(
-    tx: &mut Transaction<'_, Postgres>,
-    spec: &EntitySpec,
-    org: Uuid,
-    key: &[Uuid],
-    hlc: Hlc,
-) -> Result<Result<(), Outcome>, sqlx::Error> {
-    let sql = format!(
-        "UPDATE {table} t SET deleted_at = coalesce(t.deleted_at, now()),
-           field_hlc = t.field_hlc || jsonb_build_object('{DELETE_CLOCK}', greatest(t.field_hlc->>'{DELETE_CLOCK}', $2))
-         WHERE t.{tenant} = $1 AND {key} RETURNING 1",
-        table = spec.table,
-        tenant = spec.tenant_column(),
-        key = key_condition(spec, 3),
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(hlc.to_string());
-    for part in key {
-        query = query.bind(*part);
-    }
-    Ok(match query.fetch_optional(&mut **tx).await? {
-        Some(_) => Ok(()),
-        None => Err(reject(RejectionCode::NotFound, format!("{} has no such row", spec.table))),
-    })
 }
 
 /// Creates or edits one row; returns the change's fields as applied (canonical).

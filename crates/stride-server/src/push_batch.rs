@@ -10,9 +10,9 @@
 //! offending change is refused.
 
 use crate::auth::AuthenticatedDevice;
-use crate::deletes::reaches_others;
+use crate::deletes::{delete, reaches_others};
 use crate::enrollments::LiveEnrollments;
-use crate::push::{delete, enrollment_after, write_winners, Limits};
+use crate::push::{enrollment_after, write_winners, Limits};
 use crate::push_rules::{check, judge, reject, revives, stored_fields, winners, with_clocks, Checked};
 use serde_json::{json, Map, Value};
 use sqlx::{Postgres, Row, Transaction};

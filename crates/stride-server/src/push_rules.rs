@@ -140,6 +140,16 @@ pub(crate) fn revives(spec: &EntitySpec, stored: &Fields, clocks: &Value, fields
 /// The key of `field_hlc` that holds the stamp of the delete that made the tombstone.
 pub(crate) const DELETE_CLOCK: &str = "deleted_at";
 
+/// The condition `t.<key column> = $n AND …` of a row's key, its values bound from `first` on.
+pub(crate) fn key_condition(spec: &EntitySpec, first: usize) -> String {
+    spec.key
+        .iter()
+        .enumerate()
+        .map(|(i, column)| format!("t.{column} = ${}", first + i))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
 /// A new row ready to insert: its judged fields and a clock per field the change set.
 pub(crate) fn with_clocks(mut row: Fields, set: &Fields, hlc: Hlc) -> Fields {
     let stamp = Value::String(hlc.to_string());

@@ -46,10 +46,11 @@ impl Writer<'_> {
     /// Deletes the row, and what the seed's rules say goes with it. Rows stay as
     /// tombstones so each deletion can sync.
     pub fn delete<E: Entity>(&mut self, key: &RowKey) -> Result<()> {
-        self.delete_row(E::KIND.spec(), key)
+        self.delete_row(E::KIND.spec(), key, &mut DeletePlan::default())
     }
 
-    fn delete_row(&mut self, spec: &'static EntitySpec, key: &RowKey) -> Result<()> {
+    /// Deletes the row and what goes with it, counting each in `plan`.
+    fn delete_row(&mut self, spec: &'static EntitySpec, key: &RowKey, plan: &mut DeletePlan) -> Result<()> {
         match select_fields(self.tx, spec, key)? {
             Some((_, false)) => {}
             _ => return Err(StoreError::NotFound { entity: spec.kind, key: key.clone() }),
@@ -71,14 +72,17 @@ impl Writer<'_> {
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
         let stamp = self.stamp();
         outbox::append(self.tx, spec.kind, key, ChangeOp::Delete, Map::new(), stamp, self.now)?;
-        *self.deleted.deleted.entry(spec.kind).or_default() += 1;
+        *plan.deleted.entry(spec.kind).or_default() += 1;
 
         for dependent in dependents(spec.kind) {
             let holders = self.live_holders(dependent.spec, dependent.column, key)?;
             for holder in holders {
                 match dependent.on_delete {
-                    OnDelete::Cascade => self.delete_row(dependent.spec, &holder)?,
-                    OnDelete::SetNull => self.clear(dependent.spec, &holder, dependent.column)?,
+                    OnDelete::Cascade => self.delete_row(dependent.spec, &holder, plan)?,
+                    OnDelete::SetNull => {
+                        self.clear(dependent.spec, &holder, dependent.column)?;
+                        plan.count_cleared(dependent.spec.kind, dependent.column);
+                    }
                     OnDelete::Restrict => {}
                 }
             }
@@ -114,9 +118,7 @@ impl Writer<'_> {
         }
         self.update_columns(spec, key, &fields, &columns, false)?;
         let stamp = self.stamp();
-        outbox::append(self.tx, spec.kind, key, ChangeOp::Upsert, fields, stamp, self.now)?;
-        self.deleted.count_cleared(spec.kind, column);
-        Ok(())
+        outbox::append(self.tx, spec.kind, key, ChangeOp::Upsert, fields, stamp, self.now)
     }
 }
 
@@ -129,10 +131,8 @@ impl Store {
         let crate::Inner { conn, clock, device, .. } = &mut *inner;
         let organization_id = device.organization_id.ok_or(StoreError::NoOrganization)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let mut writer = Writer::new(&tx, clock, organization_id, now);
-        writer.delete_row(kind.spec(), key)?;
-        let plan = std::mem::take(&mut writer.deleted);
-        drop(writer);
+        let mut plan = DeletePlan::default();
+        Writer::new(&tx, clock, organization_id, now).delete_row(kind.spec(), key, &mut plan)?;
         tx.rollback()?;
         Ok(plan)
     }

@@ -132,7 +132,7 @@ fn all_columns(spec: &EntitySpec) -> Vec<&'static str> {
 
 /// Inserts a row as it is, without an outbox entry (for rows that come from elsewhere).
 pub(crate) fn insert_row<E: Entity>(conn: &Connection, entity: &E) -> Result<()> {
-    entity.validate()?;
+    stride_domain::validate::entity(entity)?;
     insert_fields(conn, E::KIND.spec(), &to_fields(entity)?)
 }
 
@@ -177,8 +177,6 @@ pub struct Writer<'t> {
     organization_id: OrganizationId,
     pub(crate) now: Timestamp,
     last_stamp: Option<Hlc>,
-    /// What this transaction's deletes did (`deletes.rs`), for a person to see first.
-    pub(crate) deleted: crate::deletes::DeletePlan,
 }
 
 impl<'t> Writer<'t> {
@@ -188,7 +186,7 @@ impl<'t> Writer<'t> {
         organization_id: OrganizationId,
         now: Timestamp,
     ) -> Self {
-        Self { tx, clock, organization_id, now, last_stamp: None, deleted: Default::default() }
+        Self { tx, clock, organization_id, now, last_stamp: None }
     }
 
     pub(crate) fn last_stamp(&self) -> Option<Hlc> {
@@ -226,7 +224,7 @@ impl<'t> Writer<'t> {
 
     /// Creates a row (or brings back a deleted one with these fields).
     pub fn create<E: Entity>(&mut self, entity: &E) -> Result<()> {
-        entity.validate()?;
+        stride_domain::validate::entity(entity)?;
         self.ensure_own(entity)?;
         let spec = E::KIND.spec();
         let key = entity.row_key();
@@ -248,7 +246,7 @@ impl<'t> Writer<'t> {
     /// are written and recorded; `updated_at` moves to now when anything else changed. Returns
     /// the changed columns (none: nothing was written).
     pub fn update<E: Entity>(&mut self, entity: &E) -> Result<Vec<&'static str>> {
-        entity.validate()?;
+        stride_domain::validate::entity(entity)?;
         self.ensure_own(entity)?;
         let spec = E::KIND.spec();
         let key = entity.row_key();
