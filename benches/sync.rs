@@ -340,6 +340,7 @@ fn progress_changes(store: &Store, count: usize, first_seq: i64, node: DeviceId)
                     op: ChangeOp::Upsert,
                     fields,
                     hlc: Hlc { wall_ms: now.millis(), counter: i as u16, node },
+                    base: Default::default(),
                 },
             }
         })

@@ -10,10 +10,9 @@ use crate::service::{
 };
 use crate::state::AppState;
 use stride_domain::{
-    BadgeId, ContentId, EntityKind, ExperimentId, JourneyBlueprintId, PhaseId, ProgramId, SegmentId, TouchpointId,
-    WorkerId,
+    BadgeId, ContentId, ExperimentId, JourneyBlueprintId, PhaseId, ProgramId, SegmentId, TouchpointId, WorkerId,
 };
-use stride_store::{DeletePlan, LeaderboardEntry};
+use stride_store::LeaderboardEntry;
 use tauri::{AppHandle, Emitter, State};
 
 /// The event a running media download reports its progress on.
@@ -80,24 +79,8 @@ pub async fn move_phase(state: State<'_, AppState>, id: PhaseId, earlier: bool) 
 }
 
 #[tauri::command]
-pub async fn delete_phase(state: State<'_, AppState>, id: PhaseId) -> Result<(), AppError> {
-    state.run(move |service| service.delete_phase(id)).await
-}
-
-/// What deleting a row would take with it (or why it may not be deleted).
-#[tauri::command]
-pub async fn delete_plan(state: State<'_, AppState>, entity: EntityKind, key: String) -> Result<DeletePlan, AppError> {
-    state.run(move |service| service.delete_plan(entity, key)).await
-}
-
-#[tauri::command]
 pub async fn save_touchpoint(state: State<'_, AppState>, input: TouchpointInput) -> Result<TouchpointId, AppError> {
     state.run(move |service| service.save_touchpoint(input)).await
-}
-
-#[tauri::command]
-pub async fn delete_touchpoint(state: State<'_, AppState>, id: TouchpointId) -> Result<(), AppError> {
-    state.run(move |service| service.delete_touchpoint(id)).await
 }
 
 #[tauri::command]

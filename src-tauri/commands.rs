@@ -7,10 +7,13 @@ use crate::service::{
     WorkerQuery,
 };
 use crate::state::AppState;
+use stride_domain::api::RecordHistory;
 use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
-use stride_domain::{AssignmentStatus, Page, ProgramId, TouchpointId, Worker, WorkerAssignmentId, WorkerId};
-use stride_store::{RosterEntry, SyncStartedBy};
+use stride_domain::{
+    AssignmentStatus, EntityKind, Page, ProgramId, TouchpointId, Worker, WorkerAssignmentId, WorkerId,
+};
+use stride_store::{DeletePlan, RosterEntry, SyncStartedBy};
 use tauri::{AppHandle, Emitter, State};
 
 /// The event a running sync reports its progress on.
@@ -163,6 +166,37 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> Result<Sync
 #[tauri::command]
 pub async fn sync_details(state: State<'_, AppState>) -> Result<SyncDetails, AppError> {
     state.run(|service| service.sync_details()).await
+}
+
+/// What deleting a record would take with it (or why it may not be deleted).
+#[tauri::command]
+pub async fn delete_plan(state: State<'_, AppState>, entity: EntityKind, key: String) -> Result<DeletePlan, AppError> {
+    state.run(move |service| service.delete_plan(entity, key)).await
+}
+
+#[tauri::command]
+pub async fn delete_record(state: State<'_, AppState>, entity: EntityKind, key: String) -> Result<(), AppError> {
+    state.run(move |service| service.delete_record(entity, key)).await
+}
+
+#[tauri::command]
+pub async fn restore_record(state: State<'_, AppState>, entity: EntityKind, key: String) -> Result<(), AppError> {
+    state.run(move |service| service.restore_record(entity, key)).await
+}
+
+#[tauri::command]
+pub async fn dismiss_lost_edit(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
+    state.run(move |service| service.dismiss_lost_edit(id)).await
+}
+
+/// A record's history from the server (organization administrators only).
+#[tauri::command]
+pub async fn record_history(
+    state: State<'_, AppState>,
+    entity: EntityKind,
+    key: String,
+) -> Result<RecordHistory, AppError> {
+    state.service()?.record_history(entity, key).await
 }
 
 #[tauri::command]

@@ -81,6 +81,7 @@ impl Device {
             op,
             fields,
             hlc: self.clock.tick(Timestamp::now().millis()),
+            base: Default::default(),
         }
     }
 

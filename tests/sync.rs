@@ -311,3 +311,143 @@ async fn a_database_of_the_last_release_with_work_waiting_syncs_all_of_it_exactl
     assert_eq!(support::devices::live(&device_snapshot(&store)), support::devices::live(&server));
     db.drop().await;
 }
+
+/// Two devices change one worker's phone number offline; the later edit wins. The
+/// device whose edit lost is told, with both values, whichever pushes first; the server
+/// keeps the lost value; and an edit made after seeing the other is no conflict.
+async fn concurrent_phone_edits(earlier_pushes_first: bool) {
+    let db = TestDatabase::migrated().await;
+    demo::seed(&db.pool).await.unwrap();
+    let base = spawn_server(&db.pool).await;
+    let a = device(&base, "coordinator@lakeside.example").await;
+    let b = device(&base, "coordinator2@lakeside.example").await;
+    let shared = a.store.list::<Worker>(&ListQuery::default()).unwrap().items.remove(0);
+    let key = RowKey::of(shared.id);
+    let phone = |number: &str| Some(PhoneNumber::parse(number).unwrap());
+
+    // A edits first, B a moment later; neither has seen the other's edit.
+    let mut on_a = shared.clone();
+    on_a.phone_number = phone("+254700000001");
+    a.store.update(&on_a).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let mut on_b = shared.clone();
+    on_b.phone_number = phone("+254700000002");
+    b.store.update(&on_b).unwrap();
+    let order = if earlier_pushes_first { [&a, &b, &a, &b] } else { [&b, &a, &b, &a] };
+    for device in order {
+        sync(&device.store, &device.client, |_| {}).await.unwrap();
+    }
+
+    let lost = a.store.lost_edits_of(EntityKind::Workers, &key).unwrap();
+    assert_eq!(lost.len(), 1, "A is told its edit lost: {lost:?}");
+    assert_eq!(
+        (lost[0].field.as_str(), lost[0].mine.as_str(), lost[0].kept.as_str()),
+        ("phone_number", Some("+254700000001"), Some("+254700000002"))
+    );
+    assert!(b.store.lost_edits(10).unwrap().is_empty(), "B's edit won");
+    let on_both = [&a, &b].map(|d| d.store.get::<Worker>(&key).unwrap().unwrap().phone_number);
+    assert_eq!(on_both, [phone("+254700000002"), phone("+254700000002")]);
+    let kept: Vec<(serde_json::Value, serde_json::Value)> =
+        sqlx::query_as("SELECT lost, kept FROM conflicts WHERE row_key = $1")
+            .bind(key.as_str())
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        kept,
+        [(serde_json::json!("+254700000001"), serde_json::json!("+254700000002"))],
+        "the server keeps the loser"
+    );
+
+    // B corrects the number after seeing it: a later edit, not a conflict.
+    let mut seen = b.store.get::<Worker>(&key).unwrap().unwrap();
+    seen.phone_number = phone("+254700000003");
+    b.store.update(&seen).unwrap();
+    for device in [&b, &a] {
+        sync(&device.store, &device.client, |_| {}).await.unwrap();
+    }
+    assert_eq!(a.store.lost_edits(10).unwrap().len(), 1, "nothing new for A");
+    assert!(b.store.lost_edits(10).unwrap().is_empty());
+    a.store.dismiss_lost_edit(lost[0].id).unwrap();
+    sync(&a.store, &a.client, |_| {}).await.unwrap();
+    assert!(a.store.lost_edits(10).unwrap().is_empty(), "a dismissed conflict does not come back");
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn a_lost_edit_is_told_to_its_device_when_it_pushed_first() {
+    concurrent_phone_edits(true).await;
+}
+
+#[tokio::test]
+async fn a_lost_edit_is_told_to_its_device_when_it_pushed_last() {
+    concurrent_phone_edits(false).await;
+}
+
+/// A deletes a worker (their enrollments go with them) while B, offline, records
+/// progress on one of those enrollments. The server keeps B's progress; both devices
+/// list it under its deleted enrollment; restoring brings the enrollment and the worker
+/// back everywhere.
+#[tokio::test]
+async fn progress_recorded_under_a_deleted_enrollment_is_kept_listed_and_can_be_restored() {
+    let db = TestDatabase::migrated().await;
+    demo::seed(&db.pool).await.unwrap();
+    let base = spawn_server(&db.pool).await;
+    let a = device(&base, "programs@lakeside.example").await;
+    let b = device(&base, "coordinator@lakeside.example").await;
+    let enrollment = b.store.list::<WorkerAssignment>(&ListQuery::default()).unwrap().items.remove(0);
+    let touchpoint = b.store.list::<Touchpoint>(&ListQuery::default()).unwrap().items.remove(0);
+    let worker_key = RowKey::of(enrollment.worker_id);
+
+    a.store.delete::<Worker>(&worker_key).unwrap();
+    sync(&a.store, &a.client, |_| {}).await.unwrap();
+    let progress = b
+        .store
+        .write(|w| {
+            let now = w.now();
+            let progress = WorkerProgress {
+                id: WorkerProgressId::new(),
+                worker_assignment_id: enrollment.id,
+                touchpoint_id: touchpoint.id,
+                organization_id: enrollment.organization_id,
+                started_at: Some(now),
+                completed_at: Some(now),
+                score: None,
+                feedback_text: Some("recorded offline".into()),
+                created_at: now,
+                updated_at: now,
+            };
+            w.create(&progress)?;
+            Ok(progress)
+        })
+        .unwrap();
+    let report = sync(&b.store, &b.client, |_| {}).await.unwrap();
+    assert_eq!(report.rejected, 0, "the server keeps what arrives under a deleted row");
+    sync(&a.store, &a.client, |_| {}).await.unwrap();
+    for device in [&a, &b] {
+        let orphans = device.store.orphans(10).unwrap();
+        assert_eq!(orphans.len(), 1, "{orphans:?}");
+        assert_eq!((orphans[0].entity, &orphans[0].key), (EntityKind::WorkerProgress, &RowKey::of(progress.id)));
+        assert_eq!(
+            (orphans[0].parent, &orphans[0].parent_key),
+            (EntityKind::WorkerAssignments, &RowKey::of(enrollment.id))
+        );
+    }
+
+    a.store.write(|w| w.restore(EntityKind::WorkerAssignments, &RowKey::of(enrollment.id))).unwrap();
+    for device in [&a, &b] {
+        let report = sync(&device.store, &device.client, |_| {}).await.unwrap();
+        assert_eq!(report.rejected, 0);
+        assert!(device.store.orphans(10).unwrap().is_empty());
+        assert!(device.store.get::<Worker>(&worker_key).unwrap().is_some(), "the worker is back");
+        assert!(device.store.get::<WorkerAssignment>(&RowKey::of(enrollment.id)).unwrap().is_some());
+    }
+    let live: bool = sqlx::query_scalar("SELECT deleted_at IS NULL FROM worker_assignments WHERE id = $1")
+        .bind(enrollment.id.as_uuid())
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert!(live, "the server has the enrollment back");
+    assert_eq!(device_snapshot(&a.store), device_snapshot(&b.store));
+    db.drop().await;
+}

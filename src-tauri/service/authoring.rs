@@ -246,19 +246,6 @@ impl Service {
         Ok(())
     }
 
-    pub fn delete_phase(&self, id: PhaseId) -> Result<(), AppError> {
-        self.require_write(EntityKind::Phases)?;
-        let touchpoints = self.store.list_all::<Touchpoint>(&[Filter::new("phase_id", id.to_string())])?;
-        self.refuse_if_waited_on(&touchpoints.iter().map(|t| t.id).collect::<Vec<_>>())?;
-        self.store.write(|w| {
-            for touchpoint in &touchpoints {
-                w.delete::<Touchpoint>(&RowKey::of(touchpoint.id))?;
-            }
-            w.delete::<Phase>(&RowKey::of(id))
-        })?;
-        Ok(())
-    }
-
     /// The rule of a touchpoint form, checked against the journey: the touchpoints it
     /// waits on belong to the same journey, the variant exists.
     fn parse_rule(&self, form: &RuleForm, journey: JourneyBlueprintId) -> Result<TouchpointRule, AppError> {
@@ -356,16 +343,9 @@ impl Service {
         Ok(touchpoint.id)
     }
 
-    pub fn delete_touchpoint(&self, id: TouchpointId) -> Result<(), AppError> {
-        self.require_write(EntityKind::Touchpoints)?;
-        self.refuse_if_waited_on(&[id])?;
-        self.store.delete::<Touchpoint>(&RowKey::of(id))?;
-        Ok(())
-    }
-
     /// Refuses to delete touchpoints that another touchpoint's rule waits on (it would
     /// wait for ever): that rule is to be changed first.
-    fn refuse_if_waited_on(&self, going: &[TouchpointId]) -> Result<(), AppError> {
+    pub(super) fn refuse_if_waited_on(&self, going: &[TouchpointId]) -> Result<(), AppError> {
         let waiting = self.store.list_all::<Touchpoint>(&[])?.into_iter().filter(|t| !going.contains(&t.id)).any(|t| {
             TouchpointRule::parse(t.rule_logic.as_ref()).is_ok_and(|rule| {
                 rule.after_touchpoint.is_some_and(|on| going.contains(&on))

@@ -167,11 +167,13 @@ fn a_journey_is_authored_through_forms_that_name_each_problem_and_previews_for_a
     assert_eq!(due.len(), 1, "what was authored is due on this device at once");
 
     // A touchpoint another one waits on is not deleted from under it.
-    let err = service.delete_touchpoint(watch).unwrap_err();
+    let delete = |entity: EntityKind, id: String| service.delete_record(entity, id);
+    let err = delete(EntityKind::Touchpoints, watch.to_string()).unwrap_err();
     assert_eq!(fields(&err), ["touchpoint"]);
-    assert_eq!(service.delete_phase(first).unwrap_err().code, ErrorCode::InvalidInput);
-    service.delete_touchpoint(test).unwrap();
-    service.delete_phase(first).unwrap();
+    assert_eq!(delete(EntityKind::Phases, first.to_string()).unwrap_err().code, ErrorCode::InvalidInput);
+    assert_eq!(delete(EntityKind::JourneyBlueprints, journey.to_string()).unwrap_err().code, ErrorCode::Restricted);
+    delete(EntityKind::Touchpoints, test.to_string()).unwrap();
+    delete(EntityKind::Phases, first.to_string()).unwrap();
     let names: Vec<String> = service
         .journeys()
         .unwrap()

@@ -19,6 +19,7 @@ mod badges;
 mod content;
 mod deletes;
 mod experiments;
+mod history;
 mod home;
 mod program_editor;
 mod programs;
@@ -38,9 +39,13 @@ pub use badges::{BadgeDraft, BadgeInput};
 pub use content::{ContentInput, ContentItem, OpenedMedia};
 #[cfg(test)]
 pub use content::{MediaProgress, Offline};
+#[cfg(test)]
+pub use deletes::OrphanRecord;
 pub use experiments::{ExperimentDraft, ExperimentInput, ExperimentResults};
 #[cfg(test)]
 pub use experiments::{VariantDraft, VariantInput, VariantResult};
+#[cfg(test)]
+pub use history::LostEditRecord;
 pub use home::{today, Home};
 #[cfg(test)]
 pub use home::{DueTouchpoint, ProgramDay};

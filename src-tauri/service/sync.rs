@@ -6,9 +6,7 @@ use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use stride_domain::api::RejectionCode;
-use stride_domain::{
-    Change, ChangeOp, EntityKind, RowKey, Timestamp, Worker, WorkerAssignment, WorkerId, WorkerProgress,
-};
+use stride_domain::{Change, ChangeOp, EntityKind, RowKey, Timestamp, WorkerAssignment, WorkerId, WorkerProgress};
 use stride_store::{OutboxStatus, SyncRun, SyncStartedBy};
 use stride_sync::{Client, ClientError, Progress, RetryPolicy, SyncError};
 use ts_rs::TS;
@@ -129,6 +127,10 @@ pub struct SyncDetails {
     /// The oldest waiting changes, one by one (at most `WAITING_LISTED`).
     pub waiting_records: Vec<WaitingRecord>,
     pub recent: Vec<SyncRun>,
+    /// This device's edits that lost to a concurrent edit elsewhere, newest first.
+    pub lost_edits: Vec<super::history::LostEditRecord>,
+    /// Records left under a deleted one, for a person to resolve.
+    pub orphans: Vec<super::deletes::OrphanRecord>,
 }
 
 /// How many waiting changes the panel lists one by one (the counts cover the rest).
@@ -275,7 +277,14 @@ impl Service {
             });
         }
         let recent = self.store.recent_sync_runs(20)?;
-        Ok(SyncDetails { needs_attention, waiting, waiting_records, recent })
+        Ok(SyncDetails {
+            needs_attention,
+            waiting,
+            waiting_records,
+            recent,
+            lost_edits: self.lost_edits()?,
+            orphans: self.orphans()?,
+        })
     }
 
     /// Whether a record's changes have all reached the server; a refused one wins over
@@ -296,30 +305,46 @@ impl Service {
         Ok(state)
     }
 
-    /// What a person would call the record a change is about: its name or title, or
-    /// the name of the worker it concerns.
+    /// What a person would call the record a change is about.
     fn label_of(&self, change: &Change) -> Result<Option<String>, AppError> {
-        let text = |fields: &serde_json::Map<String, serde_json::Value>, key: &str| {
-            fields.get(key).and_then(|value| value.as_str()).map(str::to_owned)
+        self.label_of_record(change.entity, &change.row_key, Some(&change.fields))
+    }
+
+    /// What a person would call a record: its name or title (from `fields`, else as
+    /// stored, deleted or not), or the name of the worker it concerns.
+    pub(super) fn label_of_record(
+        &self,
+        entity: EntityKind,
+        key: &RowKey,
+        fields: Option<&serde_json::Map<String, serde_json::Value>>,
+    ) -> Result<Option<String>, AppError> {
+        let stored;
+        let fields = match fields {
+            Some(fields) => fields,
+            None => {
+                stored = self.store.row_fields(entity, key)?.map(|(fields, _)| fields).unwrap_or_default();
+                &stored
+            }
         };
-        if let Some(name) =
-            ["full_name", "name", "title", "variant_name"].iter().find_map(|key| text(&change.fields, key))
-        {
+        let text = |key: &str| fields.get(key).and_then(|value| value.as_str()).map(str::to_owned);
+        if let Some(name) = ["full_name", "name", "title", "variant_name"].iter().find_map(|key| text(key)) {
             return Ok(Some(name));
         }
         let store = &self.store;
-        let worker: Option<WorkerId> = match change.entity {
-            EntityKind::WorkerProgress => match store.get::<WorkerProgress>(&change.row_key)? {
+        let worker: Option<WorkerId> = match entity {
+            EntityKind::WorkerProgress => match store.get::<WorkerProgress>(key)? {
                 Some(progress) => {
                     store.get::<WorkerAssignment>(&RowKey::of(progress.worker_assignment_id))?.map(|a| a.worker_id)
                 }
                 None => None,
             },
-            EntityKind::Workers => change.row_key.as_str().parse().ok(),
-            _ => text(&change.fields, "worker_id").and_then(|id| id.parse().ok()),
+            EntityKind::Workers => key.as_str().parse().ok(),
+            _ => text("worker_id").and_then(|id| id.parse().ok()),
         };
         Ok(match worker {
-            Some(id) => store.get::<Worker>(&RowKey::of(id))?.map(|w| w.full_name.to_string()),
+            Some(id) => store
+                .row_fields(EntityKind::Workers, &RowKey::of(id))?
+                .and_then(|(fields, _)| fields.get("full_name").and_then(|name| name.as_str()).map(str::to_owned)),
             None => None,
         })
     }

@@ -51,6 +51,8 @@ pub struct ProgressEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct BadgeAward {
+    /// The award's row key, for deleting it.
+    pub key: RowKey,
     pub name: String,
     pub awarded_at: Timestamp,
 }
@@ -67,6 +69,9 @@ pub struct WorkerPage {
     pub timeline: Vec<ProgressEntry>,
     pub segments: Vec<String>,
     pub badges: Vec<BadgeAward>,
+    /// This device's edits of the worker, their enrollments and progress that lost to
+    /// a concurrent edit elsewhere: both values, until a person dismisses them.
+    pub lost_edits: Vec<stride_store::LostEdit>,
 }
 
 impl Service {
@@ -115,7 +120,11 @@ impl Service {
         let mut badges = Vec::new();
         for award in store.list_all::<WorkerBadge>(&by_worker)? {
             if let Some(badge) = store.get::<Badge>(&RowKey::of(award.badge_id))? {
-                badges.push(BadgeAward { name: badge.name.to_string(), awarded_at: award.awarded_at });
+                badges.push(BadgeAward {
+                    key: award.row_key(),
+                    name: badge.name.to_string(),
+                    awarded_at: award.awarded_at,
+                });
             }
         }
         let mut due = store.due(&DueQuery { day, until: None, program: None, worker: Some(id) })?.items;
@@ -133,7 +142,12 @@ impl Service {
             });
         }
         let sync = self.record_sync_state(EntityKind::Workers, &RowKey::of(id))?;
-        Ok(WorkerPage { worker, sync, enrollments, next, timeline, segments, badges })
+        let records: Vec<(EntityKind, RowKey)> = std::iter::once((EntityKind::Workers, RowKey::of(id)))
+            .chain(enrollments.iter().map(|e| (EntityKind::WorkerAssignments, RowKey::of(e.id))))
+            .chain(timeline.iter().map(|p| (EntityKind::WorkerProgress, RowKey::of(p.id))))
+            .collect();
+        let lost_edits = self.lost_edits_of(&records)?;
+        Ok(WorkerPage { worker, sync, enrollments, next, timeline, segments, badges, lost_edits })
     }
 
     /// The content a touchpoint shows, if both are on the device.

@@ -500,3 +500,77 @@ async fn a_pushed_delete_follows_the_seeds_rules_for_any_client() {
     );
     db.drop().await;
 }
+
+#[tokio::test]
+async fn edits_that_meet_are_kept_told_to_the_loser_and_read_in_the_history_by_admins_only() {
+    let db = TestDatabase::migrated().await;
+    let base = spawn_server(&db.pool).await;
+    organization(&db, "Alpha").await;
+    organization(&db, "Beta").await;
+    let mut admin = Device::sign_in(&base, "org_admin@alpha.example").await;
+    let mut coordinator = Device::sign_in(&base, "coordinator@alpha.example").await;
+    let (changes, keys) = one_of_everything(&mut admin);
+    assert!(applied(&admin.push(changes).await));
+    let worker = keys.iter().find(|(kind, _)| *kind == EntityKind::Workers).unwrap().1.clone();
+    let stored: String = sqlx::query_scalar("SELECT full_name FROM workers WHERE id = $1::uuid")
+        .bind(&worker)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+
+    // The coordinator renames the worker from what it saw; then a stale edit of the
+    // admin's (stamped before it) arrives: it loses, and the admin's device is told.
+    let pause = || tokio::time::sleep(std::time::Duration::from_millis(3));
+    let earlier = admin.upsert(EntityKind::Workers, &worker, json!({"full_name": "Stale Name"}));
+    pause().await;
+    let mut renamed = coordinator.upsert(EntityKind::Workers, &worker, json!({"full_name": "Fresh Name"}));
+    renamed.base = json!({"full_name": stored}).as_object().unwrap().clone();
+    assert!(applied(&coordinator.push(vec![renamed]).await));
+    assert!(applied(&admin.push(vec![earlier]).await));
+    pause().await;
+    // An edit from a device that had not seen "Fresh Name" wins by its clock; the
+    // coordinator's value is the one lost.
+    let mut unseen = admin.upsert(EntityKind::Workers, &worker, json!({"full_name": "Late Name"}));
+    unseen.base = json!({"full_name": stored}).as_object().unwrap().clone();
+    assert!(applied(&admin.push(vec![unseen]).await));
+    pause().await;
+    // And one made after seeing it is no conflict at all.
+    let mut seen = coordinator.upsert(EntityKind::Workers, &worker, json!({"full_name": "Final Name"}));
+    seen.base = json!({"full_name": "Late Name"}).as_object().unwrap().clone();
+    assert!(applied(&coordinator.push(vec![seen]).await));
+
+    let conflicts = |device: &Device| {
+        let request = device.get("/v1/sync/conflicts?after=0");
+        async move { request.send().await.unwrap().json::<ConflictsResponse>().await.unwrap().conflicts }
+    };
+    let told = |list: Vec<Conflict>| list.into_iter().map(|c| (c.mine, c.kept)).collect::<Vec<_>>();
+    assert_eq!(told(conflicts(&admin).await), [(json!("Stale Name"), json!("Fresh Name"))]);
+    assert_eq!(told(conflicts(&coordinator).await), [(json!("Fresh Name"), json!("Late Name"))]);
+    let after = conflicts(&admin).await[0].id;
+    let later = admin.get(&format!("/v1/sync/conflicts?after={after}")).send().await.unwrap();
+    assert!(later.json::<ConflictsResponse>().await.unwrap().conflicts.is_empty());
+
+    let history = |device: &Device, entity: &str, key: &str| {
+        device.get("/v1/history").query(&[("entity", entity), ("key", key)]).send()
+    };
+    let (status, code) = error_code(history(&coordinator, "workers", &worker).await.unwrap()).await;
+    assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "forbidden"));
+    let response = history(&admin, "workers", &worker).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let record: RecordHistory = response.json().await.unwrap();
+    assert_eq!(record.entries.len(), 5, "the creation and four edits, newest first");
+    assert_eq!(record.entries[0].fields.get("full_name"), Some(&json!("Final Name")));
+    assert_eq!(record.entries[0].by.email.as_deref(), Some("coordinator@alpha.example"));
+    assert_eq!(record.entries[0].by.device_name.as_deref(), Some("Test laptop"));
+    assert_eq!(record.conflicts.len(), 2);
+    assert_eq!(record.conflicts[1].lost_by.email.as_deref(), Some("org_admin@alpha.example"));
+    let (status, code) = error_code(history(&admin, "wizards", &worker).await.unwrap()).await;
+    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "invalid_request"));
+
+    // Another organization's administrator sees none of it.
+    let beta = Device::sign_in(&base, "org_admin@beta.example").await;
+    let record: RecordHistory = history(&beta, "workers", &worker).await.unwrap().json().await.unwrap();
+    assert!(record.entries.is_empty() && record.conflicts.is_empty());
+    assert!(conflicts(&beta).await.is_empty());
+    db.drop().await;
+}

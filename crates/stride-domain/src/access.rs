@@ -56,6 +56,12 @@ impl Role {
     pub fn may_write(self, kind: EntityKind) -> bool {
         kind.spec().may_write(self)
     }
+
+    /// Whether the role may read a record's history (who changed what, from which
+    /// device): the organization's administrators.
+    pub fn reads_history(self) -> bool {
+        self == Role::OrgAdmin
+    }
 }
 
 /// A role's screens and the entities it may write, as the window shows them.
@@ -64,6 +70,8 @@ pub struct Permissions {
     pub role: Role,
     pub screens: Vec<Screen>,
     pub writes: Vec<EntityKind>,
+    /// Whether a record's history may be read ([`Role::reads_history`]).
+    pub reads_history: bool,
 }
 
 impl Permissions {
@@ -72,6 +80,7 @@ impl Permissions {
             role,
             screens: Screen::ALL.iter().copied().filter(|s| role.sees(*s)).collect(),
             writes: REGISTRY.iter().filter(|spec| spec.may_write(role)).map(|spec| spec.kind).collect(),
+            reads_history: role.reads_history(),
         }
     }
 

@@ -160,3 +160,66 @@ pub struct PullResponse {
     /// far behind the device's own clock is.
     pub server_time_ms: i64,
 }
+
+/// An edit of the asking device's that lost a field to a concurrent edit (one made
+/// without seeing the other): GET /v1/sync/conflicts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// Increasing: the cursor to ask from next.
+    pub id: i64,
+    pub entity: EntityKind,
+    pub row_key: crate::entities::RowKey,
+    pub field: String,
+    /// The value this device wrote, which the record no longer holds.
+    pub mine: serde_json::Value,
+    /// The value the record holds.
+    pub kept: serde_json::Value,
+    pub noticed_at: crate::values::Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictsResponse {
+    /// In increasing id order, at most a page of them.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// Who made a change: the user and the device it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ChangeAuthor {
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    pub device_name: Option<String>,
+}
+
+/// One applied change of a record, as the audit trail keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct HistoryEntry {
+    /// When the server received it.
+    pub received_at: crate::values::Timestamp,
+    pub op: crate::change::ChangeOp,
+    /// The fields it set, as applied (those that lost to a later edit included).
+    #[ts(type = "Record<string, unknown>")]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub by: ChangeAuthor,
+}
+
+/// A value of a record that lost to a concurrent edit, and whose it was.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct HistoryConflict {
+    pub noticed_at: crate::values::Timestamp,
+    pub field: String,
+    #[ts(type = "unknown")]
+    pub lost: serde_json::Value,
+    #[ts(type = "unknown")]
+    pub kept: serde_json::Value,
+    /// The device (and its user) whose value lost.
+    pub lost_by: ChangeAuthor,
+}
+
+/// A record's history (GET /v1/history/{entity}/{key}, organization administrators
+/// only): its changes, newest first, and the values that lost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct RecordHistory {
+    pub entries: Vec<HistoryEntry>,
+    pub conflicts: Vec<HistoryConflict>,
+}

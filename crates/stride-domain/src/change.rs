@@ -43,4 +43,11 @@ pub struct Change {
     #[ts(type = "Record<string, unknown>")]
     pub fields: serde_json::Map<String, serde_json::Value>,
     pub hlc: Hlc,
+    /// For an edit of a row the device already had: the values its copy held for those
+    /// fields when the edit was made. A stored value other than that one came from an
+    /// edit this device had not seen, so the server records whichever value loses as a
+    /// conflict. Empty for a new row and a delete (and from devices before it was sent).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    #[ts(type = "Record<string, unknown>")]
+    pub base: serde_json::Map<String, serde_json::Value>,
 }

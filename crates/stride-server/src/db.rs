@@ -21,6 +21,7 @@ pub const SERVER_MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 5, name: "authoring", sql: include_str!("../../../migrations/server/0005_authoring.sql") },
     Migration { version: 6, name: "change_ids", sql: include_str!("../../../migrations/server/0006_change_ids.sql") },
+    Migration { version: 7, name: "conflicts", sql: include_str!("../../../migrations/server/0007_conflicts.sql") },
 ];
 
 /// How many connections the server keeps to PostgreSQL by default: twice the cores.

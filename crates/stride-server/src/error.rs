@@ -20,6 +20,9 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("no such route")]
     NotFound,
+    /// The role of the device's user may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("the server could not complete the request")]
     Database(#[from] sqlx::Error),
     #[error("the server could not complete the request: {0}")]
@@ -39,6 +42,7 @@ impl ApiError {
             ApiError::DeviceRevoked => "device_revoked",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::NotFound => "not_found",
+            ApiError::Forbidden(_) => "forbidden",
             ApiError::Database(_) | ApiError::Internal(_) => "internal",
             ApiError::Rejected { status, .. } => match *status {
                 StatusCode::NOT_FOUND => "not_found",
@@ -46,6 +50,7 @@ impl ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE => "too_large",
                 StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
                 StatusCode::UNAUTHORIZED => "unauthenticated",
+                StatusCode::FORBIDDEN => "forbidden",
                 StatusCode::TOO_MANY_REQUESTS => "rate_limited",
                 status if status.is_server_error() => "internal",
                 _ => "invalid_request",
@@ -61,6 +66,7 @@ impl ApiError {
             }
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Rejected { status, .. } => *status,
         }

@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod auth;
+mod conflicts;
 pub mod db;
 mod deletes;
 pub mod demo;
@@ -14,6 +15,7 @@ mod enrollments;
 pub mod error;
 mod extract;
 pub mod generate;
+mod history;
 pub mod limiter;
 pub mod media;
 mod page_cache;

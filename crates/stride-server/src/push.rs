@@ -21,7 +21,7 @@ use crate::enrollments::LiveEnrollments;
 use crate::error::ApiError;
 use crate::extract::Body;
 use crate::push_rules::{
-    check, judge, key_condition, reject, revives, stored_fields, winners, with_clocks, Checked, Fields,
+    check, conflicts, judge, key_condition, reject, revives, stored_fields, winners, with_clocks, Checked, Fields,
 };
 use crate::quota::Quota;
 use crate::state::AppState;
@@ -233,14 +233,15 @@ async fn apply(
     now_ms: i64,
     limits: &mut Limits,
 ) -> Result<Outcome, sqlx::Error> {
-    let Checked { spec, key, hlc, change } = match check(device, pushed, now_ms) {
+    let checked = match check(device, pushed, now_ms) {
         Ok(checked) => checked,
         Err(refused) => return Ok(refused),
     };
+    let Checked { spec, ref key, hlc, change } = checked;
     let org = device.organization_id.as_uuid();
 
     let outcome = match change.op {
-        ChangeOp::Delete => match delete_following_the_seed(tx, spec, org, &key, hlc).await? {
+        ChangeOp::Delete => match delete_following_the_seed(tx, spec, org, key, hlc).await? {
             Ok(mut deleted) => {
                 deleted.push((spec.kind, key[0]));
                 for (_, id) in deleted.iter().filter(|(kind, _)| *kind == EntityKind::WorkerAssignments) {
@@ -250,7 +251,7 @@ async fn apply(
             }
             Err(refused) => Err(refused),
         },
-        ChangeOp::Upsert => upsert(tx, spec, org, &key, &change.fields, hlc, limits).await?,
+        ChangeOp::Upsert => upsert(tx, device, &checked, limits).await?,
     };
     let fields = match outcome {
         Ok(fields) => fields,
@@ -275,16 +276,16 @@ async fn apply(
     Ok(Outcome::Applied)
 }
 
-/// Creates or edits one row; returns the change's fields as applied (canonical).
+/// Creates or edits one row; returns the change's fields as applied (canonical), and
+/// records the conflicts it meets.
 async fn upsert(
     tx: &mut Transaction<'_, Postgres>,
-    spec: &EntitySpec,
-    org: Uuid,
-    key: &[Uuid],
-    fields: &Fields,
-    hlc: Hlc,
+    device: &AuthenticatedDevice,
+    c: &Checked<'_>,
     limits: &mut Limits,
 ) -> Result<Result<Fields, Outcome>, sqlx::Error> {
+    let (spec, key, hlc, fields) = (c.spec, c.key.as_slice(), c.hlc, &c.change.fields);
+    let (org, pusher) = (device.organization_id.as_uuid(), device.device_id.as_uuid());
     // References must point at rows of this organization (row-level security hides
     // every other organization's rows, so they "do not exist" here).
     for (name, value) in fields {
@@ -345,6 +346,13 @@ async fn upsert(
             let admitted = if revive { quota.admit(spec, &judged) } else { quota.admit_edit(spec, &stored, &winners) };
             if let Err(refused) = admitted {
                 return Ok(Err(refused));
+            }
+            if !revive {
+                let found = conflicts(c, org, &stored, &clocks, &judged, &winners);
+                let rows = found
+                    .iter()
+                    .map(|f| crate::conflicts::row(spec.kind, &c.change.row_key, c.change.change_id, pusher, f));
+                crate::conflicts::record(tx, org, rows.collect()).await?;
             }
             if revive || !winners.is_empty() {
                 write_winners(tx, spec, org, key, winners, hlc, revive).await?;

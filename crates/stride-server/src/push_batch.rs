@@ -13,7 +13,9 @@ use crate::auth::AuthenticatedDevice;
 use crate::deletes::{delete, reaches_others};
 use crate::enrollments::LiveEnrollments;
 use crate::push::{enrollment_after, write_winners, Limits};
-use crate::push_rules::{check, judge, reject, revives, stored_fields, winners, with_clocks, Checked};
+use crate::push_rules::{
+    check, conflicts, judge, reject, revives, stored_fields, winners, with_clocks, Checked, FieldConflict,
+};
 use serde_json::{json, Map, Value};
 use sqlx::{Postgres, Row, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -94,6 +96,7 @@ pub(crate) async fn apply(
     let mut inserts: BTreeMap<(usize, Vec<String>), Vec<Value>> = BTreeMap::new();
     let mut later = Vec::new();
     let mut log = Vec::new();
+    let mut lost = Vec::new();
     let mut outcomes = Vec::with_capacity(fresh.len());
     for (pushed, checked) in fresh.iter().zip(checked) {
         let c = match checked {
@@ -121,7 +124,16 @@ pub(crate) async fn apply(
                 Some(refused) => refused,
                 None => match decide(&c, org, rows.get_mut(&id), limits) {
                     Err(refused) => refused,
-                    Ok((judged, decided)) => {
+                    Ok((judged, decided, found)) => {
+                        lost.extend(found.iter().map(|f| {
+                            crate::conflicts::row(
+                                c.spec.kind,
+                                &c.change.row_key,
+                                c.change.change_id,
+                                device.device_id.as_uuid(),
+                                f,
+                            )
+                        }));
                         match decided {
                             Decided::Insert(row) => {
                                 let columns: Vec<String> = row.keys().cloned().collect();
@@ -152,7 +164,7 @@ pub(crate) async fn apply(
     }
 
     let mut savepoint = sqlx::Connection::begin(&mut **tx).await?;
-    match write(&mut savepoint, device, inserts, later, log).await {
+    match write(&mut savepoint, device, inserts, later, log, lost).await {
         Ok(()) => {
             savepoint.commit().await?;
             Ok(Some(outcomes))
@@ -177,13 +189,13 @@ enum Decided {
 
 /// Judges an upsert against the row as the batch has left it so far, takes its place in
 /// the tier, and keeps the row's fields and clocks up to date for the changes after it.
-/// Returns the change's fields as applied (canonical) and the write.
+/// Returns the change's fields as applied (canonical), the write, and the conflicts it meets.
 fn decide(
     c: &Checked<'_>,
     org: Uuid,
     stored: Option<&mut Stored>,
     limits: &mut Limits,
-) -> Result<(Fields, Decided), Outcome> {
+) -> Result<(Fields, Decided, Vec<FieldConflict>), Outcome> {
     let judged = judge(c.spec, org, &c.key, stored.as_ref().map(|s| &s.fields), &c.change.fields)?;
     let revive = stored.as_ref().is_some_and(|s| revives(c.spec, &s.fields, &s.clocks, &c.change.fields, c.hlc));
     if c.spec.kind == EntityKind::WorkerAssignments {
@@ -194,22 +206,24 @@ fn decide(
     let Some(stored) = stored else {
         quota.admit(c.spec, &judged)?;
         let row = with_clocks(judged.clone(), &c.change.fields, c.hlc);
-        return Ok((judged, Decided::Insert(row)));
+        return Ok((judged, Decided::Insert(row), Vec::new()));
     };
     let won = if revive { judged.clone() } else { winners(c.spec, &judged, &stored.clocks, c.hlc) };
-    if revive {
+    let found = if revive {
         quota.admit(c.spec, &judged)?;
         stored.fields.insert("deleted_at".into(), Value::Null);
+        Vec::new()
     } else {
         quota.admit_edit(c.spec, &stored.fields, &won)?;
-    }
+        conflicts(c, org, &stored.fields, &stored.clocks, &judged, &won)
+    };
     if let Value::Object(clocks) = &mut stored.clocks {
         for name in won.keys() {
             clocks.insert(name.clone(), Value::String(c.hlc.to_string()));
         }
     }
     stored.fields.extend(won.iter().map(|(name, value)| (name.clone(), value.clone())));
-    Ok((judged, Decided::Update { winners: won, revive }))
+    Ok((judged, Decided::Update { winners: won, revive }, found))
 }
 
 /// A reference of `c` to a row that is neither in the organization nor new in this batch.
@@ -292,6 +306,7 @@ async fn write(
     inserts: BTreeMap<(usize, Vec<String>), Vec<Value>>,
     later: Vec<Write>,
     log: Vec<Value>,
+    lost: Vec<Value>,
 ) -> Result<(), sqlx::Error> {
     let org = device.organization_id.as_uuid();
     // The audit trail first: it takes no version, so the organization's version counter
@@ -309,6 +324,7 @@ async fn write(
         .execute(&mut **tx)
         .await?;
     }
+    crate::conflicts::record(tx, org, lost).await?;
     // Parents before children (the registry's order), so references hold at once.
     for ((position, columns), rows) in inserts {
         let table = REGISTRY[position].table;

@@ -126,6 +126,89 @@ pub(crate) fn winners(spec: &EntitySpec, fields: &Fields, clocks: &Value, hlc: H
         .collect()
 }
 
+/// A field where an edit met another device's without either having seen the other:
+/// the value that lost, kept for the device that wrote it and for the record's history.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub(crate) struct FieldConflict {
+    pub field: String,
+    pub kept: Value,
+    pub lost: Value,
+    pub kept_hlc: Option<String>,
+    pub lost_hlc: String,
+    /// Whether the value lost is the pushed one; if not, it is the stored one, whose
+    /// device the audit trail names by `lost_hlc` (a clock stamp names the device by
+    /// its own id, not the server's).
+    pub lost_by_pusher: bool,
+}
+
+/// The conflicts an edit of a live stored row meets. `judged` is the edit's fields in
+/// canonical form, `won` those that win their clock comparison; the change's `base` is
+/// what the device held before the edit. A field the edit loses is a conflict when its value differs
+/// from the stored one (whatever the device had seen: its edit is discarded). A field
+/// it wins is one when the value it replaces came from another device and is not the
+/// value this device saw before its edit: that device's value is the one lost.
+pub(crate) fn conflicts(
+    c: &Checked<'_>,
+    org: uuid::Uuid,
+    stored: &Fields,
+    clocks: &Value,
+    judged: &Fields,
+    won: &Fields,
+) -> Vec<FieldConflict> {
+    let (spec, key, hlc, base) = (c.spec, &c.key, c.hlc, &c.change.base);
+    let tenant = spec.tenant_column();
+    let compared =
+        |name: &str| !spec.key.contains(&name) && ![tenant, "created_at", "updated_at", "deleted_at"].contains(&name);
+    let differing: Vec<&String> =
+        judged.keys().filter(|name| compared(name) && stored.get(*name) != judged.get(*name)).collect();
+    if differing.is_empty() || stored.get("deleted_at").is_some_and(|at| !at.is_null()) {
+        return Vec::new();
+    }
+    // The stored values and the device's base, in the same canonical form as `judged`
+    // (a base that does not parse is no evidence either way).
+    let named = |from: &Fields| -> Fields {
+        differing.iter().filter_map(|name| from.get(*name).map(|v| ((*name).clone(), v.clone()))).collect()
+    };
+    let canonical_stored = judge(spec, org, key, Some(stored), &named(stored)).unwrap_or_else(|_| named(stored));
+    let canonical_base = judge(spec, org, key, Some(stored), &named(base)).unwrap_or_default();
+    let mut found = Vec::new();
+    for name in differing {
+        let (Some(mine), Some(theirs)) = (judged.get(name), canonical_stored.get(name)) else {
+            continue;
+        };
+        if mine == theirs {
+            continue;
+        }
+        let stored_clock = clocks.get(name.as_str()).and_then(Value::as_str);
+        if !won.contains_key(name) {
+            found.push(FieldConflict {
+                field: name.clone(),
+                kept: theirs.clone(),
+                lost: mine.clone(),
+                kept_hlc: stored_clock.map(str::to_owned),
+                lost_hlc: hlc.to_string(),
+                lost_by_pusher: true,
+            });
+            continue;
+        }
+        let Some(writer) = stored_clock.and_then(|clock| clock.parse::<Hlc>().ok()) else {
+            continue;
+        };
+        let unseen = canonical_base.get(name).is_some_and(|seen| seen != theirs);
+        if unseen && writer.node != hlc.node {
+            found.push(FieldConflict {
+                field: name.clone(),
+                kept: mine.clone(),
+                lost: theirs.clone(),
+                kept_hlc: Some(hlc.to_string()),
+                lost_hlc: writer.to_string(),
+                lost_by_pusher: false,
+            });
+        }
+    }
+    found
+}
+
 /// Whether an upsert brings a deleted row back: it carries every column (the row made
 /// again, as a device's create sends it: a worker put back in a segment, a badge awarded
 /// again) and is stamped after the delete. A partial edit never does: a delete wins over

@@ -4,7 +4,7 @@ use crate::auth::{self, AuthenticatedDevice};
 use crate::error::ApiError;
 use crate::extract::Body;
 use crate::state::AppState;
-use crate::{extract, media, pull, push};
+use crate::{conflicts, extract, history, media, pull, push};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
@@ -31,6 +31,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/me", get(me))
         .route("/v1/sync/push", post(push::push))
         .route("/v1/sync/pull", get(pull::pull))
+        .route("/v1/sync/conflicts", get(conflicts::mine))
+        .route("/v1/history", get(history::record_history))
         .route("/v1/openapi.json", get(openapi))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async {

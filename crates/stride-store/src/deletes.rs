@@ -6,7 +6,6 @@
 //! the same transaction. `Store::delete_plan` runs the same delete and rolls it back, so
 //! a person sees what goes with a row before they confirm.
 
-use crate::outbox;
 use crate::repository::{key_condition, key_values, select_fields};
 use crate::{Result, Store, StoreError, Writer};
 use rusqlite::types::Value;
@@ -46,7 +45,12 @@ impl Writer<'_> {
     /// Deletes the row, and what the seed's rules say goes with it. Rows stay as
     /// tombstones so each deletion can sync.
     pub fn delete<E: Entity>(&mut self, key: &RowKey) -> Result<()> {
-        self.delete_row(E::KIND.spec(), key, &mut DeletePlan::default())
+        self.delete_kind(E::KIND, key)
+    }
+
+    /// [`Writer::delete`] of a row named by its entity and key.
+    pub fn delete_kind(&mut self, kind: EntityKind, key: &RowKey) -> Result<()> {
+        self.delete_row(kind.spec(), key, &mut DeletePlan::default())
     }
 
     /// Deletes the row and what goes with it, counting each in `plan`.
@@ -70,8 +74,7 @@ impl Writer<'_> {
         values.push(Value::Text(self.now.to_string()));
         let sql = format!("UPDATE {} SET deleted_at = ?{} WHERE {}", spec.table, values.len(), key_condition(spec));
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
-        let stamp = self.stamp();
-        outbox::append(self.tx, spec.kind, key, ChangeOp::Delete, Map::new(), stamp, self.now)?;
+        self.record(spec.kind, key, ChangeOp::Delete, Map::new(), Map::new())?;
         *plan.deleted.entry(spec.kind).or_default() += 1;
 
         for dependent in dependents(spec.kind) {
@@ -117,8 +120,7 @@ impl Writer<'_> {
             columns.push("updated_at");
         }
         self.update_columns(spec, key, &fields, &columns, false)?;
-        let stamp = self.stamp();
-        outbox::append(self.tx, spec.kind, key, ChangeOp::Upsert, fields, stamp, self.now)
+        self.record(spec.kind, key, ChangeOp::Upsert, fields, Map::new())
     }
 }
 

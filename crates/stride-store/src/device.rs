@@ -205,6 +205,7 @@ impl Store {
                 "DELETE FROM outbox;
                  DELETE FROM media_downloads;
                  DELETE FROM sync_runs;
+                 DELETE FROM conflicts;
                  DELETE FROM device_settings;
                  DELETE FROM sync_state;",
             )?;

@@ -26,6 +26,7 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         name: "media_downloads",
         sql: include_str!("../../../migrations/device/0006_media_downloads.sql"),
     },
+    Migration { version: 7, name: "conflicts", sql: include_str!("../../../migrations/device/0007_conflicts.sql") },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

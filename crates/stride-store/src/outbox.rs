@@ -3,8 +3,8 @@
 use crate::{Result, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
-use serde_json::{Map, Value as Json};
-use stride_domain::{Change, ChangeId, ChangeOp, EntityKind, Hlc, RowKey, Timestamp};
+use serde_json::Value as Json;
+use stride_domain::{Change, ChangeId, ChangeOp, EntityKind, RowKey, Timestamp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -27,27 +27,21 @@ pub struct OutboxEntry {
     pub rejection_reason: Option<String>,
 }
 
-pub(crate) fn append(
-    conn: &Connection,
-    entity: EntityKind,
-    key: &RowKey,
-    op: ChangeOp,
-    fields: Map<String, Json>,
-    hlc: Hlc,
-    now: Timestamp,
-) -> Result<()> {
+/// Appends `change` at the end of the outbox.
+pub(crate) fn append(conn: &Connection, change: &Change, now: Timestamp) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO outbox (change_id, entity, row_key, op, fields, hlc, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO outbox (change_id, entity, row_key, op, fields, hlc, created_at, base)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
-        ChangeId::new().to_string(),
-        entity.table(),
-        key.as_str(),
-        op.as_str(),
-        Json::Object(fields).to_string(),
-        hlc.to_string(),
+        change.change_id.to_string(),
+        change.entity.table(),
+        change.row_key.as_str(),
+        change.op.as_str(),
+        Json::Object(change.fields.clone()).to_string(),
+        change.hlc.to_string(),
         now.to_string(),
+        Json::Object(change.base.clone()).to_string(),
     ])?;
     Ok(())
 }
@@ -57,10 +51,11 @@ fn read_entry(row: &Row<'_>) -> Result<OutboxEntry> {
     let corrupt = |problem: String| StoreError::CorruptRecord { what: format!("outbox entry {seq}"), problem };
     let text = |index: usize| -> Result<String> { Ok(row.get::<_, String>(index)?) };
     let entity_name = text(2)?;
-    let fields = match serde_json::from_str(&text(5)?) {
-        Ok(Json::Object(fields)) => fields,
-        _ => return Err(corrupt("fields are not a JSON object".into())),
+    let object = |index: usize, what: &str| match serde_json::from_str(&text(index)?) {
+        Ok(Json::Object(fields)) => Ok(fields),
+        _ => Err(corrupt(format!("{what} are not a JSON object"))),
     };
+    let fields = object(5, "fields")?;
     Ok(OutboxEntry {
         seq,
         change: Change {
@@ -71,6 +66,7 @@ fn read_entry(row: &Row<'_>) -> Result<OutboxEntry> {
             op: ChangeOp::parse(&text(4)?).ok_or_else(|| corrupt("unknown op".into()))?,
             fields,
             hlc: text(6)?.parse().map_err(|e: stride_domain::hlc::InvalidHlc| corrupt(e.to_string()))?,
+            base: object(11, "base values")?,
         },
         created_at: Timestamp::parse(&text(7)?).map_err(|e| corrupt(e.to_string()))?,
         status: match text(8)?.as_str() {
@@ -83,7 +79,7 @@ fn read_entry(row: &Row<'_>) -> Result<OutboxEntry> {
 }
 
 const ENTRY_COLUMNS: &str =
-    "seq, change_id, entity, row_key, op, fields, hlc, created_at, status, rejection_code, rejection_reason";
+    "seq, change_id, entity, row_key, op, fields, hlc, created_at, status, rejection_code, rejection_reason, base";
 
 impl Store {
     /// Pending changes in sequence order, after `after_seq`, at most `limit`.
@@ -178,8 +174,7 @@ impl Store {
             .transpose()?
             .ok_or(StoreError::NotRejected { seq })?;
         let stamp = clock.tick(now.millis());
-        let change = entry.change;
-        append(&tx, change.entity, &change.row_key, change.op, change.fields, stamp, now)?;
+        append(&tx, &Change { change_id: ChangeId::new(), hlc: stamp, ..entry.change }, now)?;
         tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
         crate::device::save_clock(&tx, stamp)?;
         tx.commit().map_err(crate::error::from_commit)?;

@@ -9,7 +9,8 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, OptionalExtension, Row, Transaction};
 use serde_json::{Map, Value as Json};
 use stride_domain::{
-    ChangeOp, Entity, EntityKind, EntitySpec, Hlc, HlcClock, OrganizationId, Page, RowKey, Timestamp, ValidationError,
+    Change, ChangeId, ChangeOp, Entity, EntityKind, EntitySpec, Hlc, HlcClock, OrganizationId, Page, RowKey, Timestamp,
+    ValidationError,
 };
 
 type Fields = Map<String, Json>;
@@ -208,10 +209,20 @@ impl<'t> Writer<'t> {
         self.now
     }
 
-    pub(crate) fn stamp(&mut self) -> Hlc {
-        let stamp = self.clock.tick(self.now.millis());
-        self.last_stamp = Some(stamp);
-        stamp
+    /// Appends a change to the outbox, stamped by the device's clock: the last step of
+    /// every write.
+    pub(crate) fn record(
+        &mut self,
+        entity: EntityKind,
+        key: &RowKey,
+        op: ChangeOp,
+        fields: Fields,
+        base: Fields,
+    ) -> Result<()> {
+        let hlc = self.clock.tick(self.now.millis());
+        self.last_stamp = Some(hlc);
+        let change = Change { change_id: ChangeId::new(), entity, row_key: key.clone(), op, fields, hlc, base };
+        outbox::append(self.tx, &change, self.now)
     }
 
     fn ensure_own<E: Entity>(&self, entity: &E) -> Result<()> {
@@ -238,8 +249,7 @@ impl<'t> Writer<'t> {
             None => insert_fields(self.tx, spec, &fields)?,
         }
         check_references(self.tx, spec, &fields, &columns)?;
-        let stamp = self.stamp();
-        outbox::append(self.tx, E::KIND, &key, ChangeOp::Upsert, fields, stamp, self.now)
+        self.record(E::KIND, &key, ChangeOp::Upsert, fields, Fields::new())
     }
 
     /// Stores `entity`'s new field values. Only the fields that differ from the stored row
@@ -277,8 +287,14 @@ impl<'t> Writer<'t> {
         self.update_columns(spec, &key, &fields, &changed, false)?;
         check_references(self.tx, spec, &fields, &changed)?;
         let recorded: Fields = changed.iter().map(|name| ((*name).to_owned(), fields[*name].clone())).collect();
-        let stamp = self.stamp();
-        outbox::append(self.tx, E::KIND, &key, ChangeOp::Upsert, recorded, stamp, self.now)?;
+        // What this copy held before: the server tells an edit made without seeing
+        // another device's by it (updated_at is the store's own, never a conflict).
+        let base: Fields = changed
+            .iter()
+            .filter(|name| **name != "updated_at")
+            .map(|name| ((*name).to_owned(), current.get(*name).cloned().unwrap_or(Json::Null)))
+            .collect();
+        self.record(E::KIND, &key, ChangeOp::Upsert, recorded, base)?;
         Ok(changed)
     }
 
@@ -414,6 +430,11 @@ pub(crate) fn worker_from_row(row: &Row<'_>) -> Result<stride_domain::Worker> {
 }
 
 impl Store {
+    /// One row's stored fields, live or a tombstone (the flag), by its entity and key.
+    pub fn row_fields(&self, kind: EntityKind, key: &RowKey) -> Result<Option<(Fields, bool)>> {
+        self.with_conn(|conn| select_fields(conn, kind.spec(), key))
+    }
+
     /// Every row of one entity, deleted or not, in key order, as JSON fields with a
     /// tombstone flag: for comparing this device with the server.
     pub fn rows_of(&self, kind: EntityKind) -> Result<Vec<(Fields, bool)>> {

@@ -6,6 +6,7 @@ use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 use stride_domain::api::*;
+use stride_domain::{EntityKind, RowKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -158,6 +159,21 @@ impl Client {
         if let Some(head) = head {
             request = request.query(&[("first_sync_head", head)]);
         }
+        Self::send(self.authorized(request)?).await
+    }
+
+    /// This device's edits that lost to a concurrent one, after the conflict `after`.
+    pub async fn conflicts(&self, after: i64) -> Result<ConflictsResponse, ClientError> {
+        let request = self.http.get(format!("{}/v1/sync/conflicts", self.base)).query(&[("after", after)]);
+        Self::send(self.authorized(request)?).await
+    }
+
+    /// A record's changes and lost values (organization administrators only).
+    pub async fn history(&self, entity: EntityKind, key: &RowKey) -> Result<RecordHistory, ClientError> {
+        let request = self
+            .http
+            .get(format!("{}/v1/history", self.base))
+            .query(&[("entity", entity.table()), ("key", key.as_str())]);
         Self::send(self.authorized(request)?).await
     }
 

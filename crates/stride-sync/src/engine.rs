@@ -68,6 +68,8 @@ pub struct SyncReport {
     pub pulled: u64,
     /// Pulled fields not applied because a local change to them was still pending.
     pub kept_local_fields: u64,
+    /// This device's edits that the server says lost to a concurrent edit elsewhere.
+    pub lost_edits: u64,
     /// Failed attempts that were retried.
     pub retries: u32,
 }
@@ -150,7 +152,24 @@ async fn sync_once(
         pull(store, client, report, progress).await?;
     }
     push(store, client, report, progress).await?;
-    pull(store, client, report, progress).await
+    pull(store, client, report, progress).await?;
+    fetch_conflicts(store, client, report).await
+}
+
+/// What the server says of this device's edits that lost to concurrent ones. A server
+/// from before conflicts were kept has no such route: nothing to fetch.
+async fn fetch_conflicts(store: &Store, client: &Client, report: &mut SyncReport) -> Result<(), SyncError> {
+    loop {
+        let page = match client.conflicts(store.conflict_cursor()?).await {
+            Ok(page) => page,
+            Err(ClientError::Server { status: 404, .. }) => return Ok(()),
+            Err(other) => return Err(other.into()),
+        };
+        if page.conflicts.is_empty() {
+            return Ok(());
+        }
+        report.lost_edits += store.record_conflicts(&page.conflicts)?;
+    }
 }
 
 async fn push(

@@ -26,6 +26,7 @@ import type {
   PhaseId,
   PhaseInput,
   PreviewStep,
+  RecordHistory,
   ProgramDraft,
   ProgramInput,
   SegmentDraft,
@@ -141,11 +142,16 @@ export const api = {
   saveJourney: (input: JourneyInput) => call<JourneyBlueprintId>('save_journey', { input }),
   savePhase: (input: PhaseInput) => call<PhaseId>('save_phase', { input }),
   movePhase: (id: PhaseId, earlier: boolean) => call<null>('move_phase', { id, earlier }),
-  deletePhase: (id: PhaseId) => call<null>('delete_phase', { id }),
   saveTouchpoint: (input: TouchpointInput) => call<TouchpointId>('save_touchpoint', { input }),
-  deleteTouchpoint: (id: TouchpointId) => call<null>('delete_touchpoint', { id }),
   /** What deleting a row takes with it, before a person confirms (nothing is deleted). */
   deletePlan: (entity: EntityKind, key: string) => call<DeletePlan>('delete_plan', { entity, key }),
+  /** Deletes a record and what the seed's rules say goes with it. */
+  deleteRecord: (entity: EntityKind, key: string) => call<null>('delete_record', { entity, key }),
+  /** Brings a deleted record back (and the deleted records it belongs to). */
+  restoreRecord: (entity: EntityKind, key: string) => call<null>('restore_record', { entity, key }),
+  dismissLostEdit: (id: number) => call<null>('dismiss_lost_edit', { id }),
+  /** A record's history from the server (organization administrators, online). */
+  recordHistory: (entity: EntityKind, key: string) => call<RecordHistory>('record_history', { entity, key }),
   /** What a worker would see of each touchpoint of a journey, judged by its rules. */
   previewJourney: (journey: JourneyBlueprintId, worker: WorkerId) =>
     call<PreviewStep[]>('preview_journey', { journey, worker }),

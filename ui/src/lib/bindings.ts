@@ -162,7 +162,11 @@ export type ProgressEntry = { id: WorkerProgressId, program: string,
  */
 title: string | null, content_type: ContentType | null, started_at: Timestamp | null, completed_at: Timestamp | null, score: Score | null, feedback: string | null, sync: RecordSyncState, };
 
-export type BadgeAward = { name: string, awarded_at: Timestamp, };
+export type BadgeAward = { 
+/**
+ * The award's row key, for deleting it.
+ */
+key: RowKey, name: string, awarded_at: Timestamp, };
 
 export type WorkerPage = { worker: Worker, 
 /**
@@ -176,7 +180,12 @@ next: Array<NextTouchpoint>,
 /**
  * Newest first.
  */
-timeline: Array<ProgressEntry>, segments: Array<string>, badges: Array<BadgeAward>, };
+timeline: Array<ProgressEntry>, segments: Array<string>, badges: Array<BadgeAward>, 
+/**
+ * This device's edits of the worker, their enrollments and progress that lost to
+ * a concurrent edit elsewhere: both values, until a person dismisses them.
+ */
+lost_edits: Array<LostEdit>, };
 
 export type TouchpointId = string;
 
@@ -407,6 +416,13 @@ retry_in_ms: number | null, };
 
 export type EntityKind = "organizations" | "users" | "workers" | "segments" | "worker_segment" | "content" | "journey_blueprints" | "phases" | "touchpoints" | "programs" | "program_blueprints" | "worker_assignments" | "worker_progress" | "experiments" | "experiment_variants" | "experiment_assignments" | "badges" | "worker_badges";
 
+/**
+ * A row's identity within its organization, as text: the id, or for the link tables
+ * the two ids joined by "/" in key order.
+ */
+
+export type RowKey = string;
+
 export type ChangeOp = "upsert" | "delete";
 
 /**
@@ -474,7 +490,15 @@ waiting: Array<WaitingChanges>,
 /**
  * The oldest waiting changes, one by one (at most `WAITING_LISTED`).
  */
-waiting_records: Array<WaitingRecord>, recent: Array<SyncRun>, };
+waiting_records: Array<WaitingRecord>, recent: Array<SyncRun>, 
+/**
+ * This device's edits that lost to a concurrent edit elsewhere, newest first.
+ */
+lost_edits: Array<LostEditRecord>, 
+/**
+ * Records left under a deleted one, for a person to resolve.
+ */
+orphans: Array<OrphanRecord>, };
 
 export type ContentId = string;
 
@@ -538,7 +562,11 @@ export type Screen = "home" | "workers" | "programs" | "group_session" | "conten
  * A role's screens and the entities it may write, as the window shows them.
  */
 
-export type Permissions = { role: Role, screens: Array<Screen>, writes: Array<EntityKind>, };
+export type Permissions = { role: Role, screens: Array<Screen>, writes: Array<EntityKind>, 
+/**
+ * Whether a record's history may be read ([`Role::reads_history`]).
+ */
+reads_history: boolean, };
 
 /**
  * One tier's limits; None is no limit.
@@ -843,6 +871,83 @@ deleted: { [key in EntityKind]?: number },
 cleared: Array<ClearedField>, };
 
 export type ClearedField = { entity: EntityKind, column: string, rows: number, };
+
+/**
+ * A live row whose reference points at a deleted row.
+ */
+
+export type Orphan = { entity: EntityKind, key: RowKey, 
+/**
+ * The column that holds the deleted row.
+ */
+column: string, parent: EntityKind, parent_key: RowKey, };
+
+/**
+ * A record under a deleted one, named for a person.
+ */
+
+export type OrphanRecord = { orphan: Orphan, label: string | null, 
+/**
+ * The deleted record's name or title.
+ */
+parent_label: string | null, };
+
+/**
+ * One field of a record where this device's value lost.
+ */
+
+export type LostEdit = { id: number, entity: EntityKind, row_key: RowKey, field: string, 
+/**
+ * The value this device wrote.
+ */
+mine: unknown, 
+/**
+ * The value the record holds now.
+ */
+kept: unknown, noticed_at: Timestamp, };
+
+/**
+ * A lost edit, with the name of its record.
+ */
+
+export type LostEditRecord = { edit: LostEdit, label: string | null, };
+
+/**
+ * Who made a change: the user and the device it came from.
+ */
+
+export type ChangeAuthor = { email: string | null, display_name: string | null, device_name: string | null, };
+
+/**
+ * One applied change of a record, as the audit trail keeps it.
+ */
+
+export type HistoryEntry = { 
+/**
+ * When the server received it.
+ */
+received_at: Timestamp, op: ChangeOp, 
+/**
+ * The fields it set, as applied (those that lost to a later edit included).
+ */
+fields: Record<string, unknown>, by: ChangeAuthor, };
+
+/**
+ * A value of a record that lost to a concurrent edit, and whose it was.
+ */
+
+export type HistoryConflict = { noticed_at: Timestamp, field: string, lost: unknown, kept: unknown, 
+/**
+ * The device (and its user) whose value lost.
+ */
+lost_by: ChangeAuthor, };
+
+/**
+ * A record's history (GET /v1/history/{entity}/{key}, organization administrators
+ * only): its changes, newest first, and the values that lost.
+ */
+
+export type RecordHistory = { entries: Array<HistoryEntry>, conflicts: Array<HistoryConflict>, };
 
 /**
  * A value that failed validation, with the field it belongs to.

@@ -8,6 +8,9 @@ import type {
   AwardForm,
   ContentType,
   DeletePlan,
+  HistoryConflict,
+  HistoryEntry,
+  OrphanRecord,
   ExperimentStatus,
   ExperimentType,
   Interval,
@@ -257,7 +260,6 @@ export const en = {
     newPhase: 'New phase',
     addPhase: 'Add phase',
     phaseAdded: (name: string) => `Added the phase ${name}.`,
-    phaseDeleted: (name: string) => `Deleted the phase ${name} and its touchpoints.`,
     deletePhase: 'Delete phase',
     moveUp: 'Move up',
     moveDown: 'Move down',
@@ -265,9 +267,6 @@ export const en = {
     addTouchpoint: 'Add a touchpoint',
     saveTouchpoint: 'Save touchpoint',
     touchpointSaved: 'The touchpoint is saved on this device.',
-    touchpointDeleted: 'Deleted the touchpoint.',
-    confirmDelete: 'Delete',
-    keep: 'Keep it',
     content: 'Content',
     rule: 'When it is due',
     ruleHint: 'Every condition given must hold. With none, it is due as soon as a worker is enrolled.',
@@ -628,6 +627,49 @@ export const en = {
       return parts.join(', ')
     },
   },
+  /** Deleting, restoring and the history of any record. */
+  records: {
+    delete: 'Delete',
+    confirm: (entity: EntityKind, name: string | null) =>
+      `Delete ${name ? `“${name}”` : `this ${en.entities[entity]}`}?`,
+    confirmDelete: 'Delete',
+    keep: 'Keep it',
+    deleted: (entity: EntityKind, name: string | null) =>
+      `Deleted ${name ? `“${name}”` : `the ${en.entities[entity]}`}.`,
+    orphans: 'Left under a deleted record',
+    orphanLine: (o: OrphanRecord) =>
+      `${en.entities[o.orphan.entity]}${o.label ? ` “${o.label}”` : ''} belongs to ${en.entities[o.orphan.parent]}${o.parent_label ? ` “${o.parent_label}”` : ''}, which was deleted on another device.`,
+    restoreParent: (parent: EntityKind) => `Restore the ${en.entities[parent]}`,
+    discard: 'Discard it',
+    restored: (parent: EntityKind) => `The ${en.entities[parent]} is back.`,
+    discarded: (entity: EntityKind) => `The ${en.entities[entity]} was discarded.`,
+    lostEdits: 'Replaced by a later edit',
+    lostEditLine: (field: string, mine: unknown, kept: unknown) =>
+      `Your ${fieldName(field)} “${shown(mine)}” was replaced by a later edit made elsewhere: now “${shown(kept)}”.`,
+    lostEditOf: (entity: EntityKind, label: string | null) =>
+      `${en.entities[entity]}${label ? ` “${label}”` : ''}`,
+    dismiss: 'Dismiss',
+    history: 'History',
+    historyTitle: 'History on the server',
+    noHistory: 'The server has no change of this record yet.',
+    historyLine: (entry: HistoryEntry) => {
+      const who = entry.by.display_name ?? entry.by.email ?? 'someone'
+      const device = entry.by.device_name ? ` on ${entry.by.device_name}` : ''
+      const what =
+        entry.op === 'delete'
+          ? 'deleted it'
+          : `set ${Object.entries(entry.fields)
+              .filter(([field]) => !['id', 'organization_id', 'created_at', 'updated_at'].includes(field))
+              .map(([field, value]) => `${fieldName(field)} to “${shown(value)}”`)
+              .join(', ') || 'nothing new'}`
+      return `${new Date(entry.received_at).toLocaleString()}: ${who}${device} ${what}`
+    },
+    historyConflict: (c: HistoryConflict) => {
+      const who = c.lost_by.display_name ?? c.lost_by.email ?? 'someone'
+      const device = c.lost_by.device_name ? ` on ${c.lost_by.device_name}` : ''
+      return `${new Date(c.noticed_at).toLocaleString()}: ${who}${device} set ${fieldName(c.field)} to “${shown(c.lost)}”, replaced by the concurrent “${shown(c.kept)}”`
+    },
+  },
   /** Why the server refused a change, by its code. */
   rejections: {
     not_permitted: 'Your role may not make this change.',
@@ -685,6 +727,17 @@ export const en = {
 }
 
 export type Messages = typeof en
+
+/** A column as a person reads it: `phone_number` is "phone number". */
+export function fieldName(column: string): string {
+  return column.replace(/_id$/, '').replaceAll('_', ' ')
+}
+
+/** A stored value as a person reads it. */
+export function shown(value: unknown): string {
+  if (value === null || value === undefined || value === '') return 'empty'
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}
 
 /**
  * What else a delete takes with it, as a person reads it before confirming ("Also
