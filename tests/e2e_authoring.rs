@@ -3,8 +3,12 @@
 //! program, downloads media and opens it offline, defines a segment with a live count,
 //! assigns an experiment's audience and reads its results, and syncs; then, on a
 //! coordinator's device signed in afresh, the new touchpoint is due on home, and the
-//! coordinator's role shows neither experiments nor the journey editor. Saves
-//! screenshots to docs/screenshots/.
+//! coordinator's role shows neither experiments nor the journey editor. And an
+//! administrator's day with records: an edit that lost to another device's is shown on
+//! the worker with both values, the record's history is read from the server, a worker
+//! is deleted after the window says what goes with them, and progress another device
+//! recorded under the deleted enrollment is listed and brought back. Saves screenshots
+//! to docs/screenshots/.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -193,6 +197,136 @@ async fn a_manager_authors_a_journey_that_after_sync_is_due_on_a_coordinators_de
     find(&client, "[data-testid=content-open]").await.click().await.unwrap();
     text_of(&client, "[data-testid=content-library]", |t| t.contains("editing it is for authors")).await;
     assert!(client.find_all(Locator::Css("[data-testid=content-new]")).await.unwrap().is_empty());
+    client.close().await.unwrap();
+    db.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_sees_a_lost_edit_reads_the_history_deletes_a_worker_and_restores_what_came_after() {
+    use stride_domain::*;
+    let _window = ONE_WINDOW.lock().await;
+    let db = support::TestDatabase::migrated().await;
+    stride_server::demo::seed(&db.pool).await.unwrap();
+    let server = support::spawn_server(&db.pool).await;
+    // A coordinator's device, synced before the administrator does anything.
+    let other = support::devices::device(&server, "coordinator@lakeside.example").await;
+    let enrollments = other.store.list::<WorkerAssignment>(&stride_store::ListQuery::default()).unwrap().items;
+    let worker_of = |i: usize| other.store.get::<Worker>(&RowKey::of(enrollments[i].worker_id)).unwrap().unwrap();
+    let (edited, deleted) = (worker_of(0), worker_of(1));
+    let home = tempfile::tempdir().unwrap();
+    let account = [
+        ("STRIDE_SERVER_URL", server.as_str()),
+        ("STRIDE_SIGN_IN_EMAIL", "admin@lakeside.example"),
+        ("STRIDE_SIGN_IN_PASSWORD", stride_server::demo::DEMO_PASSWORD),
+    ];
+    let (_driver, client) = launch_with(home.path(), &account).await;
+    text_of(&client, "[data-testid=last-sync]", |t| t.starts_with("Last sync")).await;
+    // Workers are found by phone number (the demo has namesakes).
+    let phone_of = |worker: &Worker| worker.phone_number.as_ref().unwrap().to_string();
+    let open_worker = |phone: String, name: String| {
+        let client = client.clone();
+        async move {
+            find(&client, "[data-testid=workers-open]").await.click().await.unwrap();
+            if let Ok(back) = client.find(Locator::Css("[data-testid=worker-page] header button.secondary")).await {
+                back.click().await.unwrap();
+            }
+            fill(&client, &[("input[name=search]", &phone)]).await;
+            text_of(&client, "[data-testid=worker-count]", |t| t == "1 worker").await;
+            find(&client, "[aria-rowindex='2'] button.name").await.click().await.unwrap();
+            text_of(&client, "[data-testid=worker-page] h1", |t| t == name).await;
+        }
+    };
+
+    // The administrator changes a phone number and syncs; the coordinator, who had not
+    // seen it, changes it too, a moment later, and syncs: the later edit wins.
+    open_worker(phone_of(&edited), edited.full_name.to_string()).await;
+    find(&client, "[data-testid=worker-page] button[aria-keyshortcuts=E]").await.click().await.unwrap();
+    fill(&client, &[("input[name=phone_number]", "+254 711 000 001")]).await;
+    find(&client, "form button[type=submit]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=worker-page]", |t| t.contains("Phone: +254711000001")).await;
+    find(&client, "[data-testid=sync]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("0 changes")).await;
+    let mut theirs = edited.clone();
+    theirs.phone_number = Some(PhoneNumber::parse("+254722000002").unwrap());
+    other.store.update(&theirs).unwrap();
+    stride_sync::sync(&other.store, &other.client, |_| {}).await.unwrap();
+    find(&client, "[data-testid=sync]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=sync-result]", |t| t.starts_with("Synced: ")).await;
+    open_worker(phone_of(&theirs), edited.full_name.to_string()).await;
+    text_of(&client, "[data-testid=lost-edit]", |t| {
+        t.contains("Your phone number “+254711000001” was replaced") && t.contains("now “+254722000002”")
+    })
+    .await;
+    // Its history, from the server: who changed what, from which device.
+    find(&client, "[data-testid=history-open]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=history-entries]", |t| {
+        t.contains("Cora Coordinator on Field laptop set phone number to “+254722000002”") && t.contains("Ruth Admin")
+    })
+    .await;
+    text_of(&client, "[data-testid=history-conflicts]", |t| t.contains("replaced by the concurrent “+254722000002”"))
+        .await;
+    screenshot(&client, "record-history").await;
+    find(&client, "[data-testid=lost-edit] button").await.click().await.unwrap();
+    until_gone(&client, "[data-testid=lost-edit]").await;
+
+    // A worker deleted: the window says what goes with them first.
+    open_worker(phone_of(&deleted), deleted.full_name.to_string()).await;
+    find(&client, "[data-testid=worker-page] header [data-testid=delete-workers]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=delete-confirmation]", |t| {
+        t.starts_with(&format!("Delete “{}”?", deleted.full_name))
+            && t.contains("Also deletes")
+            && t.contains("enrollment")
+    })
+    .await;
+    screenshot(&client, "delete-worker").await;
+    find(&client, "[data-testid=confirm-delete]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=worker-count]", |t| t == "No workers").await;
+    find(&client, "[data-testid=sync]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("0 changes")).await;
+
+    // The coordinator, offline meanwhile, recorded progress on their enrollment.
+    let touchpoint = other.store.list::<Touchpoint>(&stride_store::ListQuery::default()).unwrap().items.remove(0);
+    other
+        .store
+        .write(|w| {
+            let now = w.now();
+            w.create(&WorkerProgress {
+                id: WorkerProgressId::new(),
+                worker_assignment_id: enrollments[1].id,
+                touchpoint_id: touchpoint.id,
+                organization_id: enrollments[1].organization_id,
+                started_at: Some(now),
+                completed_at: Some(now),
+                score: None,
+                feedback_text: Some("recorded offline".into()),
+                created_at: now,
+                updated_at: now,
+            })
+        })
+        .unwrap();
+    stride_sync::sync(&other.store, &other.client, |_| {}).await.unwrap();
+    find(&client, "[data-testid=sync]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=sync-result]", |t| t.starts_with("Synced: ")).await;
+    find(&client, "[data-testid=sync-details]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=orphan]", |t| {
+        t.contains(&format!(
+            "A progress record of “{0}” arrived from a device that had not seen its enrollment of “{0}” deleted.",
+            deleted.full_name
+        ))
+    })
+    .await;
+    screenshot(&client, "orphans").await;
+    click_centered(&client, &find(&client, "[data-testid=orphan] button[data-nav-item]").await).await;
+    text_of(&client, "[data-testid=sync-panel] .notice", |t| t == "The enrollment is back.").await;
+    until_gone(&client, "[data-testid=orphan]").await;
+    find(&client, "[data-testid=sync]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("0 changes")).await;
+    let back: bool = sqlx::query_scalar("SELECT deleted_at IS NULL FROM workers WHERE id = $1")
+        .bind(deleted.id.as_uuid())
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert!(back, "the worker is back on the server with their enrollment");
     client.close().await.unwrap();
     db.drop().await;
 }

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use stride_domain::api::RejectionCode;
-use stride_domain::{Change, ChangeOp, EntityKind, RowKey, Timestamp, WorkerAssignment, WorkerId, WorkerProgress};
+use stride_domain::{Change, ChangeOp, EntityKind, RowKey, Timestamp, WorkerId};
 use stride_store::{OutboxStatus, SyncRun, SyncStartedBy};
 use stride_sync::{Client, ClientError, Progress, RetryPolicy, SyncError};
 use ts_rs::TS;
@@ -326,18 +326,27 @@ impl Service {
                 &stored
             }
         };
-        let text = |key: &str| fields.get(key).and_then(|value| value.as_str()).map(str::to_owned);
+        let text_of = |fields: &serde_json::Map<String, serde_json::Value>, key: &str| {
+            fields.get(key).and_then(|value| value.as_str()).map(str::to_owned)
+        };
+        let text = |key: &str| text_of(fields, key);
         if let Some(name) = ["full_name", "name", "title", "variant_name"].iter().find_map(|key| text(key)) {
             return Ok(Some(name));
         }
         let store = &self.store;
         let worker: Option<WorkerId> = match entity {
-            EntityKind::WorkerProgress => match store.get::<WorkerProgress>(key)? {
-                Some(progress) => {
-                    store.get::<WorkerAssignment>(&RowKey::of(progress.worker_assignment_id))?.map(|a| a.worker_id)
+            // Through its enrollment, deleted or not (a record left under a deleted one).
+            EntityKind::WorkerProgress => {
+                let of = |kind: EntityKind, key: &RowKey, column: &str| -> Result<Option<String>, AppError> {
+                    Ok(store.row_fields(kind, key)?.and_then(|(fields, _)| text_of(&fields, column)))
+                };
+                let enrollment = of(EntityKind::WorkerProgress, key, "worker_assignment_id")?;
+                match enrollment {
+                    Some(id) => of(EntityKind::WorkerAssignments, &RowKey::from_text(id), "worker_id")?
+                        .and_then(|id| id.parse().ok()),
+                    None => None,
                 }
-                None => None,
-            },
+            }
             EntityKind::Workers => key.as_str().parse().ok(),
             _ => text("worker_id").and_then(|id| id.parse().ok()),
         };

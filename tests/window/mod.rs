@@ -132,6 +132,15 @@ pub async fn text_of(client: &Client, css: &str, check: impl Fn(&str) -> bool) -
     }
 }
 
+/// Waits until no element matches `css` (it was removed from the window).
+pub async fn until_gone(client: &Client, css: &str) {
+    let started = Instant::now();
+    while !client.find_all(Locator::Css(css)).await.unwrap_or_default().is_empty() {
+        assert!(started.elapsed() < PATIENCE, "{css} is still in the window");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 pub async fn screenshot(client: &Client, name: &str) {
     // The frame after a DOM change may not be painted yet: wait two animation frames.
     client

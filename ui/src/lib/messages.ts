@@ -638,7 +638,7 @@ export const en = {
       `Deleted ${name ? `“${name}”` : `the ${en.entities[entity]}`}.`,
     orphans: 'Left under a deleted record',
     orphanLine: (o: OrphanRecord) =>
-      `${en.entities[o.orphan.entity]}${o.label ? ` “${o.label}”` : ''} belongs to ${en.entities[o.orphan.parent]}${o.parent_label ? ` “${o.parent_label}”` : ''}, which was deleted on another device.`,
+      `A ${en.entities[o.orphan.entity]}${o.label ? ` of “${o.label}”` : ''} arrived from a device that had not seen its ${en.entities[o.orphan.parent]}${o.parent_label ? ` of “${o.parent_label}”` : ''} deleted.`,
     restoreParent: (parent: EntityKind) => `Restore the ${en.entities[parent]}`,
     discard: 'Discard it',
     restored: (parent: EntityKind) => `The ${en.entities[parent]} is back.`,
