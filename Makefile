@@ -8,7 +8,7 @@ SHELL := /bin/bash
 CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 
-.PHONY: run test deps test-deps ui-deps ui-build ui-test rust-test lint bindings bench clean
+.PHONY: run test deps test-deps ui-deps ui-build ui-test rust-test lint bindings openapi bench clean
 
 run: deps ui-build
 	scripts/run.sh
@@ -48,6 +48,10 @@ lint: ui-build
 # Regenerates ui/src/lib/bindings.ts from the Rust types (commit the result).
 bindings: ui-build
 	UPDATE_BINDINGS=1 cargo test --lib bindings
+
+# Regenerates crates/stride-server/openapi.json from the handlers (commit the result).
+openapi:
+	UPDATE_OPENAPI=1 cargo test -p stride-server --lib openapi
 
 # Worker search at 50,000 workers, then sync at 1.19 million rows (against PostgreSQL,
 # found or started as for the tests; STRIDE_BENCH_SCALE=0.1 for a quick run).

@@ -564,8 +564,15 @@ async fn edits_that_meet_are_kept_told_to_the_loser_and_read_in_the_history_by_a
     assert_eq!(record.entries[0].by.device_name.as_deref(), Some("Test laptop"));
     assert_eq!(record.conflicts.len(), 2);
     assert_eq!(record.conflicts[1].lost_by.email.as_deref(), Some("org_admin@alpha.example"));
-    let (status, code) = error_code(history(&admin, "wizards", &worker).await.unwrap()).await;
-    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "invalid_request"));
+    for (entity, key) in [
+        ("wizards", worker.as_str()),
+        ("workers", "not-a-key"),
+        ("workers", "a\u{0}b"),
+        ("worker_segment", worker.as_str()),
+    ] {
+        let (status, code) = error_code(history(&admin, entity, key).await.unwrap()).await;
+        assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "invalid_request"), "{entity} {key:?}");
+    }
 
     // Another organization's administrator sees none of it.
     let beta = Device::sign_in(&base, "org_admin@beta.example").await;

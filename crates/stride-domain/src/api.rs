@@ -12,12 +12,14 @@ use std::fmt;
 
 /// Every error the server answers with: a stable code to branch on, and a sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
@@ -35,6 +37,7 @@ impl fmt::Debug for LoginRequest {
 
 /// A device's bearer token. Its Debug form is redacted, so it cannot reach a log.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct DeviceToken(pub String);
 
@@ -45,6 +48,7 @@ impl fmt::Debug for DeviceToken {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     pub token: DeviceToken,
     pub me: Me,
@@ -52,6 +56,7 @@ pub struct LoginResponse {
 
 /// Who a device is signed in as.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub user_id: UserId,
     pub email: Email,
@@ -63,6 +68,7 @@ pub struct Me {
 
 /// One outbox entry on the wire: its device sequence number and the change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushedChange {
     pub seq: i64,
     #[serde(flatten)]
@@ -70,6 +76,7 @@ pub struct PushedChange {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     /// In increasing `seq` order.
     pub changes: Vec<PushedChange>,
@@ -78,6 +85,7 @@ pub struct PushRequest {
 /// Why the server refused a change. The change is never applied; the device keeps it
 /// for a person to look at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectionCode {
     /// The user's role may not write this entity.
@@ -108,6 +116,7 @@ pub enum RejectionCode {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
     Applied,
@@ -120,6 +129,7 @@ pub enum Outcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeResult {
     pub seq: i64,
     pub change_id: ChangeId,
@@ -128,6 +138,7 @@ pub struct ChangeResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     pub results: Vec<ChangeResult>,
     /// The highest device sequence number the server has now taken (applied or refused).
@@ -136,15 +147,18 @@ pub struct PushResponse {
 
 /// One row as the server has it now (a tombstone when `deleted`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PulledRow {
     pub entity: EntityKind,
     pub version: i64,
     pub deleted: bool,
     /// The entity's columns (and organization_id), as JSON.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub row: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     /// In increasing version order.
     pub rows: Vec<PulledRow>,
@@ -164,6 +178,7 @@ pub struct PullResponse {
 /// An edit of the asking device's that lost a field to a concurrent edit (one made
 /// without seeing the other): GET /v1/sync/conflicts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Conflict {
     /// Increasing: the cursor to ask from next.
     pub id: i64,
@@ -178,6 +193,7 @@ pub struct Conflict {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConflictsResponse {
     /// In increasing id order, at most a page of them.
     pub conflicts: Vec<Conflict>,
@@ -185,6 +201,7 @@ pub struct ConflictsResponse {
 
 /// Who made a change: the user and the device it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeAuthor {
     pub email: Option<String>,
     pub display_name: Option<String>,
@@ -193,11 +210,13 @@ pub struct ChangeAuthor {
 
 /// One applied change of a record, as the audit trail keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     /// When the server received it.
     pub received_at: crate::values::Timestamp,
     pub op: crate::change::ChangeOp,
     /// The fields it set, as applied (those that lost to a later edit included).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     #[ts(type = "Record<string, unknown>")]
     pub fields: serde_json::Map<String, serde_json::Value>,
     pub by: ChangeAuthor,
@@ -205,6 +224,7 @@ pub struct HistoryEntry {
 
 /// A value of a record that lost to a concurrent edit, and whose it was.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryConflict {
     pub noticed_at: crate::values::Timestamp,
     pub field: String,
@@ -219,6 +239,7 @@ pub struct HistoryConflict {
 /// A record's history (GET /v1/history/{entity}/{key}, organization administrators
 /// only): its changes, newest first, and the values that lost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordHistory {
     pub entries: Vec<HistoryEntry>,
     pub conflicts: Vec<HistoryConflict>,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeOp {
     /// Create the row, or set the given fields of it.
@@ -35,11 +36,13 @@ impl ChangeOp {
 /// One captured change: for an upsert, `fields` holds only the columns it set (all of
 /// them when the row was created), as JSON values keyed by column name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     pub change_id: ChangeId,
     pub entity: EntityKind,
     pub row_key: RowKey,
     pub op: ChangeOp,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     #[ts(type = "Record<string, unknown>")]
     pub fields: serde_json::Map<String, serde_json::Value>,
     pub hlc: Hlc,
@@ -48,6 +51,7 @@ pub struct Change {
     /// edit this device had not seen, so the server records whichever value loses as a
     /// conflict. Empty for a new row and a delete (and from devices before it was sent).
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     #[ts(type = "Record<string, unknown>")]
     pub base: serde_json::Map<String, serde_json::Value>,
 }

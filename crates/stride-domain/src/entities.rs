@@ -106,6 +106,7 @@ fn ordered<T: PartialOrd>(start: Option<T>, end: Option<T>) -> Result<(), Valida
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organization {
     pub id: OrganizationId,
     pub name: Name,

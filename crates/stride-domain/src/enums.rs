@@ -33,6 +33,9 @@ macro_rules! string_enum {
             }
         }
 
+        #[cfg(feature = "openapi")]
+        $crate::openapi::string_schema!($name, None, Some($name::NAMES), stringify!($name));
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())

@@ -28,6 +28,14 @@ macro_rules! entity_id {
             }
         }
 
+        #[cfg(feature = "openapi")]
+        $crate::openapi::string_schema!(
+            $name,
+            Some(utoipa::openapi::KnownFormat::Uuid),
+            None,
+            concat!("a UUID: ", stringify!($name))
+        );
+
         impl Default for $name {
             fn default() -> Self {
                 Self::new()

@@ -21,6 +21,8 @@ pub mod journey;
 pub mod languages;
 pub mod media;
 pub mod migration;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod page;
 pub mod registry;
 pub mod segment;

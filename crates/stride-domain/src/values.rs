@@ -127,6 +127,9 @@ macro_rules! string_value {
             }
         }
 
+        #[cfg(feature = "openapi")]
+        $crate::openapi::string_schema!($name, None, None, stringify!($name));
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)

@@ -56,14 +56,23 @@ pub(crate) async fn record(tx: &mut Transaction<'_, Postgres>, org: Uuid, rows: 
     Ok(())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ConflictsParams {
     /// The id of the last conflict the device has (0: none yet).
     #[serde(default)]
+    #[param(minimum = 0, default = 0)]
     pub after: i64,
 }
 
-/// This device's values that lost, after `after`, oldest first.
+/// This device's edits that lost a field to a concurrent edit (one made without seeing
+/// the other), after `after`, oldest first, at most 500.
+#[utoipa::path(get, path = "/v1/sync/conflicts", security(("device" = [])), params(ConflictsParams), responses(
+        (status = 200, description = "the next of them", body = ConflictsResponse),
+        (status = 401, description = "unauthenticated or device_revoked", body = stride_domain::api::ErrorBody),
+        (status = 400, description = "invalid_request: bad query parameters", body = stride_domain::api::ErrorBody),
+        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+))]
 pub async fn mine(
     State(state): State<AppState>,
     device: AuthenticatedDevice,

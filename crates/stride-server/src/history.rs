@@ -12,18 +12,28 @@ use axum::Json;
 use serde::Deserialize;
 use sqlx::Row;
 use stride_domain::api::{ChangeAuthor, HistoryConflict, HistoryEntry, RecordHistory};
-use stride_domain::{ChangeOp, EntityKind, Timestamp};
+use stride_domain::{ChangeOp, EntityKind, RowKey, Timestamp};
 
 /// The most changes one answer holds (the newest).
 pub const MOST_ENTRIES: i64 = 500;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryParams {
     pub entity: EntityKind,
     /// The row's key, as changes carry it (`id`, or `a/b` for a link row).
     pub key: String,
 }
 
+/// A record's history: its changes, newest first, with who made each and from which
+/// device, and its values that lost to a concurrent edit.
+#[utoipa::path(get, path = "/v1/history", security(("device" = [])), params(HistoryParams), responses(
+        (status = 200, description = "the record's history (empty for a record the organization does not have)", body = RecordHistory),
+        (status = 401, description = "unauthenticated or device_revoked", body = stride_domain::api::ErrorBody),
+        (status = 403, description = "forbidden: only organization administrators read histories", body = stride_domain::api::ErrorBody),
+        (status = 400, description = "invalid_request: bad query parameters", body = stride_domain::api::ErrorBody),
+        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+))]
 pub async fn record_history(
     State(state): State<AppState>,
     device: AuthenticatedDevice,
@@ -31,6 +41,12 @@ pub async fn record_history(
 ) -> Result<Json<RecordHistory>, ApiError> {
     if !device.role.reads_history() {
         return Err(ApiError::Forbidden(format!("a {} may not read a record's history", device.role)));
+    }
+    let spec = params.entity.spec();
+    let key = RowKey::from_text(params.key);
+    let parts: Vec<&str> = key.parts().collect();
+    if parts.len() != spec.key.len() || parts.iter().any(|part| uuid::Uuid::parse_str(part).is_err()) {
+        return Err(ApiError::BadRequest(format!("{:?} is not a key of {}", key.as_str(), spec.table)));
     }
     let org = device.organization_id.as_uuid();
     let mut tx = tenant::begin(&state.pool, device.organization_id).await?;
@@ -49,7 +65,7 @@ pub async fn record_history(
     )
     .bind(org)
     .bind(params.entity.table())
-    .bind(&params.key)
+    .bind(key.as_str())
     .bind(MOST_ENTRIES)
     .fetch_all(&mut *tx)
     .await?
@@ -77,7 +93,7 @@ pub async fn record_history(
     )
     .bind(org)
     .bind(params.entity.table())
-    .bind(&params.key)
+    .bind(key.as_str())
     .bind(MOST_ENTRIES)
     .fetch_all(&mut *tx)
     .await?

@@ -45,7 +45,17 @@ pub async fn add(pool: &PgPool, organization: OrganizationId, name: &str, bytes:
     Ok(())
 }
 
-/// GET /v1/media/{name}: the file, to a device of its organization.
+/// A media file the organization's content points at (media_url /v1/media/{name}),
+/// downloaded by devices for offline use. Sent as stored (not compressed), with its
+/// Content-Length.
+#[utoipa::path(get, path = "/v1/media/{name}", security(("device" = [])),
+    params(("name" = String, Path, description = "the file's name", pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")),
+    responses(
+        (status = 200, description = "the file, with its Content-Type", content_type = "application/octet-stream"),
+        (status = 401, description = "unauthenticated or device_revoked", body = stride_domain::api::ErrorBody),
+        (status = 404, description = "not_found: the organization has no such file", body = stride_domain::api::ErrorBody),
+        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+))]
 pub async fn get(
     State(state): State<AppState>,
     device: AuthenticatedDevice,

@@ -32,15 +32,22 @@ use stride_domain::Timestamp;
 pub const DEFAULT_PAGE: i64 = 500;
 pub const MAX_PAGE: i64 = 5000;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PullParams {
+    /// The version of the last row the device has (0: none yet).
     #[serde(default)]
+    #[param(minimum = 0, default = 0)]
     pub cursor: i64,
+    /// Rows per page.
+    #[param(minimum = 1, maximum = 5000, default = 500)]
     pub limit: Option<i64>,
-    /// This pull belongs to the device's first sync.
+    /// This pull belongs to the device's first sync: tombstones at or below the head are
+    /// left out.
     #[serde(default)]
     pub first_sync: bool,
-    /// The head the first sync's first page reported; without it, the head now.
+    /// With first_sync: the head the first sync's first page reported; without it, the
+    /// head now.
     pub first_sync_head: Option<i64>,
 }
 
@@ -81,6 +88,13 @@ fn pull_sql() -> &'static str {
 }
 
 /// The page as JSON in [`PullResponse`]'s form, around the rows PostgreSQL wrote.
+/// The organization's rows with a version above the cursor, in version order.
+#[utoipa::path(get, path = "/v1/sync/pull", security(("device" = [])), params(PullParams), responses(
+        (status = 200, description = "a page", body = stride_domain::api::PullResponse),
+        (status = 401, description = "unauthenticated or device_revoked", body = stride_domain::api::ErrorBody),
+        (status = 400, description = "invalid_request: bad query parameters", body = stride_domain::api::ErrorBody),
+        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+))]
 pub async fn pull(
     State(state): State<AppState>,
     device: AuthenticatedDevice,

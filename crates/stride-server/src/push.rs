@@ -45,6 +45,17 @@ pub const MAX_BATCH: usize = 1000;
 /// tried again before the device is told to come back later.
 const MAX_ATTEMPTS: u32 = 8;
 
+/// Apply a batch of this device's changes, each exactly once: a change is known by its
+/// change_id, whatever its seq.
+#[utoipa::path(post, path = "/v1/sync/push", security(("device" = [])), request_body = PushRequest, responses(
+        (status = 200, description = "one result per change", body = PushResponse),
+        (status = 401, description = "unauthenticated or device_revoked", body = stride_domain::api::ErrorBody),
+        (status = 400, description = "invalid_request: the body is not JSON, or not gzip/zstd as its encoding says", body = stride_domain::api::ErrorBody),
+        (status = 413, description = "too_large: the body is past 8 MiB", body = stride_domain::api::ErrorBody),
+        (status = 415, description = "unsupported_media_type: not application/json, or an encoding other than gzip and zstd", body = stride_domain::api::ErrorBody),
+        (status = 422, description = "invalid_request: JSON of the wrong shape or types", body = stride_domain::api::ErrorBody),
+        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+))]
 pub async fn push(
     State(state): State<AppState>,
     device: AuthenticatedDevice,

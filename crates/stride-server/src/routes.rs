@@ -22,9 +22,6 @@ use tower_http::trace::TraceLayer;
 /// The largest request body accepted (after decompression): a full push batch fits.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
-/// The OpenAPI document of this API (also committed as crates/stride-server/openapi.json).
-pub const OPENAPI: &str = include_str!("../openapi.json");
-
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/auth/login", post(login))
@@ -52,11 +49,29 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+/// This document.
+#[utoipa::path(get, path = "/v1/openapi.json", responses(
+        (status = 200, description = "OpenAPI 3.1", content_type = "application/json"),
+        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+))]
+pub(crate) async fn openapi() -> impl IntoResponse {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ([(header::CONTENT_TYPE, "application/json")], DOCUMENT.get_or_init(crate::openapi::document).as_str())
 }
 
-async fn login(
+/// Sign a device in; returns its token. Wrong passwords slow down their own account and
+/// address (`limiter.rs`).
+#[utoipa::path(post, path = "/v1/auth/login", request_body = LoginRequest, responses(
+        (status = 200, description = "signed in", body = LoginResponse),
+        (status = 401, description = "invalid_credentials", body = stride_domain::api::ErrorBody),
+        (status = 429, description = "rate_limited, with Retry-After in seconds", body = stride_domain::api::ErrorBody),
+        (status = 400, description = "invalid_request: the body is not JSON, or not gzip/zstd as its encoding says", body = stride_domain::api::ErrorBody),
+        (status = 413, description = "too_large: the body is past 8 MiB", body = stride_domain::api::ErrorBody),
+        (status = 415, description = "unsupported_media_type: not application/json, or an encoding other than gzip and zstd", body = stride_domain::api::ErrorBody),
+        (status = 422, description = "invalid_request: JSON of the wrong shape or types", body = stride_domain::api::ErrorBody),
+        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+))]
+pub(crate) async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Body(request): Body<LoginRequest>,
@@ -112,7 +127,13 @@ async fn login(
     Ok(Json(LoginResponse { token, me: load_me(&state.pool, &device).await? }))
 }
 
-async fn me(State(state): State<AppState>, device: AuthenticatedDevice) -> Result<Json<Me>, ApiError> {
+/// Who this device is signed in as.
+#[utoipa::path(get, path = "/v1/me", security(("device" = [])), responses(
+        (status = 200, description = "the user, device and organization", body = Me),
+        (status = 401, description = "unauthenticated or device_revoked", body = stride_domain::api::ErrorBody),
+        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+))]
+pub(crate) async fn me(State(state): State<AppState>, device: AuthenticatedDevice) -> Result<Json<Me>, ApiError> {
     Ok(Json(load_me(&state.pool, &device).await?))
 }
 
