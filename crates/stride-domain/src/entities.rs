@@ -18,6 +18,14 @@ use ts_rs::TS;
 #[serde(transparent)]
 pub struct RowKey(String);
 
+#[cfg(feature = "openapi")]
+crate::openapi::string_schema!(
+    RowKey,
+    None,
+    None,
+    "a row's id, or for a link table its two ids joined by / in key order"
+);
+
 impl RowKey {
     pub fn of(id: impl fmt::Display) -> Self {
         Self(id.to_string())

@@ -18,6 +18,14 @@ pub struct Hlc {
     pub node: DeviceId,
 }
 
+#[cfg(feature = "openapi")]
+crate::openapi::string_schema!(
+    Hlc,
+    None,
+    None,
+    "a hybrid logical clock stamp: wall milliseconds, counter and device, which sorts as text"
+);
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0:?} is not a clock stamp (wall-counter-device)")]
 pub struct InvalidHlc(String);

@@ -3,9 +3,6 @@
 //! timestamp an RFC 3339 string, an enumeration its names), so the document is derived
 //! from the same types the server and the device speak.
 
-use crate::entities::RowKey;
-use crate::hlc::Hlc;
-use crate::values::Timestamp;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::{KnownFormat, RefOr};
 
@@ -37,12 +34,3 @@ macro_rules! string_schema {
     };
 }
 pub(crate) use string_schema;
-
-string_schema!(Timestamp, Some(KnownFormat::DateTime), None, "an instant, RFC 3339");
-string_schema!(
-    Hlc,
-    None,
-    None,
-    "a hybrid logical clock stamp: wall milliseconds, counter and device, which sorts as text"
-);
-string_schema!(RowKey, None, None, "a row's id, or for a link table its two ids joined by / in key order");

@@ -41,6 +41,9 @@ impl InvalidValue {
 #[ts(type = "string")]
 pub struct Timestamp(DateTime<Utc>);
 
+#[cfg(feature = "openapi")]
+crate::openapi::string_schema!(Timestamp, Some(utoipa::openapi::KnownFormat::DateTime), None, "an instant, RFC 3339");
+
 impl Timestamp {
     pub fn now() -> Self {
         Self::from_datetime(Utc::now())

@@ -18,7 +18,6 @@ pub mod generate;
 mod history;
 pub mod limiter;
 pub mod media;
-pub mod openapi;
 mod page_cache;
 pub mod pull;
 pub mod push;
