@@ -18,6 +18,7 @@
 //! Makefile finds or starts one.
 
 #![allow(clippy::unwrap_used, clippy::print_stdout)] // a benchmark: failing loudly is right
+#![allow(clippy::disallowed_methods)] // the bench's rows are stamped by the wall clock
 
 #[path = "../tests/support/proxy.rs"]
 #[allow(dead_code)] // the fault switches serve the tests
@@ -218,7 +219,7 @@ fn csv_records(csv: &[u8]) -> impl Iterator<Item = Vec<Value>> + '_ {
 }
 
 struct FirstSync {
-    store: Store,
+    store: std::sync::Arc<Store>,
     rows: u64,
     secs: f64,
     wire_bytes: u64,
@@ -228,7 +229,7 @@ struct FirstSync {
 async fn first_sync(server: &str, generated: &Generated, _folder: &std::path::Path) -> FirstSync {
     let folder = tempfile::tempdir().unwrap();
     let proxy = proxy::Proxy::start(server).await;
-    let store = Store::open(folder.path().join("stride.sqlite3")).unwrap();
+    let store = std::sync::Arc::new(Store::open(folder.path().join("stride.sqlite3")).unwrap());
     let (client, _) =
         sign_in(&store, &proxy.url, generated.coordinator_email.as_str(), PASSWORD, "Bench").await.unwrap();
     let before = proxy.bytes_down() + proxy.bytes_up();
@@ -355,7 +356,7 @@ async fn signed_in(server: &str, email: &str) -> Client {
 
 /// (b): the synced device pushes 1,000 changes of its own; then another device pushes
 /// 1,000 and the first pulls them. Milliseconds each.
-async fn thousand_changes(server: &str, generated: &Generated, store: &Store) -> (f64, f64) {
+async fn thousand_changes(server: &str, generated: &Generated, store: &std::sync::Arc<Store>) -> (f64, f64) {
     let client = signed_in(server, generated.coordinator_email.as_str()).await;
     // The device's own changes go through its outbox, as the app's would.
     let org = store.device().organization_id.unwrap();

@@ -92,7 +92,6 @@ mod tests {
             declaration::<EntityKind>(&config),
             declaration::<RowKey>(&config),
             declaration::<ChangeOp>(&config),
-            declaration::<stride_domain::api::RejectionCode>(&config),
             declaration::<RefusedChange>(&config),
             declaration::<WaitingChanges>(&config),
             declaration::<WaitingRecord>(&config),

@@ -1,59 +1,12 @@
 //! The one error type that crosses IPC: `{code, message, fields}`. The UI branches on
-//! `code` (a closed set, generated into TypeScript) and never on `message`.
+//! `code` (the domain's `ErrorCode`, generated into TypeScript) and shows its own
+//! sentence for it; `message` is the detail for logs and a "details" fold.
 
 use serde::Serialize;
+pub use stride_domain::ErrorCode;
 use stride_domain::ValidationError;
 use stride_store::StoreError;
 use ts_rs::TS;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// One or more fields are invalid; `fields` says which and why.
-    InvalidInput,
-    NotFound,
-    AlreadyExists,
-    DeviceNotSetUp,
-    DeviceAlreadySetUp,
-    /// The database could not be opened or upgraded, or is from a newer app.
-    DatabaseUnavailable,
-    DatabaseTooNew,
-    /// The server address is not one (http://host:port).
-    BadServerAddress,
-    /// No answer from the server: offline, or the address is wrong.
-    ServerUnreachable,
-    InvalidCredentials,
-    /// Too many sign-in attempts for now.
-    RateLimited,
-    /// This device is not signed in to a server.
-    NotSignedIn,
-    /// An administrator signed this device out.
-    DeviceRevoked,
-    /// The account belongs to another organization than the one this device works for.
-    OtherOrganization,
-    /// The OS keyring is locked or missing, so the sign-in cannot be kept.
-    KeyringUnavailable,
-    /// The server refused a request for a reason of its own.
-    ServerError,
-    /// The account's role may not make this change.
-    NotPermitted,
-    /// The organization's subscription tier allows no more of these.
-    TierLimit,
-    /// Live records still use this one where the seed says RESTRICT: remove them first.
-    Restricted,
-    /// Media could not be downloaded: the server has no such file, or it could not be written here.
-    DownloadFailed,
-
-    /// Anything else: a bug or a broken disk. The message says what, the log says more.
-    Internal,
-}
-
-impl ErrorCode {
-    /// The code's name, as the window receives it (its serde name).
-    pub fn name(self) -> String {
-        serde_json::to_value(self).ok().and_then(|name| name.as_str().map(str::to_owned)).unwrap_or_default()
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct AppError {
@@ -96,28 +49,19 @@ fn with_causes(error: &dyn std::error::Error) -> String {
 
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
-        let code = match &error {
+        match &error {
             StoreError::Invalid(invalid) => return Self::invalid(vec![invalid.clone()]),
             StoreError::Immutable { column, .. } => {
                 return Self::invalid(vec![ValidationError::new(*column, "cannot be changed")]);
             }
-            StoreError::NotFound { .. } | StoreError::NotRejected { .. } => ErrorCode::NotFound,
-            StoreError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
-            StoreError::Restricted { .. } => ErrorCode::Restricted,
-            StoreError::NoOrganization => ErrorCode::DeviceNotSetUp,
-            StoreError::OrganizationAlreadySet => ErrorCode::DeviceAlreadySetUp,
-            StoreError::SchemaTooNew { .. } => ErrorCode::DatabaseTooNew,
-            StoreError::Folder { .. }
-            | StoreError::Open { .. }
-            | StoreError::Migration { .. }
-            | StoreError::MigrationEdited { .. } => ErrorCode::DatabaseUnavailable,
-            _ => ErrorCode::Internal,
-        };
+            _ => {}
+        }
+        let code = error.code();
         let message = with_causes(&error);
         // Logged once, here, where it becomes the UI's error; expected outcomes
         // (not found, already set up) are not failures worth a log line.
         if matches!(code, ErrorCode::Internal | ErrorCode::DatabaseUnavailable | ErrorCode::DatabaseTooNew) {
-            tracing::error!(error.code = error.code(), error.message = %message, "store operation failed");
+            tracing::error!(error.code = %code, error.message = %message, "store operation failed");
         }
         Self::new(code, message)
     }
@@ -133,6 +77,8 @@ impl From<stride_sync::ClientError> for AppError {
             E::Unauthenticated => ErrorCode::NotSignedIn,
             E::Revoked => ErrorCode::DeviceRevoked,
             E::RateLimited => ErrorCode::RateLimited,
+            // What the server said, where it is a reason of its own the window can name.
+            E::Server { code: code @ (ErrorCode::Forbidden | ErrorCode::NotFound), .. } => *code,
             E::Server { .. } | E::Decode(_) => ErrorCode::ServerError,
             E::Write(_) => ErrorCode::DownloadFailed,
         };
@@ -151,6 +97,7 @@ impl From<stride_sync::SyncError> for AppError {
             other @ stride_sync::SyncError::OtherOrganization => {
                 Self::new(ErrorCode::OtherOrganization, other.to_string())
             }
+            other @ stride_sync::SyncError::Stopped(_) => Self::new(ErrorCode::Internal, with_causes(&other)),
         }
     }
 }
@@ -160,6 +107,14 @@ impl From<stride_sync::CredentialError> for AppError {
         let message = with_causes(&error);
         tracing::error!(error.message = %message, "the OS keyring failed");
         Self::new(ErrorCode::KeyringUnavailable, message)
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    /// Work on the blocking pool that panicked or was stopped with the runtime.
+    fn from(error: tokio::task::JoinError) -> Self {
+        tracing::error!(error.message = %error, "work on the blocking pool failed");
+        Self::new(ErrorCode::Internal, with_causes(&error))
     }
 }
 

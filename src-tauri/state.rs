@@ -19,8 +19,7 @@ impl AppState {
         &self,
         work: impl FnOnce(&Service) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let service = self.service.clone()?;
-        tauri::async_runtime::spawn_blocking(move || work(&service)).await?
+        self.service.clone()?.blocking(work).await
     }
 
     /// The service, for work that talks to the network (sign-in, sync).

@@ -2,17 +2,13 @@
 //! language, roles may write only their entities, and tiers cap what an organization
 //! holds. Real devices (stores signed in over HTTP) against a real PostgreSQL.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
-
+use crate::support::devices::{device_with, Device};
+use crate::support::{spawn_server, TestDatabase};
 use serde_json::json;
-use stride_domain::api::RejectionCode;
+use stride_domain::ErrorCode;
 use stride_domain::*;
 use stride_server::admin;
 use stride_sync::sync;
-use support::devices::{device_with, Device};
-use support::{spawn_server, TestDatabase};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -28,7 +24,7 @@ async fn organization(db: &TestDatabase, label: &str, tier: SubscriptionTier) ->
 }
 
 /// The refusal of each change still in the outbox, oldest first.
-fn refusals(device: &Device) -> Vec<(EntityKind, Option<String>, String)> {
+fn refusals(device: &Device) -> Vec<(EntityKind, Option<ErrorCode>, String)> {
     device
         .store
         .rejected_changes(100)
@@ -176,7 +172,7 @@ async fn rules_that_no_device_could_read_are_refused_at_push() {
             .collect(),
     };
     let response = admin.client.push(&request).await.unwrap();
-    let refused: Vec<(RejectionCode, String)> = response
+    let refused: Vec<(ErrorCode, String)> = response
         .results
         .into_iter()
         .map(|result| match result.outcome {
@@ -184,7 +180,7 @@ async fn rules_that_no_device_could_read_are_refused_at_push() {
             other => panic!("accepted: {other:?}"),
         })
         .collect();
-    assert!(refused.iter().all(|(code, _)| *code == RejectionCode::InvalidValue), "{refused:?}");
+    assert!(refused.iter().all(|(code, _)| *code == ErrorCode::InvalidValue), "{refused:?}");
     assert!(refused[0].1.contains("rule_logic") && refused[0].1.contains("after_dayz"), "{}", refused[0].1);
     assert!(refused[1].1.contains("\"like\" is not a comparison"), "{}", refused[1].1);
     assert!(refused[2].1.contains("program alone"), "{}", refused[2].1);
@@ -218,7 +214,7 @@ async fn each_role_writes_only_its_own_entities_and_the_server_says_so() {
         let refused: Vec<EntityKind> = refusals(&device)
             .into_iter()
             .map(|(entity, code, _)| {
-                assert_eq!(code.as_deref(), Some("not_permitted"));
+                assert_eq!(code, Some(ErrorCode::NotPermitted));
                 entity
             })
             .collect();
@@ -275,8 +271,11 @@ async fn a_tier_caps_programs_experiments_and_variants_even_across_devices() {
     sync(&second.store, &second.client, |_| {}).await.unwrap();
     assert!(refusals(&first).is_empty());
     let refused = refusals(&second);
-    let codes: Vec<(EntityKind, Option<&str>)> = refused.iter().map(|(e, c, _)| (*e, c.as_deref())).collect();
-    assert_eq!(codes, [(EntityKind::Programs, Some("tier_limit")), (EntityKind::Experiments, Some("tier_limit"))]);
+    let codes: Vec<(EntityKind, Option<ErrorCode>)> = refused.iter().map(|(e, c, _)| (*e, *c)).collect();
+    assert_eq!(
+        codes,
+        [(EntityKind::Programs, Some(ErrorCode::TierLimit)), (EntityKind::Experiments, Some(ErrorCode::TierLimit))]
+    );
     assert_eq!(refused[0].2, "the basic tier allows 3 programs");
     assert_eq!(refused[1].2, "the basic tier has no experiments");
 
@@ -324,7 +323,7 @@ async fn media_is_served_to_the_organizations_devices_only_with_its_length() {
     let db = TestDatabase::migrated().await;
     let base = spawn_server(&db.pool).await;
     stride_server::demo::seed(&db.pool).await.unwrap();
-    let lakeside = support::devices::device(&base, "coordinator@lakeside.example").await;
+    let lakeside = crate::support::devices::device(&base, "coordinator@lakeside.example").await;
     let mut file = Vec::new();
     let mut reports = Vec::new();
     let bytes = lakeside
@@ -352,7 +351,7 @@ async fn media_is_served_to_the_organizations_devices_only_with_its_length() {
 
     let missing = lakeside.client.download("/v1/media/nothing.mp4", |_| Ok(()), |_, _| {}).await.unwrap_err();
     assert!(matches!(missing, stride_sync::ClientError::Server { status: 404, .. }), "{missing:?}");
-    let hilltop = support::devices::device(&base, "coordinator@hilltop.example").await;
+    let hilltop = crate::support::devices::device(&base, "coordinator@hilltop.example").await;
     let elsewhere = hilltop.client.download("/v1/media/hydration.md", |_| Ok(()), |_, _| {}).await.unwrap_err();
     assert!(
         matches!(elsewhere, stride_sync::ClientError::Server { status: 404, .. }),

@@ -8,13 +8,8 @@
 //!
 //! Needs a display: `make test` runs the Rust tests under `xvfb-run`.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
-mod window;
-
+use crate::window::*;
 use fantoccini::{key::Key, Locator};
-use window::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_there_after_a_restart() {
@@ -95,9 +90,9 @@ async fn a_coordinator_sets_up_the_device_and_enrolls_a_worker_who_is_still_ther
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_coordinator_signs_in_enrolls_a_worker_and_syncs_it_to_the_server() {
     let _window = ONE_WINDOW.lock().await;
-    let db = support::TestDatabase::migrated().await;
+    let db = crate::support::TestDatabase::migrated().await;
     stride_server::demo::seed(&db.pool).await.unwrap();
-    let server = support::spawn_server(&db.pool).await;
+    let server = crate::support::spawn_server(&db.pool).await;
     let home = tempfile::tempdir().unwrap();
     let (_driver, client) = launch_with(home.path(), &[("STRIDE_SERVER_URL", server.as_str())]).await;
 
@@ -165,9 +160,9 @@ async fn a_coordinator_signs_in_enrolls_a_worker_and_syncs_it_to_the_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run_does() {
     let _window = ONE_WINDOW.lock().await;
-    let db = support::TestDatabase::migrated().await;
+    let db = crate::support::TestDatabase::migrated().await;
     stride_server::demo::seed(&db.pool).await.unwrap();
-    let server = support::spawn_server(&db.pool).await;
+    let server = crate::support::spawn_server(&db.pool).await;
     let home = tempfile::tempdir().unwrap();
     let account = [
         ("STRIDE_SERVER_URL", server.as_str()),
@@ -298,10 +293,10 @@ async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn work_done_offline_syncs_by_itself_when_the_server_answers_again_and_a_revoked_device_says_why_it_is_empty() {
     let _window = ONE_WINDOW.lock().await;
-    let db = support::TestDatabase::migrated().await;
+    let db = crate::support::TestDatabase::migrated().await;
     let seeded = stride_server::demo::seed(&db.pool).await.unwrap();
-    let server = support::spawn_server(&db.pool).await;
-    let network = support::proxy::Proxy::start(&server).await;
+    let server = crate::support::spawn_server(&db.pool).await;
+    let network = crate::support::proxy::Proxy::start(&server).await;
     let home = tempfile::tempdir().unwrap();
     let account = [
         ("STRIDE_SERVER_URL", network.url.as_str()),

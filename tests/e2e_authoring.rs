@@ -10,20 +10,15 @@
 //! recorded under the deleted enrollment is listed and brought back. Saves screenshots
 //! to docs/screenshots/.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
-mod window;
-
+use crate::window::*;
 use fantoccini::Locator;
-use window::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_authors_a_journey_that_after_sync_is_due_on_a_coordinators_device() {
     let _window = ONE_WINDOW.lock().await;
-    let db = support::TestDatabase::migrated().await;
+    let db = crate::support::TestDatabase::migrated().await;
     stride_server::demo::seed(&db.pool).await.unwrap();
-    let server = support::spawn_server(&db.pool).await;
+    let server = crate::support::spawn_server(&db.pool).await;
     let manager_home = tempfile::tempdir().unwrap();
     let account = [
         ("STRIDE_SERVER_URL", server.as_str()),
@@ -205,11 +200,11 @@ async fn a_manager_authors_a_journey_that_after_sync_is_due_on_a_coordinators_de
 async fn an_admin_sees_a_lost_edit_reads_the_history_deletes_a_worker_and_restores_what_came_after() {
     use stride_domain::*;
     let _window = ONE_WINDOW.lock().await;
-    let db = support::TestDatabase::migrated().await;
+    let db = crate::support::TestDatabase::migrated().await;
     stride_server::demo::seed(&db.pool).await.unwrap();
-    let server = support::spawn_server(&db.pool).await;
+    let server = crate::support::spawn_server(&db.pool).await;
     // A coordinator's device, synced before the administrator does anything.
-    let other = support::devices::device(&server, "coordinator@lakeside.example").await;
+    let other = crate::support::devices::device(&server, "coordinator@lakeside.example").await;
     let enrollments = other.store.list::<WorkerAssignment>(&stride_store::ListQuery::default()).unwrap().items;
     let worker_of = |i: usize| other.store.get::<Worker>(&RowKey::of(enrollments[i].worker_id)).unwrap().unwrap();
     let (edited, deleted) = (worker_of(0), worker_of(1));

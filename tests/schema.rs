@@ -4,16 +4,12 @@
 //! row-level security per organization, foreign keys that cannot cross organizations,
 //! per-organization versions, and migrations that upgrade a database in place.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
-
+use crate::support::TestDatabase;
 use sqlx::Row;
 use std::collections::BTreeSet;
 use stride_domain::migration::Migration;
 use stride_domain::registry::REGISTRY;
 use stride_domain::{ColumnType, EntitySpec, OnDelete};
-use support::TestDatabase;
 
 const DEVICE_SYNC_COLUMNS: &[&str] = &["server_version", "deleted_at"];
 const SERVER_SYNC_COLUMNS: &[&str] = &["version", "field_hlc", "deleted_at"];

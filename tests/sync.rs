@@ -2,16 +2,12 @@
 //! free port, real PostgreSQL. Two coordinators work offline, then sync in either
 //! order, and every device ends identical to the server, row for row, field for field.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
-
+use crate::support::devices::{device, device_snapshot, offline_work, server_snapshot, Snapshot};
+use crate::support::{spawn_server, TestDatabase};
 use stride_domain::*;
 use stride_server::demo;
 use stride_store::ListQuery;
 use stride_sync::sync;
-use support::devices::{device, device_snapshot, offline_work, server_snapshot, Snapshot};
-use support::{spawn_server, TestDatabase};
 
 async fn two_coordinators_offline_then_sync(a_first: bool) {
     let db = TestDatabase::migrated().await;
@@ -98,7 +94,7 @@ async fn a_refused_change_waits_for_a_person_and_does_not_block_the_rest() {
     assert_eq!(report.rejected, 1);
     let waiting = coordinator.store.changes_of_row(EntityKind::Badges, &badge.row_key()).unwrap();
     assert_eq!(waiting.len(), 1);
-    assert_eq!(waiting[0].rejection_code.as_deref(), Some("not_permitted"));
+    assert_eq!(waiting[0].rejection_code, Some(stride_domain::ErrorCode::NotPermitted));
     assert!(waiting[0].rejection_reason.as_deref().unwrap().contains("coordinator"));
     assert_eq!(coordinator.store.pending_count().unwrap(), 0, "nothing else is stuck behind it");
     assert!(server_snapshot(&coordinator.client).await.contains_key(&(EntityKind::Workers, worker.id.to_string())));
@@ -193,14 +189,14 @@ async fn a_device_restored_from_a_backup_loses_none_of_its_new_work() {
     let db = TestDatabase::migrated().await;
     demo::seed(&db.pool).await.unwrap();
     let base = spawn_server(&db.pool).await;
-    let support::devices::Device { dir, store, client } = device(&base, "coordinator@lakeside.example").await;
+    let crate::support::devices::Device { dir, store, client } = device(&base, "coordinator@lakeside.example").await;
     let path = dir.path().join("stride.sqlite3");
     let shared = store.list::<Worker>(&ListQuery::default()).unwrap().items.remove(0);
     drop(store);
     let backup = tempfile::tempdir().unwrap();
     std::fs::copy(&path, backup.path().join("stride.sqlite3")).unwrap();
 
-    let store = stride_store::Store::open(&path).unwrap();
+    let store = std::sync::Arc::new(stride_store::Store::open(&path).unwrap());
     let before_loss = offline_work(&store, "Synced Before The Loss", &shared, |_| {});
     sync(&store, &client, |_| {}).await.unwrap();
     drop(store);
@@ -210,7 +206,7 @@ async fn a_device_restored_from_a_backup_loses_none_of_its_new_work() {
         let _ = std::fs::remove_file(dir.path().join(leftover));
     }
     std::fs::copy(backup.path().join("stride.sqlite3"), &path).unwrap();
-    let store = stride_store::Store::open(&path).unwrap();
+    let store = std::sync::Arc::new(stride_store::Store::open(&path).unwrap());
     let after_restore = offline_work(&store, "Recorded After The Restore", &shared, |_| {});
     let report = sync(&store, &client, |_| {}).await.unwrap();
     // The worker, the enrollment and its experiment assignment, the progress.
@@ -219,7 +215,7 @@ async fn a_device_restored_from_a_backup_loses_none_of_its_new_work() {
     for worker in [&before_loss, &after_restore] {
         assert!(server.contains_key(&(EntityKind::Workers, worker.id.to_string())), "{}", worker.full_name);
     }
-    assert_eq!(support::devices::live(&device_snapshot(&store)), support::devices::live(&server));
+    assert_eq!(crate::support::devices::live(&device_snapshot(&store)), crate::support::devices::live(&server));
     db.drop().await;
 }
 
@@ -282,7 +278,7 @@ async fn a_database_of_the_last_release_with_work_waiting_syncs_all_of_it_exactl
         }
     }
 
-    let store = stride_store::Store::open(&path).unwrap();
+    let store = std::sync::Arc::new(stride_store::Store::open(&path).unwrap());
     assert_eq!((store.pending_count().unwrap(), store.rejected_count().unwrap()), (3, 1), "nothing waiting is lost");
     let (client, _) =
         stride_sync::sign_in(&store, &base, "coordinator@lakeside.example", demo::DEMO_PASSWORD, "Upgraded laptop")
@@ -308,7 +304,7 @@ async fn a_database_of_the_last_release_with_work_waiting_syncs_all_of_it_exactl
     for key in &keys {
         assert!(server.contains_key(&(EntityKind::Workers, key.clone())), "{key} reached the server");
     }
-    assert_eq!(support::devices::live(&device_snapshot(&store)), support::devices::live(&server));
+    assert_eq!(crate::support::devices::live(&device_snapshot(&store)), crate::support::devices::live(&server));
     db.drop().await;
 }
 

@@ -2,10 +2,9 @@
 //! process killed outright, and device clocks a day off. Real server, real PostgreSQL,
 //! real stores; the network faults come from a TCP proxy between device and server.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
-
+use crate::support::devices::{device, device_snapshot, device_with, live, offline_work, server_snapshot};
+use crate::support::proxy::Proxy;
+use crate::support::{spawn_server, TestDatabase};
 use sqlx::Row;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -16,9 +15,6 @@ use stride_server::demo;
 use stride_server::generate::{self, Scale};
 use stride_store::{ListQuery, Store};
 use stride_sync::{sync, sync_with_retries, Client, Credentials, Progress, RetryPolicy};
-use support::devices::{device, device_snapshot, device_with, live, offline_work, server_snapshot};
-use support::proxy::Proxy;
-use support::{spawn_server, TestDatabase};
 
 /// Retries quickly and for long: the faults, not the pauses, are under test.
 fn patient() -> RetryPolicy {
@@ -166,7 +162,7 @@ async fn a_sync_killed_mid_pull_or_mid_push_resumes_and_loses_or_repeats_nothing
     sign_in.args(["sign-in", "--server", &server, "--email", generated.coordinator_email.as_str()]);
     let seen = kill_when(sign_in, "pulling", 0);
     {
-        let store = Store::open(dir.path().join("stride.sqlite3")).unwrap();
+        let store = std::sync::Arc::new(Store::open(dir.path().join("stride.sqlite3")).unwrap());
         let device = store.device();
         assert!(!device.first_sync_done && device.pull_cursor > 0, "killed mid-pull ({seen}): {device:?}");
     }
@@ -175,7 +171,7 @@ async fn a_sync_killed_mid_pull_or_mid_push_resumes_and_loses_or_repeats_nothing
     let finished = run_to_end(resume);
     assert!(finished.contains("synced:"), "{finished}");
 
-    let store = Store::open(dir.path().join("stride.sqlite3")).unwrap();
+    let store = std::sync::Arc::new(Store::open(dir.path().join("stride.sqlite3")).unwrap());
     let token = Credentials::new(keyring).load(store.device().device_id).unwrap().unwrap();
     let client = Client::new(&server).unwrap().with_token(token);
     let device_rows = device_snapshot(&store);
@@ -217,7 +213,7 @@ async fn a_sync_killed_mid_pull_or_mid_push_resumes_and_loses_or_repeats_nothing
     resume.arg("sync");
     run_to_end(resume);
 
-    let store = Store::open(dir.path().join("stride.sqlite3")).unwrap();
+    let store = std::sync::Arc::new(Store::open(dir.path().join("stride.sqlite3")).unwrap());
     assert_eq!(store.pending_count().unwrap(), 0);
     assert_each_change_applied_once(&db, &BTreeMap::from([(generated.coordinator_id, 3000)])).await;
     assert_eq!(live(&device_snapshot(&store)), live(&server_snapshot(&client).await), "the device equals the server");
@@ -247,7 +243,7 @@ async fn devices_a_day_ahead_or_behind_converge_as_the_rules_say() {
     let behind = device_with(&base, "coordinator2@lakeside.example", password, -DAY_MS).await;
     let on_time = device_with(&base, "programs@lakeside.example", password, 0).await;
     let worker = on_time.store.list::<Worker>(&ListQuery::default()).unwrap().items.remove(0);
-    let edit = |device: &support::devices::Device, change: &dyn Fn(&mut Worker)| {
+    let edit = |device: &crate::support::devices::Device, change: &dyn Fn(&mut Worker)| {
         let mut current = device.store.get::<Worker>(&worker.row_key()).unwrap().unwrap();
         change(&mut current);
         device.store.update(&current).unwrap();

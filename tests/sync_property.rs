@@ -5,17 +5,13 @@
 //!
 //! Each case is a seed; a failure names it, and `STRIDE_PROPERTY_SEED=<n>` replays it.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
-mod support;
-
+use crate::support::devices::{device, device_snapshot, live, server_snapshot, Device};
+use crate::support::rng::SplitMix;
+use crate::support::{spawn_server, TestDatabase};
 use stride_domain::*;
 use stride_server::demo;
 use stride_store::Store;
 use stride_sync::sync;
-use support::devices::{device, device_snapshot, live, server_snapshot, Device};
-use support::rng::SplitMix;
-use support::{spawn_server, TestDatabase};
 
 /// Random choices, the same for the same seed.
 struct Rng(SplitMix);

@@ -167,7 +167,7 @@ impl Service {
     pub fn save_journey(&self, input: JourneyInput) -> Result<JourneyBlueprintId, AppError> {
         self.require_write(EntityKind::JourneyBlueprints)?;
         let title = Name::parse(&input.title).map_err(|e| AppError::invalid(vec![e.in_field("title")]))?;
-        let now = Timestamp::now();
+        let now = self.store.now();
         let user = self.user_id()?;
         let mut journey = JourneyBlueprint {
             id: input.id.unwrap_or_default(),
@@ -323,7 +323,7 @@ impl Service {
             )]));
         }
         let rule_logic = Some(rule.to_json()).filter(|json| !json.as_map().is_empty());
-        let now = Timestamp::now();
+        let now = self.store.now();
         let mut touchpoint = Touchpoint {
             id: input.id.unwrap_or_default(),
             phase_id: input.phase_id,
@@ -368,7 +368,7 @@ impl Service {
         self.get_worker(worker)?;
         let record = self.store.worker_record(worker)?;
         let history = journey::WorkerHistory {
-            enrolled_at: record.enrolled_at.unwrap_or_else(Timestamp::now),
+            enrolled_at: record.enrolled_at.unwrap_or_else(|| self.store.now()),
             completed: &record.completed,
             variants: &record.variants,
         };

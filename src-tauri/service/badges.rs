@@ -98,7 +98,7 @@ impl Service {
             }
         }
         let Some(name) = name.filter(|_| problems.is_empty()) else { return Err(AppError::invalid(problems)) };
-        let now = Timestamp::now();
+        let now = self.store.now();
         let mut badge = Badge {
             id: input.id.unwrap_or_default(),
             organization_id: self.organization_id()?,
@@ -127,7 +127,7 @@ impl Service {
         if self.store.get::<WorkerBadge>(&RowKey::pair(worker, badge.id))?.is_some() {
             return Ok(());
         }
-        let now = Timestamp::now();
+        let now = self.store.now();
         self.store.create(&WorkerBadge {
             worker_id: worker,
             badge_id: badge.id,

@@ -6,6 +6,7 @@ use super::{optional_text, Service};
 use crate::error::{AppError, ErrorCode};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
+use std::sync::Arc;
 use stride_domain::media::{self, MEDIA_PATH};
 use stride_domain::*;
 use stride_sync::ClientError;
@@ -124,7 +125,7 @@ impl Service {
         let url = media_url(&input.media_url).map_err(|e| problems.push(e.in_field("media_url"))).ok().flatten();
         let Some(title) = title.filter(|_| problems.is_empty()) else { return Err(AppError::invalid(problems)) };
         let organization_id = self.organization_id()?;
-        let now = Timestamp::now();
+        let now = self.store.now();
         let mut content = Content {
             id: input.id.unwrap_or_default(),
             organization_id,
@@ -150,49 +151,62 @@ impl Service {
     /// Downloads a content item's media into the media folder: to a temporary file
     /// first, renamed when complete, so a cut download never passes for a whole one.
     pub async fn download_media(
-        &self,
+        self: &Arc<Self>,
         id: ContentId,
         mut progress: impl FnMut(MediaProgress),
     ) -> Result<ContentItem, AppError> {
-        let content = self.existing::<Content>(RowKey::of(id))?;
-        let url = content.media_url.clone().ok_or_else(|| {
-            AppError::invalid(vec![ValidationError::new("media_url", "this content has no media to download")])
-        })?;
-        let client = self.signed_in_client()?;
-        let folder = self.store.media_dir();
-        std::fs::create_dir_all(&folder)
-            .map_err(|e| AppError::new(ErrorCode::DownloadFailed, format!("{}: {e}", folder.display())))?;
+        let (url, folder, client) = self
+            .blocking(move |service| {
+                let content = service.existing::<Content>(RowKey::of(id))?;
+                let url = content.media_url.clone().ok_or_else(|| {
+                    AppError::invalid(vec![ValidationError::new("media_url", "this content has no media to download")])
+                })?;
+                Ok((url, service.store.media_dir(), service.signed_in_client()?))
+            })
+            .await?;
         let extension =
             url.rsplit('/').next().and_then(|name| name.rsplit_once('.')).map(|(_, ext)| ext).unwrap_or("bin");
         let extension: String = extension.chars().filter(char::is_ascii_alphanumeric).take(8).collect();
         let file_name = format!("{id}.{extension}");
         let partial = folder.join(format!("{file_name}.part"));
-        let mut file = std::fs::File::create(&partial)
-            .map_err(|e| AppError::new(ErrorCode::DownloadFailed, format!("{}: {e}", partial.display())))?;
+        // The file is written on the blocking pool as the chunks arrive.
+        let (chunks, arriving) = std::sync::mpsc::channel::<Vec<u8>>();
+        let writer = tokio::task::spawn_blocking({
+            let (folder, partial) = (folder.clone(), partial.clone());
+            move || write_download(&folder, &partial, arriving)
+        });
         let downloaded = client
             .download(
                 &url,
-                |chunk| file.write_all(chunk),
+                |chunk| chunks.send(chunk.to_vec()).map_err(|_| std::io::Error::other("the file writer stopped")),
                 |received, total| progress(MediaProgress { content_id: id, received, total }),
             )
             .await;
-        let bytes = match downloaded.and_then(|bytes| file.sync_all().map(|()| bytes).map_err(ClientError::Write)) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                let _ = std::fs::remove_file(&partial);
-                return Err(match error {
-                    ClientError::Server { status: 404, .. } => {
+        drop(chunks);
+        let written = writer.await?;
+        let bytes = match (downloaded, written) {
+            (Ok(bytes), Ok(())) => bytes,
+            (downloaded, written) => {
+                let _ = tokio::task::spawn_blocking(move || std::fs::remove_file(&partial)).await;
+                return Err(match (downloaded, written) {
+                    // The writer's own failure says more than the "writer stopped" it caused.
+                    (_, Err(failed)) => failed,
+                    (Err(ClientError::Server { status: 404, .. }), _) => {
                         AppError::new(ErrorCode::DownloadFailed, format!("the server has no file at {url}"))
                     }
-                    ClientError::Write(e) => AppError::new(ErrorCode::DownloadFailed, e.to_string()),
-                    other => other.into(),
+                    (Err(ClientError::Write(e)), _) => AppError::new(ErrorCode::DownloadFailed, e.to_string()),
+                    (Err(other), _) => other.into(),
+                    (Ok(_), Ok(())) => unreachable!("a complete download is taken above"),
                 });
             }
         };
-        std::fs::rename(&partial, folder.join(&file_name))
-            .map_err(|e| AppError::new(ErrorCode::DownloadFailed, format!("{}: {e}", partial.display())))?;
-        self.store.record_download(id, &url, &file_name, bytes)?;
-        self.content_item(content)
+        self.blocking(move |service| {
+            std::fs::rename(&partial, folder.join(&file_name))
+                .map_err(|e| AppError::new(ErrorCode::DownloadFailed, format!("{}: {e}", partial.display())))?;
+            service.store.record_download(id, &url, &file_name, bytes)?;
+            service.content_item(service.existing::<Content>(RowKey::of(id))?)
+        })
+        .await
     }
 
     /// Opens downloaded media: text and quizzes as their text, the rest by the address
@@ -229,4 +243,22 @@ impl Service {
         let kind = media::content_type_of(&download.file_name);
         Ok((path, kind))
     }
+}
+
+/// Writes the chunks of a download to `partial`, in `folder`, until the sender goes, and
+/// makes them durable.
+fn write_download(
+    folder: &std::path::Path,
+    partial: &std::path::Path,
+    chunks: std::sync::mpsc::Receiver<Vec<u8>>,
+) -> Result<(), AppError> {
+    let failed = |e: std::io::Error, path: &std::path::Path| {
+        AppError::new(ErrorCode::DownloadFailed, format!("{}: {e}", path.display()))
+    };
+    std::fs::create_dir_all(folder).map_err(|e| failed(e, folder))?;
+    let mut file = std::fs::File::create(partial).map_err(|e| failed(e, partial))?;
+    for chunk in chunks {
+        file.write_all(&chunk).map_err(|e| failed(e, partial))?;
+    }
+    file.sync_all().map_err(|e| failed(e, partial))
 }

@@ -161,7 +161,7 @@ impl Service {
         }
         let Some(name) = name.filter(|_| problems.is_empty()) else { return Err(AppError::invalid(problems)) };
         let user = self.user_id()?;
-        let now = Timestamp::now();
+        let now = self.store.now();
         let mut experiment = Experiment {
             id: input.id.unwrap_or_default(),
             organization_id: organization.id,

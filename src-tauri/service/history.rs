@@ -6,6 +6,7 @@
 use super::Service;
 use crate::error::AppError;
 use serde::Serialize;
+use std::sync::Arc;
 use stride_domain::api::RecordHistory;
 use stride_domain::{EntityKind, RowKey};
 use stride_store::LostEdit;
@@ -48,15 +49,19 @@ impl Service {
 
     /// The record's history as the server keeps it (its administrators only; the
     /// server says so too).
-    pub async fn record_history(&self, entity: EntityKind, key: String) -> Result<RecordHistory, AppError> {
-        let account = self.account()?;
-        if !account.permissions.reads_history {
-            return Err(AppError::not_permitted(format!(
-                "a {} may not read a record's history",
-                account.permissions.role
-            )));
-        }
-        let client = self.signed_in_client()?;
+    pub async fn record_history(self: &Arc<Self>, entity: EntityKind, key: String) -> Result<RecordHistory, AppError> {
+        let client = self
+            .blocking(|service| {
+                let account = service.account()?;
+                if !account.permissions.reads_history {
+                    return Err(AppError::not_permitted(format!(
+                        "a {} may not read a record's history",
+                        account.permissions.role
+                    )));
+                }
+                service.signed_in_client()
+            })
+            .await?;
         Ok(client.history(entity, &RowKey::from_text(key)).await?)
     }
 }

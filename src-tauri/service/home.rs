@@ -52,7 +52,9 @@ pub struct Home {
     pub unreadable_rules: u32,
 }
 
-/// Today, as the device's time zone draws it.
+/// Today, as the device's time zone draws it from the OS clock (the calendar of the
+/// person at the window).
+#[allow(clippy::disallowed_methods)] // the wall clock, where the time zone has no midnight
 pub fn today() -> Day {
     let midnight = |date: chrono::NaiveDate| {
         Local

@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
 use stride_domain::*;
@@ -69,7 +70,7 @@ pub(crate) fn optional_text(raw: &str) -> Option<String> {
 }
 
 pub struct Service {
-    store: Store,
+    store: Arc<Store>,
     credentials: Credentials,
     /// The server address to offer at sign-in (STRIDE_SERVER_URL), if any.
     suggested_server_url: Option<String>,
@@ -142,7 +143,17 @@ impl Service {
         suggested_server_url: Option<String>,
         automatic_sign_in: Option<AutomaticSignIn>,
     ) -> Self {
-        Self { store, credentials, suggested_server_url, automatic_sign_in, sync_turn: Mutex::new(()) }
+        Self { store: Arc::new(store), credentials, suggested_server_url, automatic_sign_in, sync_turn: Mutex::new(()) }
+    }
+
+    /// Runs `work` on the blocking pool: the store (SQLite) and the OS keyring never run
+    /// on the async threads, which only wait on the network.
+    pub async fn blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&Service) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let service = Arc::clone(self);
+        tokio::task::spawn_blocking(move || work(&service)).await?
     }
 
     pub fn status(&self) -> Result<DeviceStatus, AppError> {
@@ -172,7 +183,7 @@ impl Service {
             (Ok(name), Ok(code)) => (name, code),
             (name, code) => return Err(AppError::invalid(name.err().into_iter().chain(code.err()).collect())),
         };
-        let now = Timestamp::now();
+        let now = self.store.now();
         let organization = Organization {
             id: OrganizationId::new(),
             name,
@@ -209,7 +220,7 @@ impl Service {
         let fields = input.parse(self.store.default_calling_code()?.as_ref()).map_err(AppError::invalid)?;
         self.require_write(EntityKind::Workers)?;
         self.require_room(EntityKind::Workers)?;
-        let worker = fields.into_new_worker(organization_id, Timestamp::now());
+        let worker = fields.into_new_worker(organization_id, self.store.now());
         self.store.create(&worker)?;
         Ok(worker)
     }
@@ -294,12 +305,13 @@ mod tests {
 
     #[test]
     fn the_sync_panel_lists_refused_changes_by_code_and_sends_one_again() {
-        use stride_domain::api::{ChangeResult, Outcome, RejectionCode};
+        use stride_domain::api::{ChangeResult, Outcome};
+        use stride_domain::ErrorCode;
         let (_dir, service) = service();
         service.set_up(set_up_input("Lakeside Farms", "254")).unwrap();
         service.enroll_worker(form("Amina Wanjiru", "")).unwrap();
         let entry = service.store.pending_changes(0, 1).unwrap().remove(0);
-        let outcome = Outcome::Rejected { code: RejectionCode::MissingReference, reason: "server words".into() };
+        let outcome = Outcome::Rejected { code: ErrorCode::MissingReference, reason: "server words".into() };
         let result = ChangeResult { seq: entry.seq, change_id: entry.change.change_id, outcome };
         service.store.record_push_results(&[result]).unwrap();
 
@@ -307,7 +319,7 @@ mod tests {
         assert_eq!(details.needs_attention.len(), 1);
         let refused = &details.needs_attention[0];
         assert_eq!((refused.entity, refused.label.as_deref()), (EntityKind::Workers, Some("Amina Wanjiru")));
-        assert_eq!((refused.code, refused.reason.as_str()), (Some(RejectionCode::MissingReference), "server words"));
+        assert_eq!((refused.code, refused.reason.as_str()), (Some(ErrorCode::MissingReference), "server words"));
         assert!(details.waiting.is_empty() && details.recent.is_empty());
 
         let details = service.retry_change(refused.seq).unwrap();

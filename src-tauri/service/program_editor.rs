@@ -81,7 +81,7 @@ impl Service {
         }
         let organization_id = self.organization_id()?;
         let user = self.user_id()?;
-        let now = Timestamp::now();
+        let now = self.store.now();
         let mut program = Program {
             id: input.id.unwrap_or_default(),
             organization_id,

@@ -251,7 +251,7 @@ impl Service {
         let name = Name::parse(&input.name).map_err(|e| problems.push(e.in_field("name"))).ok();
         let rule = input.form.parse().map_err(|mut more| problems.append(&mut more)).ok().flatten();
         let Some(name) = name.filter(|_| problems.is_empty()) else { return Err(AppError::invalid(problems)) };
-        let now = Timestamp::now();
+        let now = self.store.now();
         let mut segment = Segment {
             id: input.id.unwrap_or_default(),
             organization_id: self.organization_id()?,

@@ -4,8 +4,9 @@
 use super::{DeviceStatus, Service};
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use std::time::Duration;
-use stride_domain::api::RejectionCode;
+use stride_domain::ErrorCode;
 use stride_domain::{Change, ChangeOp, EntityKind, RowKey, Timestamp, WorkerId};
 use stride_store::{OutboxStatus, SyncRun, SyncStartedBy};
 use stride_sync::{Client, ClientError, Progress, RetryPolicy, SyncError};
@@ -93,7 +94,7 @@ pub struct RefusedChange {
     /// The row's name, when the change carries one.
     pub label: Option<String>,
     /// Why, as a code to choose a sentence by (None for a code this app does not know).
-    pub code: Option<RejectionCode>,
+    pub code: Option<ErrorCode>,
     /// The server's own words, for the details.
     pub reason: String,
     pub made_at: Timestamp,
@@ -145,11 +146,7 @@ pub enum RecordSyncState {
     /// Changes to it wait to be sent.
     Waiting,
     /// The server refused a change to it; the sync panel has it.
-    NeedsAttention { code: Option<RejectionCode>, reason: String },
-}
-
-fn rejection_code(code: Option<String>) -> Option<RejectionCode> {
-    code.and_then(|code| serde_json::from_value(serde_json::Value::String(code)).ok())
+    NeedsAttention { code: Option<ErrorCode>, reason: String },
 }
 
 /// What the background loop tells the window.
@@ -166,7 +163,10 @@ pub enum BackgroundEvent {
 
 impl Service {
     /// Signs in with the account the app was launched with, to the suggested server.
-    pub async fn sign_in_automatically(&self, progress: impl FnMut(Progress)) -> Result<DeviceStatus, AppError> {
+    pub async fn sign_in_automatically(
+        self: &Arc<Self>,
+        progress: impl FnMut(Progress),
+    ) -> Result<DeviceStatus, AppError> {
         let not_signed_in = || AppError::from(ClientError::Unauthenticated);
         let account = self.automatic_sign_in.as_ref().ok_or_else(not_signed_in)?;
         let server_url = self.suggested_server_url.clone().ok_or_else(not_signed_in)?;
@@ -176,46 +176,50 @@ impl Service {
 
     /// Signs in to a server (binding a new device to the account's organization), keeps
     /// the token in the OS keyring, and runs the first sync.
-    pub async fn sign_in(&self, input: SignInInput, progress: impl FnMut(Progress)) -> Result<DeviceStatus, AppError> {
+    pub async fn sign_in(
+        self: &Arc<Self>,
+        input: SignInInput,
+        progress: impl FnMut(Progress),
+    ) -> Result<DeviceStatus, AppError> {
         let _turn = self.sync_turn.lock().await;
         let (client, _me) =
             stride_sync::sign_in(&self.store, &input.server_url, &input.email, &input.password, &device_name()).await?;
-        let device = self.store.device().device_id;
         let token = client.token().cloned().ok_or_else(|| AppError::from(ClientError::Unauthenticated))?;
-        self.credentials.save(device, &token)?;
-        self.store.set_server_url(Some(client.server_url()))?;
-        self.store.clear_wiped_at()?;
+        let server_url = client.server_url().to_owned();
+        self.blocking(move |service| {
+            service.credentials.save(service.store.device().device_id, &token)?;
+            service.store.set_server_url(Some(&server_url))?;
+            Ok(service.store.clear_wiped_at()?)
+        })
+        .await?;
         self.sync_signed_in(&client, SyncStartedBy::SignIn, progress).await?;
-        self.status()
+        self.blocking(Service::status).await
     }
 
     /// Pushes this device's changes and pulls the organization's, retrying failures
     /// that may pass. Waits for a background sync that is running to end first.
     pub async fn sync(
-        &self,
+        self: &Arc<Self>,
         started_by: SyncStartedBy,
         progress: impl FnMut(Progress),
     ) -> Result<SyncSummary, AppError> {
         let _turn = self.sync_turn.lock().await;
-        let client = self.signed_in_client()?;
+        let client = self.blocking(Service::signed_in_client).await?;
         self.sync_signed_in(&client, started_by, progress).await
     }
 
     /// One sync, kept in the history however it ends.
     async fn sync_signed_in(
-        &self,
+        self: &Arc<Self>,
         client: &Client,
         started_by: SyncStartedBy,
         progress: impl FnMut(Progress),
     ) -> Result<SyncSummary, AppError> {
         // Taken before the sync: a revoked device's wipe gives the store a new id.
         let device = self.store.device().device_id;
-        let started_at = Timestamp::now();
+        let started_at = self.store.now();
         let result = stride_sync::sync_with_retries(&self.store, client, &RetryPolicy::interactive(), progress).await;
-        if matches!(result, Err(SyncError::Client(ClientError::Revoked))) {
-            // The store wiped itself; the token goes too (it is no use any more).
-            self.credentials.delete(device)?;
-        }
+        let revoked = matches!(result, Err(SyncError::Client(ClientError::Revoked)));
         let result = result
             .map(|report| SyncSummary {
                 pushed: report.pushed,
@@ -225,16 +229,24 @@ impl Service {
             })
             .map_err(AppError::from);
         let done = result.as_ref().ok();
-        self.store.record_sync_run(&SyncRun {
+        let run = SyncRun {
             started_at,
-            finished_at: Timestamp::now(),
+            finished_at: self.store.now(),
             started_by,
             pushed: done.map_or(0, |summary| summary.pushed),
             rejected: done.map_or(0, |summary| summary.rejected),
             pulled: done.map_or(0, |summary| summary.pulled),
             retries: done.map_or(0, |summary| summary.retries),
-            error_code: result.as_ref().err().map(|error| error.code.name()),
-        })?;
+            error_code: result.as_ref().err().map(|error| error.code),
+        };
+        self.blocking(move |service| {
+            if revoked {
+                // The store wiped itself; the token goes too (it is no use any more).
+                service.credentials.delete(device)?;
+            }
+            Ok(service.store.record_sync_run(&run)?)
+        })
+        .await?;
         result
     }
 
@@ -255,7 +267,7 @@ impl Service {
                 row_key: entry.change.row_key.as_str().to_owned(),
                 op: entry.change.op,
                 label: self.label_of(&entry.change)?,
-                code: rejection_code(entry.rejection_code),
+                code: entry.rejection_code,
                 reason: entry.rejection_reason.unwrap_or_default(),
                 made_at: entry.created_at,
             });
@@ -295,7 +307,7 @@ impl Service {
             match entry.status {
                 OutboxStatus::Rejected => {
                     return Ok(RecordSyncState::NeedsAttention {
-                        code: rejection_code(entry.rejection_code),
+                        code: entry.rejection_code,
                         reason: entry.rejection_reason.unwrap_or_default(),
                     });
                 }
@@ -374,11 +386,11 @@ impl Service {
     /// Runs for the app's life: every `every`, a signed-in device asks the server
     /// whether it answers, and syncs when it has just come back, when changes wait to
     /// go up, or when the last pull is older than `PULL_EVERY`.
-    pub async fn keep_in_sync(&self, every: Duration, mut tell: impl FnMut(BackgroundEvent)) {
+    pub async fn keep_in_sync(self: &Arc<Self>, every: Duration, mut tell: impl FnMut(BackgroundEvent)) {
         let mut online = None;
         loop {
             tokio::time::sleep(every).await;
-            let Ok(client) = self.signed_in_client() else { continue };
+            let Ok(client) = self.blocking(Service::signed_in_client).await else { continue };
             let (reachable, revoked) = match client.is_reachable().await {
                 Ok(reachable) => (reachable, false),
                 // The sync below hears it again, wipes the device and tells the window.
@@ -393,7 +405,7 @@ impl Service {
                 online = Some(reachable);
                 tell(BackgroundEvent::Connection { online: reachable });
             }
-            if reachable && (came_back || revoked || self.sync_is_due().unwrap_or(true)) {
+            if reachable && (came_back || revoked || self.blocking(Service::sync_is_due).await.unwrap_or(true)) {
                 let result = self
                     .sync(SyncStartedBy::Background, |progress| tell(BackgroundEvent::Progress(progress.into())))
                     .await;
@@ -407,6 +419,6 @@ impl Service {
             return Ok(true);
         }
         let last = self.store.last_sync_at()?;
-        Ok(last.is_none_or(|at| Timestamp::now().millis() - at.millis() > PULL_EVERY.as_millis() as i64))
+        Ok(last.is_none_or(|at| self.store.now().millis() - at.millis() > PULL_EVERY.as_millis() as i64))
     }
 }

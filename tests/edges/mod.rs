@@ -100,16 +100,16 @@ fn expected(
     column: &ColumnSpec,
     value: &Value,
     live: &[String],
-) -> Option<RejectionCode> {
+) -> Option<ErrorCode> {
     if column.check_value(value).is_err() {
-        return Some(RejectionCode::InvalidValue);
+        return Some(ErrorCode::InvalidValue);
     }
     if column.references.is_some() && value.as_str().is_some_and(|id| !live.iter().any(|known| known == id)) {
-        return Some(RejectionCode::MissingReference);
+        return Some(ErrorCode::MissingReference);
     }
     let mut merged = model.clone();
     merged.insert(column.name.to_owned(), value.clone());
-    validate::row(kind, &merged).err().map(|_| RejectionCode::InvalidValue)
+    validate::row(kind, &merged).err().map(|_| ErrorCode::InvalidValue)
 }
 
 #[tokio::test]
@@ -299,8 +299,8 @@ async fn an_edit_that_moves_a_variant_into_a_full_experiment_is_held_to_the_tier
         admin.upsert(EntityKind::ExperimentVariants, &c, json!({"experiment_id": first})),
     ];
     let response = admin.push(moves).await;
-    let codes: Vec<Option<RejectionCode>> = response.results.iter().map(rejection).collect();
-    assert_eq!(codes, [Some(RejectionCode::TierLimit), None, None], "a place freed by a move is taken by the next");
+    let codes: Vec<Option<ErrorCode>> = response.results.iter().map(rejection).collect();
+    assert_eq!(codes, [Some(ErrorCode::TierLimit), None, None], "a place freed by a move is taken by the next");
     let per_experiment: Vec<(Uuid, i64)> = sqlx::query_as(
         "SELECT experiment_id, count(*) FROM experiment_variants WHERE deleted_at IS NULL GROUP BY experiment_id ORDER BY 1",
     )
@@ -342,7 +342,7 @@ async fn a_change_is_known_by_its_id_so_a_device_that_numbers_again_loses_nothin
     let mut reused = worker(&mut device, "Six");
     reused.change_id = sent[1].change_id;
     let refused = device.push_request(&PushRequest { changes: vec![PushedChange { seq: 9, change: reused }] }).await;
-    assert_eq!(rejection(&refused.results[0]), Some(RejectionCode::InconsistentChange));
+    assert_eq!(rejection(&refused.results[0]), Some(ErrorCode::InconsistentChange));
 
     let names: BTreeSet<String> = device
         .pull_all()
@@ -384,7 +384,7 @@ async fn every_error_answer_is_json_with_a_code() {
         let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
         assert_eq!(content_type.as_deref(), Some("application/json"), "{what}");
         let body: ErrorBody = response.json().await.unwrap_or_else(|e| panic!("{what}: not an error body: {e}"));
-        assert_eq!(body.code, code, "{what}: {}", body.message);
+        assert_eq!(body.code.as_str(), code, "{what}: {}", body.message);
         assert!(!body.message.is_empty(), "{what}");
     }
     db.drop().await;
@@ -414,8 +414,8 @@ async fn a_second_live_enrollment_of_a_worker_in_a_program_is_refused_with_its_p
         enrollment(&mut admin, &third),
     ];
     let response = admin.push(changes).await;
-    let codes: Vec<Option<RejectionCode>> = response.results.iter().map(rejection).collect();
-    use RejectionCode::DuplicateEnrollment;
+    let codes: Vec<Option<ErrorCode>> = response.results.iter().map(rejection).collect();
+    use ErrorCode::DuplicateEnrollment;
     assert_eq!(codes, [Some(DuplicateEnrollment), Some(DuplicateEnrollment), None, None], "{:?}", response.results);
     let live: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM worker_assignments WHERE deleted_at IS NULL")
         .fetch_all(&db.pool)
@@ -474,8 +474,8 @@ async fn a_pushed_delete_follows_the_seeds_rules_for_any_client() {
         admin.change(EntityKind::Workers, &key(EntityKind::Workers), ChangeOp::Delete, json!({})),
     ];
     let response = admin.push(changes).await;
-    let codes: Vec<Option<RejectionCode>> = response.results.iter().map(rejection).collect();
-    assert_eq!(codes, [Some(RejectionCode::Restricted), None, None], "{:?}", response.results);
+    let codes: Vec<Option<ErrorCode>> = response.results.iter().map(rejection).collect();
+    assert_eq!(codes, [Some(ErrorCode::Restricted), None, None], "{:?}", response.results);
 
     let rows = admin.pull_all().await;
     let deleted =

@@ -11,13 +11,13 @@ use stride_sync::{sign_in, sync, Client};
 
 pub struct Device {
     pub dir: tempfile::TempDir,
-    pub store: Store,
+    pub store: std::sync::Arc<Store>,
     pub client: Client,
 }
 
 pub async fn device(base: &str, email: &str) -> Device {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("stride.sqlite3")).unwrap();
+    let store = std::sync::Arc::new(Store::open(dir.path().join("stride.sqlite3")).unwrap());
     let (client, me) = sign_in(&store, base, email, demo::DEMO_PASSWORD, "Field laptop").await.unwrap();
     assert_eq!(store.device().organization_id, Some(me.organization.id));
     sync(&store, &client, |_| {}).await.unwrap();
@@ -122,7 +122,8 @@ pub fn offline_work(store: &Store, name: &str, shared: &Worker, edit: impl FnOnc
 /// after its first sync.
 pub async fn device_with(base: &str, email: &str, password: &str, clock_offset_ms: i64) -> Device {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_with_clock_offset(dir.path().join("stride.sqlite3"), clock_offset_ms).unwrap();
+    let store =
+        std::sync::Arc::new(Store::open_with_clock_offset(dir.path().join("stride.sqlite3"), clock_offset_ms).unwrap());
     let (client, _) = sign_in(&store, base, email, password, "Field laptop").await.unwrap();
     sync(&store, &client, |_| {}).await.unwrap();
     Device { dir, store, client }

@@ -21,6 +21,9 @@ pub struct TestDatabase {
     admin: PgConnectOptions,
     /// A login role of its own that owns the database, when not the admin's.
     owner: Option<String>,
+    /// Whether [`TestDatabase::drop`] has run; if not, dropping the value drops the
+    /// database (a test that fails leaves nothing behind).
+    dropped: bool,
 }
 
 fn admin_options() -> PgConnectOptions {
@@ -64,7 +67,7 @@ impl TestDatabase {
         }
         let pool =
             PgPoolOptions::new().max_connections(8).connect_with(options).await.expect("connect to the test database");
-        Self { pool, name, admin, owner }
+        Self { pool, name, admin, owner, dropped: false }
     }
 
     /// A new database with the server's schema.
@@ -74,21 +77,43 @@ impl TestDatabase {
         db
     }
 
-    /// Drops the database (a test that fails before this leaves it; `make test` sweeps
-    /// old test databases at its start).
-    pub async fn drop(self) {
+    /// Drops the database, at the end of a test that passed.
+    pub async fn drop(mut self) {
         self.pool.close().await;
-        let mut conn = PgConnection::connect_with(&self.admin).await.expect("connect to drop");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)))
+        drop_database(&self.admin, &self.name, self.owner.as_deref()).await;
+        self.dropped = true;
+    }
+}
+
+impl Drop for TestDatabase {
+    /// A test that failed (or forgot) drops its database here, on a thread of its own:
+    /// the test's runtime may be unwinding. FORCE ends the pool's connections.
+    fn drop(&mut self) {
+        if self.dropped {
+            return;
+        }
+        let (admin, name, owner) = (self.admin.clone(), self.name.clone(), self.owner.clone());
+        let dropping = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(drop_database(&admin, &name, owner.as_deref()));
+        });
+        if dropping.join().is_err() {
+            eprintln!("the test database {} could not be dropped", self.name);
+        }
+    }
+}
+
+async fn drop_database(admin: &PgConnectOptions, name: &str, owner: Option<&str>) {
+    let mut conn = PgConnection::connect_with(admin).await.expect("connect to drop");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+        .execute(&mut conn)
+        .await
+        .expect("drop");
+    if let Some(owner) = owner {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP ROLE IF EXISTS {owner}")))
             .execute(&mut conn)
             .await
-            .expect("drop");
-        if let Some(owner) = self.owner {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP ROLE IF EXISTS {owner}")))
-                .execute(&mut conn)
-                .await
-                .expect("drop the owner");
-        }
+            .expect("drop the owner");
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::change::Change;
 use crate::entities::Organization;
 use crate::enums::Role;
+use crate::error_code::ErrorCode;
 use crate::ids::{ChangeId, DeviceId, UserId};
 use crate::registry::EntityKind;
 use crate::values::{Email, Name};
@@ -14,7 +15,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -82,39 +83,6 @@ pub struct PushRequest {
     pub changes: Vec<PushedChange>,
 }
 
-/// Why the server refused a change. The change is never applied; the device keeps it
-/// for a person to look at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RejectionCode {
-    /// The user's role may not write this entity.
-    NotPermitted,
-    /// A field that the entity does not have.
-    UnknownField,
-    /// A value of the wrong type, out of range, or not one of an enumeration's values.
-    InvalidValue,
-    /// A new row without one of its required fields.
-    MissingField,
-    /// A reference to a row that does not exist in the organization.
-    MissingReference,
-    /// A row of another organization.
-    WrongOrganization,
-    /// A delete of a row the server does not have.
-    NotFound,
-    /// A row key that does not fit the entity's key.
-    InvalidKey,
-    /// A new row past what the organization's subscription tier allows (`tier.rs`).
-    TierLimit,
-    /// A change id the server applied before as a change of another row or kind.
-    InconsistentChange,
-    /// A second live enrollment of a worker in a program (or progress recorded on one).
-    DuplicateEnrollment,
-    /// A delete of a row that live rows still use where the seed says RESTRICT (content
-    /// a touchpoint shows, a journey a program holds).
-    Restricted,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -123,7 +91,8 @@ pub enum Outcome {
     /// This change (by its id) was applied before: a retried push.
     AlreadyApplied,
     Rejected {
-        code: RejectionCode,
+        /// Why the server refused it: the change is never applied; the device keeps it for a person.
+        code: ErrorCode,
         reason: String,
     },
 }

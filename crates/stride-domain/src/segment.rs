@@ -353,6 +353,7 @@ mod tests {
     use crate::{CustomAttributes, Name, OrganizationId, PhoneNumber, Score, Timestamp, WorkerId};
     use std::collections::BTreeMap;
 
+    #[allow(clippy::disallowed_methods)] // a test's worker, stamped by the wall clock
     fn worker(name: &str, phone: Option<&str>, score: Option<f64>, attributes: Value) -> Worker {
         Worker {
             id: WorkerId::new(),

@@ -51,7 +51,7 @@ pub async fn create_user(
         return Err(ApiError::BadRequest("the password needs at least 8 characters".into()));
     }
     let id = UserId::new();
-    let hash = auth::hash_password(password)?;
+    let hash = auth::hash_password(password.to_owned()).await?;
     let mut tx = in_organization(pool, organization_id).await?;
     let taken: Option<i32> = sqlx::query_scalar("SELECT 1 FROM user_emails WHERE email = $1")
         .bind(email.as_str())

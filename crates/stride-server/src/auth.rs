@@ -14,16 +14,31 @@ use sqlx::{PgPool, Row};
 use stride_domain::api::DeviceToken;
 use stride_domain::{DeviceId, OrganizationId, Role, UserId};
 
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| ApiError::Internal(format!("hashing a password: {e}")))
+/// The argon2id hash of a password. Hashing takes tens of milliseconds of CPU by
+/// design, so it runs on the blocking pool, never on the threads that serve requests.
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    on_blocking_pool(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| ApiError::Internal(format!("hashing a password: {e}")))
+    })
+    .await?
 }
 
-pub fn verify_password(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+/// Whether `password` is the one `stored` (an argon2 hash) was made from; on the
+/// blocking pool, as [`hash_password`].
+pub async fn verify_password(password: String, stored: String) -> Result<bool, ApiError> {
+    on_blocking_pool(move || {
+        PasswordHash::new(&stored)
+            .is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+    })
+    .await
+}
+
+async fn on_blocking_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| ApiError::Internal(format!("password hashing stopped: {e}")))
 }
 
 /// A new random device token.

@@ -9,7 +9,8 @@ use crate::push_rules::{key_condition, reject, DELETE_CLOCK};
 use sqlx::{Postgres, Transaction};
 use std::future::Future;
 use std::pin::Pin;
-use stride_domain::api::{Outcome, RejectionCode};
+use stride_domain::api::Outcome;
+use stride_domain::ErrorCode;
 use stride_domain::{dependents, EntityKind, EntitySpec, Hlc, OnDelete};
 use uuid::Uuid;
 
@@ -42,7 +43,7 @@ pub(crate) fn delete_following_the_seed<'a>(
                 sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(org).bind(key[0]).fetch_one(&mut **tx).await?;
             if holders > 0 {
                 return Ok(Err(reject(
-                    RejectionCode::Restricted,
+                    ErrorCode::Restricted,
                     format!("{holders} {} row(s) still use it ({})", dependent.spec.table, dependent.column),
                 )));
             }
@@ -124,6 +125,6 @@ pub(crate) async fn delete(
     }
     Ok(match query.fetch_optional(&mut **tx).await? {
         Some(_) => Ok(()),
-        None => Err(reject(RejectionCode::NotFound, format!("{} has no such row", spec.table))),
+        None => Err(reject(ErrorCode::NotFound, format!("{} has no such row", spec.table))),
     })
 }

@@ -9,8 +9,9 @@ use crate::push_rules::{reject, Fields};
 use serde_json::Value;
 use sqlx::{Postgres, Transaction};
 use std::collections::{HashMap, HashSet};
-use stride_domain::api::{Outcome, RejectionCode};
+use stride_domain::api::Outcome;
 use stride_domain::EntityKind;
+use stride_domain::ErrorCode;
 use uuid::Uuid;
 
 type Pair = (Uuid, Uuid);
@@ -75,7 +76,7 @@ impl LiveEnrollments {
         if let Some(holder) = self.by_pair.get(&pair).filter(|holder| **holder != id) {
             self.refused.insert(id);
             return Err(reject(
-                RejectionCode::DuplicateEnrollment,
+                ErrorCode::DuplicateEnrollment,
                 format!("the worker is already enrolled in this program (enrollment {holder}); progress belongs there"),
             ));
         }
@@ -110,7 +111,7 @@ impl LiveEnrollments {
     pub(crate) fn refused_reference(&self, table: &str, id: Uuid) -> Option<Outcome> {
         (table == EntityKind::WorkerAssignments.table() && self.refused.contains(&id)).then(|| {
             reject(
-                RejectionCode::DuplicateEnrollment,
+                ErrorCode::DuplicateEnrollment,
                 "it was recorded on an enrollment the server refused: the worker is already enrolled in this program",
             )
         })

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use stride_domain::api::ErrorBody;
+use stride_domain::ErrorCode;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -34,26 +35,26 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::BadRequest(_) => "invalid_request",
-            ApiError::Unauthenticated => "unauthenticated",
-            ApiError::InvalidCredentials => "invalid_credentials",
-            ApiError::DeviceRevoked => "device_revoked",
-            ApiError::RateLimited { .. } => "rate_limited",
-            ApiError::NotFound => "not_found",
-            ApiError::Forbidden(_) => "forbidden",
-            ApiError::Database(_) | ApiError::Internal(_) => "internal",
+            ApiError::BadRequest(_) => ErrorCode::InvalidRequest,
+            ApiError::Unauthenticated => ErrorCode::Unauthenticated,
+            ApiError::InvalidCredentials => ErrorCode::InvalidCredentials,
+            ApiError::DeviceRevoked => ErrorCode::DeviceRevoked,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::Forbidden(_) => ErrorCode::Forbidden,
+            ApiError::Database(_) | ApiError::Internal(_) => ErrorCode::Internal,
             ApiError::Rejected { status, .. } => match *status {
-                StatusCode::NOT_FOUND => "not_found",
-                StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-                StatusCode::PAYLOAD_TOO_LARGE => "too_large",
-                StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-                StatusCode::UNAUTHORIZED => "unauthenticated",
-                StatusCode::FORBIDDEN => "forbidden",
-                StatusCode::TOO_MANY_REQUESTS => "rate_limited",
-                status if status.is_server_error() => "internal",
-                _ => "invalid_request",
+                StatusCode::NOT_FOUND => ErrorCode::NotFound,
+                StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+                StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::TooLarge,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+                StatusCode::UNAUTHORIZED => ErrorCode::Unauthenticated,
+                StatusCode::FORBIDDEN => ErrorCode::Forbidden,
+                StatusCode::TOO_MANY_REQUESTS => ErrorCode::RateLimited,
+                status if status.is_server_error() => ErrorCode::Internal,
+                _ => ErrorCode::InvalidRequest,
             },
         }
     }
@@ -76,9 +77,9 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let ApiError::Database(source) = &self {
-            tracing::error!(error.code = self.code(), error.source = %source, "request failed in the database");
+            tracing::error!(error.code = %self.code(), error.source = %source, "request failed in the database");
         }
-        let body = ErrorBody { code: self.code().to_owned(), message: self.to_string() };
+        let body = ErrorBody { code: self.code(), message: self.to_string() };
         let mut response = (self.status(), Json(body)).into_response();
         if let ApiError::RateLimited { retry_after_secs } = self {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());

@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod auth;
+mod clock;
 mod conflicts;
 pub mod db;
 mod deletes;
@@ -21,8 +22,9 @@ pub mod media;
 mod page_cache;
 pub mod pull;
 pub mod push;
-mod push_batch;
+mod push_plan;
 mod push_rules;
+mod push_sql;
 mod quota;
 pub mod routes;
 pub mod state;

@@ -27,7 +27,6 @@ use std::sync::{Arc, OnceLock};
 #[cfg(doc)]
 use stride_domain::api::PullResponse;
 use stride_domain::registry::REGISTRY;
-use stride_domain::Timestamp;
 
 pub const DEFAULT_PAGE: i64 = 500;
 pub const MAX_PAGE: i64 = 5000;
@@ -146,7 +145,7 @@ pub async fn pull(
     let body = format!(
         r#"{{"rows":[{rows}],"cursor":{cursor},"up_to_date":{up_to_date},"head":{head},"server_time_ms":{now}}}"#,
         up_to_date = count < limit,
-        now = Timestamp::now().millis(),
+        now = crate::clock::now().millis(),
     );
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }

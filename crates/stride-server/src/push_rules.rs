@@ -1,12 +1,12 @@
 //! The rules of a push that need no database: who may write what, the shape of a change,
 //! the judgement of the row it leaves (the domain's own, `stride_domain::validate`, so
 //! the server accepts exactly what every device can read), and which fields win their
-//! clock comparison. The batch (`push_batch.rs`) and the change-by-change path
-//! (`push.rs`) both decide by these.
+//! clock comparison. The plan of every batch (`push_plan.rs`) decides by these.
 
 use crate::auth::AuthenticatedDevice;
 use serde_json::{Map, Value};
-use stride_domain::api::{Outcome, PushedChange, RejectionCode};
+use stride_domain::api::{Outcome, PushedChange};
+use stride_domain::ErrorCode;
 use stride_domain::{validate, EntitySpec, Hlc};
 
 pub(crate) type Fields = Map<String, Value>;
@@ -17,7 +17,7 @@ pub const MAX_CLOCK_AHEAD_MS: i64 = 60_000;
 /// The columns of a stored row (as `to_jsonb` gives it) that are the server's own.
 pub(crate) const SERVER_COLUMNS: [&str; 2] = ["version", "field_hlc"];
 
-pub(crate) fn reject(code: RejectionCode, reason: impl Into<String>) -> Outcome {
+pub(crate) fn reject(code: ErrorCode, reason: impl Into<String>) -> Outcome {
     Outcome::Rejected { code, reason: reason.into() }
 }
 
@@ -40,32 +40,32 @@ pub(crate) fn check<'a>(
     let change = &pushed.change;
     let spec = change.entity.spec();
     if !spec.may_write(device.role) {
-        return Err(reject(RejectionCode::NotPermitted, format!("a {} may not change {}", device.role, spec.table)));
+        return Err(reject(ErrorCode::NotPermitted, format!("a {} may not change {}", device.role, spec.table)));
     }
     let key: Vec<uuid::Uuid> = change.row_key.parts().filter_map(|part| uuid::Uuid::parse_str(part).ok()).collect();
     if key.len() != spec.key.len() || change.row_key.parts().count() != spec.key.len() {
         return Err(reject(
-            RejectionCode::InvalidKey,
+            ErrorCode::InvalidKey,
             format!("{:?} is not a key of {}", change.row_key.as_str(), spec.table),
         ));
     }
     for (name, value) in &change.fields {
         let Some(column) = spec.column(name) else {
-            return Err(reject(RejectionCode::UnknownField, format!("{} has no field {name}", spec.table)));
+            return Err(reject(ErrorCode::UnknownField, format!("{} has no field {name}", spec.table)));
         };
         if let Err(problem) = column.check_value(value) {
-            return Err(reject(RejectionCode::InvalidValue, format!("{name}: {problem}")));
+            return Err(reject(ErrorCode::InvalidValue, format!("{name}: {problem}")));
         }
     }
     let tenant = spec.tenant_column();
     if let Some(org) = change.fields.get(tenant) {
         if org.as_str() != Some(device.organization_id.to_string().as_str()) {
-            return Err(reject(RejectionCode::WrongOrganization, "the row belongs to another organization"));
+            return Err(reject(ErrorCode::WrongOrganization, "the row belongs to another organization"));
         }
     }
     for (column, part) in spec.key.iter().zip(&key) {
         if change.fields.get(*column).is_some_and(|v| v.as_str() != Some(part.to_string().as_str())) {
-            return Err(reject(RejectionCode::InvalidKey, format!("{column} does not match the row key")));
+            return Err(reject(ErrorCode::InvalidKey, format!("{column} does not match the row key")));
         }
     }
     Ok(Checked { spec, key, hlc: change.hlc.clamped(now_ms + MAX_CLOCK_AHEAD_MS), change })
@@ -95,7 +95,7 @@ pub(crate) fn judge(
             }
             if let Some(missing) = spec.columns.iter().find(|c| !c.nullable && !row.contains_key(c.name)) {
                 return Err(reject(
-                    RejectionCode::MissingField,
+                    ErrorCode::MissingField,
                     format!("a new {} row needs {}", spec.table, missing.name),
                 ));
             }
@@ -103,7 +103,7 @@ pub(crate) fn judge(
         }
     };
     let canonical =
-        validate::row(spec.kind, &row).map_err(|problem| reject(RejectionCode::InvalidValue, problem.to_string()))?;
+        validate::row(spec.kind, &row).map_err(|problem| reject(ErrorCode::InvalidValue, problem.to_string()))?;
     if stored.is_some() {
         row = fields.clone();
     }
@@ -277,6 +277,6 @@ mod tests {
         let renamed = judge(spec, org, &key, Some(&stored), &fields(json!({"name": "  Late   harvest "}))).unwrap();
         assert_eq!(Value::Object(renamed), json!({"name": "Late harvest"}), "only the change's fields, canonical");
         let missing = judge(spec, org, &key, None, &fields(json!({"name": "x"}))).unwrap_err();
-        assert!(matches!(missing, Outcome::Rejected { code: RejectionCode::MissingField, .. }));
+        assert!(matches!(missing, Outcome::Rejected { code: ErrorCode::MissingField, .. }));
     }
 }

@@ -10,8 +10,9 @@ use crate::push_rules::reject;
 use serde_json::{Map, Value};
 use sqlx::{Postgres, Transaction};
 use std::collections::HashMap;
-use stride_domain::api::{Outcome, PushedChange, RejectionCode};
+use stride_domain::api::{Outcome, PushedChange};
 use stride_domain::tier::{over_limit, over_variant_limit, LIMITED};
+use stride_domain::ErrorCode;
 use stride_domain::{ChangeOp, EntityKind, EntitySpec, SubscriptionTier};
 use uuid::Uuid;
 
@@ -83,7 +84,7 @@ impl Quota {
         if let Some(limit) = limits.of(spec.kind) {
             let used = self.used.entry(spec.kind).or_default();
             if *used >= limit {
-                return Err(reject(RejectionCode::TierLimit, over_limit(self.tier, spec.kind, limit)));
+                return Err(reject(ErrorCode::TierLimit, over_limit(self.tier, spec.kind, limit)));
             }
             *used += 1;
         }
@@ -124,7 +125,7 @@ impl Quota {
     fn take_variant_place(&mut self, experiment: Uuid) -> Result<(), Outcome> {
         let used = self.variants.entry(experiment).or_default();
         if *used >= self.tier.limits().variants_per_experiment {
-            return Err(reject(RejectionCode::TierLimit, over_variant_limit(self.tier)));
+            return Err(reject(ErrorCode::TierLimit, over_variant_limit(self.tier)));
         }
         *used += 1;
         Ok(())

@@ -97,9 +97,9 @@ pub(crate) async fn login(
     // The same work whether the account exists or not, so timing does not tell.
     let stored = account.as_ref().and_then(|row| row.get::<Option<String>, _>("password_hash"));
     let verified = match &stored {
-        Some(hash) => auth::verify_password(&request.password, hash),
+        Some(hash) => auth::verify_password(request.password.clone(), hash.clone()).await?,
         None => {
-            let _ = auth::hash_password(&request.password);
+            let _ = auth::hash_password(request.password.clone()).await;
             false
         }
     };

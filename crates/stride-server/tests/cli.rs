@@ -3,6 +3,7 @@
 //! revoke devices, and refuse bad input with a message and a failing exit code.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+#![allow(clippy::disallowed_methods)] // test rows are stamped by the wall clock
 
 use sqlx::{Connection, PgConnection};
 use std::io::Write;

@@ -3,9 +3,12 @@
 //! quarter of the workers in a segment by hand, another segment by rule over their site,
 //! half enrolled in a program, a fifth of those dropped), then times the searches a
 //! coordinator makes and a segment form's live count, and prints a table (median and
-//! 99th percentile over many runs).
+//! 99th percentile over many runs). Last, the same search while pulled pages of 5,000
+//! rows are applied on another thread: the window's reads have a connection of their
+//! own, so they do not wait for a page to commit.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+#![allow(clippy::disallowed_methods)] // the bench's rows are stamped by the wall clock
 
 use std::time::{Duration, Instant};
 use stride_domain::*;
@@ -227,5 +230,80 @@ fn main() {
         "every segment's size",
         median.as_secs_f64() * 1e3,
         p99.as_secs_f64() * 1e3
+    );
+
+    search_while_pages_apply(&store, org.id, &plain("wan"));
+}
+
+/// Rows per pulled page, as a first sync's.
+const PAGE_ROWS: usize = 5_000;
+const PAGES: usize = 6;
+
+/// Times a search while pages of new workers are applied, one after another, on another
+/// thread, against the time one page takes to apply (what a search sharing the writer's
+/// connection would wait for).
+fn search_while_pages_apply(store: &Store, org: OrganizationId, search: &WorkerSearch) {
+    use stride_domain::api::{PullResponse, PulledRow};
+    let now = Timestamp::now();
+    let mut version = 1_000_000;
+    let pages: Vec<PullResponse> = (0..PAGES)
+        .map(|page| {
+            let rows = (0..PAGE_ROWS)
+                .map(|i| {
+                    version += 1;
+                    let worker = Worker {
+                        id: WorkerId::new(),
+                        organization_id: org,
+                        full_name: Name::parse(&format!("Pulled Worker {page} {i}")).unwrap(),
+                        phone_number: None,
+                        well_being_score: None,
+                        performance_metric: None,
+                        custom_attributes: CustomAttributes::default(),
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    let serde_json::Value::Object(row) = serde_json::to_value(&worker).unwrap() else { unreachable!() };
+                    PulledRow { entity: EntityKind::Workers, version, deleted: false, row }
+                })
+                .collect();
+            PullResponse { rows, cursor: version, up_to_date: false, head: version, server_time_ms: now.millis() }
+        })
+        .collect();
+    let applying = std::sync::atomic::AtomicBool::new(true);
+    let (page_times, searches) = std::thread::scope(|scope| {
+        let applier = scope.spawn(|| {
+            let times: Vec<Duration> = pages
+                .iter()
+                .map(|page| {
+                    let started = Instant::now();
+                    store.apply_pulled(page).unwrap();
+                    started.elapsed()
+                })
+                .collect();
+            applying.store(false, std::sync::atomic::Ordering::Release);
+            times
+        });
+        let mut searches = Vec::new();
+        while applying.load(std::sync::atomic::Ordering::Acquire) {
+            let started = Instant::now();
+            store.search_workers(search).unwrap();
+            searches.push(started.elapsed());
+        }
+        (applier.join().unwrap(), searches)
+    });
+    let mut page_times = page_times;
+    let mut searches = searches;
+    let page_median = percentile(&mut page_times, 0.5);
+    println!();
+    println!(
+        "search \"wan\" while {PAGES} pulled pages of {PAGE_ROWS} rows apply (one page: median {:.0} ms)",
+        page_median.as_secs_f64() * 1e3
+    );
+    println!(
+        "{:<26} {:>8} {:>10.2} {:>10.2}",
+        "search during the pages",
+        searches.len(),
+        percentile(&mut searches, 0.5).as_secs_f64() * 1e3,
+        percentile(&mut searches, 0.99).as_secs_f64() * 1e3
     );
 }

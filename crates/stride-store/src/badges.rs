@@ -16,7 +16,7 @@ pub struct Awarded {
     pub badge: BadgeId,
 }
 
-impl Writer<'_> {
+impl Writer<'_, '_> {
     /// Awards every badge whose rule these workers now meet and that they do not hold.
     pub fn award_earned_badges(&mut self, workers: &[WorkerId]) -> Result<Vec<Awarded>> {
         let rules: Vec<(Badge, AwardRule)> = {

@@ -2,6 +2,7 @@
 //! server tells them after a sync (`stride_domain::api::Conflict`), kept until a person
 //! has read them on the record.
 
+use crate::store::Mode;
 use crate::{Result, Store, StoreError};
 use rusqlite::{params, Row};
 use serde::Serialize;
@@ -59,8 +60,8 @@ impl Store {
         let Some(last) = conflicts.iter().map(|c| c.id).max() else {
             return Ok(0);
         };
-        self.with_conn(|conn| {
-            let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+        self.transaction(Mode::Write, |t| {
+            let tx = &t.tx;
             let mut added = 0;
             for c in conflicts {
                 added += tx
@@ -79,7 +80,6 @@ impl Store {
                     ])? as u64;
             }
             tx.execute("UPDATE sync_state SET conflict_cursor = max(conflict_cursor, ?1) WHERE id = 1", [last])?;
-            tx.commit()?;
             Ok(added)
         })
     }
@@ -115,8 +115,8 @@ impl Store {
 
     /// A person has read it: it leaves the record.
     pub fn dismiss_lost_edit(&self, id: i64) -> Result<()> {
-        self.with_conn(|conn| {
-            conn.execute("DELETE FROM conflicts WHERE id = ?1", [id])?;
+        self.transaction(Mode::Write, |t| {
+            t.tx.execute("DELETE FROM conflicts WHERE id = ?1", [id])?;
             Ok(())
         })
     }

@@ -7,9 +7,10 @@
 //! a person sees what goes with a row before they confirm.
 
 use crate::repository::{key_condition, key_values, select_fields};
+use crate::store::Mode;
 use crate::{Result, Store, StoreError, Writer};
+use rusqlite::params_from_iter;
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, TransactionBehavior};
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
@@ -41,7 +42,7 @@ impl DeletePlan {
     }
 }
 
-impl Writer<'_> {
+impl Writer<'_, '_> {
     /// Deletes the row, and what the seed's rules say goes with it. Rows stay as
     /// tombstones so each deletion can sync.
     pub fn delete<E: Entity>(&mut self, key: &RowKey) -> Result<()> {
@@ -55,7 +56,7 @@ impl Writer<'_> {
 
     /// Deletes the row and what goes with it, counting each in `plan`.
     fn delete_row(&mut self, spec: &'static EntitySpec, key: &RowKey, plan: &mut DeletePlan) -> Result<()> {
-        match select_fields(self.tx, spec, key)? {
+        match select_fields(self.conn(), spec, key)? {
             Some((_, false)) => {}
             _ => return Err(StoreError::NotFound { entity: spec.kind, key: key.clone() }),
         }
@@ -71,9 +72,9 @@ impl Writer<'_> {
             }
         }
         let mut values = key_values(key);
-        values.push(Value::Text(self.now.to_string()));
+        values.push(Value::Text(self.t.now.to_string()));
         let sql = format!("UPDATE {} SET deleted_at = ?{} WHERE {}", spec.table, values.len(), key_condition(spec));
-        self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+        self.t.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
         self.record(spec.kind, key, ChangeOp::Delete, Map::new(), Map::new())?;
         *plan.deleted.entry(spec.kind).or_default() += 1;
 
@@ -100,7 +101,7 @@ impl Writer<'_> {
             spec.key.join(", "),
             spec.table
         );
-        let mut statement = self.tx.prepare_cached(&sql)?;
+        let mut statement = self.t.tx.prepare_cached(&sql)?;
         let mut rows = statement.query([key.as_str()])?;
         let mut keys = Vec::new();
         while let Some(row) = rows.next()? {
@@ -116,7 +117,7 @@ impl Writer<'_> {
         let mut columns = vec![column];
         fields.insert(column.to_owned(), Json::Null);
         if spec.has_column("updated_at") {
-            fields.insert("updated_at".into(), Json::String(self.now.to_string()));
+            fields.insert("updated_at".into(), Json::String(self.t.now.to_string()));
             columns.push("updated_at");
         }
         self.update_columns(spec, key, &fields, &columns, false)?;
@@ -128,14 +129,11 @@ impl Store {
     /// What deleting the row would take with it, without deleting anything; a
     /// RESTRICT rule's refusal comes back as the delete's would.
     pub fn delete_plan(&self, kind: EntityKind, key: &RowKey) -> Result<DeletePlan> {
-        let mut inner = self.lock();
-        let now = inner.now();
-        let crate::Inner { conn, clock, device, .. } = &mut *inner;
-        let organization_id = device.organization_id.ok_or(StoreError::NoOrganization)?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let mut plan = DeletePlan::default();
-        Writer::new(&tx, clock, organization_id, now).delete_row(kind.spec(), key, &mut plan)?;
-        tx.rollback()?;
-        Ok(plan)
+        self.transaction(Mode::DryRun, |t| {
+            let organization_id = t.device.organization_id.ok_or(StoreError::NoOrganization)?;
+            let mut plan = DeletePlan::default();
+            Writer::new(t, organization_id).delete_row(kind.spec(), key, &mut plan)?;
+            Ok(plan)
+        })
     }
 }

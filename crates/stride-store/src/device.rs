@@ -1,24 +1,11 @@
 //! This installation: its device id (the node of its clock), the organization it works
 //! for, and its local settings.
 
-use crate::{Result, Store, StoreError};
-use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
-use stride_domain::{CallingCode, DeviceId, Entity, Hlc, Organization, OrganizationId, Timestamp};
-
-/// What the device knows about itself.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DeviceInfo {
-    pub device_id: DeviceId,
-    pub organization_id: Option<OrganizationId>,
-    pub pull_cursor: i64,
-    /// The organization's head when the first sync began (kept until it completes).
-    pub first_sync_head: Option<i64>,
-    /// The first sync has pulled everything once.
-    pub first_sync_done: bool,
-    /// The latest clock stamp the device issued.
-    pub hlc_last: Option<Hlc>,
-}
+use crate::error::{Result, StoreError};
+use crate::store::{Mode, Store};
+use crate::sync_state::load_or_create;
+use rusqlite::{params, OptionalExtension};
+use stride_domain::{CallingCode, DeviceId, Entity, Organization, Timestamp};
 
 const DEFAULT_CALLING_CODE: &str = "default_calling_code";
 const SERVER_URL: &str = "server_url";
@@ -26,61 +13,20 @@ const WIPED_AT: &str = "wiped_at";
 const ACCOUNT_USER: &str = "account_user_id";
 const ACCOUNT_ROLE: &str = "account_role";
 
-pub(crate) fn load_or_create(conn: &Connection) -> Result<DeviceInfo> {
-    conn.execute("INSERT OR IGNORE INTO sync_state (id, device_id) VALUES (1, ?1)", [DeviceId::new().to_string()])?;
-    let (device_id, organization_id, pull_cursor, hlc_last, first_sync_head, first_sync_done): (
-        String,
-        Option<String>,
-        i64,
-        Option<String>,
-        Option<i64>,
-        bool,
-    ) = conn.query_row(
-        "SELECT device_id, organization_id, pull_cursor, hlc_last, first_sync_head, first_sync_completed_at IS NOT NULL
-         FROM sync_state WHERE id = 1",
-        [],
-        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?)),
-    )?;
-    let corrupt =
-        |what: &str, problem: String| StoreError::CorruptRecord { what: format!("sync_state.{what}"), problem };
-    Ok(DeviceInfo {
-        device_id: device_id.parse().map_err(|e: uuid::Error| corrupt("device_id", e.to_string()))?,
-        organization_id: organization_id
-            .map(|id| id.parse().map_err(|e: uuid::Error| corrupt("organization_id", e.to_string())))
-            .transpose()?,
-        pull_cursor,
-        first_sync_head,
-        first_sync_done,
-        hlc_last: hlc_last
-            .map(|h| h.parse().map_err(|e: stride_domain::hlc::InvalidHlc| corrupt("hlc_last", e.to_string())))
-            .transpose()?,
-    })
-}
-
-pub(crate) fn save_clock(conn: &Connection, stamp: Hlc) -> Result<()> {
-    conn.execute("UPDATE sync_state SET hlc_last = ?1 WHERE id = 1", [stamp.to_string()])?;
-    Ok(())
-}
-
 impl Store {
-    pub fn device(&self) -> DeviceInfo {
-        self.lock().device.clone()
-    }
-
     /// Sets the device up for `organization`: stores the organization's row and makes it
     /// the owner of every row written from now on. Organizations are administered on the
     /// server, so this writes no outbox entry.
     pub fn set_up_organization(&self, organization: &Organization) -> Result<()> {
-        let mut inner = self.lock();
-        if inner.device.organization_id.is_some() {
-            return Err(StoreError::OrganizationAlreadySet);
-        }
-        let tx = inner.conn.transaction()?;
-        crate::repository::insert_row(&tx, organization)?;
-        tx.execute("UPDATE sync_state SET organization_id = ?1 WHERE id = 1", [organization.id.to_string()])?;
-        tx.commit().map_err(crate::error::from_commit)?;
-        inner.device.organization_id = Some(organization.id);
-        Ok(())
+        self.transaction(Mode::Write, |t| {
+            if t.device.organization_id.is_some() {
+                return Err(StoreError::OrganizationAlreadySet);
+            }
+            crate::repository::insert_row(&t.tx, organization)?;
+            t.tx.execute("UPDATE sync_state SET organization_id = ?1 WHERE id = 1", [organization.id.to_string()])?;
+            t.device.organization_id = Some(organization.id);
+            Ok(())
+        })
     }
 
     /// The organization this device works for, if it is set up.
@@ -175,14 +121,14 @@ impl Store {
     }
 
     fn set_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
-        self.with_conn(|conn| {
+        self.transaction(Mode::Write, |t| {
             match value {
-                Some(value) => conn.execute(
+                Some(value) => t.tx.execute(
                     "INSERT INTO device_settings (key, value) VALUES (?1, ?2)
                      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     params![key, value],
                 )?,
-                None => conn.execute("DELETE FROM device_settings WHERE key = ?1", [key])?,
+                None => t.tx.execute("DELETE FROM device_settings WHERE key = ?1", [key])?,
             };
             Ok(())
         })
@@ -195,13 +141,11 @@ impl Store {
     /// (lost or stolen): what it had not synced is gone, by design. Only the time of the
     /// wipe stays, so the window can say why the device is empty.
     pub fn wipe(&self) -> Result<()> {
-        let mut inner = self.lock();
-        Store::without_foreign_keys(&mut inner.conn, |conn| {
-            let tx = conn.transaction()?;
+        self.transaction(Mode::WriteWithoutForeignKeys, |t| {
             for spec in stride_domain::registry::REGISTRY.iter().rev() {
-                tx.execute(&format!("DELETE FROM {}", spec.table), [])?;
+                t.tx.execute(&format!("DELETE FROM {}", spec.table), [])?;
             }
-            tx.execute_batch(
+            t.tx.execute_batch(
                 "DELETE FROM outbox;
                  DELETE FROM media_downloads;
                  DELETE FROM sync_runs;
@@ -209,21 +153,14 @@ impl Store {
                  DELETE FROM device_settings;
                  DELETE FROM sync_state;",
             )?;
-            tx.execute("INSERT INTO sync_state (id, device_id) VALUES (1, ?1)", [DeviceId::new().to_string()])?;
-            tx.execute(
-                "INSERT INTO device_settings (key, value) VALUES (?1, ?2)",
-                [WIPED_AT, &Timestamp::now().to_string()],
-            )?;
-            tx.commit()?;
+            t.tx.execute("INSERT INTO sync_state (id, device_id) VALUES (1, ?1)", [DeviceId::new().to_string()])?;
+            t.tx.execute("INSERT INTO device_settings (key, value) VALUES (?1, ?2)", [WIPED_AT, &t.now.to_string()])?;
+            t.become_new_device(load_or_create(&t.tx)?);
             Ok(())
         })?;
         self.remove_media_files();
-        let conn = &mut inner.conn;
         // Reclaim the space, so the erased rows are not left in free pages.
-        conn.execute_batch("VACUUM")?;
-        let device = load_or_create(conn)?;
-        inner.clock = stride_domain::HlcClock::new(device.device_id, None);
-        inner.device = device;
+        self.vacuum()?;
         tracing::warn!("the device's data was wiped");
         Ok(())
     }

@@ -232,7 +232,7 @@ impl Store {
     pub fn worker_record(&self, worker: WorkerId) -> Result<WorkerRecord> {
         self.with_conn(|conn| {
             let query = DueQuery {
-                day: Day { starts: Timestamp::now(), ends: Timestamp::now() },
+                day: Day { starts: self.now(), ends: self.now() },
                 until: None,
                 program: None,
                 worker: Some(worker),

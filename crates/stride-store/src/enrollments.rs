@@ -6,7 +6,7 @@
 use crate::{Result, Writer};
 use stride_domain::{AssignmentStatus, ProgramId, RowKey, WorkerAssignment, WorkerAssignmentId, WorkerId};
 
-impl Writer<'_> {
+impl Writer<'_, '_> {
     /// Enrolls `worker` in `program` and puts them in the program's active experiments,
     /// in this transaction. Returns the enrollment, and whether anything was written
     /// (not when they were enrolled and active already).

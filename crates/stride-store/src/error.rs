@@ -1,8 +1,10 @@
 use std::path::PathBuf;
-use stride_domain::{EntityKind, RowKey, ValidationError};
+use stride_domain::{EntityKind, ErrorCode, RowKey, ValidationError};
 
-/// Everything that can go wrong in the device store. `code()` is the stable name the
-/// app and the UI branch on.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the device store. `code()` is what the app and the
+/// window branch on.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("could not create the folder {path}")]
@@ -48,24 +50,26 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// A stable, machine-readable name for the kind of error.
-    pub fn code(&self) -> &'static str {
+    /// What kind of error it is, for the app and the window to branch on.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            StoreError::Folder { .. } | StoreError::Open { .. } => "database_unavailable",
-            StoreError::Migration { .. } | StoreError::MigrationEdited { .. } => "database_migration_failed",
-            StoreError::SchemaTooNew { .. } => "database_too_new",
-            StoreError::Invalid(_) => "invalid_input",
-            StoreError::NotFound { .. } | StoreError::NotRejected { .. } => "not_found",
-            StoreError::AlreadyExists { .. } => "already_exists",
-            StoreError::Immutable { .. } => "immutable_field",
-            StoreError::Restricted { .. } => "restricted",
-            StoreError::UnknownColumn { .. } => "unknown_field",
-            StoreError::NoOrganization => "device_not_set_up",
-            StoreError::OrganizationAlreadySet => "device_already_set_up",
-            StoreError::WrongOrganization { .. } => "wrong_organization",
-            StoreError::Corrupt { .. } | StoreError::CorruptRecord { .. } => "database_corrupt",
-            StoreError::Constraint { .. } => "constraint_violated",
-            StoreError::Sqlite(_) => "database_error",
+            StoreError::Folder { .. }
+            | StoreError::Open { .. }
+            | StoreError::Migration { .. }
+            | StoreError::MigrationEdited { .. } => ErrorCode::DatabaseUnavailable,
+            StoreError::SchemaTooNew { .. } => ErrorCode::DatabaseTooNew,
+            StoreError::Invalid(_) | StoreError::Immutable { .. } => ErrorCode::InvalidInput,
+            StoreError::NotFound { .. } | StoreError::NotRejected { .. } => ErrorCode::NotFound,
+            StoreError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
+            StoreError::Restricted { .. } => ErrorCode::Restricted,
+            StoreError::NoOrganization => ErrorCode::DeviceNotSetUp,
+            StoreError::OrganizationAlreadySet => ErrorCode::DeviceAlreadySetUp,
+            StoreError::WrongOrganization { .. } => ErrorCode::WrongOrganization,
+            StoreError::UnknownColumn { .. }
+            | StoreError::Corrupt { .. }
+            | StoreError::CorruptRecord { .. }
+            | StoreError::Constraint { .. }
+            | StoreError::Sqlite(_) => ErrorCode::Internal,
         }
     }
 

@@ -117,7 +117,7 @@ impl Store {
     }
 }
 
-impl Writer<'_> {
+impl Writer<'_, '_> {
     /// Records the variant of each of `workers` not yet assigned in the experiment (an
     /// active one with variants). Returns how many were assigned now.
     pub fn assign_to_experiment(&mut self, experiment: &Experiment, workers: &[WorkerId]) -> Result<u32> {

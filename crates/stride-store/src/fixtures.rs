@@ -14,7 +14,7 @@ fn name(text: &str) -> Name {
 /// each showing the video "Lifting safely". Returns the program's id.
 pub fn sample_program(store: &Store, touchpoints: &[(TouchpointId, i32, Option<JsonObject>)]) -> Result<ProgramId> {
     let org = store.device().organization_id.ok_or(StoreError::NoOrganization)?;
-    let now = Timestamp::now();
+    let now = store.now();
     let content = Content {
         id: ContentId::new(),
         organization_id: org,

@@ -3,6 +3,7 @@
 //! written to a temporary file and renamed into place only when complete, so a cut
 //! connection never leaves half a file that looks whole.
 
+use crate::store::Mode;
 use crate::{Result, Store};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
@@ -36,19 +37,13 @@ impl Store {
 
     /// Records a finished download whose file is already in place.
     pub fn record_download(&self, content: ContentId, media_url: &str, file_name: &str, bytes: u64) -> Result<()> {
-        self.with_conn(|conn| {
-            conn.execute(
+        self.transaction(Mode::Write, |t| {
+            t.tx.execute(
                 "INSERT INTO media_downloads (content_id, media_url, file_name, bytes, downloaded_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (content_id) DO UPDATE SET media_url = excluded.media_url,
                    file_name = excluded.file_name, bytes = excluded.bytes, downloaded_at = excluded.downloaded_at",
-                rusqlite::params![
-                    content.to_string(),
-                    media_url,
-                    file_name,
-                    bytes as i64,
-                    Timestamp::now().to_string()
-                ],
+                rusqlite::params![content.to_string(), media_url, file_name, bytes as i64, t.now.to_string()],
             )?;
             Ok(())
         })

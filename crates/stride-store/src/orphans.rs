@@ -65,14 +65,14 @@ impl Store {
     }
 }
 
-impl Writer<'_> {
+impl Writer<'_, '_> {
     /// Brings a deleted row back as it was, and first the deleted rows it refers to
     /// (so it is not left under a deleted one itself). It goes out as the whole row, so
     /// the server brings it back too (`push_rules::revives`). The rows deleted with it
     /// stay deleted: each is restored by itself, or its own orphans are listed.
     pub fn restore(&mut self, kind: EntityKind, key: &RowKey) -> Result<()> {
         let spec = kind.spec();
-        let Some((mut fields, deleted)) = select_fields(self.tx, spec, key)? else {
+        let Some((mut fields, deleted)) = select_fields(self.conn(), spec, key)? else {
             return Err(StoreError::NotFound { entity: kind, key: key.clone() });
         };
         if !deleted {
@@ -84,13 +84,13 @@ impl Writer<'_> {
             };
             if let Some(parent) = EntityKind::from_table(reference.table).filter(|p| *p != EntityKind::Organizations) {
                 let parent_key = RowKey::from_text(id.clone());
-                if select_fields(self.tx, parent.spec(), &parent_key)?.is_some_and(|(_, deleted)| deleted) {
+                if select_fields(self.conn(), parent.spec(), &parent_key)?.is_some_and(|(_, deleted)| deleted) {
                     self.restore(parent, &parent_key)?;
                 }
             }
         }
         if spec.has_column("updated_at") {
-            fields.insert("updated_at".into(), Json::String(self.now.to_string()));
+            fields.insert("updated_at".into(), Json::String(self.t.now.to_string()));
         }
         let columns: Vec<&'static str> = spec.columns.iter().map(|c| c.name).collect();
         self.update_columns(spec, key, &fields, &columns, true)?;

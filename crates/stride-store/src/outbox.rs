@@ -1,10 +1,12 @@
 //! The outbox: every local change, in device sequence order, until the server has it.
 
-use crate::{Result, Store, StoreError};
+use crate::error::{Result, StoreError};
+use crate::repository::Writer;
+use crate::store::Store;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
-use serde_json::Value as Json;
-use stride_domain::{Change, ChangeId, ChangeOp, EntityKind, RowKey, Timestamp};
+use serde_json::{Map, Value as Json};
+use stride_domain::{Change, ChangeId, ChangeOp, EntityKind, ErrorCode, RowKey, Timestamp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -23,12 +25,29 @@ pub struct OutboxEntry {
     pub change: Change,
     pub created_at: Timestamp,
     pub status: OutboxStatus,
-    pub rejection_code: Option<String>,
+    pub rejection_code: Option<ErrorCode>,
     pub rejection_reason: Option<String>,
 }
 
+impl Writer<'_, '_> {
+    /// Appends a change to the outbox, stamped by the device's clock: the last step of
+    /// every write. `base` holds what this copy held before, for an edit.
+    pub(crate) fn record(
+        &mut self,
+        entity: EntityKind,
+        key: &RowKey,
+        op: ChangeOp,
+        fields: Map<String, Json>,
+        base: Map<String, Json>,
+    ) -> Result<()> {
+        let hlc = self.t.tick();
+        let change = Change { change_id: ChangeId::new(), entity, row_key: key.clone(), op, fields, hlc, base };
+        append(&self.t.tx, &change, self.t.now)
+    }
+}
+
 /// Appends `change` at the end of the outbox.
-pub(crate) fn append(conn: &Connection, change: &Change, now: Timestamp) -> Result<()> {
+fn append(conn: &Connection, change: &Change, now: Timestamp) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO outbox (change_id, entity, row_key, op, fields, hlc, created_at, base)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -73,7 +92,7 @@ fn read_entry(row: &Row<'_>) -> Result<OutboxEntry> {
             "pending" => OutboxStatus::Pending,
             _ => OutboxStatus::Rejected,
         },
-        rejection_code: row.get(9)?,
+        rejection_code: row.get::<_, Option<String>>(9)?.map(|name| ErrorCode::from_name(&name)),
         rejection_reason: row.get(10)?,
     })
 }
@@ -160,25 +179,20 @@ impl Store {
     /// allows it). The server has taken its sequence number, so it goes back as a new
     /// change at the end of the outbox, stamped now; the refused entry leaves.
     pub fn retry_rejected(&self, seq: i64) -> Result<()> {
-        let mut inner = self.lock();
-        let now = inner.now();
-        let crate::Inner { conn, clock, .. } = &mut *inner;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let entry = tx
-            .query_row(
-                &format!("SELECT {ENTRY_COLUMNS} FROM outbox WHERE seq = ?1 AND status = 'rejected'"),
-                [seq],
-                |row| Ok(read_entry(row)),
-            )
-            .optional()?
-            .transpose()?
-            .ok_or(StoreError::NotRejected { seq })?;
-        let stamp = clock.tick(now.millis());
-        append(&tx, &Change { change_id: ChangeId::new(), hlc: stamp, ..entry.change }, now)?;
-        tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
-        crate::device::save_clock(&tx, stamp)?;
-        tx.commit().map_err(crate::error::from_commit)?;
-        inner.device.hlc_last = Some(stamp);
-        Ok(())
+        self.write(|w| {
+            let entry = w
+                .conn()
+                .query_row(
+                    &format!("SELECT {ENTRY_COLUMNS} FROM outbox WHERE seq = ?1 AND status = 'rejected'"),
+                    [seq],
+                    |row| Ok(read_entry(row)),
+                )
+                .optional()?
+                .transpose()?
+                .ok_or(StoreError::NotRejected { seq })?;
+            w.conn().execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
+            let Change { entity, row_key, op, fields, base, .. } = entry.change;
+            w.record(entity, &row_key, op, fields, base)
+        })
     }
 }

@@ -3,14 +3,13 @@
 //! names in SQL come from the registry only, never from input.
 
 use crate::codec;
-use crate::outbox;
-use crate::{Result, Store, StoreError};
+use crate::error::{Result, StoreError};
+use crate::store::{Mode, Store, Tx};
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 use serde_json::{Map, Value as Json};
 use stride_domain::{
-    Change, ChangeId, ChangeOp, Entity, EntityKind, EntitySpec, Hlc, HlcClock, OrganizationId, Page, RowKey, Timestamp,
-    ValidationError,
+    ChangeOp, Entity, EntityKind, EntitySpec, OrganizationId, Page, RowKey, Timestamp, ValidationError,
 };
 
 type Fields = Map<String, Json>;
@@ -171,32 +170,20 @@ fn check_references(conn: &Connection, spec: &EntitySpec, fields: &Fields, colum
 }
 
 /// Writes inside one transaction of [`Store::write`]. Every write appends its outbox
-/// entry, stamped by the device's clock, in the same transaction.
-pub struct Writer<'t> {
-    pub(crate) tx: &'t Transaction<'t>,
-    clock: &'t mut HlcClock,
+/// entry (`outbox.rs`), stamped by the device's clock, in the same transaction.
+pub struct Writer<'a, 'c> {
+    pub(crate) t: &'a mut Tx<'c>,
     organization_id: OrganizationId,
-    pub(crate) now: Timestamp,
-    last_stamp: Option<Hlc>,
 }
 
-impl<'t> Writer<'t> {
-    pub(crate) fn new(
-        tx: &'t Transaction<'t>,
-        clock: &'t mut HlcClock,
-        organization_id: OrganizationId,
-        now: Timestamp,
-    ) -> Self {
-        Self { tx, clock, organization_id, now, last_stamp: None }
-    }
-
-    pub(crate) fn last_stamp(&self) -> Option<Hlc> {
-        self.last_stamp
+impl<'a, 'c> Writer<'a, 'c> {
+    pub(crate) fn new(t: &'a mut Tx<'c>, organization_id: OrganizationId) -> Self {
+        Self { t, organization_id }
     }
 
     /// The transaction, for the store's reads that must see what it wrote.
     pub(crate) fn conn(&self) -> &Connection {
-        self.tx
+        &self.t.tx
     }
 
     /// The organization this device works for.
@@ -206,23 +193,7 @@ impl<'t> Writer<'t> {
 
     /// The time this transaction writes as "now".
     pub fn now(&self) -> Timestamp {
-        self.now
-    }
-
-    /// Appends a change to the outbox, stamped by the device's clock: the last step of
-    /// every write.
-    pub(crate) fn record(
-        &mut self,
-        entity: EntityKind,
-        key: &RowKey,
-        op: ChangeOp,
-        fields: Fields,
-        base: Fields,
-    ) -> Result<()> {
-        let hlc = self.clock.tick(self.now.millis());
-        self.last_stamp = Some(hlc);
-        let change = Change { change_id: ChangeId::new(), entity, row_key: key.clone(), op, fields, hlc, base };
-        outbox::append(self.tx, &change, self.now)
+        self.t.now
     }
 
     fn ensure_own<E: Entity>(&self, entity: &E) -> Result<()> {
@@ -241,14 +212,14 @@ impl<'t> Writer<'t> {
         let key = entity.row_key();
         let fields = to_fields(entity)?;
         let columns = all_columns(spec);
-        match select_fields(self.tx, spec, &key)? {
+        match select_fields(self.conn(), spec, &key)? {
             Some((_, false)) => return Err(StoreError::AlreadyExists { entity: E::KIND, key }),
             Some((_, true)) => {
                 self.update_columns(spec, &key, &fields, &columns, true)?;
             }
-            None => insert_fields(self.tx, spec, &fields)?,
+            None => insert_fields(self.conn(), spec, &fields)?,
         }
-        check_references(self.tx, spec, &fields, &columns)?;
+        check_references(self.conn(), spec, &fields, &columns)?;
         self.record(E::KIND, &key, ChangeOp::Upsert, fields, Fields::new())
     }
 
@@ -260,7 +231,7 @@ impl<'t> Writer<'t> {
         self.ensure_own(entity)?;
         let spec = E::KIND.spec();
         let key = entity.row_key();
-        let current = match select_fields(self.tx, spec, &key)? {
+        let current = match select_fields(self.conn(), spec, &key)? {
             Some((fields, false)) => fields,
             _ => return Err(StoreError::NotFound { entity: E::KIND, key }),
         };
@@ -281,11 +252,11 @@ impl<'t> Writer<'t> {
             return Ok(changed);
         }
         if spec.has_column("updated_at") {
-            fields.insert("updated_at".into(), Json::String(self.now.to_string()));
+            fields.insert("updated_at".into(), Json::String(self.t.now.to_string()));
             changed.push("updated_at");
         }
         self.update_columns(spec, &key, &fields, &changed, false)?;
-        check_references(self.tx, spec, &fields, &changed)?;
+        check_references(self.conn(), spec, &fields, &changed)?;
         let recorded: Fields = changed.iter().map(|name| ((*name).to_owned(), fields[*name].clone())).collect();
         // What this copy held before: the server tells an edit made without seeing
         // another device's by it (updated_at is the store's own, never a conflict).
@@ -315,22 +286,31 @@ impl<'t> Writer<'t> {
             assignments.push("deleted_at = NULL".into());
         }
         let sql = format!("UPDATE {} SET {} WHERE {}", spec.table, assignments.join(", "), key_condition(spec));
-        self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+        self.t.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
         Ok(())
     }
 
     /// Reads a live row inside this transaction.
     pub fn get<E: Entity>(&self, key: &RowKey) -> Result<Option<E>> {
-        select_one(self.tx, &E::KIND, key, false)
+        select_one(self.conn(), &E::KIND, key, false)
     }
 
     /// Whether the row exists, live or deleted.
     pub(crate) fn exists<E: Entity>(&self, key: &RowKey) -> Result<bool> {
-        Ok(select_fields(self.tx, E::KIND.spec(), key)?.is_some())
+        Ok(select_fields(self.conn(), E::KIND.spec(), key)?.is_some())
     }
 }
 
 impl Store {
+    /// Runs `work` in one write transaction of the protocol: every row it writes and
+    /// every outbox entry they produce commit together, or none of them do.
+    pub fn write<T>(&self, work: impl FnOnce(&mut Writer<'_, '_>) -> Result<T>) -> Result<T> {
+        self.transaction(Mode::Write, |t| {
+            let organization_id = t.device.organization_id.ok_or(StoreError::NoOrganization)?;
+            work(&mut Writer::new(t, organization_id))
+        })
+    }
+
     pub fn create<E: Entity>(&self, entity: &E) -> Result<()> {
         self.write(|w| w.create(entity))
     }

@@ -4,21 +4,11 @@
 //! a segment without one has the members added by hand (`worker_segment`).
 
 use crate::codec::id_column;
+use crate::store::SegmentCache;
 use crate::{Result, Store, StoreError};
 use rusqlite::types::Value;
 use stride_domain::segment::{SegmentRule, WorkerFacts};
 use stride_domain::{RowKey, Segment, SegmentId, Worker, WorkerId};
-
-/// What `temp.segment_members` holds: one rule segment's members, judged when the
-/// connection had made `changes` changes. Any write since (a worker edited, a page
-/// pulled) moves the count, and the members are judged again; otherwise a search that
-/// filters by the segment, keystroke after keystroke, reads the table as it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SegmentCache {
-    segment: SegmentId,
-    rule: String,
-    changes: u64,
-}
 
 impl Store {
     /// Every live worker the rule matches (id and name), by name.
@@ -78,20 +68,20 @@ impl Store {
             Err(_) => return Ok(("0".to_owned(), Vec::new())),
         };
         let rule_text = serde_json::Value::from(rule.to_json()).to_string();
-        let wanted = |changes| SegmentCache { segment: id, rule: rule_text.clone(), changes };
+        let wanted = |data_version| SegmentCache { segment: id, rule: rule_text.clone(), data_version };
         let before = {
-            let inner = self.lock();
-            let changes = inner.conn.total_changes();
-            if inner.segment_cache.as_ref() == Some(&wanted(changes)) {
+            let reader = self.reader();
+            let version = data_version(&reader.conn)?;
+            if reader.segment_cache.as_ref() == Some(&wanted(version)) {
                 return Ok(from_table());
             }
-            changes
+            version
         };
         let members = self.workers_matching(&rule)?;
-        let mut inner = self.lock();
-        let unchanged = inner.conn.total_changes() == before;
+        let mut reader = self.reader();
+        // The connection is read-only; its temporary tables are its own to write.
         {
-            let tx = inner.conn.transaction()?;
+            let tx = reader.conn.transaction()?;
             tx.execute_batch(
                 "CREATE TEMP TABLE IF NOT EXISTS segment_members (worker_id TEXT PRIMARY KEY NOT NULL);
                  DELETE FROM temp.segment_members;",
@@ -105,7 +95,8 @@ impl Store {
             tx.commit()?;
         }
         // Kept only when nothing was written while the members were judged.
-        inner.segment_cache = unchanged.then(|| wanted(inner.conn.total_changes()));
+        let unchanged = data_version(&reader.conn)? == before;
+        reader.segment_cache = unchanged.then(|| wanted(before));
         Ok(from_table())
     }
 
@@ -199,4 +190,9 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// A number that moves whenever another connection (the writer) commits.
+fn data_version(conn: &rusqlite::Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA data_version", [], |row| row.get(0))?)
 }

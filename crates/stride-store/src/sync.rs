@@ -8,10 +8,11 @@
 //! (its version is newer), which a per-page check would wrongly refuse.
 
 use crate::codec;
+use crate::error::{Result, StoreError};
 use crate::repository::{key_condition, key_values};
-use crate::{Result, Store, StoreError};
+use crate::store::{Mode, Store};
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, params_from_iter, OptionalExtension};
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -31,23 +32,21 @@ impl Store {
     /// Takes in a push's answer: applied (or already applied) changes leave the outbox;
     /// refused ones stay, marked rejected with their reason, for a person to look at.
     pub fn record_push_results(&self, results: &[ChangeResult]) -> Result<()> {
-        self.with_conn(|conn| {
-            let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        self.transaction(Mode::Write, |t| {
+            let tx = &t.tx;
             for result in results {
                 match &result.outcome {
                     Outcome::Applied | Outcome::AlreadyApplied => {
                         tx.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?.execute([result.seq])?;
                     }
                     Outcome::Rejected { code, reason } => {
-                        let code = serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned));
                         tx.prepare_cached(
                             "UPDATE outbox SET status = 'rejected', rejection_code = ?2, rejection_reason = ?3 WHERE seq = ?1",
                         )?
-                        .execute(params![result.seq, code, reason])?;
+                        .execute(params![result.seq, code.as_str(), reason])?;
                     }
                 }
             }
-            tx.commit()?;
             Ok(())
         })
     }
@@ -57,21 +56,19 @@ impl Store {
     /// During the first sync it also keeps the head the first page reported, and the
     /// first page that is up to date marks the first sync complete.
     pub fn apply_pulled(&self, page: &PullResponse) -> Result<Applied> {
-        let mut inner = self.lock();
-        let now_ms = inner.now().millis();
-        let server_time = Hlc { wall_ms: page.server_time_ms, counter: 0, node: inner.device.device_id };
-        let observed = inner.clock.observe(server_time, now_ms);
-        let result = Store::without_foreign_keys(&mut inner.conn, |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        self.transaction(Mode::WriteWithoutForeignKeys, |t| {
+            let server_time = Hlc { wall_ms: page.server_time_ms, counter: 0, node: t.device.device_id };
+            t.observe(server_time);
+            let (tx, now) = (&t.tx, t.now);
             // Most pages meet an empty outbox (always on a first sync): then no row can
             // have pending fields and each is one upsert.
             let outbox_has_pending: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending')", [], |r| r.get(0))?;
             let mut applied = Applied::default();
             for row in &page.rows {
-                let pending = if outbox_has_pending { pending_fields(&tx, row)? } else { Pending::default() };
+                let pending = if outbox_has_pending { pending_fields(tx, row)? } else { Pending::default() };
                 applied.kept_local_fields +=
-                    if pending.is_empty() { upsert_row(&tx, row)? } else { merge_row(&tx, row, &pending)? };
+                    if pending.is_empty() { upsert_row(tx, row, now)? } else { merge_row(tx, row, &pending, now)? };
                 applied.rows += 1;
             }
             // The head is kept while the first sync runs and forgotten once it is done.
@@ -82,23 +79,18 @@ impl Store {
                    first_sync_head = CASE WHEN first_sync_completed_at IS NULL AND NOT ?4
                                           THEN coalesce(first_sync_head, ?3) END
                  WHERE id = 1",
-                params![page.cursor, Timestamp::now().to_string(), page.head, page.up_to_date],
+                params![page.cursor, now.to_string(), page.head, page.up_to_date],
             )?;
-            crate::device::save_clock(&tx, observed)?;
-            let state = tx.query_row(
+            let (first_sync_head, first_sync_done) = tx.query_row(
                 "SELECT first_sync_head, first_sync_completed_at IS NOT NULL FROM sync_state WHERE id = 1",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            tx.commit()?;
-            Ok((applied, state))
-        });
-        let (applied, (first_sync_head, first_sync_done)) = result?;
-        inner.device.pull_cursor = page.cursor;
-        inner.device.first_sync_head = first_sync_head;
-        inner.device.first_sync_done = first_sync_done;
-        inner.device.hlc_last = Some(observed);
-        Ok(applied)
+            t.device.pull_cursor = page.cursor;
+            t.device.first_sync_head = first_sync_head;
+            t.device.first_sync_done = first_sync_done;
+            Ok(applied)
+        })
     }
 }
 
@@ -163,23 +155,23 @@ fn upsert_sql(spec: &EntitySpec) -> &'static str {
     &all[index]
 }
 
-fn deleted_at(row: &PulledRow, pending: &Pending) -> Value {
+fn deleted_at(row: &PulledRow, pending: &Pending, now: Timestamp) -> Value {
     if row.deleted || pending.delete {
-        Value::Text(Timestamp::now().to_string())
+        Value::Text(now.to_string())
     } else {
         Value::Null
     }
 }
 
 /// Writes a row no local change is waiting on: every column as the server has it.
-fn upsert_row(tx: &rusqlite::Transaction<'_>, row: &PulledRow) -> Result<usize> {
+fn upsert_row(tx: &rusqlite::Transaction<'_>, row: &PulledRow, now: Timestamp) -> Result<usize> {
     let spec = row.entity.spec();
     let mut values = Vec::with_capacity(spec.columns.len() + 2);
     for column in spec.columns {
         values.push(codec::to_sql(column, row.row.get(column.name).unwrap_or(&Json::Null))?);
     }
     values.push(Value::Integer(row.version));
-    values.push(deleted_at(row, &Pending::default()));
+    values.push(deleted_at(row, &Pending::default(), now));
     tx.prepare_cached(upsert_sql(spec))?.execute(params_from_iter(values))?;
     Ok(0)
 }
@@ -198,7 +190,7 @@ fn key_text(spec: &EntitySpec, row: &PulledRow) -> Result<String> {
 
 /// Writes a row that local changes are waiting on: the fields they touched stay as they
 /// are. Returns how many fields were kept.
-fn merge_row(tx: &rusqlite::Transaction<'_>, row: &PulledRow, pending: &Pending) -> Result<usize> {
+fn merge_row(tx: &rusqlite::Transaction<'_>, row: &PulledRow, pending: &Pending, now: Timestamp) -> Result<usize> {
     let spec = row.entity.spec();
     let key = key_text(spec, row)?;
     let key_condition = key_condition(spec);
@@ -208,7 +200,7 @@ fn merge_row(tx: &rusqlite::Transaction<'_>, row: &PulledRow, pending: &Pending)
         .query_row(params_from_iter(key_values.iter()), |r| r.get::<_, i64>(0))
         .optional()?
         .is_some();
-    let deleted_at = deleted_at(row, pending);
+    let deleted_at = deleted_at(row, pending, now);
 
     // The columns to write: all of them for a new row, else those without pending changes.
     let columns: Vec<&'static str> =

@@ -1,10 +1,11 @@
 //! The history of recent syncs: when each ran, who started it, what it moved, and how
 //! it ended. The latest hundred are kept.
 
+use crate::store::Mode;
 use crate::{Result, Store, StoreError};
 use rusqlite::params;
 use serde::Serialize;
-use stride_domain::Timestamp;
+use stride_domain::{ErrorCode, Timestamp};
 use ts_rs::TS;
 
 /// Syncs kept in the history.
@@ -46,14 +47,14 @@ pub struct SyncRun {
     #[ts(type = "number")]
     pub pulled: u64,
     pub retries: u32,
-    /// The error's code when it failed (the app's ErrorCode names).
-    pub error_code: Option<String>,
+    /// The error's code when it failed.
+    pub error_code: Option<ErrorCode>,
 }
 
 impl Store {
     pub fn record_sync_run(&self, run: &SyncRun) -> Result<()> {
-        self.with_conn(|conn| {
-            conn.execute(
+        self.transaction(Mode::Write, |t| {
+            t.tx.execute(
                 "INSERT INTO sync_runs (started_at, finished_at, started_by, pushed, rejected, pulled, retries, error_code)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
@@ -64,10 +65,10 @@ impl Store {
                     run.rejected as i64,
                     run.pulled as i64,
                     run.retries,
-                    run.error_code,
+                    run.error_code.map(ErrorCode::as_str),
                 ],
             )?;
-            conn.execute("DELETE FROM sync_runs WHERE id <= (SELECT max(id) FROM sync_runs) - ?1", [KEPT])?;
+            t.tx.execute("DELETE FROM sync_runs WHERE id <= (SELECT max(id) FROM sync_runs) - ?1", [KEPT])?;
             Ok(())
         })
     }
@@ -95,7 +96,7 @@ impl Store {
                     rejected: row.get::<_, i64>(4)? as u64,
                     pulled: row.get::<_, i64>(5)? as u64,
                     retries: row.get(6)?,
-                    error_code: row.get(7)?,
+                    error_code: row.get::<_, Option<String>>(7)?.map(|name| ErrorCode::from_name(&name)),
                 });
             }
             Ok(runs)

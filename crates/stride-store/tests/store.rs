@@ -2,6 +2,7 @@
 //! entries, failed writes that leave nothing, tombstones, paging and worker search.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+#![allow(clippy::disallowed_methods)] // test rows are stamped by the wall clock
 
 mod common;
 
@@ -318,7 +319,7 @@ fn a_failed_write_leaves_neither_the_row_nor_an_outbox_entry() {
         updated_at: now,
     };
     let err = store.create(&orphan).unwrap_err();
-    assert_eq!((err.code(), err.field()), ("invalid_input", Some("program_id")), "{err}");
+    assert_eq!((err.code(), err.field()), (ErrorCode::InvalidInput, Some("program_id")), "{err}");
     assert_eq!(store.get::<WorkerAssignment>(&orphan.row_key()).unwrap(), None);
 
     // A rule across fields: a program may not end before it starts.
@@ -337,14 +338,15 @@ fn a_failed_write_leaves_neither_the_row_nor_an_outbox_entry() {
 
     // A row of another organization.
     let stranger = worker(OrganizationId::new(), "Somebody Else", None);
-    assert_eq!(store.create(&stranger).unwrap_err().code(), "wrong_organization");
+    assert_eq!(store.create(&stranger).unwrap_err().code(), ErrorCode::WrongOrganization);
 
     // The same key twice; an update of a row that is not there; a changed creation time.
-    assert_eq!(store.create(&amina).unwrap_err().code(), "already_exists");
-    assert_eq!(store.update(&worker(org.id, "Nobody", None)).unwrap_err().code(), "not_found");
+    assert_eq!(store.create(&amina).unwrap_err().code(), ErrorCode::AlreadyExists);
+    assert_eq!(store.update(&worker(org.id, "Nobody", None)).unwrap_err().code(), ErrorCode::NotFound);
     let mut rewritten = amina.clone();
     rewritten.created_at = Timestamp::from_millis(0).unwrap();
-    assert_eq!(store.update(&rewritten).unwrap_err().code(), "immutable_field");
+    let immutable = store.update(&rewritten).unwrap_err();
+    assert_eq!((immutable.code(), immutable.field()), (ErrorCode::InvalidInput, Some("created_at")));
 
     // A transaction whose second write fails takes its first write back with it.
     let zawadi = worker(org.id, "Zawadi Otieno", None);
@@ -354,7 +356,7 @@ fn a_failed_write_leaves_neither_the_row_nor_an_outbox_entry() {
             w.create(&orphan)
         })
         .unwrap_err();
-    assert_eq!(err.code(), "invalid_input");
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
     assert_eq!(store.get::<Worker>(&zawadi.row_key()).unwrap(), None);
 
     assert_eq!(store.pending_count().unwrap(), before, "no failed write left an outbox entry");
@@ -436,9 +438,9 @@ fn the_device_keeps_its_identity_clock_and_settings_across_restarts() {
     let org = organization();
     let (device_id, stamp) = {
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.create(&worker(org.id, "Too Early", None)).unwrap_err().code(), "device_not_set_up");
+        assert_eq!(store.create(&worker(org.id, "Too Early", None)).unwrap_err().code(), ErrorCode::DeviceNotSetUp);
         store.set_up_organization(&org).unwrap();
-        assert_eq!(store.set_up_organization(&organization()).unwrap_err().code(), "device_already_set_up");
+        assert_eq!(store.set_up_organization(&organization()).unwrap_err().code(), ErrorCode::DeviceAlreadySetUp);
         store.set_default_calling_code(Some(&CallingCode::parse("254").unwrap())).unwrap();
         store.create(&worker(org.id, "Amina Wanjiru", None)).unwrap();
         let device = store.device();
@@ -587,19 +589,19 @@ fn enrolling_someone_already_here_finds_them_by_phone_or_close_name() {
 
 #[test]
 fn a_refused_change_goes_again_as_a_new_change_and_the_last_hundred_syncs_are_remembered() {
-    use stride_domain::api::{ChangeResult, Outcome, RejectionCode};
+    use stride_domain::api::{ChangeResult, Outcome};
     use stride_store::{SyncRun, SyncStartedBy};
     let Device { store, org, .. } = &device();
     let amina = worker(org.id, "Amina Wanjiru", None);
     store.create(&amina).unwrap();
     let refused = store.pending_changes(0, 10).unwrap().remove(0);
-    let outcome = Outcome::Rejected { code: RejectionCode::NotPermitted, reason: "a coordinator may not".into() };
+    let outcome = Outcome::Rejected { code: ErrorCode::NotPermitted, reason: "a coordinator may not".into() };
     store
         .record_push_results(&[ChangeResult { seq: refused.seq, change_id: refused.change.change_id, outcome }])
         .unwrap();
     let waiting = store.rejected_changes(10).unwrap();
     assert_eq!(waiting.len(), 1);
-    assert_eq!(waiting[0].rejection_code.as_deref(), Some("not_permitted"));
+    assert_eq!(waiting[0].rejection_code, Some(ErrorCode::NotPermitted));
     assert_eq!((store.pending_count().unwrap(), store.pending_by_entity().unwrap()), (0, vec![]));
 
     // The server took its sequence number: it goes again as a new change, stamped now.
@@ -611,11 +613,11 @@ fn a_refused_change_goes_again_as_a_new_change_and_the_last_hundred_syncs_are_re
     assert_ne!(again[0].change.change_id, refused.change.change_id);
     assert_eq!((&again[0].change.fields, again[0].change.op), (&refused.change.fields, refused.change.op));
     assert_eq!(store.pending_by_entity().unwrap(), vec![(EntityKind::Workers, 1)]);
-    assert_eq!(store.retry_rejected(refused.seq).unwrap_err().code(), "not_found", "only a refused change");
+    assert_eq!(store.retry_rejected(refused.seq).unwrap_err().code(), ErrorCode::NotFound, "only a refused change");
 
     let now = Timestamp::now();
     for pushed in 0..105 {
-        let error_code = (pushed % 2 == 1).then(|| "server_unreachable".to_owned());
+        let error_code = (pushed % 2 == 1).then_some(ErrorCode::ServerUnreachable);
         let run = SyncRun {
             started_at: now,
             finished_at: now,
@@ -630,8 +632,8 @@ fn a_refused_change_goes_again_as_a_new_change_and_the_last_hundred_syncs_are_re
     }
     let runs = store.recent_sync_runs(500).unwrap();
     assert_eq!(runs.len(), 100, "the latest hundred");
-    assert_eq!((runs[0].pushed, runs[0].error_code.as_deref()), (104, None));
-    assert_eq!((runs[1].pushed, runs[1].error_code.as_deref()), (103, Some("server_unreachable")));
+    assert_eq!((runs[0].pushed, runs[0].error_code), (104, None));
+    assert_eq!((runs[1].pushed, runs[1].error_code), (103, Some(ErrorCode::ServerUnreachable)));
     store.wipe().unwrap();
     assert!(store.recent_sync_runs(10).unwrap().is_empty(), "a wipe forgets the history too");
 }
@@ -698,7 +700,7 @@ fn deletes_follow_the_seeds_rules_and_the_plan_says_what_goes_first() {
     let content = store.get::<Touchpoint>(&RowKey::of(touchpoint)).unwrap().unwrap().content_id;
     let refused = store.delete::<Content>(&RowKey::of(content)).unwrap_err();
     assert!(matches!(refused, StoreError::Restricted { used_by: EntityKind::Touchpoints, count: 1, .. }), "{refused}");
-    assert_eq!(store.delete_plan(EntityKind::Content, &RowKey::of(content)).unwrap_err().code(), "restricted");
+    assert_eq!(store.delete_plan(EntityKind::Content, &RowKey::of(content)).unwrap_err().code(), ErrorCode::Restricted);
 
     // CASCADE and SET NULL, seen first, then done: the plan deletes nothing.
     let pending = store.pending_count().unwrap();
@@ -737,4 +739,21 @@ fn deletes_follow_the_seeds_rules_and_the_plan_says_what_goes_first() {
     store.delete::<Worker>(&amina.row_key()).unwrap();
     assert!(store.list_all::<WorkerSegment>(&[]).unwrap().is_empty());
     assert!(store.get::<Segment>(&segment.row_key()).unwrap().is_some());
+}
+
+#[test]
+fn a_closed_store_leaves_everything_in_its_database_file() {
+    // A person who copies the database file of a closed app (a backup) has all of it:
+    // the connection that closes last folds the write-ahead log into the file.
+    let Device { _dir, store, org } = device();
+    let amina = worker(org.id, "Amina Wanjiru", None);
+    store.create(&amina).unwrap();
+    assert_eq!(store.get::<Worker>(&amina.row_key()).unwrap().map(|w| w.id), Some(amina.id), "read by the reader");
+    let path = store.path().to_path_buf();
+    drop(store);
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(&path, copy.path().join("stride.sqlite3")).unwrap();
+    let copied = Store::open(copy.path().join("stride.sqlite3")).unwrap();
+    assert_eq!(copied.device().organization_id, Some(org.id));
+    assert_eq!(copied.get::<Worker>(&amina.row_key()).unwrap().map(|w| w.id), Some(amina.id));
 }

@@ -6,7 +6,7 @@ use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 use stride_domain::api::*;
-use stride_domain::{EntityKind, RowKey};
+use stride_domain::{EntityKind, ErrorCode, RowKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -23,7 +23,7 @@ pub enum ClientError {
     #[error("too many sign-in attempts; try again later")]
     RateLimited,
     #[error("the server refused the request ({code}): {message}")]
-    Server { status: u16, code: String, message: String },
+    Server { status: u16, code: ErrorCode, message: String },
     #[error("the server's answer could not be read")]
     Decode(#[source] reqwest::Error),
     #[error("the download could not be written to this computer")]
@@ -81,11 +81,13 @@ impl Client {
     /// The typed error of an answer that is not a success.
     async fn error_of(response: reqwest::Response) -> ClientError {
         let status = response.status();
-        let body: ErrorBody =
-            response.json().await.unwrap_or_else(|_| ErrorBody { code: "unknown".into(), message: status.to_string() });
-        match (status, body.code.as_str()) {
-            (StatusCode::UNAUTHORIZED, "device_revoked") => ClientError::Revoked,
-            (StatusCode::UNAUTHORIZED, "invalid_credentials") => ClientError::InvalidCredentials,
+        let body: ErrorBody = response
+            .json()
+            .await
+            .unwrap_or_else(|_| ErrorBody { code: ErrorCode::Unknown, message: status.to_string() });
+        match (status, body.code) {
+            (StatusCode::UNAUTHORIZED, ErrorCode::DeviceRevoked) => ClientError::Revoked,
+            (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials) => ClientError::InvalidCredentials,
             (StatusCode::UNAUTHORIZED, _) => ClientError::Unauthenticated,
             (StatusCode::TOO_MANY_REQUESTS, _) => ClientError::RateLimited,
             _ => ClientError::Server { status: status.as_u16(), code: body.code, message: body.message },

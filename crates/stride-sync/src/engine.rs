@@ -5,9 +5,13 @@
 //! A device's first sync pulls before it pushes: until it has everything once, the
 //! server can leave out tombstones of rows the device never had, which is only sound
 //! while none of the device's own rows are on the server.
+//!
+//! The store's work (SQLite, the wipe's VACUUM) runs on the blocking pool, so the async
+//! threads only wait on the network.
 
 use crate::client::{Client, ClientError};
 use crate::retry::RetryPolicy;
+use std::sync::Arc;
 use stride_domain::api::{Me, Outcome, PushRequest, PushedChange};
 use stride_store::{Store, StoreError};
 
@@ -27,6 +31,22 @@ pub enum SyncError {
     Store(#[from] StoreError),
     #[error("this device works for another organization than the one this account belongs to")]
     OtherOrganization,
+    /// The runtime shut down while the store's work waited on the blocking pool.
+    #[error("the sync was stopped before the device's database answered")]
+    Stopped(#[source] tokio::task::JoinError),
+}
+
+/// Runs the store's `work` on the blocking pool (a panic in it goes on as a panic here).
+pub(crate) async fn on_store<T: Send + 'static>(
+    store: &Arc<Store>,
+    work: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, SyncError> {
+    let store = Arc::clone(store);
+    match tokio::task::spawn_blocking(move || work(&store)).await {
+        Ok(result) => Ok(result?),
+        Err(stopped) if stopped.is_panic() => std::panic::resume_unwind(stopped.into_panic()),
+        Err(stopped) => Err(SyncError::Stopped(stopped)),
+    }
 }
 
 impl SyncError {
@@ -77,7 +97,7 @@ pub struct SyncReport {
 /// Signs in and binds the store to the account's organization (a new device takes it;
 /// a device of another organization is refused). Returns the signed-in client.
 pub async fn sign_in(
-    store: &Store,
+    store: &Arc<Store>,
     server_url: &str,
     email: &str,
     password: &str,
@@ -85,25 +105,34 @@ pub async fn sign_in(
 ) -> Result<(Client, Me), SyncError> {
     let client = Client::new(server_url)?;
     let login = client.login(email, password, device_name).await?;
-    match store.device().organization_id {
-        Some(id) if id != login.me.organization.id => return Err(SyncError::OtherOrganization),
-        Some(_) => {}
-        None => store.set_up_organization(&login.me.organization)?,
+    if store.device().organization_id.is_some_and(|id| id != login.me.organization.id) {
+        return Err(SyncError::OtherOrganization);
     }
-    store.set_account(login.me.user_id, login.me.role)?;
+    let me = login.me.clone();
+    on_store(store, move |store| {
+        if store.device().organization_id.is_none() {
+            store.set_up_organization(&me.organization)?;
+        }
+        store.set_account(me.user_id, me.role)
+    })
+    .await?;
     Ok((client.with_token(login.token), login.me))
 }
 
 /// Pushes every pending change, then pulls until up to date, in one attempt. A device
 /// the server says was revoked wipes its local data before it reports so.
-pub async fn sync(store: &Store, client: &Client, progress: impl FnMut(Progress)) -> Result<SyncReport, SyncError> {
+pub async fn sync(
+    store: &Arc<Store>,
+    client: &Client,
+    progress: impl FnMut(Progress),
+) -> Result<SyncReport, SyncError> {
     sync_with_retries(store, client, &RetryPolicy::none(), progress).await
 }
 
 /// [`sync`], retrying transient failures after growing pauses. Every attempt resumes
 /// where the last one stopped: nothing already pushed or pulled is sent again.
 pub async fn sync_with_retries(
-    store: &Store,
+    store: &Arc<Store>,
     client: &Client,
     policy: &RetryPolicy,
     mut progress: impl FnMut(Progress),
@@ -114,7 +143,7 @@ pub async fn sync_with_retries(
         match sync_once(store, client, &mut report, &mut progress).await {
             Ok(()) => break,
             Err(SyncError::Client(ClientError::Revoked)) => {
-                store.wipe()?;
+                on_store(store, Store::wipe).await?;
                 return Err(SyncError::Client(ClientError::Revoked));
             }
             Err(error) if error.is_transient() && attempt < policy.attempts => {
@@ -143,7 +172,7 @@ pub async fn sync_with_retries(
 }
 
 async fn sync_once(
-    store: &Store,
+    store: &Arc<Store>,
     client: &Client,
     report: &mut SyncReport,
     progress: &mut impl FnMut(Progress),
@@ -158,9 +187,10 @@ async fn sync_once(
 
 /// What the server says of this device's edits that lost to concurrent ones. A server
 /// from before conflicts were kept has no such route: nothing to fetch.
-async fn fetch_conflicts(store: &Store, client: &Client, report: &mut SyncReport) -> Result<(), SyncError> {
+async fn fetch_conflicts(store: &Arc<Store>, client: &Client, report: &mut SyncReport) -> Result<(), SyncError> {
     loop {
-        let page = match client.conflicts(store.conflict_cursor()?).await {
+        let cursor = on_store(store, Store::conflict_cursor).await?;
+        let page = match client.conflicts(cursor).await {
             Ok(page) => page,
             Err(ClientError::Server { status: 404, .. }) => return Ok(()),
             Err(other) => return Err(other.into()),
@@ -168,29 +198,30 @@ async fn fetch_conflicts(store: &Store, client: &Client, report: &mut SyncReport
         if page.conflicts.is_empty() {
             return Ok(());
         }
-        report.lost_edits += store.record_conflicts(&page.conflicts)?;
+        report.lost_edits += on_store(store, move |store| store.record_conflicts(&page.conflicts)).await?;
     }
 }
 
 async fn push(
-    store: &Store,
+    store: &Arc<Store>,
     client: &Client,
     report: &mut SyncReport,
     progress: &mut impl FnMut(Progress),
 ) -> Result<(), SyncError> {
     let mut done = 0;
-    let total = store.pending_count()?;
+    let total = on_store(store, Store::pending_count).await?;
     progress(Progress::Pushing { done, total });
     loop {
-        let entries = store.pending_changes(0, PUSH_BATCH)?;
+        let entries = on_store(store, |store| store.pending_changes(0, PUSH_BATCH)).await?;
         if entries.is_empty() {
             return Ok(());
         }
         let request = PushRequest {
             changes: entries.into_iter().map(|e| PushedChange { seq: e.seq, change: e.change }).collect(),
         };
-        let response = client.push(&request).await?;
-        store.record_push_results(&response.results)?;
+        let response = Arc::new(client.push(&request).await?);
+        let answer = Arc::clone(&response);
+        on_store(store, move |store| store.record_push_results(&answer.results)).await?;
         for result in &response.results {
             match result.outcome {
                 Outcome::Rejected { .. } => report.rejected += 1,
@@ -203,7 +234,7 @@ async fn push(
 }
 
 async fn pull(
-    store: &Store,
+    store: &Arc<Store>,
     client: &Client,
     report: &mut SyncReport,
     progress: &mut impl FnMut(Progress),
@@ -216,7 +247,9 @@ async fn pull(
         } else {
             client.pull_first_sync(device.pull_cursor, FIRST_SYNC_PAGE, device.first_sync_head).await?
         };
-        let applied = store.apply_pulled(&page)?;
+        let page = Arc::new(page);
+        let pulled = Arc::clone(&page);
+        let applied = on_store(store, move |store| store.apply_pulled(&pulled)).await?;
         report.pulled += applied.rows as u64;
         report.kept_local_fields += applied.kept_local_fields as u64;
         done += applied.rows as u64;

@@ -2,6 +2,7 @@
 //! session, which `make test` provides (scripts/test-session.sh).
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+#![allow(clippy::disallowed_methods)] // test rows are stamped by the wall clock
 
 use stride_domain::api::DeviceToken;
 use stride_domain::DeviceId;

@@ -136,7 +136,7 @@ export type ContentType = "video" | "text" | "audio" | "quiz";
  * Whether one record has reached the server.
  */
 
-export type RecordSyncState = { "state": "synced" } | { "state": "waiting" } | { "state": "needs_attention", code: RejectionCode | null, reason: string, };
+export type RecordSyncState = { "state": "synced" } | { "state": "waiting" } | { "state": "needs_attention", code: ErrorCode | null, reason: string, };
 
 /**
  * How a due moment stands against a day.
@@ -426,13 +426,6 @@ export type RowKey = string;
 export type ChangeOp = "upsert" | "delete";
 
 /**
- * Why the server refused a change. The change is never applied; the device keeps it
- * for a person to look at.
- */
-
-export type RejectionCode = "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "not_found" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted";
-
-/**
  * A change the server refused, waiting for a person.
  */
 
@@ -448,7 +441,7 @@ label: string | null,
 /**
  * Why, as a code to choose a sentence by (None for a code this app does not know).
  */
-code: RejectionCode | null, 
+code: ErrorCode | null, 
 /**
  * The server's own words, for the details.
  */
@@ -474,9 +467,9 @@ export type SyncStartedBy = "sign_in" | "button" | "background";
 
 export type SyncRun = { started_at: Timestamp, finished_at: Timestamp, started_by: SyncStartedBy, pushed: number, rejected: number, pulled: number, retries: number, 
 /**
- * The error's code when it failed (the app's ErrorCode names).
+ * The error's code when it failed.
  */
-error_code: string | null, };
+error_code: ErrorCode | null, };
 
 /**
  * The sync panel: what needs a person, what waits, and what happened lately.
@@ -955,7 +948,11 @@ export type RecordHistory = { entries: Array<HistoryEntry>, conflicts: Array<His
 
 export type ValidationError = { field: string, message: string, };
 
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "bad_server_address" | "server_unreachable" | "invalid_credentials" | "rate_limited" | "not_signed_in" | "device_revoked" | "other_organization" | "keyring_unavailable" | "server_error" | "not_permitted" | "tier_limit" | "restricted" | "download_failed" | "internal";
+/**
+ * What went wrong, for a program to branch on (the message is for people and logs).
+ */
+
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "bad_server_address" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "server_error" | "download_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
 
 export type AppError = { code: ErrorCode, message: string, 
 /**

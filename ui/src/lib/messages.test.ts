@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Activity, AppError, DueTouchpoint, ErrorCode, SyncRun } from './bindings'
-import { describeDeletePlan, describeError, en, fieldErrors, formatBytes } from './messages'
+import { describeDeletePlan, describeError, describeRefusal, en, fieldErrors, formatBytes } from './messages'
 
 const error = (code: ErrorCode, fields: AppError['fields'] = []): AppError => ({ code, message: 'raw text from Rust', fields })
 
@@ -56,7 +56,7 @@ describe('the sync panel', () => {
     expect(en.syncPanel.result(run({}))).toBe('3 sent, 12 received')
     expect(en.syncPanel.result(run({ rejected: 1, retries: 2 }))).toBe('3 sent, 12 received, 1 refused, 2 retries')
     expect(en.syncPanel.result(run({ error_code: 'server_unreachable' }))).toBe(en.errors.server_unreachable)
-    expect(en.syncPanel.result(run({ error_code: 'from_a_newer_app' }))).toBe(en.errors.internal)
+    expect(en.syncPanel.result(run({ error_code: 'unknown' }))).toBe(en.errors.unknown)
   })
 
   it('names a refused change by what it did to which record', () => {
@@ -134,6 +134,10 @@ describe('a record’s sync state', () => {
       `Needs attention: ${en.rejections.not_permitted}`,
     )
     expect(en.workerPage.sync({ state: 'needs_attention', code: null, reason: 'raw words' })).not.toContain('raw')
+    // A refusal without a sentence of its own reads as the error of the same code; a code
+    // from a newer server reads as one this version does not know.
+    expect(describeRefusal('invalid_key')).toBe(en.errors.invalid_key)
+    expect(describeRefusal('unknown')).toBe(en.errors.unknown)
   })
 
   it('names what is due next and how urgent it is', () => {

@@ -31,7 +31,6 @@ import type {
   ProgressEntry,
   RecordSyncState,
   Urgency,
-  RejectionCode,
   SyncProgress,
   SyncRun,
   SyncStartedBy,
@@ -558,7 +557,7 @@ export const en = {
         case 'waiting':
           return 'Waiting to sync'
         case 'needs_attention':
-          return `Needs attention: ${state.code ? en.rejections[state.code] : en.errors.server_error}`
+          return `Needs attention: ${describeRefusal(state.code)}`
       }
     },
   },
@@ -620,7 +619,7 @@ export const en = {
     waitingCount: (entity: EntityKind, count: number) => `${en.entityPlurals[entity]}: ${count}`,
     startedBy: { sign_in: 'at sign-in', button: 'by hand', background: 'by itself' } satisfies Record<SyncStartedBy, string>,
     result: (run: SyncRun) => {
-      if (run.error_code) return en.errors[run.error_code as ErrorCode] ?? en.errors.internal
+      if (run.error_code) return en.errors[run.error_code] ?? en.errors.internal
       const parts = [`${run.pushed} sent`, `${run.pulled} received`]
       if (run.rejected > 0) parts.push(`${run.rejected} refused`)
       if (run.retries > 0) parts.push(run.retries === 1 ? '1 retry' : `${run.retries} retries`)
@@ -670,7 +669,7 @@ export const en = {
       return `${new Date(c.noticed_at).toLocaleString()}: ${who}${device} set ${fieldName(c.field)} to “${shown(c.lost)}”, replaced by the concurrent “${shown(c.kept)}”`
     },
   },
-  /** Why the server refused a change, by its code. */
+  /** Why the server refused a change, where it reads better than the error's sentence. */
   rejections: {
     not_permitted: 'Your role may not make this change.',
     unknown_field: 'The change has a field the server does not know; Stride may need an update.',
@@ -684,7 +683,7 @@ export const en = {
     inconsistent_change: 'The server already applied a different change under this change’s id.',
     duplicate_enrollment: 'The worker is already enrolled in this program on the server; their progress belongs to that enrollment.',
     restricted: 'Other records on the server still use this one, so it was not deleted.',
-  } satisfies Record<RejectionCode, string>,
+  } satisfies Partial<Record<ErrorCode, string>>,
   entities: {
     organizations: 'organization', users: 'user', workers: 'worker', segments: 'segment',
     worker_segment: 'segment membership', content: 'content', journey_blueprints: 'journey', phases: 'phase',
@@ -722,7 +721,22 @@ export const en = {
     tier_limit: 'Your organization’s subscription tier allows no more of these. See Organization for its limits.',
     restricted: 'Other records still use this one, so it cannot be deleted. Remove them first.',
     download_failed: 'The media could not be downloaded: the server does not have it, or it could not be saved here.',
+    invalid_request: 'The server could not read the request; Stride may need an update.',
+    unauthenticated: 'Sign in again to sync.',
+    forbidden: 'Your role may not see this.',
+    method_not_allowed: 'The server does not take this request; Stride may need an update.',
+    too_large: 'The request is too large for the server.',
+    unsupported_media_type: 'The server could not read the request; Stride may need an update.',
+    unknown_field: 'The change has a field the server does not know; Stride may need an update.',
+    invalid_value: 'A value is not one the server accepts.',
+    missing_field: 'A required field is missing.',
+    missing_reference: 'It refers to something that is not on the server.',
+    wrong_organization: 'It belongs to another organization.',
+    invalid_key: 'The record’s id is not valid.',
+    inconsistent_change: 'The server already applied a different change under this change’s id.',
+    duplicate_enrollment: 'The worker is already enrolled in this program.',
     internal: 'Something went wrong inside Stride. Your saved data is safe; try again.',
+    unknown: 'The server answered with a reason this version of Stride does not know. Updating Stride may help.',
   } satisfies Record<ErrorCode, string>,
 }
 
@@ -762,6 +776,13 @@ export function describeDeletePlan(plan: DeletePlan, asked: EntityKind): string 
 /** The sentence for an error, chosen by its code. */
 export function describeError(error: AppError, messages: Messages = en): string {
   return messages.errors[error.code] ?? messages.errors.internal
+}
+
+/** Why the server refused a change, by its code (none: it gave no code this app reads). */
+export function describeRefusal(code: ErrorCode | null, messages: Messages = en): string {
+  if (!code) return messages.errors.server_error
+  const refusals: Partial<Record<ErrorCode, string>> = messages.rejections
+  return refusals[code] ?? messages.errors[code] ?? messages.errors.server_error
 }
 
 /** Each field's problem, keyed by field name, for inline form messages. */

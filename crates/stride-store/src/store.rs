@@ -1,0 +1,244 @@
+//! The open device database and its one write protocol. Two connections: the writer,
+//! behind a lock (SQLite takes one writer at a time, and the lock keeps the clock's stamps
+//! in commit order), and a read-only reader for the window's questions. WAL lets the
+//! reader see the last commit while a write is under way, so a search typed while a
+//! 5,000-row page is applied does not wait for it.
+//!
+//! Every write runs through [`Store::transaction`]: lock, one IMMEDIATE transaction, the
+//! device's time for "now", clock stamps taken through [`Tx`], the latest stamp saved with
+//! the data, commit, and only then the device's state in memory moves. A write that fails
+//! leaves nothing, on disk or in memory.
+
+use crate::error::{from_commit, Result, StoreError};
+use crate::sync_state::{self, DeviceInfo};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use stride_domain::{Hlc, HlcClock, SegmentId, Timestamp};
+
+pub struct Store {
+    path: PathBuf,
+    /// How far this device's wall clock is off (zero but in simulations of bad clocks).
+    clock_offset_ms: i64,
+    // The reader is closed before the writer (fields drop in this order): the last
+    // connection to close folds the WAL into the database file, and only the writer can.
+    reader: Mutex<Reader>,
+    writer: Mutex<WriterConnection>,
+    /// What the device knows about itself, as of the last commit: read without waiting
+    /// for a write under way.
+    device: Mutex<DeviceInfo>,
+}
+
+struct WriterConnection {
+    conn: Connection,
+    clock: HlcClock,
+}
+
+/// The read-only connection, with what it keeps between reads.
+pub(crate) struct Reader {
+    pub conn: Connection,
+    /// Which rule segment's members this connection's `temp.segment_members` holds
+    /// (`segments.rs`).
+    pub segment_cache: Option<SegmentCache>,
+}
+
+/// One rule segment's members, judged when the database was at `data_version` (which
+/// any commit by the writer moves): while nothing is written, a search that filters by
+/// the segment, keystroke after keystroke, reads the table as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SegmentCache {
+    pub segment: SegmentId,
+    pub rule: String,
+    pub data_version: i64,
+}
+
+/// How a transaction of the protocol runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Write,
+    /// With foreign-key checks off (they cannot change inside a transaction): a pulled
+    /// page, whose parents may arrive after their children, and the wipe.
+    WriteWithoutForeignKeys,
+    /// Everything a write would do, rolled back: what a delete would take with it.
+    DryRun,
+}
+
+/// One transaction of the protocol: the SQL transaction, the time it writes as "now",
+/// the device's clock, and the device's state as it will be after commit.
+pub(crate) struct Tx<'c> {
+    pub tx: Transaction<'c>,
+    pub now: Timestamp,
+    /// Kept once the transaction commits, as `device` is.
+    clock: HlcClock,
+    latest: Option<Hlc>,
+    /// Kept in memory once the transaction commits.
+    pub device: DeviceInfo,
+}
+
+impl Tx<'_> {
+    /// The stamp for a local change now.
+    pub fn tick(&mut self) -> Hlc {
+        let stamp = self.clock.tick(self.now.millis());
+        self.latest = Some(stamp);
+        stamp
+    }
+
+    /// Takes in a stamp seen from elsewhere (the server's time), so later stamps order after it.
+    pub fn observe(&mut self, seen: Hlc) -> Hlc {
+        let stamp = self.clock.observe(seen, self.now.millis());
+        self.latest = Some(stamp);
+        stamp
+    }
+
+    /// After a wipe: the device has a new id, so a new clock, with nothing stamped yet.
+    pub fn become_new_device(&mut self, device: DeviceInfo) {
+        self.clock = HlcClock::new(device.device_id, None);
+        self.latest = None;
+        self.device = device;
+    }
+}
+
+impl Store {
+    /// Opens the database at `path`, creating it and its folder if needed, and brings its
+    /// schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with_clock_offset(path, 0)
+    }
+
+    /// Opens the database of a device whose wall clock runs `offset_ms` ahead (or behind,
+    /// when negative): how tests and simulations model a device with a wrong clock.
+    pub fn open_with_clock_offset(path: impl AsRef<Path>, offset_ms: i64) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)
+                .map_err(|source| StoreError::Folder { path: folder.to_path_buf(), source })?;
+        }
+        let open_error = |source| StoreError::Open { path: path.clone(), source };
+        let mut conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(open_error)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(open_error)?;
+        // Room for a pull's upsert per entity beside the repository's own statements.
+        conn.set_prepared_statement_cache_capacity(64);
+        crate::migrate::apply_pending(&mut conn)?;
+        let device = sync_state::load_or_create(&conn)?;
+        let clock = HlcClock::new(device.device_id, device.hlc_last);
+        let reader =
+            Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(open_error)?;
+        reader.execute_batch("PRAGMA busy_timeout = 5000;").map_err(open_error)?;
+        reader.set_prepared_statement_cache_capacity(64);
+        Ok(Self {
+            path,
+            clock_offset_ms: offset_ms,
+            reader: Mutex::new(Reader { conn: reader, segment_cache: None }),
+            writer: Mutex::new(WriterConnection { conn, clock }),
+            device: Mutex::new(device),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What the device knows about itself.
+    pub fn device(&self) -> DeviceInfo {
+        lock(&self.device).clone()
+    }
+
+    /// The time by this device's wall clock: the store's one reading of the clock, which
+    /// its writes and its questions about today use.
+    pub fn now(&self) -> Timestamp {
+        #[allow(clippy::disallowed_methods)] // the reading every other one goes through
+        let now = Timestamp::now();
+        Timestamp::from_millis(now.millis() + self.clock_offset_ms).unwrap_or(now)
+    }
+
+    /// Runs `work` in one transaction of the protocol: what it writes commits together
+    /// with the latest clock stamp it took, or nothing does.
+    pub(crate) fn transaction<T>(&self, mode: Mode, work: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        let mut writer = lock(&self.writer);
+        let now = self.now();
+        let device = self.device();
+        let WriterConnection { conn, clock, .. } = &mut *writer;
+        let foreign_keys_off = mode == Mode::WriteWithoutForeignKeys;
+        if foreign_keys_off {
+            conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        }
+        let outcome = run(conn, clock.clone(), now, device, mode, work);
+        if foreign_keys_off {
+            conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        }
+        let (value, committed) = outcome?;
+        if let Some((device, moved)) = committed {
+            *clock = moved;
+            *lock(&self.device) = device;
+        }
+        Ok(value)
+    }
+
+    /// Rewrites the database file without its free pages (outside any transaction).
+    pub(crate) fn vacuum(&self) -> Result<()> {
+        lock(&self.writer).conn.execute_batch("VACUUM")?;
+        Ok(())
+    }
+
+    /// Runs `work` on the read-only connection: it sees the last commit, never waits
+    /// for a write under way.
+    pub(crate) fn with_conn<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        work(&lock(&self.reader).conn)
+    }
+
+    /// The read-only connection with what it keeps between reads.
+    pub(crate) fn reader(&self) -> MutexGuard<'_, Reader> {
+        lock(&self.reader)
+    }
+
+    /// The highest migration applied to this database.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.with_conn(crate::migrate::schema_version)
+    }
+}
+
+/// What `work` returned, and the device's state and clock after commit (none after a dry run).
+type Committed<T> = (T, Option<(DeviceInfo, HlcClock)>);
+
+fn run<T>(
+    conn: &mut Connection,
+    clock: HlcClock,
+    now: Timestamp,
+    device: DeviceInfo,
+    mode: Mode,
+    work: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+) -> Result<Committed<T>> {
+    let behavior = if mode == Mode::DryRun { TransactionBehavior::Deferred } else { TransactionBehavior::Immediate };
+    #[allow(clippy::disallowed_methods)] // the protocol itself
+    let tx = conn.transaction_with_behavior(behavior)?;
+    let mut t = Tx { tx, now, clock, latest: None, device };
+    let value = work(&mut t)?;
+    let Tx { tx, latest, mut device, clock, .. } = t;
+    if mode == Mode::DryRun {
+        tx.rollback()?;
+        return Ok((value, None));
+    }
+    if let Some(stamp) = latest {
+        sync_state::save_clock(&tx, stamp)?;
+        device.hlc_last = Some(stamp);
+    }
+    tx.commit().map_err(from_commit)?;
+    Ok((value, Some((device, clock))))
+}
+
+/// A panic while a lock is held cannot leave a half-written transaction behind (it
+/// rolls back on drop), so what the lock guards is still sound.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
