@@ -107,11 +107,16 @@ impl Pending {
     }
 }
 
+/// The pending changes of one row, by the row's index: left to itself, SQLite reads every
+/// pending change by the status index for each pulled row (a 5,000-row page against
+/// 50,000 waiting changes took minutes).
+const PENDING_OF_ROW: &str =
+    "SELECT op, fields FROM outbox INDEXED BY idx_outbox_row WHERE entity = ?1 AND row_key = ?2 AND status = 'pending'";
+
 fn pending_fields(tx: &rusqlite::Transaction<'_>, row: &PulledRow) -> Result<Pending> {
     let spec = row.entity.spec();
     let mut pending = Pending::default();
-    let mut statement =
-        tx.prepare_cached("SELECT op, fields FROM outbox WHERE status = 'pending' AND entity = ?1 AND row_key = ?2")?;
+    let mut statement = tx.prepare_cached(PENDING_OF_ROW)?;
     let mut entries = statement.query(params![spec.table, key_text(spec, row)?])?;
     while let Some(entry) = entries.next()? {
         let op: String = entry.get(0)?;
@@ -238,4 +243,21 @@ fn merge_row(tx: &rusqlite::Transaction<'_>, row: &PulledRow, pending: &Pending,
         .execute(params_from_iter(values))?;
     }
     Ok(kept)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_rows_pending_changes_are_found_by_its_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::Store::open(dir.path().join("plan.sqlite3")).unwrap();
+        let plan: Vec<String> = store
+            .with_conn(|conn| {
+                let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", super::PENDING_OF_ROW))?;
+                let rows = statement.query_map(["workers", "x"], |row| row.get::<_, String>(3))?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            })
+            .unwrap();
+        assert_eq!(plan, ["SEARCH outbox USING INDEX idx_outbox_row (entity=? AND row_key=?)"]);
+    }
 }
