@@ -77,8 +77,8 @@ impl From<stride_sync::ClientError> for AppError {
             E::Unauthenticated => ErrorCode::NotSignedIn,
             E::Revoked => ErrorCode::DeviceRevoked,
             E::RateLimited => ErrorCode::RateLimited,
-            // What the server said, where it is a reason of its own the window can name.
-            E::Server { code: code @ (ErrorCode::Forbidden | ErrorCode::NotFound), .. } => *code,
+            // The account's role may not read it (a record's history): the window says so.
+            E::Server { code: ErrorCode::Forbidden, .. } => ErrorCode::Forbidden,
             E::Server { .. } | E::Decode(_) => ErrorCode::ServerError,
             E::Write(_) => ErrorCode::DownloadFailed,
         };
