@@ -236,7 +236,10 @@ async fn an_admin_sees_a_lost_edit_reads_the_history_deletes_a_worker_and_restor
     // seen it, changes it too, a moment later, and syncs: the later edit wins.
     open_worker(phone_of(&edited), edited.full_name.to_string()).await;
     find(&client, "[data-testid=worker-page] button[aria-keyshortcuts=E]").await.click().await.unwrap();
-    fill(&client, &[("input[name=phone_number]", "+254 711 000 001")]).await;
+    // The name too: the form's autofocus can take keys typed for the phone number, and
+    // `fill` checks every field it is given.
+    let edited_name = edited.full_name.to_string();
+    fill(&client, &[("input[name=full_name]", &edited_name), ("input[name=phone_number]", "+254 711 000 001")]).await;
     find(&client, "form button[type=submit]").await.click().await.unwrap();
     text_of(&client, "[data-testid=worker-page]", |t| t.contains("Phone: +254711000001")).await;
     find(&client, "[data-testid=sync]").await.click().await.unwrap();
