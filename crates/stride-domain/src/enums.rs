@@ -18,8 +18,9 @@ macro_rules! string_enum {
     ($($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? })*) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
         pub enum $name {
-            $(#[serde(rename = $text)] $variant,)+
+            $(#[serde(rename = $text)] #[cfg_attr(feature = "cli", value(name = $text))] $variant,)+
         }
 
         impl $name {

@@ -68,10 +68,10 @@ enum OrgCommand {
     Create {
         #[arg(long)]
         name: String,
-        #[arg(long = "type", default_value = "client")]
-        organization_type: String,
-        #[arg(long, default_value = "basic")]
-        tier: String,
+        #[arg(long = "type", value_enum, default_value = "client")]
+        organization_type: OrganizationType,
+        #[arg(long, value_enum, default_value = "basic")]
+        tier: SubscriptionTier,
     },
 }
 
@@ -83,8 +83,8 @@ enum UserCommand {
         org: String,
         #[arg(long)]
         email: String,
-        #[arg(long)]
-        role: String,
+        #[arg(long, value_enum)]
+        role: Role,
         #[arg(long)]
         display_name: Option<String>,
     },
@@ -141,14 +141,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             stride_server::serve(listener, pool, shutdown).await.map_err(|e| e.to_string())?;
         }
         Command::Org(OrgCommand::Create { name, organization_type, tier }) => {
-            let id = admin::create_organization(
-                &pool,
-                &parse("name", Name::parse(&name))?,
-                parse("type", organization_type.parse::<OrganizationType>())?,
-                parse("tier", tier.parse::<SubscriptionTier>())?,
-            )
-            .await
-            .map_err(fail)?;
+            let id = admin::create_organization(&pool, &parse("name", Name::parse(&name))?, organization_type, tier)
+                .await
+                .map_err(fail)?;
             println!("{id}");
         }
         Command::User(UserCommand::Create { org, email, role, display_name }) => {
@@ -159,7 +154,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 &pool,
                 parse("org", org.parse::<OrganizationId>())?,
                 &parse("email", Email::parse(&email))?,
-                parse("role", role.parse::<Role>())?,
+                role,
                 display_name.as_ref(),
                 password.trim_end_matches(['\r', '\n']),
             )
