@@ -49,3 +49,11 @@ pub(crate) fn id_column<T: std::str::FromStr>(row: &rusqlite::Row<'_>, index: us
     text.parse()
         .map_err(|_| crate::StoreError::CorruptRecord { what: format!("{what} id"), problem: format!("{text:?}") })
 }
+
+/// An error code stored by its name (a name this version does not know reads as `unknown`).
+pub(crate) fn error_code_column(
+    row: &rusqlite::Row<'_>,
+    index: usize,
+) -> crate::Result<Option<stride_domain::ErrorCode>> {
+    Ok(row.get::<_, Option<String>>(index)?.map(|name| stride_domain::ErrorCode::from_name(&name)))
+}

@@ -92,7 +92,7 @@ fn read_entry(row: &Row<'_>) -> Result<OutboxEntry> {
             "pending" => OutboxStatus::Pending,
             _ => OutboxStatus::Rejected,
         },
-        rejection_code: row.get::<_, Option<String>>(9)?.map(|name| ErrorCode::from_name(&name)),
+        rejection_code: crate::codec::error_code_column(row, 9)?,
         rejection_reason: row.get(10)?,
     })
 }

@@ -96,7 +96,7 @@ impl Store {
                     rejected: row.get::<_, i64>(4)? as u64,
                     pulled: row.get::<_, i64>(5)? as u64,
                     retries: row.get(6)?,
-                    error_code: row.get::<_, Option<String>>(7)?.map(|name| ErrorCode::from_name(&name)),
+                    error_code: crate::codec::error_code_column(row, 7)?,
                 });
             }
             Ok(runs)
