@@ -71,7 +71,7 @@ pub struct ConflictsParams {
         (status = 200, description = "the next of them", body = ConflictsResponse),
         (status = 401, description = "unauthenticated or device_revoked", body = stride_domain::api::ErrorBody),
         (status = 400, description = "invalid_request: bad query parameters", body = stride_domain::api::ErrorBody),
-        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+        crate::error::AnyOtherError,
 ))]
 pub async fn mine(
     State(state): State<AppState>,

@@ -7,6 +7,12 @@ use axum::Json;
 use stride_domain::api::ErrorBody;
 use stride_domain::ErrorCode;
 
+/// What any route may answer besides its own answers, for the OpenAPI document.
+#[derive(utoipa::IntoResponses)]
+#[response(status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)")]
+#[allow(dead_code)] // describes an answer; never built
+pub struct AnyOtherError(ErrorBody);
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("the request is not valid: {0}")]

@@ -11,9 +11,31 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
+use stride_domain::api::ErrorBody;
 
 /// A JSON request body.
 pub struct Body<T>(pub T);
+
+/// What a route that reads a [`Body`] may answer besides its own answers, for the
+/// OpenAPI document: the body's refusals.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // describes answers; never built
+pub enum BodyRefusals {
+    #[response(
+        status = 400,
+        description = "invalid_request: the body is not JSON, or not gzip/zstd as its encoding says"
+    )]
+    NotJson(ErrorBody),
+    #[response(status = 413, description = "too_large: the body is past 8 MiB")]
+    TooLarge(ErrorBody),
+    #[response(
+        status = 415,
+        description = "unsupported_media_type: not application/json, or an encoding other than gzip and zstd"
+    )]
+    UnsupportedMediaType(ErrorBody),
+    #[response(status = 422, description = "invalid_request: JSON of the wrong shape or types")]
+    WrongShape(ErrorBody),
+}
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;

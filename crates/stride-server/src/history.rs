@@ -32,7 +32,7 @@ pub struct HistoryParams {
         (status = 401, description = "unauthenticated or device_revoked", body = stride_domain::api::ErrorBody),
         (status = 403, description = "forbidden: only organization administrators read histories", body = stride_domain::api::ErrorBody),
         (status = 400, description = "invalid_request: bad query parameters", body = stride_domain::api::ErrorBody),
-        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+        crate::error::AnyOtherError,
 ))]
 pub async fn record_history(
     State(state): State<AppState>,

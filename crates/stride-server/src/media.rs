@@ -54,7 +54,7 @@ pub async fn add(pool: &PgPool, organization: OrganizationId, name: &str, bytes:
         (status = 200, description = "the file, with its Content-Type", content_type = "application/octet-stream"),
         (status = 401, description = "unauthenticated or device_revoked", body = stride_domain::api::ErrorBody),
         (status = 404, description = "not_found: the organization has no such file", body = stride_domain::api::ErrorBody),
-        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+        crate::error::AnyOtherError,
 ))]
 pub async fn get(
     State(state): State<AppState>,

@@ -92,7 +92,7 @@ fn pull_sql() -> &'static str {
         (status = 200, description = "a page", body = stride_domain::api::PullResponse),
         (status = 401, description = "unauthenticated or device_revoked", body = stride_domain::api::ErrorBody),
         (status = 400, description = "invalid_request: bad query parameters", body = stride_domain::api::ErrorBody),
-        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+        crate::error::AnyOtherError,
 ))]
 pub async fn pull(
     State(state): State<AppState>,

@@ -22,7 +22,7 @@ use crate::auth::AuthenticatedDevice;
 use crate::error::ApiError;
 use crate::extract::Body;
 use crate::push_plan::{needs_one_by_one, plan, Limits};
-use crate::push_rules::{check, reject};
+use crate::push_rules::{check, reject, Checked};
 use crate::push_sql::Deleted;
 use crate::quota::Quota;
 use crate::state::AppState;
@@ -48,11 +48,8 @@ const MAX_ATTEMPTS: u32 = 8;
 #[utoipa::path(post, path = "/v1/sync/push", security(("device" = [])), request_body = PushRequest, responses(
         (status = 200, description = "one result per change", body = PushResponse),
         (status = 401, description = "unauthenticated or device_revoked", body = stride_domain::api::ErrorBody),
-        (status = 400, description = "invalid_request: the body is not JSON, or not gzip/zstd as its encoding says", body = stride_domain::api::ErrorBody),
-        (status = 413, description = "too_large: the body is past 8 MiB", body = stride_domain::api::ErrorBody),
-        (status = 415, description = "unsupported_media_type: not application/json, or an encoding other than gzip and zstd", body = stride_domain::api::ErrorBody),
-        (status = 422, description = "invalid_request: JSON of the wrong shape or types", body = stride_domain::api::ErrorBody),
-        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+        crate::extract::BodyRefusals,
+        crate::error::AnyOtherError,
 ))]
 pub async fn push(
     State(state): State<AppState>,
@@ -108,14 +105,24 @@ async fn push_once(
     // stays locked from the first of those until commit, so they come last.
     crate::push_sql::set_last_seq(&mut tx, device, taken_through).await?;
     let mut limits = Limits { quota: Quota::load(&mut tx, device, &fresh).await?, enrollments: Default::default() };
-    let outcomes = match apply(&mut tx, device, &fresh, now_ms, &mut limits.clone()).await? {
-        Ok(outcomes) => outcomes,
-        Err(refused) => {
-            tracing::info!(device.id = %device.device_id, problem = ?refused, "a push batch was refused whole; taking it change by change");
+    let checked: Vec<_> = fresh.iter().map(|pushed| check(device, pushed, now_ms)).collect();
+    // A delete that reaches other rows is decided against them in the database, alone.
+    let whole = if needs_one_by_one(&checked) {
+        None
+    } else {
+        Some(apply(&mut tx, device, &fresh, checked, &mut limits.clone()).await?)
+    };
+    let outcomes = match whole {
+        Some(Ok(outcomes)) => outcomes,
+        refused => {
+            let problem = refused.map_or_else(|| "a delete that reaches other rows".to_owned(), |r| format!("{r:?}"));
+            tracing::info!(device.id = %device.device_id, %problem, "a push batch is taken change by change");
             let mut outcomes = Vec::with_capacity(fresh.len());
             for pushed in &fresh {
                 let before = limits.clone();
-                let outcome = match apply(&mut tx, device, std::slice::from_ref(pushed), now_ms, &mut limits).await? {
+                let one = std::slice::from_ref(pushed);
+                let checked = vec![check(device, pushed, now_ms)];
+                let outcome = match apply(&mut tx, device, one, checked, &mut limits).await? {
                     Ok(mut one) => one.pop().unwrap_or_else(|| unreachable!("one outcome per change")),
                     Err(refused) => refused.into_outcome(),
                 };
@@ -150,8 +157,6 @@ async fn push_once(
 /// Why a batch was written not at all.
 #[derive(Debug)]
 enum Refused {
-    /// A batch of several holds a delete that must be decided alone (`needs_one_by_one`).
-    OneByOne,
     /// The database refused a write (a check or unique constraint, a value out of range).
     ByDatabase(String),
     /// A delete met a row a live row still uses under RESTRICT.
@@ -164,24 +169,20 @@ impl Refused {
         match self {
             Refused::ByRule(outcome) => outcome,
             Refused::ByDatabase(rule) => reject(ErrorCode::InvalidValue, format!("the database refused it ({rule})")),
-            Refused::OneByOne => unreachable!("a batch of one is never split"),
         }
     }
 }
 
-/// Plans `fresh` (changes not applied before, in order) and writes the plan in a
-/// savepoint: one outcome per change, or why nothing of it was written.
+/// Plans `fresh` (changes not applied before, in order; `checked[i]` is `fresh[i]`
+/// checked) and writes the plan in a savepoint: one outcome per change, or why nothing
+/// of it was written.
 async fn apply(
     tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
     device: &AuthenticatedDevice,
     fresh: &[&PushedChange],
-    now_ms: i64,
+    checked: Vec<Result<Checked<'_>, Outcome>>,
     limits: &mut Limits,
 ) -> Result<Result<Vec<Outcome>, Refused>, sqlx::Error> {
-    let checked: Vec<_> = fresh.iter().map(|pushed| check(device, pushed, now_ms)).collect();
-    if needs_one_by_one(&checked) {
-        return Ok(Err(Refused::OneByOne));
-    }
     let org = device.organization_id.as_uuid();
     let loaded = crate::push_sql::load(tx, org, &checked, &mut limits.enrollments).await?;
     let planned = plan(device, fresh, checked, loaded, limits);

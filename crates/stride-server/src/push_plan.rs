@@ -91,8 +91,9 @@ impl Wanted {
     }
 }
 
-/// Whether a batch must be taken change by change: a delete that reaches other rows
-/// (`deletes.rs`) is decided against them in the database, so it goes in a batch of one.
+/// Whether a batch of several must be taken change by change: a delete that reaches
+/// other rows (`deletes.rs`) is decided against them in the database, so it goes in a
+/// batch of one.
 pub(crate) fn needs_one_by_one(checked: &[Result<Checked<'_>, Outcome>]) -> bool {
     checked.len() > 1 && checked.iter().flatten().any(|c| c.change.op == ChangeOp::Delete && reaches_others(c.spec))
 }

@@ -58,7 +58,7 @@ pub fn router(state: AppState) -> Router {
 /// This document.
 #[utoipa::path(get, path = "/v1/openapi.json", responses(
         (status = 200, description = "OpenAPI 3.1", content_type = "application/json"),
-        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+        crate::error::AnyOtherError,
 ))]
 pub(crate) async fn openapi() -> impl IntoResponse {
     static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -71,11 +71,8 @@ pub(crate) async fn openapi() -> impl IntoResponse {
         (status = 200, description = "signed in", body = LoginResponse),
         (status = 401, description = "invalid_credentials", body = stride_domain::api::ErrorBody),
         (status = 429, description = "rate_limited, with Retry-After in seconds", body = stride_domain::api::ErrorBody),
-        (status = 400, description = "invalid_request: the body is not JSON, or not gzip/zstd as its encoding says", body = stride_domain::api::ErrorBody),
-        (status = 413, description = "too_large: the body is past 8 MiB", body = stride_domain::api::ErrorBody),
-        (status = 415, description = "unsupported_media_type: not application/json, or an encoding other than gzip and zstd", body = stride_domain::api::ErrorBody),
-        (status = 422, description = "invalid_request: JSON of the wrong shape or types", body = stride_domain::api::ErrorBody),
-        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+        crate::extract::BodyRefusals,
+        crate::error::AnyOtherError,
 ))]
 pub(crate) async fn login(
     State(state): State<AppState>,
@@ -137,7 +134,7 @@ pub(crate) async fn login(
 #[utoipa::path(get, path = "/v1/me", security(("device" = [])), responses(
         (status = 200, description = "the user, device and organization", body = Me),
         (status = 401, description = "unauthenticated or device_revoked", body = stride_domain::api::ErrorBody),
-        (status = "default", description = "any other error (405 method_not_allowed, 500 internal, …)", body = stride_domain::api::ErrorBody),
+        crate::error::AnyOtherError,
 ))]
 pub(crate) async fn me(State(state): State<AppState>, device: AuthenticatedDevice) -> Result<Json<Me>, ApiError> {
     Ok(Json(load_me(&state.pool, &device).await?))
