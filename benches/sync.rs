@@ -23,8 +23,6 @@
 #[path = "../tests/support/proxy.rs"]
 #[allow(dead_code)] // the fault switches serve the tests
 mod proxy;
-#[path = "../tests/support/rng.rs"]
-mod rng;
 
 use futures_util::StreamExt;
 use rusqlite::types::Value;

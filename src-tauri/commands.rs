@@ -1,12 +1,12 @@
-//! The commands the window can invoke: one-line adapters onto the service.
+//! The commands of the coordinator's day (the device, workers, programs, sessions, sync
+//! and deletes), declared once each: one-line adapters onto the service.
 
-use crate::error::AppError;
+use crate::events::progress_to;
+use crate::ipc::commands;
 use crate::service::{
-    today, BackgroundEvent, DeviceStatus, EnrollTarget, GroupSessionInput, Home, ProgramChoice, ProgramOutline,
-    SegmentChoice, SegmentName, SetUpInput, SignInInput, SyncDetails, SyncProgress, SyncSummary, WorkerPage,
-    WorkerQuery,
+    today, DeviceStatus, EnrollTarget, GroupSessionInput, Home, ProgramChoice, ProgramOutline, SegmentChoice,
+    SegmentName, SetUpInput, SignInInput, SyncDetails, SyncSummary, WorkerPage, WorkerQuery,
 };
-use crate::state::AppState;
 use stride_domain::api::RecordHistory;
 use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
@@ -14,197 +14,62 @@ use stride_domain::{
     AssignmentStatus, EntityKind, Page, ProgramId, TouchpointId, Worker, WorkerAssignmentId, WorkerId,
 };
 use stride_store::{DeletePlan, RosterEntry, SyncStartedBy};
-use tauri::{AppHandle, Emitter, State};
 
-/// The event a running sync reports its progress on.
-pub const SYNC_PROGRESS: &str = "sync-progress";
-/// The event a sync the app started by itself ends with: `{ summary }` or `{ error }`.
-pub const SYNC_FINISHED: &str = "sync-finished";
-/// The event telling whether the server answers: `{ online }`.
-pub const CONNECTION_CHANGED: &str = "connection-changed";
-
-fn progress_to(app: AppHandle) -> impl FnMut(stride_sync::Progress) {
-    move |progress| {
-        let _ = app.emit(SYNC_PROGRESS, SyncProgress::from(progress));
-    }
-}
-
-/// Sends what the background sync loop reports to the window.
-pub fn tell_window(app: &AppHandle, event: BackgroundEvent) {
-    let sent = match event {
-        BackgroundEvent::Connection { online } => app.emit(CONNECTION_CHANGED, serde_json::json!({ "online": online })),
-        BackgroundEvent::Progress(progress) => app.emit(SYNC_PROGRESS, progress),
-        BackgroundEvent::Finished(Ok(summary)) => app.emit(SYNC_FINISHED, serde_json::json!({ "summary": summary })),
-        BackgroundEvent::Finished(Err(error)) => app.emit(SYNC_FINISHED, serde_json::json!({ "error": error })),
-    };
-    if let Err(error) = sent {
-        tracing::warn!(error = %error, "could not tell the window about a background sync");
-    }
-}
-
-#[tauri::command]
-pub async fn device_status(state: State<'_, AppState>) -> Result<DeviceStatus, AppError> {
-    state.run(|service| service.status()).await
-}
-
-#[tauri::command]
-pub async fn set_up_device(state: State<'_, AppState>, input: SetUpInput) -> Result<DeviceStatus, AppError> {
-    state.run(move |service| service.set_up(input)).await
-}
-
-#[tauri::command]
-pub async fn search_workers(state: State<'_, AppState>, query: WorkerQuery) -> Result<Page<Worker>, AppError> {
-    state.run(move |service| service.search_workers(query)).await
-}
-
-#[tauri::command]
-pub async fn get_worker(state: State<'_, AppState>, id: WorkerId) -> Result<Worker, AppError> {
-    state.run(move |service| service.get_worker(id)).await
-}
-
-#[tauri::command]
-pub async fn worker_page(state: State<'_, AppState>, id: WorkerId) -> Result<WorkerPage, AppError> {
-    state.run(move |service| service.worker_page(id, today())).await
-}
-
-#[tauri::command]
-pub async fn home(state: State<'_, AppState>) -> Result<Home, AppError> {
-    state.run(|service| service.home(today())).await
-}
-
-#[tauri::command]
-pub async fn due_enrollments(
-    state: State<'_, AppState>,
-    program_id: ProgramId,
-    touchpoint_id: TouchpointId,
-) -> Result<Vec<WorkerAssignmentId>, AppError> {
-    state.run(move |service| service.due_enrollments(program_id, touchpoint_id, today())).await
-}
-
-#[tauri::command]
-pub async fn program_choices(state: State<'_, AppState>) -> Result<Vec<ProgramChoice>, AppError> {
-    state.run(|service| service.program_choices()).await
-}
-
-#[tauri::command]
-pub async fn set_enrollment_status(
-    state: State<'_, AppState>,
-    id: WorkerAssignmentId,
-    status: AssignmentStatus,
-) -> Result<(), AppError> {
-    state.run(move |service| service.set_enrollment_status(id, status)).await
-}
-
-#[tauri::command]
-pub async fn programs(state: State<'_, AppState>) -> Result<Vec<ProgramOutline>, AppError> {
-    state.run(|service| service.programs()).await
-}
-
-#[tauri::command]
-pub async fn program_roster(state: State<'_, AppState>, program_id: ProgramId) -> Result<Vec<RosterEntry>, AppError> {
-    state.run(move |service| service.roster(program_id)).await
-}
-
-#[tauri::command]
-pub async fn segments(state: State<'_, AppState>) -> Result<Vec<SegmentChoice>, AppError> {
-    state.run(|service| service.segments()).await
-}
-
-#[tauri::command]
-pub async fn segment_names(state: State<'_, AppState>) -> Result<Vec<SegmentName>, AppError> {
-    state.run(|service| service.segment_names()).await
-}
-
-#[tauri::command]
-pub async fn enroll_in_program(
-    state: State<'_, AppState>,
-    program_id: ProgramId,
-    whom: EnrollTarget,
-) -> Result<u32, AppError> {
-    state.run(move |service| service.enroll_in_program(program_id, whom)).await
-}
-
-#[tauri::command]
-pub async fn record_group_session(state: State<'_, AppState>, input: GroupSessionInput) -> Result<u32, AppError> {
-    state.run(move |service| service.record_group_session(input)).await
-}
-
-#[tauri::command]
-pub async fn enroll_worker(state: State<'_, AppState>, input: WorkerInput) -> Result<Worker, AppError> {
-    state.run(move |service| service.enroll_worker(input)).await
-}
-
-#[tauri::command]
-pub async fn find_duplicate_workers(
-    state: State<'_, AppState>,
-    input: WorkerInput,
-    except: Option<WorkerId>,
-) -> Result<Vec<DuplicateCandidate>, AppError> {
-    state.run(move |service| service.find_duplicate_workers(input, except)).await
-}
-
-#[tauri::command]
-pub async fn update_worker(state: State<'_, AppState>, id: WorkerId, input: WorkerInput) -> Result<Worker, AppError> {
-    state.run(move |service| service.update_worker(id, input)).await
-}
-
-#[tauri::command]
-pub async fn sign_in(app: AppHandle, state: State<'_, AppState>, input: SignInInput) -> Result<DeviceStatus, AppError> {
-    state.service()?.sign_in(input, progress_to(app)).await
-}
-
-#[tauri::command]
-pub async fn sign_in_automatically(app: AppHandle, state: State<'_, AppState>) -> Result<DeviceStatus, AppError> {
-    state.service()?.sign_in_automatically(progress_to(app)).await
-}
-
-#[tauri::command]
-pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> Result<SyncSummary, AppError> {
-    state.service()?.sync(SyncStartedBy::Button, progress_to(app)).await
-}
-
-#[tauri::command]
-pub async fn sync_details(state: State<'_, AppState>) -> Result<SyncDetails, AppError> {
-    state.run(|service| service.sync_details()).await
-}
-
-/// What deleting a record would take with it (or why it may not be deleted).
-#[tauri::command]
-pub async fn delete_plan(state: State<'_, AppState>, entity: EntityKind, key: String) -> Result<DeletePlan, AppError> {
-    state.run(move |service| service.delete_plan(entity, key)).await
-}
-
-#[tauri::command]
-pub async fn delete_record(state: State<'_, AppState>, entity: EntityKind, key: String) -> Result<(), AppError> {
-    state.run(move |service| service.delete_record(entity, key)).await
-}
-
-#[tauri::command]
-pub async fn restore_record(state: State<'_, AppState>, entity: EntityKind, key: String) -> Result<(), AppError> {
-    state.run(move |service| service.restore_record(entity, key)).await
-}
-
-#[tauri::command]
-pub async fn dismiss_lost_edit(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
-    state.run(move |service| service.dismiss_lost_edit(id)).await
-}
-
-/// A record's history from the server (organization administrators only).
-#[tauri::command]
-pub async fn record_history(
-    state: State<'_, AppState>,
-    entity: EntityKind,
-    key: String,
-) -> Result<RecordHistory, AppError> {
-    state.service()?.record_history(entity, key).await
-}
-
-#[tauri::command]
-pub async fn retry_change(state: State<'_, AppState>, seq: i64) -> Result<SyncDetails, AppError> {
-    state.run(move |service| service.retry_change(seq)).await
-}
-
-#[tauri::command]
-pub async fn sign_out(state: State<'_, AppState>) -> Result<DeviceStatus, AppError> {
-    state.run(|service| service.sign_out()).await
+commands! {
+    /// Whether the device is set up and signed in, and what waits to sync.
+    fn device_status() -> DeviceStatus = run |service| service.status();
+    fn set_up_device(input: SetUpInput) -> DeviceStatus = run |service| service.set_up(input);
+    fn search_workers(query: WorkerQuery) -> Page<Worker> = run |service| service.search_workers(query);
+    fn get_worker(id: WorkerId) -> Worker = run |service| service.get_worker(id);
+    /// A worker with their enrollments, progress timeline, segments and badges.
+    fn worker_page(id: WorkerId) -> WorkerPage = run |service| service.worker_page(id, today());
+    /// Today's due touchpoints per program, recent activity and counts, all from this device.
+    fn home() -> Home = run |service| service.home(today());
+    /// A program's enrollments for whom a touchpoint is due today or overdue.
+    fn due_enrollments(program_id: ProgramId, touchpoint_id: TouchpointId) -> Vec<WorkerAssignmentId> =
+        run |service| service.due_enrollments(program_id, touchpoint_id, today());
+    /// The programs on the device, by name, without their structure.
+    fn program_choices() -> Vec<ProgramChoice> = run |service| service.program_choices();
+    /// Marks an enrollment active, completed or dropped.
+    fn set_enrollment_status(id: WorkerAssignmentId, status: AssignmentStatus) -> () =
+        run |service| service.set_enrollment_status(id, status);
+    /// Every program with its journeys, phases, touchpoints and how many are enrolled.
+    fn programs() -> Vec<ProgramOutline> = run |service| service.programs();
+    /// Who is actively enrolled in a program, by name.
+    fn program_roster(program_id: ProgramId) -> Vec<RosterEntry> = run |service| service.roster(program_id);
+    /// Segments on the device with how many workers each holds (rules judged: the slower).
+    fn segments() -> Vec<SegmentChoice> = run |service| service.segments();
+    /// Segments on the device, by name, without counting anyone.
+    fn segment_names() -> Vec<SegmentName> = run |service| service.segment_names();
+    /// Enrolls a worker or a segment's members in a program, in one commit; answers how many.
+    fn enroll_in_program(program_id: ProgramId, whom: EnrollTarget) -> u32 =
+        run |service| service.enroll_in_program(program_id, whom);
+    /// Records one touchpoint for every worker present, in one commit; answers how many.
+    fn record_group_session(input: GroupSessionInput) -> u32 = run |service| service.record_group_session(input);
+    fn enroll_worker(input: WorkerInput) -> Worker = run |service| service.enroll_worker(input);
+    fn update_worker(id: WorkerId, input: WorkerInput) -> Worker = run |service| service.update_worker(id, input);
+    /// Workers who may be the same person as the one being entered (`except`: the one edited).
+    fn find_duplicate_workers(input: WorkerInput, except: Option<WorkerId>) -> Vec<DuplicateCandidate> =
+        run |service| service.find_duplicate_workers(input, except);
+    fn sign_in(input: SignInInput) -> DeviceStatus =
+        online |app, service| service.sign_in(input, progress_to(app)).await;
+    /// Signs in with the account the app was launched with (see DeviceStatus).
+    fn sign_in_automatically() -> DeviceStatus =
+        online |app, service| service.sign_in_automatically(progress_to(app)).await;
+    fn sync_now() -> SyncSummary = online |app, service| service.sync(SyncStartedBy::Button, progress_to(app)).await;
+    /// Refused changes with their reasons, what waits, and the recent syncs.
+    fn sync_details() -> SyncDetails = run |service| service.sync_details();
+    /// Sends a refused change again, as a new change; answers with the new details.
+    fn retry_change(seq: i64) -> SyncDetails = run |service| service.retry_change(seq);
+    /// What deleting a row takes with it, before a person confirms (nothing is deleted).
+    fn delete_plan(entity: EntityKind, key: String) -> DeletePlan = run |service| service.delete_plan(entity, key);
+    /// Deletes a record and what the seed's rules say goes with it.
+    fn delete_record(entity: EntityKind, key: String) -> () = run |service| service.delete_record(entity, key);
+    /// Brings a deleted record back (and the deleted records it belongs to).
+    fn restore_record(entity: EntityKind, key: String) -> () = run |service| service.restore_record(entity, key);
+    fn dismiss_lost_edit(id: i64) -> () = run |service| service.dismiss_lost_edit(id);
+    /// A record's history from the server (organization administrators, online).
+    fn record_history(entity: EntityKind, key: String) -> RecordHistory =
+        online |_app, service| service.record_history(entity, key).await;
+    fn sign_out() -> DeviceStatus = run |service| service.sign_out();
 }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 pub use stride_domain::ErrorCode;
-use stride_domain::ValidationError;
+use stride_domain::{InvalidValue, ValidationError};
 use stride_store::StoreError;
 use ts_rs::TS;
 
@@ -52,7 +52,7 @@ impl From<StoreError> for AppError {
         match &error {
             StoreError::Invalid(invalid) => return Self::invalid(vec![invalid.clone()]),
             StoreError::Immutable { column, .. } => {
-                return Self::invalid(vec![ValidationError::new(*column, "cannot be changed")]);
+                return Self::invalid(vec![ValidationError::new(*column, InvalidValue::Unchangeable)]);
             }
             _ => {}
         }

@@ -9,6 +9,8 @@ mod authoring_commands;
 mod bindings;
 mod commands;
 mod error;
+mod events;
+mod ipc;
 mod service;
 mod state;
 
@@ -44,6 +46,22 @@ fn open_service(app: &tauri::App) -> Result<Service, AppError> {
     Ok(Service::new(store, Credentials::new(KEYRING_SERVICE), setting("STRIDE_SERVER_URL"), automatic_sign_in))
 }
 
+/// The invoke handler of every command: each module's own, chosen by the command's name.
+fn invoke_handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+    let field = commands::handler();
+    let authoring = authoring_commands::handler();
+    move |invoke| {
+        let command = invoke.message.command();
+        if commands::NAMES.contains(&command) {
+            field(invoke)
+        } else if authoring_commands::NAMES.contains(&command) {
+            authoring(invoke)
+        } else {
+            false // Tauri answers "command not found"
+        }
+    }
+}
+
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("STRIDE_LOG").unwrap_or_else(|_| "info".into()))
@@ -59,69 +77,13 @@ pub fn run() {
                     .and_then(|seconds| seconds.parse().ok())
                     .map_or(service::CHECK_EVERY, std::time::Duration::from_secs);
                 tauri::async_runtime::spawn(async move {
-                    service.keep_in_sync(every, |event| commands::tell_window(&handle, event)).await;
+                    service.keep_in_sync(every, |event| events::tell_window(&handle, event)).await;
                 });
             }
             app.manage(state);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::device_status,
-            commands::set_up_device,
-            commands::search_workers,
-            commands::get_worker,
-            commands::worker_page,
-            commands::home,
-            commands::due_enrollments,
-            commands::program_choices,
-            commands::set_enrollment_status,
-            commands::programs,
-            commands::program_roster,
-            commands::segments,
-            commands::segment_names,
-            commands::enroll_in_program,
-            commands::record_group_session,
-            commands::enroll_worker,
-            commands::update_worker,
-            commands::find_duplicate_workers,
-            commands::sign_in,
-            commands::sign_in_automatically,
-            commands::sync_now,
-            commands::sync_details,
-            commands::retry_change,
-            commands::delete_plan,
-            commands::delete_record,
-            commands::restore_record,
-            commands::dismiss_lost_edit,
-            commands::record_history,
-            commands::sign_out,
-            authoring_commands::account,
-            authoring_commands::organization_overview,
-            authoring_commands::content_library,
-            authoring_commands::download_media,
-            authoring_commands::open_media,
-            authoring_commands::media_bytes,
-            authoring_commands::save_content,
-            authoring_commands::journeys,
-            authoring_commands::save_journey,
-            authoring_commands::save_phase,
-            authoring_commands::move_phase,
-            authoring_commands::save_touchpoint,
-            authoring_commands::preview_journey,
-            authoring_commands::program_drafts,
-            authoring_commands::save_program,
-            authoring_commands::segment_drafts,
-            authoring_commands::preview_segment,
-            authoring_commands::save_segment,
-            authoring_commands::experiment_drafts,
-            authoring_commands::save_experiment,
-            authoring_commands::assign_experiment,
-            authoring_commands::experiment_results,
-            authoring_commands::badge_drafts,
-            authoring_commands::save_badge,
-            authoring_commands::award_badge,
-            authoring_commands::leaderboard,
-        ])
+        .invoke_handler(invoke_handler())
         .run(tauri::generate_context!());
     if let Err(error) = result {
         tracing::error!(error = %error, "the app stopped with an error");

@@ -7,7 +7,6 @@
 use crate::support::TestDatabase;
 use sqlx::Row;
 use std::collections::BTreeSet;
-use stride_domain::migration::Migration;
 use stride_domain::registry::REGISTRY;
 use stride_domain::{ColumnType, EntitySpec, OnDelete};
 
@@ -270,22 +269,35 @@ async fn versions_count_up_per_organization_across_tables() {
     db.drop().await;
 }
 
+/// sqlx's migrator over some of the shipped migrations, or with one a release would add.
+fn migrator_of(migrations: Vec<sqlx::migrate::Migration>) -> sqlx::migrate::Migrator {
+    sqlx::migrate::Migrator::with_migrations(migrations)
+}
+
+fn future_migration(sql: &'static str) -> sqlx::migrate::Migration {
+    use sqlx::SqlSafeStr;
+    let version = stride_server::db::MIGRATOR.iter().last().unwrap().version + 1;
+    sqlx::migrate::Migration::new(
+        version,
+        "worker_nickname".into(),
+        sqlx::migrate::MigrationType::Simple,
+        sql.into_sql_str(),
+        false,
+    )
+}
+
 #[tokio::test]
 async fn server_migrations_upgrade_a_database_of_the_first_version_in_place() {
-    use stride_server::db::{apply, MigrateError, SERVER_MIGRATIONS};
+    use stride_server::db::{apply, MigrateError, MIGRATOR};
     let db = TestDatabase::empty().await;
-    let first = &SERVER_MIGRATIONS[..1];
-    apply(&db.pool, first).await.unwrap();
+    let first = migrator_of(MIGRATOR.iter().take(1).cloned().collect());
+    apply(&db.pool, &first).await.unwrap();
     seed_two_organizations(&db).await;
 
     // Every shipped migration, and one more as a future release would add it.
-    let next_version = SERVER_MIGRATIONS.last().unwrap().version + 1;
-    let next = Migration {
-        version: next_version,
-        name: "worker_nickname",
-        sql: "ALTER TABLE workers ADD COLUMN nickname TEXT;",
-    };
-    let upgraded: Vec<Migration> = SERVER_MIGRATIONS.iter().copied().chain([next]).collect();
+    let next = future_migration("ALTER TABLE workers ADD COLUMN nickname TEXT;");
+    let next_version = next.version;
+    let upgraded = migrator_of(MIGRATOR.iter().cloned().chain([next]).collect());
     // Two servers starting at once: the advisory lock lets one migrate, the other waits.
     let (a, b) = tokio::join!(apply(&db.pool, &upgraded), apply(&db.pool, &upgraded));
     a.unwrap();
@@ -294,11 +306,79 @@ async fn server_migrations_upgrade_a_database_of_the_first_version_in_place() {
         sqlx::query_scalar("SELECT count(*) FROM workers WHERE nickname IS NULL").fetch_one(&db.pool).await.unwrap();
     assert_eq!(workers, 2, "the rows written at version 1 are still there");
 
-    let mut edited = upgraded.clone();
-    edited.last_mut().unwrap().sql = "ALTER TABLE workers ADD COLUMN nick TEXT;";
+    let edited = migrator_of(
+        MIGRATOR.iter().cloned().chain([future_migration("ALTER TABLE workers ADD COLUMN nick TEXT;")]).collect(),
+    );
     let err = apply(&db.pool, &edited).await.unwrap_err();
-    assert!(matches!(err, MigrateError::Edited { version, .. } if version == next_version), "{err}");
-    let err = apply(&db.pool, first).await.unwrap_err();
-    assert!(matches!(err, MigrateError::TooNew { found, known: 1 } if found == next_version), "{err}");
+    assert!(matches!(err, MigrateError::Edited { version } if version == next_version), "{err}");
+    // The refusal above left no lock behind (sqlx's migrator returns without releasing
+    // it), so this one is answered rather than waiting forever.
+    let err = tokio::time::timeout(std::time::Duration::from_secs(30), apply(&db.pool, &first))
+        .await
+        .expect("a refused migration left its lock behind")
+        .unwrap_err();
+    assert!(matches!(err, MigrateError::TooNew { found, known: 1 } if found > 1), "{err}");
+    db.drop().await;
+}
+
+/// What a server before sqlx left: every shipped migration applied, recorded in its own
+/// `schema_migrations` table with each file's fingerprint.
+async fn migrate_as_before_sqlx(db: &TestDatabase, edit_of: Option<i64>) {
+    use stride_domain::migration::fingerprint;
+    sqlx::raw_sql(
+        "CREATE TABLE schema_migrations (
+           version BIGINT PRIMARY KEY, name TEXT NOT NULL, fingerprint TEXT NOT NULL,
+           applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    for migration in stride_server::db::MIGRATOR.iter() {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(migration.sql.as_str().to_owned())).execute(&db.pool).await.unwrap();
+        let sql = if edit_of == Some(migration.version) { "-- edited" } else { migration.sql.as_str() };
+        sqlx::query("INSERT INTO schema_migrations (version, name, fingerprint) VALUES ($1, $2, $3)")
+            .bind(migration.version)
+            .bind(migration.description.as_ref())
+            .bind(fingerprint(sql))
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_database_migrated_before_sqlx_is_carried_over_once_and_keeps_its_rows() {
+    use stride_server::db::{migrate, MIGRATOR};
+    let db = TestDatabase::empty().await;
+    migrate_as_before_sqlx(&db, None).await;
+    seed_two_organizations(&db).await;
+
+    let (a, b) = tokio::join!(migrate(&db.pool), migrate(&db.pool));
+    a.unwrap();
+    b.unwrap();
+    let recorded: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(recorded, MIGRATOR.iter().map(|m| m.version).collect::<Vec<_>>(), "every version, none applied twice");
+    let old: Option<String> =
+        sqlx::query_scalar("SELECT to_regclass('schema_migrations')::text").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(old, None, "the old table is gone");
+    let workers: i64 = sqlx::query_scalar("SELECT count(*) FROM workers").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(workers, 2);
+    migrate(&db.pool).await.expect("a second start finds nothing to do");
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn a_database_migrated_before_sqlx_with_an_edited_migration_is_refused() {
+    use stride_server::db::{migrate, MigrateError};
+    let db = TestDatabase::empty().await;
+    migrate_as_before_sqlx(&db, Some(3)).await;
+    let err = migrate(&db.pool).await.unwrap_err();
+    assert!(matches!(err, MigrateError::Edited { version: 3 }), "{err}");
+    let old: Option<String> =
+        sqlx::query_scalar("SELECT to_regclass('schema_migrations')::text").fetch_one(&db.pool).await.unwrap();
+    assert!(old.is_some(), "nothing is carried over from a history that does not match");
     db.drop().await;
 }

@@ -3,22 +3,42 @@
 //! random orders. After everyone syncs at the end, every device equals the server, row
 //! for row and field for field, and no change was refused or left behind.
 //!
-//! Each case is a seed; a failure names it, and `STRIDE_PROPERTY_SEED=<n>` replays it.
+//! The cases are drawn by proptest: each is a list of steps, each step a device, an
+//! action and the numbers its choices take. A failing case shrinks (fewer steps, smaller
+//! numbers, so simpler choices) and is kept in proptest-regressions/ to be run first
+//! next time; `PROPTEST_CASES=<n>` runs more cases.
 
 use crate::support::devices::{device, device_snapshot, live, server_snapshot, Device};
-use crate::support::rng::SplitMix;
 use crate::support::{spawn_server, TestDatabase};
+use proptest::prelude::*;
 use stride_domain::*;
 use stride_server::demo;
 use stride_store::Store;
 use stride_sync::sync;
 
-/// Random choices, the same for the same seed.
-struct Rng(SplitMix);
+/// One step of a case: which device, what kind of action, and the numbers its choices
+/// take in turn (zero once they run out, the simplest choice).
+#[derive(Debug, Clone)]
+struct Step {
+    device: usize,
+    action: usize,
+    draws: Vec<u64>,
+}
 
-impl Rng {
+fn steps() -> impl Strategy<Value = Step> {
+    (0..3usize, 0..10usize, prop::collection::vec(any::<u64>(), 6)).prop_map(|(device, action, draws)| Step {
+        device,
+        action,
+        draws,
+    })
+}
+
+/// A step's choices, drawn from its numbers.
+struct Rng<'a>(std::slice::Iter<'a, u64>);
+
+impl Rng<'_> {
     fn next(&mut self) -> u64 {
-        self.0.next()
+        self.0.next().copied().unwrap_or(0)
     }
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
@@ -36,11 +56,11 @@ fn all<E: Entity>(store: &Store) -> Vec<E> {
 }
 
 /// One random step on `device`; returns what it did, for the failure message.
-fn random_change(rng: &mut Rng, device: &Device, step: usize) -> String {
+fn random_change(rng: &mut Rng<'_>, device: &Device, step: usize) -> String {
     let store = &device.store;
     let org = store.device().organization_id.unwrap();
     let now = Timestamp::now();
-    let score = |rng: &mut Rng| Some(Score::new(rng.below(101) as f64).unwrap());
+    let score = |rng: &mut Rng<'_>| Some(Score::new(rng.below(101) as f64).unwrap());
     match rng.below(9) {
         0 | 1 => {
             let worker = Worker {
@@ -127,7 +147,7 @@ fn random_change(rng: &mut Rng, device: &Device, step: usize) -> String {
     }
 }
 
-async fn run_case(seed: u64, steps: usize) {
+async fn run_case(steps: Vec<Step>, last_orders: [usize; 2]) {
     let db = TestDatabase::migrated().await;
     demo::seed(&db.pool).await.unwrap();
     let base = spawn_server(&db.pool).await;
@@ -137,11 +157,10 @@ async fn run_case(seed: u64, steps: usize) {
         device(&base, "programs@lakeside.example").await,
     ];
     let mut online = [true; 3];
-    let mut rng = Rng(SplitMix::new(seed));
     let mut history = Vec::new();
-    for step in 0..steps {
-        let d = rng.below(3);
-        let action = match rng.below(10) {
+    for (index, step) in steps.iter().enumerate() {
+        let d = step.device;
+        let action = match step.action {
             0 => {
                 online[d] = !online[d];
                 format!("device {d} goes {}", if online[d] { "online" } else { "offline" })
@@ -150,19 +169,18 @@ async fn run_case(seed: u64, steps: usize) {
                 sync(&devices[d].store, &devices[d].client, |_| {}).await.unwrap();
                 format!("device {d} syncs")
             }
-            _ => format!("device {d}: {}", random_change(&mut rng, &devices[d], step)),
+            _ => format!("device {d}: {}", random_change(&mut Rng(step.draws.iter()), &devices[d], index)),
         };
         history.push(action);
     }
     // Everyone comes online and syncs, in a random order, twice round.
-    for _ in 0..2 {
-        let first = rng.below(3);
+    for first in last_orders {
         for d in [first, (first + 1) % 3, (first + 2) % 3] {
             sync(&devices[d].store, &devices[d].client, |_| {}).await.unwrap();
         }
     }
     let server = live(&server_snapshot(&devices[0].client).await);
-    let context = || format!("seed {seed}; the last steps: {:?}", &history[history.len().saturating_sub(12)..]);
+    let context = || format!("the last steps: {:?}", &history[history.len().saturating_sub(12)..]);
     for (d, device) in devices.iter().enumerate() {
         let local = live(&device_snapshot(&device.store));
         let differing: Vec<_> = server
@@ -179,13 +197,13 @@ async fn run_case(seed: u64, steps: usize) {
     db.drop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn three_devices_with_random_work_offline_and_random_sync_orders_converge() {
-    let seeds: Vec<u64> = match std::env::var("STRIDE_PROPERTY_SEED") {
-        Ok(seed) => vec![seed.parse().expect("STRIDE_PROPERTY_SEED is a number")],
-        Err(_) => vec![1, 2, 3, 4, 5, 6],
-    };
-    for seed in seeds {
-        run_case(seed, 150).await;
-    }
+#[test]
+fn three_devices_with_random_work_offline_and_random_sync_orders_converge() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    // Each case runs a server and three devices (seconds), so few cases, and a bounded
+    // shrink of a failing one.
+    let config = ProptestConfig { cases: 6, max_shrink_iters: 64, ..ProptestConfig::default() };
+    proptest!(config, |(case in prop::collection::vec(steps(), 120..=150), last_orders in [0..3usize, 0..3usize])| {
+        runtime.block_on(run_case(case, last_orders));
+    });
 }

@@ -65,7 +65,7 @@ pub struct TouchpointDraft {
     pub content_type: Option<ContentType>,
     /// None when the stored rule cannot be read by this version (`rule_problem` says why).
     pub rule: Option<RuleForm>,
-    pub rule_problem: Option<String>,
+    pub rule_problem: Option<InvalidValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -137,7 +137,7 @@ impl Service {
                     let content = library.get(&t.content_id);
                     let (rule, rule_problem) = match TouchpointRule::parse(t.rule_logic.as_ref()) {
                         Ok(rule) => (Some(RuleForm::of(&rule)), None),
-                        Err(problem) => (None, Some(problem.0)),
+                        Err(problem) => (None, Some(problem)),
                     };
                     TouchpointDraft {
                         id: t.id,
@@ -254,8 +254,10 @@ impl Service {
         let after_days = match form.after_days.trim() {
             "" => 0,
             raw => raw.parse::<u32>().ok().filter(|d| *d <= MAX_DAYS).unwrap_or_else(|| {
-                problems
-                    .push(ValidationError::new("after_days", format!("must be a whole number from 0 to {MAX_DAYS}")));
+                problems.push(ValidationError::new(
+                    "after_days",
+                    InvalidValue::OutOfRange { min: 0, max: i64::from(MAX_DAYS) },
+                ));
                 0
             }),
         };
@@ -263,17 +265,17 @@ impl Service {
             [("after_touchpoint", form.after_touchpoint), ("min_score_touchpoint", form.min_score_touchpoint)]
         {
             if touchpoint.is_some_and(|t| !in_journey.contains(&t)) {
-                problems.push(ValidationError::new(field, "choose a touchpoint of this journey"));
+                problems.push(ValidationError::new(field, InvalidValue::NotJourneyTouchpoint));
             }
         }
         let min_score = match (form.min_score_touchpoint, form.min_score.trim()) {
             (None, "") => None,
             (None, _) => {
-                problems.push(ValidationError::new("min_score_touchpoint", "choose the touchpoint the score is on"));
+                problems.push(ValidationError::new("min_score_touchpoint", InvalidValue::NoScoreTouchpoint));
                 None
             }
             (Some(_), "") => {
-                problems.push(ValidationError::new("min_score", "give the score needed, 0–100"));
+                problems.push(ValidationError::new("min_score", InvalidValue::NoScore));
                 None
             }
             (Some(touchpoint), raw) => match Score::parse(raw) {
@@ -286,7 +288,7 @@ impl Service {
         };
         if let Some(variant) = form.variant {
             if self.store.get::<ExperimentVariant>(&RowKey::of(variant))?.is_none() {
-                problems.push(ValidationError::new("variant", "choose a variant of an experiment"));
+                problems.push(ValidationError::new("variant", InvalidValue::NotVariant));
             }
         }
         if !problems.is_empty() {
@@ -312,15 +314,12 @@ impl Service {
         self.require_write(EntityKind::Touchpoints)?;
         let phase = self.existing::<Phase>(RowKey::of(input.phase_id))?;
         if self.store.get::<Content>(&RowKey::of(input.content_id))?.is_none() {
-            return Err(AppError::invalid(vec![ValidationError::new("content_id", "choose content from the library")]));
+            return Err(AppError::invalid(vec![ValidationError::new("content_id", InvalidValue::NotLibraryContent)]));
         }
         let rule = self.parse_rule(&input.rule, phase.journey_blueprint_id)?;
         if input.id.is_some() && (rule.after_touchpoint == input.id || rule.min_score.map(|m| m.touchpoint) == input.id)
         {
-            return Err(AppError::invalid(vec![ValidationError::new(
-                "after_touchpoint",
-                "a touchpoint cannot wait on itself",
-            )]));
+            return Err(AppError::invalid(vec![ValidationError::new("after_touchpoint", InvalidValue::WaitsOnItself)]));
         }
         let rule_logic = Some(rule.to_json()).filter(|json| !json.as_map().is_empty());
         let now = self.store.now();
@@ -353,10 +352,7 @@ impl Service {
             })
         });
         if waiting {
-            return Err(AppError::invalid(vec![ValidationError::new(
-                "touchpoint",
-                "another touchpoint's rule waits on it: change that rule first",
-            )]));
+            return Err(AppError::invalid(vec![ValidationError::new("touchpoint", InvalidValue::WaitedOn)]));
         }
         Ok(())
     }

@@ -73,7 +73,7 @@ impl Service {
                 Ok(n) => {
                     rule.insert("completed_touchpoints".into(), n.into());
                 }
-                Err(_) => problems.push(ValidationError::new("completed_touchpoints", "must be a whole number")),
+                Err(_) => problems.push(ValidationError::new("completed_touchpoints", InvalidValue::NotWholeNumber)),
             },
         }
         if let Some(touchpoint) = input.rule.touchpoint {

@@ -80,16 +80,16 @@ fn media_url(raw: &str) -> Result<Option<String>, InvalidValue> {
         return if media::valid_name(name) {
             Ok(Some(url))
         } else {
-            Err(InvalidValue(format!("{url:?} is not a file of the server: {MEDIA_PATH}NAME")))
+            Err(InvalidValue::NotServerFile { value: url.to_owned(), media_path: MEDIA_PATH.to_owned() })
         };
     }
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| InvalidValue(format!("must start with http://, https:// or {MEDIA_PATH}")))?;
+        .ok_or_else(|| InvalidValue::NotMediaAddress { media_path: MEDIA_PATH.to_owned() })?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if host.is_empty() || url.chars().any(char::is_whitespace) {
-        return Err(InvalidValue(format!("{url:?} is not a web address")));
+        return Err(InvalidValue::NotWebAddress { value: url.to_owned() });
     }
     Ok(Some(url))
 }
@@ -158,9 +158,10 @@ impl Service {
         let (url, folder, client) = self
             .blocking(move |service| {
                 let content = service.existing::<Content>(RowKey::of(id))?;
-                let url = content.media_url.clone().ok_or_else(|| {
-                    AppError::invalid(vec![ValidationError::new("media_url", "this content has no media to download")])
-                })?;
+                let url = content
+                    .media_url
+                    .clone()
+                    .ok_or_else(|| AppError::invalid(vec![ValidationError::new("media_url", InvalidValue::NoMedia)]))?;
                 Ok((url, service.store.media_dir(), service.signed_in_client()?))
             })
             .await?;

@@ -124,10 +124,10 @@ impl Service {
         let mut problems = Vec::new();
         let name = Name::parse(&input.name).map_err(|e| problems.push(e.in_field("name"))).ok();
         if input.program_id.is_some() && input.segment_id.is_some() {
-            problems.push(ValidationError::new("audience", "choose a program or a segment, not both"));
+            problems.push(ValidationError::new("audience", InvalidValue::AudienceOfBoth));
         }
         if input.variants.len() < 2 {
-            problems.push(ValidationError::new("variants", "an experiment compares two variants or more"));
+            problems.push(ValidationError::new("variants", InvalidValue::TooFewVariants));
         }
         if input.variants.len() as u64 > limits.variants_per_experiment {
             return Err(AppError::tier_limit(over_variant_limit(organization.subscription_tier)));
@@ -138,10 +138,8 @@ impl Service {
                 Name::parse(&v.name).map_err(|e| problems.push(e.in_field(&format!("variants.{i}.name")))).ok();
             let weight = v.weight.trim().parse::<u64>().ok().filter(|w| (1..=MAX_WEIGHT).contains(w));
             if weight.is_none() {
-                problems.push(ValidationError::new(
-                    format!("variants.{i}.weight"),
-                    format!("must be a whole number from 1 to {MAX_WEIGHT}"),
-                ));
+                let problem = InvalidValue::OutOfRange { min: 1, max: MAX_WEIGHT as i64 };
+                problems.push(ValidationError::new(format!("variants.{i}.weight"), problem));
             }
             let details = match v.details.trim() {
                 "" => Ok(JsonObject::default()),
@@ -229,10 +227,7 @@ impl Service {
         self.require_write(EntityKind::ExperimentAssignments)?;
         let experiment = self.existing::<Experiment>(RowKey::of(id))?;
         if experiment.status != ExperimentStatus::Active {
-            return Err(AppError::invalid(vec![ValidationError::new(
-                "status",
-                "only an active experiment assigns workers",
-            )]));
+            return Err(AppError::invalid(vec![ValidationError::new("status", InvalidValue::ExperimentNotActive)]));
         }
         let audience = self.store.audience(&experiment)?;
         Ok(self.store.write(|w| w.assign_to_experiment(&experiment, &audience))?)

@@ -28,41 +28,28 @@ mod segments;
 mod sync;
 mod worker_page;
 
-#[cfg(test)]
-pub use access::TierUsage;
 pub use access::{Account, OrganizationOverview};
 pub use authoring::{JourneyDraft, JourneyInput, PhaseInput, PreviewStep, TouchpointInput};
 #[cfg(test)]
-pub use authoring::{PhaseDraft, PreviewState, RuleForm, TouchpointDraft};
+pub use authoring::{PreviewState, RuleForm};
 #[cfg(test)]
 pub use badges::AwardForm;
 pub use badges::{BadgeDraft, BadgeInput};
+pub use content::MediaProgress;
 pub use content::{ContentInput, ContentItem, OpenedMedia};
 #[cfg(test)]
-pub use content::{MediaProgress, Offline};
-#[cfg(test)]
-pub use deletes::OrphanRecord;
+pub use experiments::VariantInput;
 pub use experiments::{ExperimentDraft, ExperimentInput, ExperimentResults};
-#[cfg(test)]
-pub use experiments::{VariantDraft, VariantInput, VariantResult};
-#[cfg(test)]
-pub use history::LostEditRecord;
 pub use home::{today, Home};
-#[cfg(test)]
-pub use home::{DueTouchpoint, ProgramDay};
 pub use program_editor::{ProgramDraft, ProgramInput};
 pub use programs::{EnrollTarget, GroupSessionInput, ProgramChoice, ProgramOutline, SegmentChoice, SegmentName};
 #[cfg(test)]
-pub use programs::{JourneyOutline, PhaseOutline, TouchpointOutline};
-#[cfg(test)]
-pub use segments::{Combine, ConditionForm, WorkerRef};
+pub use segments::{Combine, ConditionForm};
 pub use segments::{SegmentDraft, SegmentForm, SegmentInput, SegmentPreview};
+#[cfg(test)]
+pub use sync::RecordSyncState;
 pub use sync::{BackgroundEvent, SignInInput, SyncDetails, SyncProgress, SyncSummary, CHECK_EVERY};
-#[cfg(test)]
-pub use sync::{RecordSyncState, RefusedChange, SyncPhase, WaitingChanges, WaitingRecord};
 pub use worker_page::WorkerPage;
-#[cfg(test)]
-pub use worker_page::{BadgeAward, Enrollment, NextTouchpoint, ProgressEntry};
 
 /// Text a person typed, trimmed; None when nothing is left.
 pub(crate) fn optional_text(raw: &str) -> Option<String> {

@@ -70,9 +70,9 @@ impl Service {
         let mut seen = IdSet::default();
         for journey in &input.journeys {
             if !seen.insert(*journey) {
-                problems.push(ValidationError::new("journeys", "a journey is in the program once"));
+                problems.push(ValidationError::new("journeys", InvalidValue::JourneyTwice));
             } else if self.store.get::<JourneyBlueprint>(&RowKey::of(*journey))?.is_none() {
-                problems.push(ValidationError::new("journeys", "choose journeys on this device"));
+                problems.push(ValidationError::new("journeys", InvalidValue::NotJourneyOnDevice));
             }
         }
         let Some(name) = name.filter(|_| problems.is_empty()) else { return Err(AppError::invalid(problems)) };

@@ -109,11 +109,11 @@ impl Service {
             raw => Score::parse(raw).map_err(|e| problems.push(e.in_field("score"))).ok(),
         };
         if input.present.is_empty() {
-            problems.push(ValidationError::new("present", "tick at least one worker who was there"));
+            problems.push(ValidationError::new("present", InvalidValue::NobodyPresent));
         }
         let touchpoint = self.store.get::<Touchpoint>(&RowKey::of(input.touchpoint_id))?;
         if touchpoint.is_none() {
-            problems.push(ValidationError::new("touchpoint_id", "choose a touchpoint of the program"));
+            problems.push(ValidationError::new("touchpoint_id", InvalidValue::NotProgramTouchpoint));
         }
         if !problems.is_empty() {
             return Err(AppError::invalid(problems));
@@ -230,7 +230,7 @@ impl Service {
         self.require_write(EntityKind::WorkerAssignments)?;
         let store = &self.store;
         if store.get::<Program>(&RowKey::of(program_id))?.is_none() {
-            return Err(AppError::invalid(vec![ValidationError::new("program_id", "choose a program on this device")]));
+            return Err(AppError::invalid(vec![ValidationError::new("program_id", InvalidValue::NotProgramOnDevice)]));
         }
         let workers: Vec<WorkerId> = match whom {
             EnrollTarget::Worker(id) => vec![self.get_worker(id)?.id],

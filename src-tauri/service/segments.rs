@@ -81,10 +81,10 @@ fn scalar(field: &Field, raw: &str) -> Result<AttributeValue, InvalidValue> {
         }
     }
     if numeric_field {
-        return Err(InvalidValue(format!("{raw:?} is not a number")));
+        return Err(InvalidValue::NotNumber { value: raw.to_owned() });
     }
     match raw {
-        "" => Err(InvalidValue("give a value".into())),
+        "" => Err(InvalidValue::NoValue),
         "true" => Ok(AttributeValue::Flag(true)),
         "false" => Ok(AttributeValue::Flag(false)),
         text => Ok(AttributeValue::Text(text.to_owned())),
@@ -121,11 +121,7 @@ impl SegmentForm {
                 _ => continue,
             };
             let number = |raw: &str| -> Result<f64, InvalidValue> {
-                raw.trim()
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|n| n.is_finite())
-                    .ok_or_else(|| InvalidValue("give a number".into()))
+                raw.trim().parse::<f64>().ok().filter(|n| n.is_finite()).ok_or(InvalidValue::NoNumber)
             };
             let op = match condition.op.as_str() {
                 "eq" => scalar(&field, &condition.value).map(Op::Eq),
@@ -140,20 +136,22 @@ impl SegmentForm {
                     .filter(|part| !part.trim().is_empty())
                     .map(|part| scalar(&field, part))
                     .collect::<Result<Vec<_>, _>>()
-                    .and_then(|values| {
-                        if values.is_empty() {
-                            Err(InvalidValue("give one or more values, separated by commas".into()))
-                        } else {
-                            Ok(Op::In(values))
-                        }
-                    }),
+                    .and_then(
+                        |values| {
+                            if values.is_empty() {
+                                Err(InvalidValue::NoValues)
+                            } else {
+                                Ok(Op::In(values))
+                            }
+                        },
+                    ),
                 "contains" => match condition.value.trim() {
-                    "" => Err(InvalidValue("give the text to look for".into())),
+                    "" => Err(InvalidValue::NoText),
                     text => Ok(Op::Contains(text.to_owned())),
                 },
                 "exists" => Ok(Op::Exists(true)),
                 "missing" => Ok(Op::Exists(false)),
-                other => Err(InvalidValue(format!("{other:?} is not a comparison"))),
+                other => Err(InvalidValue::NotComparison { op: other.to_owned() }),
             };
             match op {
                 Ok(op) => {

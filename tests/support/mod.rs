@@ -9,7 +9,6 @@
 
 pub mod devices;
 pub mod proxy;
-pub mod rng;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};

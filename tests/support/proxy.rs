@@ -2,7 +2,8 @@
 //! told to, cuts connections after a random number of bytes (as a flaky network does),
 //! or refuses every connection (as no network does).
 
-use super::rng::SplitMix;
+use proptest::prelude::Rng;
+use proptest::test_runner::{RngAlgorithm, TestRng};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -23,13 +24,18 @@ struct Faults {
     remaining: u64,
     /// A connection is cut after a random number of bytes below this.
     max_bytes: u64,
-    rng: SplitMix,
+    rng: TestRng,
 }
 
 impl Default for Faults {
     fn default() -> Self {
-        Self { remaining: 0, max_bytes: 0, rng: SplitMix::new(0) }
+        Self { remaining: 0, max_bytes: 0, rng: seeded(0) }
     }
+}
+
+/// A generator whose sequence the seed fixes, so a failing run can be repeated.
+fn seeded(seed: u64) -> TestRng {
+    TestRng::from_seed(RngAlgorithm::ChaCha, &[seed.to_le_bytes(); 4].concat())
 }
 
 #[derive(Clone)]
@@ -58,7 +64,7 @@ impl Proxy {
 
     /// Cuts the next `connections` connections, each after up to `max_bytes` bytes.
     pub fn cut_connections(&self, connections: u64, max_bytes: u64, seed: u64) {
-        *self.shared.faults.lock().unwrap() = Faults { remaining: connections, max_bytes, rng: SplitMix::new(seed) };
+        *self.shared.faults.lock().unwrap() = Faults { remaining: connections, max_bytes, rng: seeded(seed) };
     }
 
     /// Refuses every connection (no network) until called with false.
@@ -88,7 +94,7 @@ async fn carry(mut device: TcpStream, target: &str, shared: Arc<Shared>) {
         let mut faults = shared.faults.lock().unwrap();
         if faults.remaining > 0 && faults.max_bytes > 0 {
             faults.remaining -= 1;
-            Some(faults.rng.next() % faults.max_bytes)
+            Some(faults.rng.next_u64() % faults.max_bytes)
         } else {
             None
         }

@@ -106,9 +106,7 @@ macro_rules! entity {
 /// Refuses an end before its start.
 fn ordered<T: PartialOrd>(start: Option<T>, end: Option<T>) -> Result<(), ValidationError> {
     match (start, end) {
-        (Some(start), Some(end)) if end < start => {
-            Err(ValidationError::new("end_date", "must not be before the start date"))
-        }
+        (Some(start), Some(end)) if end < start => Err(ValidationError::new("end_date", InvalidValue::EndsBeforeStart)),
         _ => Ok(()),
     }
 }
@@ -200,7 +198,7 @@ entity!(
     id,
     check = |c| match &c.license_type {
         Some(license) if license.chars().count() > 50 => {
-            Err(ValidationError::new("license_type", "is longer than 50 characters"))
+            Err(ValidationError::new("license_type", InvalidValue::TooLong { chars: license.chars().count(), max: 50 }))
         }
         _ => Ok(()),
     }
@@ -299,7 +297,7 @@ entity!(
     id,
     check = |p| match (p.started_at, p.completed_at) {
         (Some(start), Some(end)) if end < start =>
-            Err(ValidationError::new("completed_at", "must not be before the start")),
+            Err(ValidationError::new("completed_at", InvalidValue::CompletedBeforeStart)),
         _ => Ok(()),
     }
 );
@@ -366,7 +364,7 @@ entity!(
     Badge,
     id,
     check = |b| if b.name.as_str().chars().count() > 100 {
-        Err(ValidationError::new("name", "is longer than 100 characters"))
+        Err(ValidationError::new("name", InvalidValue::TooLong { chars: b.name.as_str().chars().count(), max: 100 }))
     } else {
         Ok(())
     }

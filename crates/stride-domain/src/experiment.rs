@@ -31,7 +31,7 @@ pub fn weight_of(details: Option<&JsonObject>) -> Result<u64, InvalidValue> {
     value
         .as_u64()
         .filter(|w| (1..=MAX_WEIGHT).contains(w))
-        .ok_or_else(|| InvalidValue(format!("weight must be a whole number from 1 to {MAX_WEIGHT}, not {value}")))
+        .ok_or_else(|| InvalidValue::rule(format!("weight must be a whole number from 1 to {MAX_WEIGHT}, not {value}")))
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -153,7 +153,10 @@ mod tests {
         assert_eq!(weight_of(Some(&details(json!({"weight": 50})))), Ok(50));
         for bad in [json!({"weight": 0}), json!({"weight": 2.5}), json!({"weight": "50"}), json!({"weight": 1_000_001})]
         {
-            assert!(weight_of(Some(&details(bad.clone()))).unwrap_err().0.contains("weight must be"), "{bad}");
+            assert!(
+                weight_of(Some(&details(bad.clone()))).unwrap_err().to_string().contains("weight must be"),
+                "{bad}"
+            );
         }
     }
 }

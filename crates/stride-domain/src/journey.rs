@@ -44,7 +44,7 @@ fn id_in<T: std::str::FromStr>(key: &str, value: &serde_json::Value) -> Result<T
     value
         .as_str()
         .and_then(|text| text.parse().ok())
-        .ok_or_else(|| InvalidValue(format!("{key} must be an id, not {value}")))
+        .ok_or_else(|| InvalidValue::rule(format!("{key} must be an id, not {value}")))
 }
 
 /// The score a worker must have reached on a prior touchpoint.
@@ -69,7 +69,9 @@ impl TouchpointRule {
                         .and_then(|days| u32::try_from(days).ok())
                         .filter(|days| *days <= MAX_DAYS)
                         .ok_or_else(|| {
-                            InvalidValue(format!("after_days must be a whole number from 0 to {MAX_DAYS}, not {value}"))
+                            InvalidValue::rule(format!(
+                                "after_days must be a whole number from 0 to {MAX_DAYS}, not {value}"
+                            ))
                         })?;
                 }
                 "min_score" => {
@@ -77,21 +79,21 @@ impl TouchpointRule {
                     let (touchpoint, score) = fields
                         .and_then(|fields| Some((fields.get("touchpoint")?, fields.get("score")?)))
                         .ok_or_else(|| {
-                            InvalidValue(format!(
+                            InvalidValue::rule(format!(
                                 "min_score must be {{\"touchpoint\": id, \"score\": 0–100}}, not {value}"
                             ))
                         })?;
                     let score = score
                         .as_f64()
-                        .ok_or_else(|| InvalidValue(format!("min_score's score must be a number, not {score}")))
+                        .ok_or_else(|| InvalidValue::rule(format!("min_score's score must be a number, not {score}")))
                         .and_then(|score| {
-                            Score::new(score).map_err(|e| InvalidValue(format!("min_score's score: {e}")))
+                            Score::new(score).map_err(|e| InvalidValue::rule(format!("min_score's score: {e}")))
                         })?;
                     rule.min_score = Some(MinScore { touchpoint: id_in("min_score's touchpoint", touchpoint)?, score });
                 }
                 "variant" => rule.variant = Some(id_in(key, value)?),
                 other => {
-                    return Err(InvalidValue(format!(
+                    return Err(InvalidValue::rule(format!(
                         "{other:?} is not a condition of a touchpoint rule (after_touchpoint, after_days, min_score, variant)"
                     )));
                 }
@@ -248,7 +250,7 @@ mod tests {
             (json!({"min_score": 70}), "min_score"),
         ] {
             let err = rule(bad.clone()).unwrap_err();
-            assert!(err.0.contains(says), "{bad}: {err}");
+            assert!(err.to_string().contains(says), "{bad}: {err}");
         }
     }
 
@@ -301,39 +303,46 @@ mod tests {
         assert_eq!(later.due(this, &history(&completed, &variants)), Due::Completed);
     }
 
-    #[test]
-    fn generated_rules_round_trip_and_later_completions_never_make_a_touchpoint_due_sooner() {
-        use crate::testing::Rng;
-        let mut rng = Rng::new(0x70_0c4);
-        let touchpoints = [TouchpointId::new(), TouchpointId::new(), TouchpointId::new()];
-        let variants = [ExperimentVariantId::new(), ExperimentVariantId::new()];
-        let this = TouchpointId::new();
-        let enrolled_at = at("2026-11-01T09:00:00Z");
-        for _ in 0..5_000 {
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+
+        /// Rules and completions by index into three touchpoints and two variants, so the
+        /// cases meet (and a failure shrinks to small indices and days).
+        #[test]
+        fn generated_rules_round_trip_and_later_completions_never_make_a_touchpoint_due_sooner(
+            after_touchpoint in proptest::option::of(0..3usize),
+            after_days in proptest::sample::select(vec![0, 1, 7, MAX_DAYS]),
+            min_score in proptest::option::weighted(0.33, (0..3usize, 0..=100u8)),
+            variant in proptest::option::weighted(0.33, 0..2usize),
+            my_variant in 0..2usize,
+            completions in proptest::collection::vec(proptest::option::of((1..=20i64, proptest::option::of(0..=100u8))), 3),
+        ) {
+            let touchpoints = [TouchpointId::new(), TouchpointId::new(), TouchpointId::new()];
+            let variants = [ExperimentVariantId::new(), ExperimentVariantId::new()];
+            let this = TouchpointId::new();
+            let enrolled_at = at("2026-11-01T09:00:00Z");
             let rule = TouchpointRule {
-                after_touchpoint: (rng.below(2) == 0).then(|| touchpoints[rng.below(3)]),
-                after_days: [0, 1, 7, MAX_DAYS][rng.below(4)],
-                min_score: (rng.below(3) == 0).then(|| MinScore {
-                    touchpoint: touchpoints[rng.below(3)],
-                    score: Score::new(rng.below(101) as f64).unwrap(),
+                after_touchpoint: after_touchpoint.map(|t| touchpoints[t]),
+                after_days,
+                min_score: min_score.map(|(t, score)| MinScore {
+                    touchpoint: touchpoints[t],
+                    score: Score::new(f64::from(score)).unwrap(),
                 }),
-                variant: (rng.below(3) == 0).then(|| variants[rng.below(2)]),
+                variant: variant.map(|v| variants[v]),
             };
             assert_eq!(TouchpointRule::parse(Some(&rule.to_json())).unwrap(), rule, "parse(to_json(rule)) is the rule");
 
-            let mine: IdSet<ExperimentVariantId> = [variants[rng.below(2)]].into_iter().collect();
+            let mine: IdSet<ExperimentVariantId> = [variants[my_variant]].into_iter().collect();
             let mut completed = IdMap::default();
             let history = |completed| WorkerHistory { enrolled_at, completed, variants: &mine };
             let mut earlier = IdMap::default();
-            for t in touchpoints {
-                if rng.below(2) == 0 {
-                    let day = 1 + rng.below(20) as i64;
-                    let score = (rng.below(2) == 0).then(|| rng.below(101) as f64);
-                    let when = Timestamp::from_millis(enrolled_at.millis() + day * DAY_MS).unwrap();
-                    completed.insert(t, Completion { at: when, best_score: score.map(|s| Score::new(s).unwrap()) });
-                    let sooner = Timestamp::from_millis(when.millis() - DAY_MS).unwrap();
-                    earlier.insert(t, Completion { at: sooner, best_score: score.map(|s| Score::new(s).unwrap()) });
-                }
+            for (t, completion) in touchpoints.into_iter().zip(completions) {
+                let Some((day, score)) = completion else { continue };
+                let best_score = score.map(|s| Score::new(f64::from(s)).unwrap());
+                let when = Timestamp::from_millis(enrolled_at.millis() + day * DAY_MS).unwrap();
+                completed.insert(t, Completion { at: when, best_score });
+                let sooner = Timestamp::from_millis(when.millis() - DAY_MS).unwrap();
+                earlier.insert(t, Completion { at: sooner, best_score });
             }
             match (rule.due(this, &history(&earlier)), rule.due(this, &history(&completed))) {
                 (Due::At(sooner), Due::At(later)) => {

@@ -25,11 +25,10 @@ pub mod migration;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod page;
+pub mod problem;
 pub mod registry;
 pub mod segment;
 pub mod stats;
-#[cfg(test)]
-mod testing;
 pub mod tier;
 pub mod validate;
 pub mod values;

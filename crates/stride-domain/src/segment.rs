@@ -78,7 +78,7 @@ impl Field {
                 let ok = (1..=64).contains(&attribute.len())
                     && attribute.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
                 if !ok {
-                    return Err(InvalidValue(format!(
+                    return Err(InvalidValue::rule(format!(
                         "field {attribute:?} must be a worker field or an attribute name (lower-case letters, digits, underscores)"
                     )));
                 }
@@ -149,9 +149,9 @@ fn scalar(what: &str, value: &Value) -> Result<AttributeValue, InvalidValue> {
             .as_f64()
             .filter(|n| n.is_finite())
             .map(AttributeValue::Number)
-            .ok_or_else(|| InvalidValue(format!("{what} must be a finite number"))),
+            .ok_or_else(|| InvalidValue::rule(format!("{what} must be a finite number"))),
         Value::Bool(flag) => Ok(AttributeValue::Flag(*flag)),
-        other => Err(InvalidValue(format!("{what} must be text, a number or true/false, not {other}"))),
+        other => Err(InvalidValue::rule(format!("{what} must be text, a number or true/false, not {other}"))),
     }
 }
 
@@ -159,7 +159,7 @@ fn number(op: &str, value: &Value) -> Result<f64, InvalidValue> {
     value
         .as_f64()
         .filter(|n| n.is_finite())
-        .ok_or_else(|| InvalidValue(format!("the value of {op} must be a number, not {value}")))
+        .ok_or_else(|| InvalidValue::rule(format!("the value of {op} must be a number, not {value}")))
 }
 
 /// A value as a number: a number, or text that reads as one.
@@ -200,7 +200,7 @@ impl Op {
             "in" => Op::In(
                 value
                     .as_array()
-                    .ok_or_else(|| InvalidValue(format!("the value of in must be a list, not {value}")))?
+                    .ok_or_else(|| InvalidValue::rule(format!("the value of in must be a list, not {value}")))?
                     .iter()
                     .map(|item| scalar("each value of in", item))
                     .collect::<Result<_, _>>()?,
@@ -208,16 +208,14 @@ impl Op {
             "contains" => Op::Contains(
                 value
                     .as_str()
-                    .ok_or_else(|| InvalidValue(format!("the value of contains must be text, not {value}")))?
+                    .ok_or_else(|| InvalidValue::rule(format!("the value of contains must be text, not {value}")))?
                     .to_owned(),
             ),
-            "exists" => Op::Exists(
-                value
-                    .as_bool()
-                    .ok_or_else(|| InvalidValue(format!("the value of exists must be true or false, not {value}")))?,
-            ),
+            "exists" => Op::Exists(value.as_bool().ok_or_else(|| {
+                InvalidValue::rule(format!("the value of exists must be true or false, not {value}"))
+            })?),
             other => {
-                return Err(InvalidValue(format!(
+                return Err(InvalidValue::rule(format!(
                     "{other:?} is not a comparison (eq, ne, lt, lte, gt, gte, in, contains, exists)"
                 )))
             }
@@ -271,25 +269,25 @@ impl SegmentRule {
     fn from_value(value: &Value, depth: usize) -> Result<Self, InvalidValue> {
         match value.as_object() {
             Some(map) => Self::from_map(map, depth),
-            None => Err(InvalidValue(format!("a rule must be an object, not {value}"))),
+            None => Err(InvalidValue::rule(format!("a rule must be an object, not {value}"))),
         }
     }
 
     fn from_map(map: &Map<String, Value>, depth: usize) -> Result<Self, InvalidValue> {
         if depth > MAX_DEPTH {
-            return Err(InvalidValue(format!("a rule may nest at most {MAX_DEPTH} deep")));
+            return Err(InvalidValue::rule(format!("a rule may nest at most {MAX_DEPTH} deep")));
         }
         let list = |key: &str, value: &Value| -> Result<Vec<SegmentRule>, InvalidValue> {
             value
                 .as_array()
-                .ok_or_else(|| InvalidValue(format!("{key} must be a list of rules, not {value}")))?
+                .ok_or_else(|| InvalidValue::rule(format!("{key} must be a list of rules, not {value}")))?
                 .iter()
                 .map(|item| Self::from_value(item, depth + 1))
                 .collect()
         };
         let only = |key: &str| -> Result<(), InvalidValue> {
             match map.keys().find(|k| k.as_str() != key) {
-                Some(extra) => Err(InvalidValue(format!("{key} stands alone; {extra:?} cannot be beside it"))),
+                Some(extra) => Err(InvalidValue::rule(format!("{key} stands alone; {extra:?} cannot be beside it"))),
                 None => Ok(()),
             }
         };
@@ -306,15 +304,17 @@ impl SegmentRule {
             return Ok(SegmentRule::Not(Box::new(Self::from_value(rule, depth + 1)?)));
         }
         if let Some(extra) = map.keys().find(|k| !["field", "op", "value"].contains(&k.as_str())) {
-            return Err(InvalidValue(format!(
+            return Err(InvalidValue::rule(format!(
                 "{extra:?} is not part of a rule (all, any, not, or field, op and value)"
             )));
         }
         let text = |key: &str| {
-            map.get(key).and_then(Value::as_str).ok_or_else(|| InvalidValue(format!("a condition needs {key} as text")))
+            map.get(key)
+                .and_then(Value::as_str)
+                .ok_or_else(|| InvalidValue::rule(format!("a condition needs {key} as text")))
         };
         let field = Field::parse(text("field")?)?;
-        let value = map.get("value").ok_or_else(|| InvalidValue("a condition needs a value".to_owned()))?;
+        let value = map.get("value").ok_or_else(|| InvalidValue::rule("a condition needs a value"))?;
         Ok(SegmentRule::Condition(Condition { field, op: Op::parse(text("op")?, value)? }))
     }
 
@@ -349,8 +349,9 @@ impl SegmentRule {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::Rng;
     use crate::{CustomAttributes, Name, OrganizationId, PhoneNumber, Score, Timestamp, WorkerId};
+    use proptest::prelude::*;
+    use proptest::sample::select;
     use std::collections::BTreeMap;
 
     #[allow(clippy::disallowed_methods)] // a test's worker, stamped by the wall clock
@@ -421,78 +422,81 @@ mod tests {
             (deep, "nest at most"),
         ] {
             let err = rule(bad.clone()).unwrap_err();
-            assert!(err.0.contains(says), "{bad}: {err}");
+            assert!(err.to_string().contains(says), "{bad}: {err}");
         }
     }
 
-    fn random_value(rng: &mut Rng) -> AttributeValue {
-        match rng.below(3) {
-            0 => AttributeValue::Text(["Kisumu", "kisumu", "Eldoret", "sw", "en"][rng.below(5)].to_owned()),
-            1 => AttributeValue::Number(rng.below(6) as f64 * 20.0),
-            _ => AttributeValue::Flag(rng.below(2) == 0),
-        }
+    fn values() -> impl Strategy<Value = AttributeValue> {
+        prop_oneof![
+            select(&["Kisumu", "kisumu", "Eldoret", "sw", "en"][..]).prop_map(|text| AttributeValue::Text(text.into())),
+            (0..6u8).prop_map(|n| AttributeValue::Number(f64::from(n) * 20.0)),
+            any::<bool>().prop_map(AttributeValue::Flag),
+        ]
     }
 
-    fn random_rule(rng: &mut Rng, depth: usize) -> SegmentRule {
-        let kind = if depth >= 3 { 3 } else { rng.below(4) };
-        let children = |rng: &mut Rng| (0..rng.below(4)).map(|_| random_rule(rng, depth + 1)).collect();
-        match kind {
-            0 => SegmentRule::All(children(rng)),
-            1 => SegmentRule::Any(children(rng)),
-            2 => SegmentRule::Not(Box::new(random_rule(rng, depth + 1))),
-            _ => {
-                let field = match rng.below(5) {
-                    0 => Field::FullName,
-                    1 => Field::WellBeingScore,
-                    2 => Field::PhoneNumber,
-                    3 => Field::Attribute("site".to_owned()),
-                    _ => Field::Attribute("trained".to_owned()),
-                };
-                let n = rng.below(6) as f64 * 20.0;
-                let op = match rng.below(9) {
-                    0 => Op::Eq(random_value(rng)),
-                    1 => Op::Ne(random_value(rng)),
-                    2 => Op::Lt(n),
-                    3 => Op::Lte(n),
-                    4 => Op::Gt(n),
-                    5 => Op::Gte(n),
-                    6 => Op::In((0..rng.below(3)).map(|_| random_value(rng)).collect()),
-                    7 => Op::Contains(["is", "K", "7"][rng.below(3)].to_owned()),
-                    _ => Op::Exists(rng.below(2) == 0),
-                };
-                SegmentRule::Condition(Condition { field, op })
-            }
-        }
+    fn conditions() -> impl Strategy<Value = SegmentRule> {
+        let fields = prop_oneof![
+            Just(Field::FullName),
+            Just(Field::WellBeingScore),
+            Just(Field::PhoneNumber),
+            Just(Field::Attribute("site".to_owned())),
+            Just(Field::Attribute("trained".to_owned())),
+        ];
+        let numbers = || (0..6u8).prop_map(|n| f64::from(n) * 20.0);
+        let ops = prop_oneof![
+            values().prop_map(Op::Eq),
+            values().prop_map(Op::Ne),
+            numbers().prop_map(Op::Lt),
+            numbers().prop_map(Op::Lte),
+            numbers().prop_map(Op::Gt),
+            numbers().prop_map(Op::Gte),
+            prop::collection::vec(values(), 0..3).prop_map(Op::In),
+            select(&["is", "K", "7"][..]).prop_map(|part| Op::Contains(part.into())),
+            any::<bool>().prop_map(Op::Exists),
+        ];
+        (fields, ops).prop_map(|(field, op)| SegmentRule::Condition(Condition { field, op }))
     }
 
-    fn random_worker(rng: &mut Rng) -> Worker {
-        let mut attributes = BTreeMap::new();
-        if rng.below(3) > 0 {
-            attributes.insert("site".to_owned(), random_value(rng));
-        }
-        if rng.below(2) == 0 {
-            attributes.insert("trained".to_owned(), AttributeValue::Flag(rng.below(2) == 0));
-        }
-        let mut w = worker(
-            ["Amina Kisumu", "Otieno", "Wanjiru Ki"][rng.below(3)],
-            (rng.below(2) == 0).then_some("+254712345678"),
-            (rng.below(3) > 0).then(|| rng.below(101) as f64),
-            json!({}),
-        );
-        w.custom_attributes = CustomAttributes::try_from(attributes).unwrap();
-        w
+    /// Rules nested up to three deep, each list of up to three.
+    fn rules() -> impl Strategy<Value = SegmentRule> {
+        conditions().prop_recursive(3, 32, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(SegmentRule::All),
+                prop::collection::vec(inner.clone(), 0..4).prop_map(SegmentRule::Any),
+                inner.prop_map(|rule| SegmentRule::Not(Box::new(rule))),
+            ]
+        })
     }
 
-    #[test]
-    fn generated_rules_round_trip_and_obey_the_laws_of_logic() {
-        let mut rng = Rng::new(0x5e6_0001);
-        for _ in 0..2_000 {
-            let a = random_rule(&mut rng, 0);
-            let b = random_rule(&mut rng, 0);
+    fn workers() -> impl Strategy<Value = Worker> {
+        let names = select(&["Amina Kisumu", "Otieno", "Wanjiru Ki"][..]);
+        (names, any::<bool>(), prop::option::of(0..=100u8), prop::option::of(values()), prop::option::of(any::<bool>()))
+            .prop_map(|(name, phone, score, site, trained)| {
+                let mut attributes = BTreeMap::new();
+                if let Some(site) = site {
+                    attributes.insert("site".to_owned(), site);
+                }
+                if let Some(trained) = trained {
+                    attributes.insert("trained".to_owned(), AttributeValue::Flag(trained));
+                }
+                let mut w = worker(name, phone.then_some("+254712345678"), score.map(f64::from), json!({}));
+                w.custom_attributes = CustomAttributes::try_from(attributes).unwrap();
+                w
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn generated_rules_round_trip_and_obey_the_laws_of_logic(
+            a in rules(),
+            b in rules(),
+            judged in prop::collection::vec(workers(), 5),
+        ) {
             let parsed = SegmentRule::parse(Some(&a.to_json())).unwrap().unwrap();
             assert_eq!(parsed, a, "parse(to_json(rule)) is the rule");
-            for _ in 0..5 {
-                let w = random_worker(&mut rng);
+            for w in judged {
                 let facts = WorkerFacts {
                     full_name: w.full_name.to_string(),
                     phone_number: w.phone_number.as_ref().map(ToString::to_string),
@@ -521,18 +525,15 @@ mod tests {
                 }
             }
         }
-    }
 
-    #[test]
-    fn generated_garbage_is_refused_or_read_never_panics() {
-        let mut rng = Rng::new(0x5e6_0002);
-        let pieces = [json!("all"), json!([]), json!({}), json!(1), json!("site"), json!(null), json!(true)];
-        for _ in 0..5_000 {
-            let mut map = Map::new();
-            for _ in 0..rng.below(4) {
-                let key = ["all", "any", "not", "field", "op", "value", "x"][rng.below(7)];
-                map.insert(key.to_owned(), pieces[rng.below(pieces.len())].clone());
-            }
+        #[test]
+        fn generated_garbage_is_refused_or_read_never_panics(
+            entries in prop::collection::vec((0..7usize, 0..7usize), 0..4),
+        ) {
+            let keys = ["all", "any", "not", "field", "op", "value", "x"];
+            let pieces = [json!("all"), json!([]), json!({}), json!(1), json!("site"), json!(null), json!(true)];
+            let map: Map<String, Value> =
+                entries.into_iter().map(|(key, piece)| (keys[key].to_owned(), pieces[piece].clone())).collect();
             let _ = SegmentRule::parse(Some(&JsonObject::try_from(Value::Object(map)).unwrap()));
         }
     }

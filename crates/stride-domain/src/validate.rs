@@ -22,10 +22,10 @@ impl ColumnSpec {
             (ColumnType::Uuid, Value::String(s)) => uuid::Uuid::parse_str(s).is_ok(),
             (ColumnType::Text, Value::String(_)) => true,
             (ColumnType::Enum(allowed), Value::String(s)) => {
-                return allowed
-                    .contains(&s.as_str())
-                    .then_some(())
-                    .ok_or_else(|| InvalidValue(format!("{s:?} is not one of: {}", allowed.join(", "))));
+                return allowed.contains(&s.as_str()).then_some(()).ok_or_else(|| InvalidValue::NotOneOf {
+                    value: s.clone(),
+                    allowed: allowed.iter().map(|a| (*a).to_owned()).collect(),
+                });
             }
             // The seed's INTEGER is PostgreSQL's 32-bit integer, on both sides.
             (ColumnType::Integer, Value::Number(n)) => n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
@@ -38,23 +38,24 @@ impl ColumnSpec {
         if ok {
             Ok(())
         } else if value.is_null() {
-            Err(InvalidValue("is required".into()))
+            Err(InvalidValue::Required)
         } else {
-            Err(InvalidValue(format!("{value} is not a valid {} value", self.ty.describe())))
+            Err(InvalidValue::WrongType { value: value.to_string(), expected: self.ty.describe().to_owned() })
         }
     }
 }
 
 impl ColumnType {
+    /// The type's name in a `WrongType` problem (the window words it).
     fn describe(self) -> &'static str {
         match self {
-            ColumnType::Uuid => "id (UUID)",
+            ColumnType::Uuid => "uuid",
             ColumnType::Text | ColumnType::Enum(_) => "text",
-            ColumnType::Integer => "whole number (32-bit)",
+            ColumnType::Integer => "integer",
             ColumnType::Real => "number",
-            ColumnType::Timestamp => "date and time (RFC 3339)",
-            ColumnType::Date => "date (YYYY-MM-DD)",
-            ColumnType::Json => "JSON object",
+            ColumnType::Timestamp => "timestamp",
+            ColumnType::Date => "date",
+            ColumnType::Json => "json",
         }
     }
 }
@@ -93,7 +94,7 @@ fn judged<E: Entity>(row: &Fields) -> Result<Fields, ValidationError> {
         let field = field.unwrap_or_else(|| {
             message.split('`').nth(1).map(str::to_owned).unwrap_or_else(|| E::KIND.table().to_owned())
         });
-        ValidationError::new(field, message)
+        ValidationError::new(field, InvalidValue::Unreadable { detail: message })
     })?;
     let fields = fields_of(&entity);
     rules(&entity, &fields)?;
@@ -120,7 +121,7 @@ fn rules<E: Entity>(entity: &E, fields: &Fields) -> Result<(), ValidationError> 
     entity.check()?;
     for (name, value) in fields {
         if holds_nul(value) {
-            return Err(ValidationError::new(name.as_str(), "must not contain the NUL character"));
+            return Err(ValidationError::new(name.as_str(), InvalidValue::NulCharacter));
         }
         languages::check_column(E::KIND, name, value).map_err(|problem| problem.in_field(name))?;
     }

@@ -8,30 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use ts_rs::TS;
 
-/// A value that failed validation, with the field it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, TS)]
-#[error("{field}: {message}")]
-pub struct ValidationError {
-    pub field: String,
-    pub message: String,
-}
-
-impl ValidationError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
-    }
-}
-
-/// The problem with a value, before it is known which field it came from.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct InvalidValue(pub String);
-
-impl InvalidValue {
-    pub fn in_field(self, field: &str) -> ValidationError {
-        ValidationError::new(field, self.0)
-    }
-}
+pub use crate::problem::{InvalidValue, ValidationError};
 
 /// A point in time, UTC, to the millisecond: the precision both databases keep, so a
 /// value read back compares equal to the one written. Serialized as
@@ -68,9 +45,9 @@ impl Timestamp {
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let at = DateTime::parse_from_rfc3339(raw.trim())
             .map(|at| Self::from_datetime(at.with_timezone(&Utc)))
-            .map_err(|_| InvalidValue(format!("{raw:?} is not a date and time (RFC 3339)")))?;
+            .map_err(|_| InvalidValue::NotTimestamp { value: raw.to_owned() })?;
         if !YEARS.contains(&at.0.year()) {
-            return Err(InvalidValue(format!("{raw:?} is not between the years 1 and 9999")));
+            return Err(InvalidValue::YearOutOfRange { value: raw.to_owned() });
         }
         Ok(at)
     }
@@ -106,7 +83,7 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, InvalidValue> {
     NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
         .ok()
         .filter(|date| well_formed && YEARS.contains(&date.year()))
-        .ok_or_else(|| InvalidValue(format!("{raw:?} is not a date (YYYY-MM-DD, the years 1 to 9999)")))
+        .ok_or_else(|| InvalidValue::NotDate { value: raw.to_owned() })
 }
 
 /// Reads an optional calendar date through [`parse_date`], so a date field of an entity
@@ -166,14 +143,14 @@ impl Name {
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let folded = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         if folded.is_empty() {
-            return Err(InvalidValue("must not be empty".into()));
+            return Err(InvalidValue::Empty);
         }
         let chars = folded.chars().count();
         if chars > Self::MAX_CHARS {
-            return Err(InvalidValue(format!("is {chars} characters long; at most {} are allowed", Self::MAX_CHARS)));
+            return Err(InvalidValue::TooLong { chars, max: Self::MAX_CHARS });
         }
         if folded.chars().any(char::is_control) {
-            return Err(InvalidValue("must not contain control characters".into()));
+            return Err(InvalidValue::ControlCharacters);
         }
         Ok(Self(folded))
     }
@@ -187,7 +164,7 @@ string_value! {
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let email = raw.trim().to_lowercase();
-        let bad = || InvalidValue(format!("{:?} is not an email address", raw.trim()));
+        let bad = || InvalidValue::NotEmail { value: raw.trim().to_owned() };
         if email.len() > 255 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());
         }
@@ -221,7 +198,7 @@ impl CallingCode {
         if (1..=3).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0') {
             Ok(Self(digits.to_owned()))
         } else {
-            Err(InvalidValue(format!("{raw:?} is not a country calling code (1 to 3 digits, e.g. 254)")))
+            Err(InvalidValue::NotCallingCode { value: raw.to_owned() })
         }
     }
     pub fn as_str(&self) -> &str {
@@ -259,19 +236,13 @@ impl PhoneNumber {
         } else if let Some(code) = default_code {
             format!("{}{}", code.as_str(), compact.strip_prefix('0').unwrap_or(&compact))
         } else {
-            return Err(InvalidValue(format!(
-                "{:?} needs its country code (start with + and the code, e.g. +254…)",
-                raw.trim()
-            )));
+            return Err(InvalidValue::PhoneNeedsCountryCode { value: raw.trim().to_owned() });
         };
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(InvalidValue(format!("{:?} is not a phone number: use digits only", raw.trim())));
+            return Err(InvalidValue::PhoneDigitsOnly { value: raw.trim().to_owned() });
         }
         if !(8..=15).contains(&digits.len()) || digits.starts_with('0') {
-            return Err(InvalidValue(format!(
-                "{:?} is not a phone number: with its country code it has 8 to 15 digits",
-                raw.trim()
-            )));
+            return Err(InvalidValue::PhoneLength { value: raw.trim().to_owned() });
         }
         Ok(Self(format!("+{digits}")))
     }
@@ -294,13 +265,13 @@ impl Score {
 
     pub fn new(value: f64) -> Result<Self, InvalidValue> {
         if !value.is_finite() || !(Self::MIN..=Self::MAX).contains(&value) {
-            return Err(InvalidValue(format!("{value} is not a score from {} to {}", Self::MIN, Self::MAX)));
+            return Err(InvalidValue::ScoreOutOfRange { value, min: Self::MIN, max: Self::MAX });
         }
         Ok(Self((value * 100.0).round() / 100.0))
     }
 
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
-        let value: f64 = raw.trim().parse().map_err(|_| InvalidValue(format!("{:?} is not a number", raw.trim())))?;
+        let value: f64 = raw.trim().parse().map_err(|_| InvalidValue::NotNumber { value: raw.trim().to_owned() })?;
         Self::new(value)
     }
 
@@ -333,7 +304,7 @@ pub struct JsonObject(serde_json::Map<String, serde_json::Value>);
 impl JsonObject {
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let value: serde_json::Value =
-            serde_json::from_str(raw).map_err(|e| InvalidValue(format!("is not well-formed JSON: {e}")))?;
+            serde_json::from_str(raw).map_err(|e| InvalidValue::NotJson { detail: e.to_string() })?;
         Self::try_from(value)
     }
     pub fn as_map(&self) -> &serde_json::Map<String, serde_json::Value> {
@@ -346,7 +317,7 @@ impl TryFrom<serde_json::Value> for JsonObject {
     fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
         match value {
             serde_json::Value::Object(map) => Ok(Self(map)),
-            other => Err(InvalidValue(format!("must be a JSON object, not {other}"))),
+            other => Err(InvalidValue::NotJsonObject { found: other.to_string() }),
         }
     }
 }
@@ -389,9 +360,7 @@ impl TryFrom<BTreeMap<String, AttributeValue>> for CustomAttributes {
             let ok = (1..=64).contains(&key.len())
                 && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
             if !ok {
-                return Err(InvalidValue(format!(
-                    "attribute name {key:?} must be 1 to 64 lower-case letters, digits or underscores"
-                )));
+                return Err(InvalidValue::AttributeName { name: key.clone() });
             }
         }
         Ok(Self(map))
@@ -415,7 +384,7 @@ mod tests {
             assert_eq!(PhoneNumber::parse(raw).unwrap().as_str(), "+254712345678", "{raw}");
         }
         assert_eq!(PhoneNumber::parse_with_default("0712 345 678", Some(&ke)).unwrap().as_str(), "+254712345678");
-        assert!(PhoneNumber::parse("0712345678").unwrap_err().0.contains("country code"));
+        assert!(matches!(PhoneNumber::parse("0712345678"), Err(InvalidValue::PhoneNeedsCountryCode { .. })));
         assert!(PhoneNumber::parse("+25471234567890123").is_err(), "too long");
         assert!(PhoneNumber::parse("+2547").is_err(), "too short");
         assert!(PhoneNumber::parse("+2547x2345678").is_err(), "letters");
@@ -458,8 +427,8 @@ mod tests {
     #[test]
     fn json_columns_must_be_well_formed_objects() {
         assert!(JsonObject::parse(r#"{"all": []}"#).is_ok());
-        assert!(JsonObject::parse("[1]").unwrap_err().0.contains("object"));
-        assert!(JsonObject::parse("{").unwrap_err().0.contains("well-formed"));
+        assert!(matches!(JsonObject::parse("[1]"), Err(InvalidValue::NotJsonObject { .. })));
+        assert!(matches!(JsonObject::parse("{"), Err(InvalidValue::NotJson { .. })));
         let bad_key: Result<CustomAttributes, _> = serde_json::from_str(r#"{"Site": "x"}"#);
         assert!(bad_key.is_err());
     }

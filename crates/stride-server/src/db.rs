@@ -1,28 +1,15 @@
-//! The central database's migrations, embedded in the server binary. Each runs in its
-//! own transaction under an advisory lock (so two servers starting together do not
-//! race), and an applied migration whose SQL was later edited is refused.
+//! The central database's migrations: the files of migrations/server, embedded in the
+//! binary by `sqlx::migrate!` and applied by sqlx's migrator (each in its own transaction,
+//! under an advisory lock, refusing a shipped migration that was later edited and a
+//! database that has a migration this server does not know). Servers before sqlx kept
+//! their own `schema_migrations` table; `bridge` carries it over once.
 
+use sqlx::migrate::{MigrateError as SqlxMigrateError, Migrator};
 use sqlx::{PgPool, Row};
-use stride_domain::migration::{fingerprint, Migration};
+use stride_domain::migration::fingerprint;
 
 /// Every server migration, in order. Append only: never edit or remove a shipped one.
-pub const SERVER_MIGRATIONS: &[Migration] = &[
-    Migration { version: 1, name: "initial", sql: include_str!("../../../migrations/server/0001_initial.sql") },
-    Migration {
-        version: 2,
-        name: "devices_and_audit",
-        sql: include_str!("../../../migrations/server/0002_devices_and_audit.sql"),
-    },
-    Migration { version: 3, name: "pull_head", sql: include_str!("../../../migrations/server/0003_pull_head.sql") },
-    Migration {
-        version: 4,
-        name: "cheaper_versions",
-        sql: include_str!("../../../migrations/server/0004_cheaper_versions.sql"),
-    },
-    Migration { version: 5, name: "authoring", sql: include_str!("../../../migrations/server/0005_authoring.sql") },
-    Migration { version: 6, name: "change_ids", sql: include_str!("../../../migrations/server/0006_change_ids.sql") },
-    Migration { version: 7, name: "conflicts", sql: include_str!("../../../migrations/server/0007_conflicts.sql") },
-];
+pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/server");
 
 /// How many connections the server keeps to PostgreSQL by default: twice the cores.
 /// Measured with `make bench` on 2 cores, 100 devices syncing at once: 16 connections
@@ -33,78 +20,118 @@ pub fn default_pool_size() -> u32 {
     std::thread::available_parallelism().map_or(4, |cores| 2 * cores.get() as u32)
 }
 
-/// An arbitrary constant naming Stride's migration lock among advisory locks.
-const MIGRATION_LOCK: i64 = 0x5354_5249_4445;
+/// An arbitrary constant naming the bridge's lock among advisory locks (the one the
+/// servers before sqlx took to migrate).
+const BRIDGE_LOCK: i64 = 0x5354_5249_4445;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
-    #[error("database migration {version} ({name}) failed")]
-    Failed { version: i64, name: &'static str, source: sqlx::Error },
-    #[error(
-        "database migration {version} ({name}) was changed after it was applied; shipped migrations must not be edited"
-    )]
-    Edited { version: i64, name: String },
-    #[error("the database has schema version {found}, newer than this server knows ({known})")]
+    #[error("database migration {version} failed")]
+    Failed { version: i64, source: sqlx::Error },
+    #[error("database migration {version} was changed after it was applied; shipped migrations must not be edited")]
+    Edited { version: i64 },
+    #[error("the database has migration {found}, which this server does not know (it knows up to {known})")]
     TooNew { found: i64, known: i64 },
+    #[error("could not migrate the database")]
+    Migrator(#[source] SqlxMigrateError),
     #[error("could not read the database's migrations")]
     Database(#[from] sqlx::Error),
 }
 
-/// Applies the server migrations the database does not have yet.
-pub async fn migrate(pool: &PgPool) -> Result<(), MigrateError> {
-    apply(pool, SERVER_MIGRATIONS).await
+impl MigrateError {
+    fn from_migrator(error: SqlxMigrateError, migrator: &Migrator) -> Self {
+        match error {
+            SqlxMigrateError::VersionMismatch(version) => Self::Edited { version },
+            SqlxMigrateError::VersionMissing(found) => Self::TooNew { found, known: last_version(migrator) },
+            SqlxMigrateError::ExecuteMigration(source, version) => Self::Failed { version, source },
+            SqlxMigrateError::Execute(source) => Self::Database(source),
+            other => Self::Migrator(other),
+        }
+    }
 }
 
-/// Applies `migrations` the database does not have yet (tests apply a prefix).
-pub async fn apply(pool: &PgPool, migrations: &[Migration]) -> Result<(), MigrateError> {
+fn last_version(migrator: &Migrator) -> i64 {
+    migrator.iter().map(|migration| migration.version).max().unwrap_or(0)
+}
+
+/// Applies the server migrations the database does not have yet.
+pub async fn migrate(pool: &PgPool) -> Result<(), MigrateError> {
+    apply(pool, &MIGRATOR).await
+}
+
+/// Applies `migrator`'s migrations the database does not have yet (tests give a prefix,
+/// or a release to come).
+pub async fn apply(pool: &PgPool, migrator: &Migrator) -> Result<(), MigrateError> {
+    bridge(pool, migrator).await?;
     let mut conn = pool.acquire().await?;
-    sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
-    let result = apply_locked(&mut conn, migrations).await;
-    sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
+    let result = migrator.run(&mut *conn).await;
+    if result.is_err() {
+        // sqlx returns early from a refused history (an edited or unknown migration)
+        // without releasing its advisory lock, which belongs to the session: release it
+        // before the connection goes back to the pool, or the next migration waits forever.
+        sqlx::query("SELECT pg_advisory_unlock_all()").execute(&mut *conn).await?;
+    }
+    result.map_err(|error| MigrateError::from_migrator(error, migrator))
+}
+
+/// Carries a database migrated by a server before sqlx over to sqlx's table, once: each
+/// version in `schema_migrations` is checked against the file this server has (the same
+/// fingerprint as before) and recorded as applied with sqlx's checksum; then the old
+/// table goes. A database without it is left alone.
+async fn bridge(pool: &PgPool, migrator: &Migrator) -> Result<(), MigrateError> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("SELECT pg_advisory_lock($1)").bind(BRIDGE_LOCK).execute(&mut *conn).await?;
+    let result = bridge_locked(&mut conn, migrator).await;
+    sqlx::query("SELECT pg_advisory_unlock($1)").bind(BRIDGE_LOCK).execute(&mut *conn).await?;
     result
 }
 
-async fn apply_locked(conn: &mut sqlx::PgConnection, migrations: &[Migration]) -> Result<(), MigrateError> {
+async fn bridge_locked(conn: &mut sqlx::PgConnection, migrator: &Migrator) -> Result<(), MigrateError> {
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let old_table: Option<String> =
+        sqlx::query_scalar("SELECT to_regclass('schema_migrations')::text").fetch_one(&mut *tx).await?;
+    if old_table.is_none() {
+        return Ok(());
+    }
+    // The same table sqlx creates, so its migrator finds it ready.
     sqlx::raw_sql(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
-           version     BIGINT PRIMARY KEY,
-           name        TEXT NOT NULL,
-           fingerprint TEXT NOT NULL,
-           applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+        "CREATE TABLE IF NOT EXISTS _sqlx_migrations (
+           version        BIGINT PRIMARY KEY,
+           description    TEXT NOT NULL,
+           installed_on   TIMESTAMPTZ NOT NULL DEFAULT now(),
+           success        BOOLEAN NOT NULL,
+           checksum       BYTEA NOT NULL,
+           execution_time BIGINT NOT NULL
          )",
     )
-    .execute(&mut *conn)
+    .execute(&mut *tx)
     .await?;
-    let applied = sqlx::query("SELECT version, name, fingerprint FROM schema_migrations ORDER BY version")
-        .fetch_all(&mut *conn)
+    let applied = sqlx::query("SELECT version, fingerprint, applied_at FROM schema_migrations ORDER BY version")
+        .fetch_all(&mut *tx)
         .await?;
-    let known = migrations.last().map_or(0, |m| m.version);
-    if let Some(found) = applied.last().map(|row| row.get::<i64, _>("version")).filter(|found| *found > known) {
-        return Err(MigrateError::TooNew { found, known });
-    }
-    for migration in migrations {
-        if let Some(row) = applied.iter().find(|row| row.get::<i64, _>("version") == migration.version) {
-            if row.get::<String, _>("fingerprint") != fingerprint(migration.sql) {
-                return Err(MigrateError::Edited { version: migration.version, name: row.get("name") });
-            }
-            continue;
+    for row in applied {
+        let version: i64 = row.get("version");
+        let known = migrator.iter().find(|migration| migration.version == version);
+        let Some(migration) = known else {
+            return Err(MigrateError::TooNew { found: version, known: last_version(migrator) });
+        };
+        if row.get::<String, _>("fingerprint") != fingerprint(migration.sql.as_str()) {
+            return Err(MigrateError::Edited { version });
         }
-        let failed = |source| MigrateError::Failed { version: migration.version, name: migration.name, source };
-        let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(failed)?;
-        sqlx::raw_sql(migration.sql).execute(&mut *tx).await.map_err(failed)?;
-        sqlx::query("INSERT INTO schema_migrations (version, name, fingerprint) VALUES ($1, $2, $3)")
-            .bind(migration.version)
-            .bind(migration.name)
-            .bind(fingerprint(migration.sql))
-            .execute(&mut *tx)
-            .await
-            .map_err(failed)?;
-        tx.commit().await.map_err(failed)?;
-        tracing::info!(
-            migration.version = migration.version,
-            migration.name = migration.name,
-            "applied server migration"
-        );
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time)
+             VALUES ($1, $2, $3, TRUE, $4, 0)
+             ON CONFLICT (version) DO NOTHING",
+        )
+        .bind(version)
+        .bind(migration.description.as_ref())
+        .bind(row.get::<chrono::DateTime<chrono::Utc>, _>("applied_at"))
+        .bind(migration.checksum.as_ref())
+        .execute(&mut *tx)
+        .await?;
     }
+    sqlx::raw_sql("DROP TABLE schema_migrations").execute(&mut *tx).await?;
+    tx.commit().await?;
+    tracing::info!("carried the server's migration history over to sqlx's table");
     Ok(())
 }

@@ -120,25 +120,21 @@ pub async fn pull(
         skip_tombstones_through,
         head,
     };
-    let page = match state.pages.get(&key) {
-        Some(page) => page,
-        None => {
-            let record = sqlx::query(sqlx::AssertSqlSafe(pull_sql()))
-                .bind(device.organization_id.as_uuid())
-                .bind(params.cursor)
-                .bind(limit)
-                .bind(skip_tombstones_through)
-                .fetch_one(&mut *tx)
-                .await?;
-            let page = Arc::new(CachedPage {
-                rows: record.get("rows"),
-                count: record.get("count"),
-                last_version: record.get("last_version"),
-            });
-            state.pages.put(key, page.clone());
-            page
-        }
+    let read = async {
+        let record = sqlx::query(sqlx::AssertSqlSafe(pull_sql()))
+            .bind(device.organization_id.as_uuid())
+            .bind(params.cursor)
+            .bind(limit)
+            .bind(skip_tombstones_through)
+            .fetch_one(&mut *tx)
+            .await?;
+        let rows = record.get("rows");
+        Ok::<_, sqlx::Error>(CachedPage { rows, count: record.get("count"), last_version: record.get("last_version") })
     };
+    // A read several requests waited on fails them all with one error; each keeps a copy.
+    let page = state.pages.get_or_read(key, read).await.map_err(|shared: Arc<sqlx::Error>| {
+        Arc::try_unwrap(shared).unwrap_or_else(|shared| sqlx::Error::Protocol(shared.to_string()))
+    })?;
     tx.commit().await?;
     let (rows, count, last_version) = (&page.rows, page.count, page.last_version);
     let cursor = if count > 0 { last_version } else { params.cursor };

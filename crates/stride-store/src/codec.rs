@@ -17,12 +17,14 @@ pub(crate) fn to_sql(column: &ColumnSpec, value: &Json) -> Result<Value, Validat
         // Timestamps are stored in one form (UTC, milliseconds, "Z"), whatever form they
         // came in (PostgreSQL writes "+00:00"), so they compare and sort as text.
         (ColumnType::Timestamp, Json::String(s)) => Value::Text(
-            stride_domain::Timestamp::parse(s)
-                .map_err(|e| ValidationError::new(column.name, e.to_string()))?
-                .to_string(),
+            stride_domain::Timestamp::parse(s).map_err(|problem| problem.in_field(column.name))?.to_string(),
         ),
         (_, Json::String(s)) => Value::Text(s.clone()),
-        (_, other) => return Err(ValidationError::new(column.name, format!("cannot be stored: {other}"))),
+        (_, other) => {
+            let problem =
+                stride_domain::InvalidValue::WrongType { value: other.to_string(), expected: "text".to_owned() };
+            return Err(problem.in_field(column.name));
+        }
     })
 }
 

@@ -161,7 +161,7 @@ fn check_references(conn: &Connection, spec: &EntitySpec, fields: &Fields, colum
         if found.is_none() {
             return Err(ValidationError::new(
                 *name,
-                format!("refers to a row of {} that does not exist", reference.table),
+                stride_domain::InvalidValue::MissingReference { table: reference.table.to_owned() },
             )
             .into());
         }

@@ -1,289 +1,18 @@
-// Generated from the Rust types by src-tauri/bindings.rs (`make bindings`). Do not edit.
+// Generated from the Rust declarations by src-tauri/bindings.rs (`make bindings`). Do not edit.
 
 /**
- * An organization (tenant).
+ * The account and its permissions.
  */
 
-export type OrganizationId = string;
-
+export type Account = { 
 /**
- * A frontline worker.
+ * None on a device set up without a server (its owner may do everything).
  */
-
-export type WorkerId = string;
-
+email: string | null, display_name: string | null, permissions: Permissions, 
 /**
- * One installation of the app: the node of its hybrid logical clock.
+ * What every role may see and write, for the organization screen.
  */
-
-export type DeviceId = string;
-
-/**
- * A name or title: trimmed, inner runs of white space folded to one space,
- * 1 to 255 characters.
- */
-
-export type Name = string;
-
-/**
- * A point in time, UTC, to the millisecond: the precision both databases keep, so a
- * value read back compares equal to the one written. Serialized as
- * "2026-11-22T03:39:00.000Z", which sorts as text.
- */
-
-export type Timestamp = string;
-
-/**
- * A phone number in international form: "+" then the country calling code and the
- * subscriber number, digits only ("+254712345678"), 8 to 15 digits (E.164).
- */
-
-export type PhoneNumber = string;
-
-/**
- * A score from 0 to 100, kept to two decimal places (the seed's DECIMAL(5,2)).
- */
-
-export type Score = number;
-
-/**
- * A worker's custom attributes, such as site or language: keys are 1 to 64 lower-case
- * letters, digits or underscores; values are text, numbers or true/false.
- */
-
-export type CustomAttributes = Record<string, string | number | boolean>;
-
-/**
- * A client organization runs programs; an expert organization publishes content.
- */
-
-export type OrganizationType = "client" | "expert";
-
-export type SubscriptionTier = "basic" | "standard" | "premium";
-
-/**
- * The five staff roles. What each may write is in the entity registry.
- */
-
-export type Role = "org_admin" | "training_manager" | "program_manager" | "content_specialist" | "coordinator";
-
-export type Organization = { id: OrganizationId, name: Name, type: OrganizationType, subscription_tier: SubscriptionTier, created_at: Timestamp, updated_at: Timestamp, };
-
-export type Worker = { id: WorkerId, organization_id: OrganizationId, full_name: Name, phone_number: PhoneNumber | null, well_being_score: Score | null, performance_metric: Score | null, custom_attributes: CustomAttributes, created_at: Timestamp, updated_at: Timestamp, };
-
-export type Page<T> = { items: Array<T>, 
-/**
- * How many rows match in all.
- */
-total: number, 
-/**
- * Where this page starts within them.
- */
-offset: number, };
-
-/**
- * A worker's fields as typed into the enrollment or edit form. Empty text means "none"
- * for the optional fields.
- */
-
-export type WorkerInput = { full_name: string, phone_number: string, well_being_score: string, performance_metric: string, custom_attributes: { [key in string]: string }, };
-
-/**
- * Why an existing worker may be the one being enrolled.
- */
-
-export type DuplicateReason = "same_phone" | "similar_name";
-
-/**
- * An existing worker who may be the one being enrolled, and why.
- */
-
-export type DuplicateCandidate = { worker: Worker, reasons: Array<DuplicateReason>, };
-
-/**
- * Workers by the state of their enrollments.
- */
-
-export type EnrollmentFilter = "active" | "completed" | "dropped" | "not_enrolled";
-
-export type WorkerQuery = { 
-/**
- * Part of a name or phone number; empty lists everyone.
- */
-text: string, 
-/**
- * Only members of this segment.
- */
-segment: SegmentId | null, 
-/**
- * Only workers enrolled in this program (in `enrollment`'s state, when given).
- */
-program: ProgramId | null, 
-/**
- * Only workers whose enrollment (in `program`, or in any) is in this state.
- */
-enrollment: EnrollmentFilter | null, offset: number, limit: number, };
-
-export type WorkerAssignmentId = string;
-
-export type WorkerProgressId = string;
-
-export type AssignmentStatus = "active" | "completed" | "dropped";
-
-export type ContentType = "video" | "text" | "audio" | "quiz";
-
-/**
- * Whether one record has reached the server.
- */
-
-export type RecordSyncState = { "state": "synced" } | { "state": "waiting" } | { "state": "needs_attention", code: ErrorCode | null, reason: string, };
-
-/**
- * How a due moment stands against a day.
- */
-
-export type Urgency = "overdue" | "today" | "later";
-
-export type Enrollment = { id: WorkerAssignmentId, program_id: ProgramId, program: string, status: AssignmentStatus, enrolled_at: Timestamp, sync: RecordSyncState, };
-
-/**
- * A touchpoint due for the worker, now or later.
- */
-
-export type NextTouchpoint = { touchpoint_id: TouchpointId, program: string, title: string | null, due_at: Timestamp, urgency: Urgency, };
-
-/**
- * One progress record, named by its touchpoint's content.
- */
-
-export type ProgressEntry = { id: WorkerProgressId, program: string, 
-/**
- * The touchpoint's content title (None when it has none).
- */
-title: string | null, content_type: ContentType | null, started_at: Timestamp | null, completed_at: Timestamp | null, score: Score | null, feedback: string | null, sync: RecordSyncState, };
-
-export type BadgeAward = { 
-/**
- * The award's row key, for deleting it.
- */
-key: RowKey, name: string, awarded_at: Timestamp, };
-
-export type WorkerPage = { worker: Worker, 
-/**
- * Whether the worker's own record has reached the server.
- */
-sync: RecordSyncState, enrollments: Array<Enrollment>, 
-/**
- * Due now or next, soonest first (active enrollments only).
- */
-next: Array<NextTouchpoint>, 
-/**
- * Newest first.
- */
-timeline: Array<ProgressEntry>, segments: Array<string>, badges: Array<BadgeAward>, 
-/**
- * This device's edits of the worker, their enrollments and progress that lost to
- * a concurrent edit elsewhere: both values, until a person dismisses them.
- */
-lost_edits: Array<LostEdit>, };
-
-export type TouchpointId = string;
-
-export type ProgramId = string;
-
-export type TouchpointOutline = { id: TouchpointId, 
-/**
- * The content's title (None when it has none).
- */
-title: string | null, content_type: ContentType | null, };
-
-export type PhaseOutline = { name: string, touchpoints: Array<TouchpointOutline>, };
-
-export type JourneyOutline = { title: string, phases: Array<PhaseOutline>, };
-
-/**
- * A live worker actively enrolled in a program.
- */
-
-export type RosterEntry = { assignment_id: WorkerAssignmentId, worker_id: WorkerId, name: string, 
-/**
- * Tells apart workers of the same name.
- */
-phone: string | null, };
-
-/**
- * A program with its journeys in order, and how many are actively enrolled.
- */
-
-export type ProgramOutline = { id: ProgramId, name: string, journeys: Array<JourneyOutline>, active_enrollments: number, };
-
-/**
- * What the group session form sends: raw text where a person types.
- */
-
-export type GroupSessionInput = { touchpoint_id: TouchpointId, 
-/**
- * The enrollments of the workers present.
- */
-present: Array<WorkerAssignmentId>, 
-/**
- * 0–100, or empty for none.
- */
-score: string, feedback: string, };
-
-export type SegmentId = string;
-
-/**
- * A segment, for choosing whom to enroll.
- */
-
-export type SegmentChoice = { id: SegmentId, name: string, members: number, };
-
-/**
- * A segment, for choosing one to filter by or aim at: no count, so nothing is judged.
- */
-
-export type SegmentName = { id: SegmentId, name: string, };
-
-/**
- * A program, for choosing one (to enroll in, to filter by).
- */
-
-export type ProgramChoice = { id: ProgramId, name: string, };
-
-/**
- * A touchpoint due for some of a program's workers today.
- */
-
-export type DueTouchpoint = { id: TouchpointId, 
-/**
- * The content's title (None when it has none).
- */
-title: string | null, content_type: ContentType | null, journey: string, phase: string, 
-/**
- * Workers for whom it was due before today.
- */
-overdue: number, 
-/**
- * Workers for whom it becomes due today.
- */
-today: number, 
-/**
- * The first few of them, by name.
- */
-names: Array<string>, };
-
-/**
- * One program's day.
- */
-
-export type ProgramDay = { id: ProgramId, name: string, 
-/**
- * Most overdue first.
- */
-touchpoints: Array<DueTouchpoint>, };
-
-export type ActivityKind = "progress" | "enrollment" | "new_worker";
+roles: Array<Permissions>, };
 
 /**
  * One thing that happened, named for a person to read.
@@ -303,6 +32,114 @@ program: string | null,
  */
 touchpoint: string | null, completed: boolean, score: number | null, };
 
+export type ActivityKind = "progress" | "enrollment" | "new_worker";
+
+export type AppError = { code: ErrorCode, message: string, 
+/**
+ * For `invalid_input`: each field's problem.
+ */
+fields: Array<ValidationError>, };
+
+export type AssignmentStatus = "active" | "completed" | "dropped";
+
+/**
+ * A badge's award rule as a form holds it; all empty: awarded by hand only.
+ */
+
+export type AwardForm = { 
+/**
+ * Whole number, as typed.
+ */
+completed_touchpoints: string, touchpoint: TouchpointId | null, 
+/**
+ * 0–100, as typed.
+ */
+min_score: string, program: ProgramId | null, };
+
+export type Badge = { id: BadgeId, organization_id: OrganizationId, name: Name, description: string | null, icon_url: string | null, created_at: Timestamp, updated_at: Timestamp, 
+/**
+ * When the device awards it by itself (`badge.rs`); None: by hand only.
+ */
+award_rule: JsonObject | null, };
+
+export type BadgeAward = { 
+/**
+ * The award's row key, for deleting it.
+ */
+key: RowKey, name: string, awarded_at: Timestamp, };
+
+export type BadgeDraft = { badge: Badge, 
+/**
+ * None when the stored rule cannot be read by this version.
+ */
+rule: AwardForm | null, holders: number, };
+
+export type BadgeId = string;
+
+export type BadgeInput = { id: BadgeId | null, name: string, description: string, icon_url: string, rule: AwardForm, };
+
+/**
+ * Who made a change: the user and the device it came from.
+ */
+
+export type ChangeAuthor = { email: string | null, display_name: string | null, device_name: string | null, };
+
+export type ChangeOp = "upsert" | "delete";
+
+export type ClearedField = { entity: EntityKind, column: string, rows: number, };
+
+/**
+ * How a segment form combines its conditions.
+ */
+
+export type Combine = "all" | "any";
+
+/**
+ * One condition as a form holds it: raw text for the value.
+ */
+
+export type ConditionForm = { 
+/**
+ * "Is not": the condition must not hold.
+ */
+negate: boolean, 
+/**
+ * A worker field or an attribute name.
+ */
+field: string, 
+/**
+ * eq, ne, lt, lte, gt, gte, in, contains, exists, missing.
+ */
+op: string, 
+/**
+ * For `in`, values separated by commas.
+ */
+value: string, };
+
+/**
+ * Whether the server answers.
+ */
+
+export type ConnectionChanged = { online: boolean, };
+
+export type Content = { id: ContentId, organization_id: OrganizationId, type: ContentType, title: Name | null, description: string | null, media_url: string | null, license_type: string | null, created_at: Timestamp, updated_at: Timestamp, };
+
+export type ContentId = string;
+
+/**
+ * A content item as the form sends it: raw text where a person types.
+ */
+
+export type ContentInput = { 
+/**
+ * None for new content.
+ */
+id: ContentId | null, content_type: ContentType, title: string, description: string, media_url: string, license_type: string, };
+
+export type ContentItem = { content: Content, offline: Offline, };
+
+export type ContentType = "video" | "text" | "audio" | "quiz";
+
 /**
  * How much there is on the device.
  */
@@ -317,31 +154,32 @@ active_enrollments: number,
  */
 recorded_since: number, };
 
-export type Home = { day_starts: Timestamp, 
 /**
- * Programs with something due today, by name.
- */
-programs: Array<ProgramDay>, recent: Array<Activity>, counts: Counts, 
-/**
- * Touchpoints whose rule this app cannot read, left out of what is due.
- */
-unreadable_rules: number, };
-
-/**
- * Whom to enroll in a program.
+ * A worker's custom attributes, such as site or language: keys are 1 to 64 lower-case
+ * letters, digits or underscores; values are text, numbers or true/false.
  */
 
-export type EnrollTarget = { "kind": "worker", "id": WorkerId } | { "kind": "segment", "id": SegmentId };
+export type CustomAttributes = Record<string, string | number | boolean>;
 
 /**
- * The first-run form: the organization this device works for.
+ * What a delete takes with it.
  */
 
-export type SetUpInput = { organization_name: string, organization_type: OrganizationType, subscription_tier: SubscriptionTier, 
+export type DeletePlan = { 
 /**
- * Completes phone numbers typed without their country code; may be empty.
+ * Rows deleted, per entity (the row asked for among them).
  */
-default_calling_code: string, };
+deleted: { [key in EntityKind]?: number }, 
+/**
+ * Fields cleared, per entity and column (rows that no longer point at a deleted one).
+ */
+cleared: Array<ClearedField>, };
+
+/**
+ * One installation of the app: the node of its hybrid logical clock.
+ */
+
+export type DeviceId = string;
 
 /**
  * What the window needs to know at start.
@@ -378,37 +216,53 @@ automatic_sign_in_as: string | null,
  */
 wiped_at: Timestamp | null, };
 
-export type SignInInput = { server_url: string, email: string, password: string, };
-
 /**
- * What one sync did.
+ * A touchpoint due for some of a program's workers today.
  */
 
-export type SyncSummary = { pushed: number, rejected: number, pulled: number, 
+export type DueTouchpoint = { id: TouchpointId, 
 /**
- * Failed attempts that were tried again.
+ * The content's title (None when it has none).
  */
-retries: number, };
+title: string | null, content_type: ContentType | null, journey: string, phase: string, 
+/**
+ * Workers for whom it was due before today.
+ */
+overdue: number, 
+/**
+ * Workers for whom it becomes due today.
+ */
+today: number, 
+/**
+ * The first few of them, by name.
+ */
+names: Array<string>, };
 
-export type SyncPhase = "pushing" | "pulling" | "retrying";
-
 /**
- * A running sync's progress, sent to the window as the `sync-progress` event.
+ * An existing worker who may be the one being enrolled, and why.
  */
 
-export type SyncProgress = { phase: SyncPhase, 
+export type DuplicateCandidate = { worker: Worker, reasons: Array<DuplicateReason>, };
+
 /**
- * Records done; while retrying, the attempt about to start.
+ * Why an existing worker may be the one being enrolled.
  */
-done: number, 
+
+export type DuplicateReason = "same_phone" | "similar_name";
+
 /**
- * Records in all (an upper bound while pulling); while retrying, the attempts.
+ * Whom to enroll in a program.
  */
-total: number, 
+
+export type EnrollTarget = { "kind": "worker", "id": WorkerId } | { "kind": "segment", "id": SegmentId };
+
+export type Enrollment = { id: WorkerAssignmentId, program_id: ProgramId, program: string, status: AssignmentStatus, enrolled_at: Timestamp, sync: RecordSyncState, };
+
 /**
- * While retrying: how long until the next attempt.
+ * Workers by the state of their enrollments.
  */
-retry_in_ms: number | null, };
+
+export type EnrollmentFilter = "active" | "completed" | "dropped" | "not_enrolled";
 
 /**
  * Every synced entity, named as its table.
@@ -417,117 +271,10 @@ retry_in_ms: number | null, };
 export type EntityKind = "organizations" | "users" | "workers" | "segments" | "worker_segment" | "content" | "journey_blueprints" | "phases" | "touchpoints" | "programs" | "program_blueprints" | "worker_assignments" | "worker_progress" | "experiments" | "experiment_variants" | "experiment_assignments" | "badges" | "worker_badges";
 
 /**
- * A row's identity within its organization, as text: the id, or for the link tables
- * the two ids joined by "/" in key order.
+ * What went wrong, for a program to branch on (the message is for people and logs).
  */
 
-export type RowKey = string;
-
-export type ChangeOp = "upsert" | "delete";
-
-/**
- * A change the server refused, waiting for a person.
- */
-
-export type RefusedChange = { 
-/**
- * Its place in the outbox, which `retry_change` takes.
- */
-seq: number, entity: EntityKind, row_key: string, op: ChangeOp, 
-/**
- * The row's name, when the change carries one.
- */
-label: string | null, 
-/**
- * Why, as a code to choose a sentence by (None for a code this app does not know).
- */
-code: ErrorCode | null, 
-/**
- * The server's own words, for the details.
- */
-reason: string, made_at: Timestamp, };
-
-export type WaitingChanges = { entity: EntityKind, count: number, };
-
-/**
- * One change waiting to go up, oldest first.
- */
-
-export type WaitingRecord = { seq: number, entity: EntityKind, op: ChangeOp, 
-/**
- * Whose or which record it is, for a person to recognise.
- */
-label: string | null, made_at: Timestamp, };
-
-export type SyncStartedBy = "sign_in" | "button" | "background";
-
-/**
- * One sync, finished (also what the sync panel's history shows).
- */
-
-export type SyncRun = { started_at: Timestamp, finished_at: Timestamp, started_by: SyncStartedBy, pushed: number, rejected: number, pulled: number, retries: number, 
-/**
- * The error's code when it failed.
- */
-error_code: ErrorCode | null, };
-
-/**
- * The sync panel: what needs a person, what waits, and what happened lately.
- */
-
-export type SyncDetails = { needs_attention: Array<RefusedChange>, 
-/**
- * How many changes wait, per entity.
- */
-waiting: Array<WaitingChanges>, 
-/**
- * The oldest waiting changes, one by one (at most `WAITING_LISTED`).
- */
-waiting_records: Array<WaitingRecord>, recent: Array<SyncRun>, 
-/**
- * This device's edits that lost to a concurrent edit elsewhere, newest first.
- */
-lost_edits: Array<LostEditRecord>, 
-/**
- * Records left under a deleted one, for a person to resolve.
- */
-orphans: Array<OrphanRecord>, };
-
-export type ContentId = string;
-
-export type JourneyBlueprintId = string;
-
-export type PhaseId = string;
-
-export type ExperimentId = string;
-
-export type ExperimentVariantId = string;
-
-export type BadgeId = string;
-
-/**
- * A staff user account.
- */
-
-export type UserId = string;
-
-/**
- * A JSON object: the form of the rule and configuration columns (segment
- * rule_definition, touchpoint rule_logic, variant_details). What their keys mean is
- * the business of the rule languages; here it is checked to be a well-formed object.
- */
-
-export type JsonObject = Record<string, unknown>;
-
-/**
- * What an experiment varies. A/B versus multivariate is the number of variants.
- */
-
-export type ExperimentType = "journey_level" | "program_level";
-
-export type ExperimentStatus = "draft" | "active" | "completed";
-
-export type Content = { id: ContentId, organization_id: OrganizationId, type: ContentType, title: Name | null, description: string | null, media_url: string | null, license_type: string | null, created_at: Timestamp, updated_at: Timestamp, };
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "bad_server_address" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "server_error" | "download_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
 
 export type Experiment = { id: ExperimentId, organization_id: OrganizationId, experiment_type: ExperimentType, name: Name, status: ExperimentStatus, start_date: Timestamp | null, end_date: Timestamp | null, created_by: UserId | null, updated_by: UserId | null, created_at: Timestamp, updated_at: Timestamp, 
 /**
@@ -539,261 +286,11 @@ program_id: ProgramId | null,
  */
 segment_id: SegmentId | null, };
 
-export type Badge = { id: BadgeId, organization_id: OrganizationId, name: Name, description: string | null, icon_url: string | null, created_at: Timestamp, updated_at: Timestamp, 
-/**
- * When the device awards it by itself (`badge.rs`); None: by hand only.
- */
-award_rule: JsonObject | null, };
-
-/**
- * A screen of the app.
- */
-
-export type Screen = "home" | "workers" | "programs" | "group_session" | "content" | "journeys" | "segments" | "experiments" | "badges" | "organization";
-
-/**
- * A role's screens and the entities it may write, as the window shows them.
- */
-
-export type Permissions = { role: Role, screens: Array<Screen>, writes: Array<EntityKind>, 
-/**
- * Whether a record's history may be read ([`Role::reads_history`]).
- */
-reads_history: boolean, };
-
-/**
- * One tier's limits; None is no limit.
- */
-
-export type TierLimits = { workers: number | null, programs: number | null, segments: number | null, experiments: number | null, variants_per_experiment: number, };
-
-/**
- * A 95% confidence interval.
- */
-
-export type Interval = { low: number, high: number, };
-
-/**
- * The outcome of a sample-ratio-mismatch test.
- */
-
-export type SampleRatio = { chi_square: number, degrees_of_freedom: number, 
-/**
- * The chance of a split at least this uneven if assignment follows the weights.
- */
-p_value: number, 
-/**
- * p below 0.001, the usual threshold: the assignment is likely broken, so the
- * results should not be trusted.
- */
-mismatch: boolean, };
-
-/**
- * The account and its permissions.
- */
-
-export type Account = { 
-/**
- * None on a device set up without a server (its owner may do everything).
- */
-email: string | null, display_name: string | null, permissions: Permissions, 
-/**
- * What every role may see and write, for the organization screen.
- */
-roles: Array<Permissions>, };
-
-export type TierUsage = { workers: number, programs: number, segments: number, experiments: number, };
-
-/**
- * The organization, its tier and how much of the tier it uses.
- */
-
-export type OrganizationOverview = { organization: Organization, limits: TierLimits, usage: TierUsage, };
-
-/**
- * A content item as the form sends it: raw text where a person types.
- */
-
-export type ContentInput = { 
-/**
- * None for new content.
- */
-id: ContentId | null, content_type: ContentType, title: string, description: string, media_url: string, license_type: string, };
-
-/**
- * Whether a content item's media can be opened without a network.
- */
-
-export type Offline = { "state": "no_media" } | { "state": "not_downloaded" } | { "state": "downloaded", bytes: number, downloaded_at: Timestamp, } | { "state": "outdated", bytes: number, downloaded_at: Timestamp, };
-
-export type ContentItem = { content: Content, offline: Offline, };
-
-/**
- * How far a download has come (the `media-progress` event).
- */
-
-export type MediaProgress = { content_id: ContentId, received: number, 
-/**
- * None when the server did not say.
- */
-total: number | null, };
-
-/**
- * Downloaded media, as the window opens it.
- */
-
-export type OpenedMedia = { "kind": "text", text: string, } | { "kind": "file", content_type: string, };
-
-/**
- * A journey's title and purpose as the form sends them.
- */
-
-export type JourneyInput = { id: JourneyBlueprintId | null, title: string, purpose: string, };
-
-export type PhaseInput = { id: PhaseId | null, journey_id: JourneyBlueprintId, name: string, };
-
-/**
- * A touchpoint rule as a form holds it (`journey.rs` is the language).
- */
-
-export type RuleForm = { after_touchpoint: TouchpointId | null, 
-/**
- * Whole days, as typed; empty is 0.
- */
-after_days: string, min_score_touchpoint: TouchpointId | null, 
-/**
- * 0–100, as typed; needed with `min_score_touchpoint`.
- */
-min_score: string, variant: ExperimentVariantId | null, };
-
-export type TouchpointInput = { id: TouchpointId | null, phase_id: PhaseId, content_id: ContentId, rule: RuleForm, };
-
-export type TouchpointDraft = { id: TouchpointId, content_id: ContentId, title: string | null, content_type: ContentType | null, 
-/**
- * None when the stored rule cannot be read by this version (`rule_problem` says why).
- */
-rule: RuleForm | null, rule_problem: string | null, };
-
-export type PhaseDraft = { id: PhaseId, name: string, sequence_order: number, touchpoints: Array<TouchpointDraft>, };
-
-/**
- * A journey with its phases in order and their touchpoints (in creation order).
- */
-
-export type JourneyDraft = { id: JourneyBlueprintId, title: string, purpose: string | null, phases: Array<PhaseDraft>, };
-
-/**
- * What a worker would see of one touchpoint of a journey.
- */
-
-export type PreviewState = { "state": "done" } | { "state": "due", at: Timestamp, } | { "state": "waiting_for", title: string | null, } | { "state": "score_too_low", title: string | null, needed: number, } | { "state": "other_variant" };
-
-export type PreviewStep = { touchpoint_id: TouchpointId, title: string | null, } & ({ "state": "done" } | { "state": "due", at: Timestamp, } | { "state": "waiting_for", title: string | null, } | { "state": "score_too_low", title: string | null, needed: number, } | { "state": "other_variant" });
-
-export type ProgramInput = { id: ProgramId | null, name: string, 
-/**
- * YYYY-MM-DD or empty.
- */
-start_date: string, end_date: string, 
-/**
- * The journeys, in the order the program delivers them.
- */
-journeys: Array<JourneyBlueprintId>, };
-
-/**
- * A program as its editor shows it.
- */
-
-export type ProgramDraft = { id: ProgramId, name: string, start_date: string | null, end_date: string | null, journeys: Array<JourneyBlueprintId>, };
-
-/**
- * How a segment form combines its conditions.
- */
-
-export type Combine = "all" | "any";
-
-/**
- * One condition as a form holds it: raw text for the value.
- */
-
-export type ConditionForm = { 
-/**
- * "Is not": the condition must not hold.
- */
-negate: boolean, 
-/**
- * A worker field or an attribute name.
- */
-field: string, 
-/**
- * eq, ne, lt, lte, gt, gte, in, contains, exists, missing.
- */
-op: string, 
-/**
- * For `in`, values separated by commas.
- */
-value: string, };
-
-/**
- * A segment rule as a form holds it: all or any of a list of conditions, each of which
- * may be negated. Rules nested deeper (written elsewhere) are shown, not edited.
- */
-
-export type SegmentForm = { combine: Combine, conditions: Array<ConditionForm>, };
-
-export type SegmentInput = { id: SegmentId | null, name: string, form: SegmentForm, };
-
-export type SegmentDraft = { id: SegmentId, name: string, 
-/**
- * None when the rule is nested deeper than the form shows, or cannot be read.
- */
-form: SegmentForm | null, 
-/**
- * The stored rule as JSON text, for a rule the form cannot show.
- */
-rule_text: string | null, members: number, };
-
-export type WorkerRef = { id: WorkerId, name: string, };
-
-/**
- * Who a rule selects right now.
- */
-
-export type SegmentPreview = { count: number, 
-/**
- * The first 50, by name.
- */
-first: Array<WorkerRef>, };
-
-export type VariantInput = { id: ExperimentVariantId | null, name: string, 
-/**
- * A whole number, as typed.
- */
-weight: string, 
-/**
- * Anything else that describes the variant, as a JSON object (may be empty).
- */
-details: string, };
-
-export type ExperimentInput = { id: ExperimentId | null, name: string, experiment_type: ExperimentType, status: ExperimentStatus, program_id: ProgramId | null, segment_id: SegmentId | null, variants: Array<VariantInput>, };
-
-export type VariantDraft = { id: ExperimentVariantId, name: string, weight: number, 
-/**
- * The other details, as JSON text.
- */
-details: string, };
-
 export type ExperimentDraft = { experiment: Experiment, variants: Array<VariantDraft>, };
 
-/**
- * One variant's results.
- */
+export type ExperimentId = string;
 
-export type VariantResult = { id: ExperimentVariantId, name: string, weight: number, assigned: number, completed: number, completion_rate: number | null, completion_interval: Interval | null, 
-/**
- * Over the workers with scores: each worker's mean score.
- */
-scored: number, mean_score: number | null, mean_interval: Interval | null, };
+export type ExperimentInput = { id: ExperimentId | null, name: string, experiment_type: ExperimentType, status: ExperimentStatus, program_id: ProgramId | null, segment_id: SegmentId | null, variants: Array<VariantInput>, };
 
 export type ExperimentResults = { variants: Array<VariantResult>, 
 /**
@@ -805,27 +302,99 @@ sample_ratio: SampleRatio | null,
  */
 unassigned: number, };
 
+export type ExperimentStatus = "draft" | "active" | "completed";
+
 /**
- * A badge's award rule as a form holds it; all empty: awarded by hand only.
+ * What an experiment varies. A/B versus multivariate is the number of variants.
  */
 
-export type AwardForm = { 
-/**
- * Whole number, as typed.
- */
-completed_touchpoints: string, touchpoint: TouchpointId | null, 
-/**
- * 0–100, as typed.
- */
-min_score: string, program: ProgramId | null, };
+export type ExperimentType = "journey_level" | "program_level";
 
-export type BadgeInput = { id: BadgeId | null, name: string, description: string, icon_url: string, rule: AwardForm, };
+export type ExperimentVariantId = string;
 
-export type BadgeDraft = { badge: Badge, 
 /**
- * None when the stored rule cannot be read by this version.
+ * What the group session form sends: raw text where a person types.
  */
-rule: AwardForm | null, holders: number, };
+
+export type GroupSessionInput = { touchpoint_id: TouchpointId, 
+/**
+ * The enrollments of the workers present.
+ */
+present: Array<WorkerAssignmentId>, 
+/**
+ * 0–100, or empty for none.
+ */
+score: string, feedback: string, };
+
+/**
+ * A value of a record that lost to a concurrent edit, and whose it was.
+ */
+
+export type HistoryConflict = { noticed_at: Timestamp, field: string, lost: unknown, kept: unknown, 
+/**
+ * The device (and its user) whose value lost.
+ */
+lost_by: ChangeAuthor, };
+
+/**
+ * One applied change of a record, as the audit trail keeps it.
+ */
+
+export type HistoryEntry = { 
+/**
+ * When the server received it.
+ */
+received_at: Timestamp, op: ChangeOp, 
+/**
+ * The fields it set, as applied (those that lost to a later edit included).
+ */
+fields: Record<string, unknown>, by: ChangeAuthor, };
+
+export type Home = { day_starts: Timestamp, 
+/**
+ * Programs with something due today, by name.
+ */
+programs: Array<ProgramDay>, recent: Array<Activity>, counts: Counts, 
+/**
+ * Touchpoints whose rule this app cannot read, left out of what is due.
+ */
+unreadable_rules: number, };
+
+/**
+ * A 95% confidence interval.
+ */
+
+export type Interval = { low: number, high: number, };
+
+/**
+ * The problem with a value, before it is known which field it came from.
+ */
+
+export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" };
+
+export type JourneyBlueprintId = string;
+
+/**
+ * A journey with its phases in order and their touchpoints (in creation order).
+ */
+
+export type JourneyDraft = { id: JourneyBlueprintId, title: string, purpose: string | null, phases: Array<PhaseDraft>, };
+
+/**
+ * A journey's title and purpose as the form sends them.
+ */
+
+export type JourneyInput = { id: JourneyBlueprintId | null, title: string, purpose: string, };
+
+export type JourneyOutline = { title: string, phases: Array<PhaseOutline>, };
+
+/**
+ * A JSON object: the form of the rule and configuration columns (segment
+ * rule_definition, touchpoint rule_logic, variant_details). What their keys mean is
+ * the business of the rule languages; here it is checked to be a well-formed object.
+ */
+
+export type JsonObject = Record<string, unknown>;
 
 /**
  * One worker's standing in a program.
@@ -850,20 +419,79 @@ mean_score: number | null,
 badges: number, };
 
 /**
- * What a delete takes with it.
+ * One field of a record where this device's value lost.
  */
 
-export type DeletePlan = { 
+export type LostEdit = { id: number, entity: EntityKind, row_key: RowKey, field: string, 
 /**
- * Rows deleted, per entity (the row asked for among them).
+ * The value this device wrote.
  */
-deleted: { [key in EntityKind]?: number }, 
+mine: unknown, 
 /**
- * Fields cleared, per entity and column (rows that no longer point at a deleted one).
+ * The value the record holds now.
  */
-cleared: Array<ClearedField>, };
+kept: unknown, noticed_at: Timestamp, };
 
-export type ClearedField = { entity: EntityKind, column: string, rows: number, };
+/**
+ * A lost edit, with the name of its record.
+ */
+
+export type LostEditRecord = { edit: LostEdit, label: string | null, };
+
+/**
+ * How far a download has come (the `media-progress` event).
+ */
+
+export type MediaProgress = { content_id: ContentId, received: number, 
+/**
+ * None when the server did not say.
+ */
+total: number | null, };
+
+/**
+ * A name or title: trimmed, inner runs of white space folded to one space,
+ * 1 to 255 characters.
+ */
+
+export type Name = string;
+
+/**
+ * A touchpoint due for the worker, now or later.
+ */
+
+export type NextTouchpoint = { touchpoint_id: TouchpointId, program: string, title: string | null, due_at: Timestamp, urgency: Urgency, };
+
+/**
+ * Whether a content item's media can be opened without a network.
+ */
+
+export type Offline = { "state": "no_media" } | { "state": "not_downloaded" } | { "state": "downloaded", bytes: number, downloaded_at: Timestamp, } | { "state": "outdated", bytes: number, downloaded_at: Timestamp, };
+
+/**
+ * Downloaded media, as the window opens it.
+ */
+
+export type OpenedMedia = { "kind": "text", text: string, } | { "kind": "file", content_type: string, };
+
+export type Organization = { id: OrganizationId, name: Name, type: OrganizationType, subscription_tier: SubscriptionTier, created_at: Timestamp, updated_at: Timestamp, };
+
+/**
+ * An organization (tenant).
+ */
+
+export type OrganizationId = string;
+
+/**
+ * The organization, its tier and how much of the tier it uses.
+ */
+
+export type OrganizationOverview = { organization: Organization, limits: TierLimits, usage: TierUsage, };
+
+/**
+ * A client organization runs programs; an expert organization publishes content.
+ */
+
+export type OrganizationType = "client" | "expert";
 
 /**
  * A live row whose reference points at a deleted row.
@@ -885,55 +513,98 @@ export type OrphanRecord = { orphan: Orphan, label: string | null,
  */
 parent_label: string | null, };
 
+export type Page<T> = { items: Array<T>, 
 /**
- * One field of a record where this device's value lost.
+ * How many rows match in all.
  */
-
-export type LostEdit = { id: number, entity: EntityKind, row_key: RowKey, field: string, 
+total: number, 
 /**
- * The value this device wrote.
+ * Where this page starts within them.
  */
-mine: unknown, 
-/**
- * The value the record holds now.
- */
-kept: unknown, noticed_at: Timestamp, };
+offset: number, };
 
 /**
- * A lost edit, with the name of its record.
+ * A role's screens and the entities it may write, as the window shows them.
  */
 
-export type LostEditRecord = { edit: LostEdit, label: string | null, };
+export type Permissions = { role: Role, screens: Array<Screen>, writes: Array<EntityKind>, 
+/**
+ * Whether a record's history may be read ([`Role::reads_history`]).
+ */
+reads_history: boolean, };
+
+export type PhaseDraft = { id: PhaseId, name: string, sequence_order: number, touchpoints: Array<TouchpointDraft>, };
+
+export type PhaseId = string;
+
+export type PhaseInput = { id: PhaseId | null, journey_id: JourneyBlueprintId, name: string, };
+
+export type PhaseOutline = { name: string, touchpoints: Array<TouchpointOutline>, };
 
 /**
- * Who made a change: the user and the device it came from.
+ * A phone number in international form: "+" then the country calling code and the
+ * subscriber number, digits only ("+254712345678"), 8 to 15 digits (E.164).
  */
 
-export type ChangeAuthor = { email: string | null, display_name: string | null, device_name: string | null, };
+export type PhoneNumber = string;
+
+export type PreviewStep = { touchpoint_id: TouchpointId, title: string | null, } & ({ "state": "done" } | { "state": "due", at: Timestamp, } | { "state": "waiting_for", title: string | null, } | { "state": "score_too_low", title: string | null, needed: number, } | { "state": "other_variant" });
 
 /**
- * One applied change of a record, as the audit trail keeps it.
+ * A program, for choosing one (to enroll in, to filter by).
  */
 
-export type HistoryEntry = { 
-/**
- * When the server received it.
- */
-received_at: Timestamp, op: ChangeOp, 
-/**
- * The fields it set, as applied (those that lost to a later edit included).
- */
-fields: Record<string, unknown>, by: ChangeAuthor, };
+export type ProgramChoice = { id: ProgramId, name: string, };
 
 /**
- * A value of a record that lost to a concurrent edit, and whose it was.
+ * One program's day.
  */
 
-export type HistoryConflict = { noticed_at: Timestamp, field: string, lost: unknown, kept: unknown, 
+export type ProgramDay = { id: ProgramId, name: string, 
 /**
- * The device (and its user) whose value lost.
+ * Most overdue first.
  */
-lost_by: ChangeAuthor, };
+touchpoints: Array<DueTouchpoint>, };
+
+/**
+ * A program as its editor shows it.
+ */
+
+export type ProgramDraft = { id: ProgramId, name: string, start_date: string | null, end_date: string | null, journeys: Array<JourneyBlueprintId>, };
+
+export type ProgramId = string;
+
+export type ProgramInput = { id: ProgramId | null, name: string, 
+/**
+ * YYYY-MM-DD or empty.
+ */
+start_date: string, end_date: string, 
+/**
+ * The journeys, in the order the program delivers them.
+ */
+journeys: Array<JourneyBlueprintId>, };
+
+/**
+ * A program with its journeys in order, and how many are actively enrolled.
+ */
+
+export type ProgramOutline = { id: ProgramId, name: string, journeys: Array<JourneyOutline>, active_enrollments: number, };
+
+/**
+ * One progress record, named by its touchpoint's content.
+ */
+
+export type ProgressEntry = { id: WorkerProgressId, program: string, 
+/**
+ * The touchpoint's content title (None when it has none).
+ */
+title: string | null, content_type: ContentType | null, started_at: Timestamp | null, completed_at: Timestamp | null, score: Score | null, feedback: string | null, sync: RecordSyncState, };
+
+/**
+ * Bytes sent raw (an ArrayBuffer in the window), not as a JSON array of numbers.
+ */
+
+export type RawBytes = ArrayBuffer;
 
 /**
  * A record's history (GET /v1/history/{entity}/{key}, organization administrators
@@ -943,19 +614,476 @@ lost_by: ChangeAuthor, };
 export type RecordHistory = { entries: Array<HistoryEntry>, conflicts: Array<HistoryConflict>, };
 
 /**
+ * Whether one record has reached the server.
+ */
+
+export type RecordSyncState = { "state": "synced" } | { "state": "waiting" } | { "state": "needs_attention", code: ErrorCode | null, reason: string, };
+
+/**
+ * A change the server refused, waiting for a person.
+ */
+
+export type RefusedChange = { 
+/**
+ * Its place in the outbox, which `retry_change` takes.
+ */
+seq: number, entity: EntityKind, row_key: string, op: ChangeOp, 
+/**
+ * The row's name, when the change carries one.
+ */
+label: string | null, 
+/**
+ * Why, as a code to choose a sentence by (None for a code this app does not know).
+ */
+code: ErrorCode | null, 
+/**
+ * The server's own words, for the details.
+ */
+reason: string, made_at: Timestamp, };
+
+/**
+ * The five staff roles. What each may write is in the entity registry.
+ */
+
+export type Role = "org_admin" | "training_manager" | "program_manager" | "content_specialist" | "coordinator";
+
+/**
+ * A live worker actively enrolled in a program.
+ */
+
+export type RosterEntry = { assignment_id: WorkerAssignmentId, worker_id: WorkerId, name: string, 
+/**
+ * Tells apart workers of the same name.
+ */
+phone: string | null, };
+
+/**
+ * A row's identity within its organization, as text: the id, or for the link tables
+ * the two ids joined by "/" in key order.
+ */
+
+export type RowKey = string;
+
+/**
+ * A touchpoint rule as a form holds it (`journey.rs` is the language).
+ */
+
+export type RuleForm = { after_touchpoint: TouchpointId | null, 
+/**
+ * Whole days, as typed; empty is 0.
+ */
+after_days: string, min_score_touchpoint: TouchpointId | null, 
+/**
+ * 0–100, as typed; needed with `min_score_touchpoint`.
+ */
+min_score: string, variant: ExperimentVariantId | null, };
+
+/**
+ * The outcome of a sample-ratio-mismatch test.
+ */
+
+export type SampleRatio = { chi_square: number, degrees_of_freedom: number, 
+/**
+ * The chance of a split at least this uneven if assignment follows the weights.
+ */
+p_value: number, 
+/**
+ * p below 0.001, the usual threshold: the assignment is likely broken, so the
+ * results should not be trusted.
+ */
+mismatch: boolean, };
+
+/**
+ * A score from 0 to 100, kept to two decimal places (the seed's DECIMAL(5,2)).
+ */
+
+export type Score = number;
+
+/**
+ * A screen of the app.
+ */
+
+export type Screen = "home" | "workers" | "programs" | "group_session" | "content" | "journeys" | "segments" | "experiments" | "badges" | "organization";
+
+/**
+ * A segment, for choosing whom to enroll.
+ */
+
+export type SegmentChoice = { id: SegmentId, name: string, members: number, };
+
+export type SegmentDraft = { id: SegmentId, name: string, 
+/**
+ * None when the rule is nested deeper than the form shows, or cannot be read.
+ */
+form: SegmentForm | null, 
+/**
+ * The stored rule as JSON text, for a rule the form cannot show.
+ */
+rule_text: string | null, members: number, };
+
+/**
+ * A segment rule as a form holds it: all or any of a list of conditions, each of which
+ * may be negated. Rules nested deeper (written elsewhere) are shown, not edited.
+ */
+
+export type SegmentForm = { combine: Combine, conditions: Array<ConditionForm>, };
+
+export type SegmentId = string;
+
+export type SegmentInput = { id: SegmentId | null, name: string, form: SegmentForm, };
+
+/**
+ * A segment, for choosing one to filter by or aim at: no count, so nothing is judged.
+ */
+
+export type SegmentName = { id: SegmentId, name: string, };
+
+/**
+ * Who a rule selects right now.
+ */
+
+export type SegmentPreview = { count: number, 
+/**
+ * The first 50, by name.
+ */
+first: Array<WorkerRef>, };
+
+/**
+ * The first-run form: the organization this device works for.
+ */
+
+export type SetUpInput = { organization_name: string, organization_type: OrganizationType, subscription_tier: SubscriptionTier, 
+/**
+ * Completes phone numbers typed without their country code; may be empty.
+ */
+default_calling_code: string, };
+
+export type SignInInput = { server_url: string, email: string, password: string, };
+
+export type SubscriptionTier = "basic" | "standard" | "premium";
+
+/**
+ * The sync panel: what needs a person, what waits, and what happened lately.
+ */
+
+export type SyncDetails = { needs_attention: Array<RefusedChange>, 
+/**
+ * How many changes wait, per entity.
+ */
+waiting: Array<WaitingChanges>, 
+/**
+ * The oldest waiting changes, one by one (at most `WAITING_LISTED`).
+ */
+waiting_records: Array<WaitingRecord>, recent: Array<SyncRun>, 
+/**
+ * This device's edits that lost to a concurrent edit elsewhere, newest first.
+ */
+lost_edits: Array<LostEditRecord>, 
+/**
+ * Records left under a deleted one, for a person to resolve.
+ */
+orphans: Array<OrphanRecord>, };
+
+/**
+ * How a sync the app started by itself ended: `{ summary }` or `{ error }`.
+ */
+
+export type SyncFinished = { "summary": SyncSummary } | { "error": AppError };
+
+export type SyncPhase = "pushing" | "pulling" | "retrying";
+
+/**
+ * A running sync's progress, sent to the window as the `sync-progress` event.
+ */
+
+export type SyncProgress = { phase: SyncPhase, 
+/**
+ * Records done; while retrying, the attempt about to start.
+ */
+done: number, 
+/**
+ * Records in all (an upper bound while pulling); while retrying, the attempts.
+ */
+total: number, 
+/**
+ * While retrying: how long until the next attempt.
+ */
+retry_in_ms: number | null, };
+
+/**
+ * One sync, finished (also what the sync panel's history shows).
+ */
+
+export type SyncRun = { started_at: Timestamp, finished_at: Timestamp, started_by: SyncStartedBy, pushed: number, rejected: number, pulled: number, retries: number, 
+/**
+ * The error's code when it failed.
+ */
+error_code: ErrorCode | null, };
+
+export type SyncStartedBy = "sign_in" | "button" | "background";
+
+/**
+ * What one sync did.
+ */
+
+export type SyncSummary = { pushed: number, rejected: number, pulled: number, 
+/**
+ * Failed attempts that were tried again.
+ */
+retries: number, };
+
+/**
+ * One tier's limits; None is no limit.
+ */
+
+export type TierLimits = { workers: number | null, programs: number | null, segments: number | null, experiments: number | null, variants_per_experiment: number, };
+
+export type TierUsage = { workers: number, programs: number, segments: number, experiments: number, };
+
+/**
+ * A point in time, UTC, to the millisecond: the precision both databases keep, so a
+ * value read back compares equal to the one written. Serialized as
+ * "2026-11-22T03:39:00.000Z", which sorts as text.
+ */
+
+export type Timestamp = string;
+
+export type TouchpointDraft = { id: TouchpointId, content_id: ContentId, title: string | null, content_type: ContentType | null, 
+/**
+ * None when the stored rule cannot be read by this version (`rule_problem` says why).
+ */
+rule: RuleForm | null, rule_problem: InvalidValue | null, };
+
+export type TouchpointId = string;
+
+export type TouchpointInput = { id: TouchpointId | null, phase_id: PhaseId, content_id: ContentId, rule: RuleForm, };
+
+export type TouchpointOutline = { id: TouchpointId, 
+/**
+ * The content's title (None when it has none).
+ */
+title: string | null, content_type: ContentType | null, };
+
+/**
+ * How a due moment stands against a day.
+ */
+
+export type Urgency = "overdue" | "today" | "later";
+
+/**
+ * A staff user account.
+ */
+
+export type UserId = string;
+
+/**
  * A value that failed validation, with the field it belongs to.
  */
 
-export type ValidationError = { field: string, message: string, };
+export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" });
+
+export type VariantDraft = { id: ExperimentVariantId, name: string, weight: number, 
+/**
+ * The other details, as JSON text.
+ */
+details: string, };
+
+export type VariantInput = { id: ExperimentVariantId | null, name: string, 
+/**
+ * A whole number, as typed.
+ */
+weight: string, 
+/**
+ * Anything else that describes the variant, as a JSON object (may be empty).
+ */
+details: string, };
 
 /**
- * What went wrong, for a program to branch on (the message is for people and logs).
+ * One variant's results.
  */
 
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "bad_server_address" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "server_error" | "download_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
-
-export type AppError = { code: ErrorCode, message: string, 
+export type VariantResult = { id: ExperimentVariantId, name: string, weight: number, assigned: number, completed: number, completion_rate: number | null, completion_interval: Interval | null, 
 /**
- * For `invalid_input`: each field's problem.
+ * Over the workers with scores: each worker's mean score.
  */
-fields: Array<ValidationError>, };
+scored: number, mean_score: number | null, mean_interval: Interval | null, };
+
+export type WaitingChanges = { entity: EntityKind, count: number, };
+
+/**
+ * One change waiting to go up, oldest first.
+ */
+
+export type WaitingRecord = { seq: number, entity: EntityKind, op: ChangeOp, 
+/**
+ * Whose or which record it is, for a person to recognise.
+ */
+label: string | null, made_at: Timestamp, };
+
+export type Worker = { id: WorkerId, organization_id: OrganizationId, full_name: Name, phone_number: PhoneNumber | null, well_being_score: Score | null, performance_metric: Score | null, custom_attributes: CustomAttributes, created_at: Timestamp, updated_at: Timestamp, };
+
+export type WorkerAssignmentId = string;
+
+/**
+ * A frontline worker.
+ */
+
+export type WorkerId = string;
+
+/**
+ * A worker's fields as typed into the enrollment or edit form. Empty text means "none"
+ * for the optional fields.
+ */
+
+export type WorkerInput = { full_name: string, phone_number: string, well_being_score: string, performance_metric: string, custom_attributes: { [key in string]: string }, };
+
+export type WorkerPage = { worker: Worker, 
+/**
+ * Whether the worker's own record has reached the server.
+ */
+sync: RecordSyncState, enrollments: Array<Enrollment>, 
+/**
+ * Due now or next, soonest first (active enrollments only).
+ */
+next: Array<NextTouchpoint>, 
+/**
+ * Newest first.
+ */
+timeline: Array<ProgressEntry>, segments: Array<string>, badges: Array<BadgeAward>, 
+/**
+ * This device's edits of the worker, their enrollments and progress that lost to
+ * a concurrent edit elsewhere: both values, until a person dismisses them.
+ */
+lost_edits: Array<LostEdit>, };
+
+export type WorkerProgressId = string;
+
+export type WorkerQuery = { 
+/**
+ * Part of a name or phone number; empty lists everyone.
+ */
+text: string, 
+/**
+ * Only members of this segment.
+ */
+segment: SegmentId | null, 
+/**
+ * Only workers enrolled in this program (in `enrollment`'s state, when given).
+ */
+program: ProgramId | null, 
+/**
+ * Only workers whose enrollment (in `program`, or in any) is in this state.
+ */
+enrollment: EnrollmentFilter | null, offset: number, limit: number, };
+
+export type WorkerRef = { id: WorkerId, name: string, };
+
+/** Sends a command by name with its named arguments; resolves with its result. */
+export type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>
+
+/** Calls `handler` with each payload of an event; resolves with how to stop. */
+export type Listen = <T>(event: string, handler: (payload: T) => void) => Promise<() => void>
+
+/** Every command the window can send, typed as Rust declares it. */
+export function commands(invoke: Invoke) {
+  return {
+    /** Whether the device is set up and signed in, and what waits to sync. */
+    deviceStatus: () => invoke<DeviceStatus>('device_status'),
+    setUpDevice: (input: SetUpInput) => invoke<DeviceStatus>('set_up_device', { input }),
+    searchWorkers: (query: WorkerQuery) => invoke<Page<Worker>>('search_workers', { query }),
+    getWorker: (id: WorkerId) => invoke<Worker>('get_worker', { id }),
+    /** A worker with their enrollments, progress timeline, segments and badges. */
+    workerPage: (id: WorkerId) => invoke<WorkerPage>('worker_page', { id }),
+    /** Today's due touchpoints per program, recent activity and counts, all from this device. */
+    home: () => invoke<Home>('home'),
+    /** A program's enrollments for whom a touchpoint is due today or overdue. */
+    dueEnrollments: (programId: ProgramId, touchpointId: TouchpointId) => invoke<Array<WorkerAssignmentId>>('due_enrollments', { programId, touchpointId }),
+    /** The programs on the device, by name, without their structure. */
+    programChoices: () => invoke<Array<ProgramChoice>>('program_choices'),
+    /** Marks an enrollment active, completed or dropped. */
+    setEnrollmentStatus: (id: WorkerAssignmentId, status: AssignmentStatus) => invoke<null>('set_enrollment_status', { id, status }),
+    /** Every program with its journeys, phases, touchpoints and how many are enrolled. */
+    programs: () => invoke<Array<ProgramOutline>>('programs'),
+    /** Who is actively enrolled in a program, by name. */
+    programRoster: (programId: ProgramId) => invoke<Array<RosterEntry>>('program_roster', { programId }),
+    /** Segments on the device with how many workers each holds (rules judged: the slower). */
+    segments: () => invoke<Array<SegmentChoice>>('segments'),
+    /** Segments on the device, by name, without counting anyone. */
+    segmentNames: () => invoke<Array<SegmentName>>('segment_names'),
+    /** Enrolls a worker or a segment's members in a program, in one commit; answers how many. */
+    enrollInProgram: (programId: ProgramId, whom: EnrollTarget) => invoke<number>('enroll_in_program', { programId, whom }),
+    /** Records one touchpoint for every worker present, in one commit; answers how many. */
+    recordGroupSession: (input: GroupSessionInput) => invoke<number>('record_group_session', { input }),
+    enrollWorker: (input: WorkerInput) => invoke<Worker>('enroll_worker', { input }),
+    updateWorker: (id: WorkerId, input: WorkerInput) => invoke<Worker>('update_worker', { id, input }),
+    /** Workers who may be the same person as the one being entered (`except`: the one edited). */
+    findDuplicateWorkers: (input: WorkerInput, except: WorkerId | null) => invoke<Array<DuplicateCandidate>>('find_duplicate_workers', { input, except }),
+    signIn: (input: SignInInput) => invoke<DeviceStatus>('sign_in', { input }),
+    /** Signs in with the account the app was launched with (see DeviceStatus). */
+    signInAutomatically: () => invoke<DeviceStatus>('sign_in_automatically'),
+    syncNow: () => invoke<SyncSummary>('sync_now'),
+    /** Refused changes with their reasons, what waits, and the recent syncs. */
+    syncDetails: () => invoke<SyncDetails>('sync_details'),
+    /** Sends a refused change again, as a new change; answers with the new details. */
+    retryChange: (seq: number) => invoke<SyncDetails>('retry_change', { seq }),
+    /** What deleting a row takes with it, before a person confirms (nothing is deleted). */
+    deletePlan: (entity: EntityKind, key: string) => invoke<DeletePlan>('delete_plan', { entity, key }),
+    /** Deletes a record and what the seed's rules say goes with it. */
+    deleteRecord: (entity: EntityKind, key: string) => invoke<null>('delete_record', { entity, key }),
+    /** Brings a deleted record back (and the deleted records it belongs to). */
+    restoreRecord: (entity: EntityKind, key: string) => invoke<null>('restore_record', { entity, key }),
+    dismissLostEdit: (id: number) => invoke<null>('dismiss_lost_edit', { id }),
+    /** A record's history from the server (organization administrators, online). */
+    recordHistory: (entity: EntityKind, key: string) => invoke<RecordHistory>('record_history', { entity, key }),
+    signOut: () => invoke<DeviceStatus>('sign_out'),
+    /** The signed-in account: its role, the screens it sees and what it may write. */
+    account: () => invoke<Account>('account'),
+    /** The organization's type, tier, the tier's limits and how much of them is used. */
+    organizationOverview: () => invoke<OrganizationOverview>('organization_overview'),
+    /** The content library, with whether each item's media is on this device. */
+    contentLibrary: () => invoke<Array<ContentItem>>('content_library'),
+    /** Downloads a content item's media for offline use (progress: onMediaProgress). */
+    downloadMedia: (id: ContentId) => invoke<ContentItem>('download_media', { id }),
+    /** Opens downloaded media with no network: text as text, audio and video by type. */
+    openMedia: (id: ContentId) => invoke<OpenedMedia>('open_media', { id }),
+    /** The bytes of downloaded media, to play from a blob. */
+    mediaBytes: (id: ContentId) => invoke<RawBytes>('media_bytes', { id }),
+    saveContent: (input: ContentInput) => invoke<ContentId>('save_content', { input }),
+    journeys: () => invoke<Array<JourneyDraft>>('journeys'),
+    saveJourney: (input: JourneyInput) => invoke<JourneyBlueprintId>('save_journey', { input }),
+    savePhase: (input: PhaseInput) => invoke<PhaseId>('save_phase', { input }),
+    movePhase: (id: PhaseId, earlier: boolean) => invoke<null>('move_phase', { id, earlier }),
+    saveTouchpoint: (input: TouchpointInput) => invoke<TouchpointId>('save_touchpoint', { input }),
+    /** What a worker would see of each touchpoint of a journey, judged by its rules. */
+    previewJourney: (journey: JourneyBlueprintId, worker: WorkerId) => invoke<Array<PreviewStep>>('preview_journey', { journey, worker }),
+    programDrafts: () => invoke<Array<ProgramDraft>>('program_drafts'),
+    saveProgram: (input: ProgramInput) => invoke<ProgramId>('save_program', { input }),
+    segmentDrafts: () => invoke<Array<SegmentDraft>>('segment_drafts'),
+    /** Who a segment form selects right now: the count and the first 50 by name. */
+    previewSegment: (form: SegmentForm) => invoke<SegmentPreview>('preview_segment', { form }),
+    saveSegment: (input: SegmentInput) => invoke<SegmentId>('save_segment', { input }),
+    experimentDrafts: () => invoke<Array<ExperimentDraft>>('experiment_drafts'),
+    saveExperiment: (input: ExperimentInput) => invoke<ExperimentId>('save_experiment', { input }),
+    /** Assigns the audience's workers not yet assigned; answers how many. */
+    assignExperiment: (id: ExperimentId) => invoke<number>('assign_experiment', { id }),
+    experimentResults: (id: ExperimentId) => invoke<ExperimentResults>('experiment_results', { id }),
+    badgeDrafts: () => invoke<Array<BadgeDraft>>('badge_drafts'),
+    saveBadge: (input: BadgeInput) => invoke<BadgeId>('save_badge', { input }),
+    awardBadge: (badge: BadgeId, worker: WorkerId) => invoke<null>('award_badge', { badge, worker }),
+    leaderboard: (program: ProgramId) => invoke<Array<LeaderboardEntry>>('leaderboard', { program }),
+  }
+}
+
+/** Every event the window can listen for, typed as Rust declares it. */
+export function events(listen: Listen) {
+  return {
+    /** A running sync's progress. */
+    onSyncProgress: (handler: (payload: SyncProgress) => void) => listen<SyncProgress>('sync-progress', handler),
+    /** A sync the app started by itself (in the background) has ended. */
+    onSyncFinished: (handler: (payload: SyncFinished) => void) => listen<SyncFinished>('sync-finished', handler),
+    /** The server started or stopped answering. */
+    onConnectionChanged: (handler: (payload: ConnectionChanged) => void) => listen<ConnectionChanged>('connection-changed', handler),
+    /** How far a media download has come. */
+    onMediaProgress: (handler: (payload: MediaProgress) => void) => listen<MediaProgress>('media-progress', handler),
+  }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Activity, AppError, DueTouchpoint, ErrorCode, SyncRun } from './bindings'
-import { describeDeletePlan, describeError, describeRefusal, en, fieldErrors, formatBytes } from './messages'
+import type { Activity, AppError, DueTouchpoint, ErrorCode, InvalidValue, SyncRun } from './bindings'
+import { describeDeletePlan, describeError, describeProblem, describeRefusal, en, fieldErrors, formatBytes } from './messages'
 
 const error = (code: ErrorCode, fields: AppError['fields'] = []): AppError => ({ code, message: 'raw text from Rust', fields })
 
@@ -14,16 +14,24 @@ describe('error sentences', () => {
     expect(describeError(error('brand_new_code' as ErrorCode))).toBe(en.errors.internal)
   })
 
-  it('map each field to its first problem', () => {
+  it('map each field to its first problem, worded here by its kind', () => {
     const byField = fieldErrors(
       error('invalid_input', [
-        { field: 'full_name', message: 'must not be empty' },
-        { field: 'phone_number', message: 'needs its country code' },
-        { field: 'full_name', message: 'second problem' },
+        { field: 'full_name', problem: 'empty' },
+        { field: 'phone_number', problem: 'phone_needs_country_code', value: '0712' },
+        { field: 'full_name', problem: 'too_long', chars: 300, max: 255 },
       ]),
     )
-    expect(byField).toEqual({ full_name: 'must not be empty', phone_number: 'needs its country code' })
+    expect(byField).toEqual({
+      full_name: 'must not be empty',
+      phone_number: '“0712” needs its country code (start with + and the code, e.g. +254…)',
+    })
     expect(fieldErrors(null)).toEqual({})
+  })
+
+  it('word a problem this UI does not know as unreadable, not as raw text', () => {
+    const unknown = { problem: 'brand_new_problem', detail: 'raw text' } as unknown as InvalidValue
+    expect(describeProblem(unknown)).toBe(en.problems.unreadable({ problem: 'unreadable', detail: '' }))
   })
 })
 

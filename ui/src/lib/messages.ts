@@ -28,6 +28,7 @@ import type {
   EnrollmentFilter,
   EntityKind,
   ErrorCode,
+  InvalidValue,
   ProgressEntry,
   RecordSyncState,
   Urgency,
@@ -41,6 +42,20 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`
   if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} kB`
   return `${(bytes / 1_000_000).toFixed(1)} MB`
+}
+
+/** One sentence per kind of problem a value can have, given its particulars. */
+type ProblemSentences = { [K in InvalidValue['problem']]: (problem: Extract<InvalidValue, { problem: K }>) => string }
+
+/** A column type's name in a problem (`wrong_type`'s `expected`), as a person reads it. */
+const typeNames: Record<string, string> = {
+  uuid: 'id',
+  text: 'text',
+  integer: 'whole number',
+  number: 'number',
+  timestamp: 'date and time',
+  date: 'date (YYYY-MM-DD)',
+  json: 'JSON object',
 }
 
 /** A count and its noun, singular or plural: `plural(1, 'worker')` is "1 worker". */
@@ -278,7 +293,7 @@ export const en = {
     variant: 'Only for experiment variant',
     everyone: 'Everyone',
     unknownVariant: 'a variant not on this device',
-    unreadable: (problem: string) => `A rule this version cannot read (${problem}).`,
+    unreadable: 'A rule this version cannot read.',
     ruleSummary: (rule: RuleForm, titleOf: (id: string | null) => string, variantName: (id: string | null) => string) => {
       const parts: string[] = []
       const days = Number(rule.after_days || '0')
@@ -738,9 +753,70 @@ export const en = {
     internal: 'Something went wrong inside Stride. Your saved data is safe; try again.',
     unknown: 'The server answered with a reason this version of Stride does not know. Updating Stride may help.',
   } satisfies Record<ErrorCode, string>,
+  // What is wrong with a value the window sent, by the problem's kind (a field's message).
+  problems: {
+    required: () => 'is required',
+    empty: () => 'must not be empty',
+    too_long: (p) => `is ${p.chars} characters long; at most ${p.max} are allowed`,
+    control_characters: () => 'must not contain control characters',
+    nul_character: () => 'must not contain the NUL character',
+    not_timestamp: (p) => `“${p.value}” is not a date and time`,
+    year_out_of_range: (p) => `“${p.value}” is not between the years 1 and 9999`,
+    not_date: (p) => `“${p.value}” is not a date (YYYY-MM-DD)`,
+    not_email: (p) => `“${p.value}” is not an email address`,
+    not_calling_code: (p) => `“${p.value}” is not a country calling code (1 to 3 digits, e.g. 254)`,
+    phone_needs_country_code: (p) => `“${p.value}” needs its country code (start with + and the code, e.g. +254…)`,
+    phone_digits_only: (p) => `“${p.value}” is not a phone number: use digits only`,
+    phone_length: (p) => `“${p.value}” is not a phone number: with its country code it has 8 to 15 digits`,
+    score_out_of_range: (p) => `${p.value} is not a score from ${p.min} to ${p.max}`,
+    not_number: (p) => `“${p.value}” is not a number`,
+    not_whole_number: () => 'must be a whole number',
+    out_of_range: (p) => `must be a whole number from ${p.min} to ${p.max}`,
+    not_json: () => 'is not well-formed JSON',
+    not_json_object: () => 'must be a JSON object',
+    attribute_name: (p) => `attribute name “${p.name}” must be 1 to 64 lower-case letters, digits or underscores`,
+    not_one_of: (p) => `“${p.value}” is not one of: ${p.allowed.join(', ')}`,
+    wrong_type: (p) => `must be a ${typeNames[p.expected] ?? p.expected}`,
+    unreadable: () => 'cannot be read',
+    unreadable_rule: () => 'is a rule this version of Stride cannot read',
+    missing_reference: () => 'refers to a record that is not on this device',
+    unchangeable: () => 'cannot be changed',
+    ends_before_start: () => 'must not be before the start date',
+    completed_before_start: () => 'must not be before the start',
+    not_web_address: (p) => `“${p.value}” is not a web address`,
+    not_media_address: (p) => `must start with http://, https:// or ${p.media_path}`,
+    not_server_file: (p) => `“${p.value}” is not a file of the server: ${p.media_path}NAME`,
+    no_media: () => 'this content has no media to download',
+    no_value: () => 'give a value',
+    no_number: () => 'give a number',
+    no_values: () => 'give one or more values, separated by commas',
+    no_text: () => 'give the text to look for',
+    not_comparison: (p) => `“${p.op}” is not a comparison`,
+    nobody_present: () => 'tick at least one worker who was there',
+    not_program_touchpoint: () => 'choose a touchpoint of the program',
+    not_program_on_device: () => 'choose a program on this device',
+    not_journey_touchpoint: () => 'choose a touchpoint of this journey',
+    no_score_touchpoint: () => 'choose the touchpoint the score is on',
+    no_score: () => 'give the score needed, 0–100',
+    not_variant: () => 'choose a variant of an experiment',
+    not_library_content: () => 'choose content from the library',
+    waits_on_itself: () => 'a touchpoint cannot wait on itself',
+    waited_on: () => 'another touchpoint’s rule waits on it: change that rule first',
+    audience_of_both: () => 'choose a program or a segment, not both',
+    too_few_variants: () => 'an experiment compares two variants or more',
+    experiment_not_active: () => 'only an active experiment assigns workers',
+    journey_twice: () => 'a journey is in the program once',
+    not_journey_on_device: () => 'choose journeys on this device',
+  } satisfies ProblemSentences as ProblemSentences,
 }
 
 export type Messages = typeof en
+
+/** A value's problem as a person reads it, by its kind. */
+export function describeProblem(problem: InvalidValue, messages: Messages = en): string {
+  const sentence = messages.problems[problem.problem] as ((p: InvalidValue) => string) | undefined
+  return sentence ? sentence(problem) : messages.problems.unreadable({ problem: 'unreadable', detail: '' })
+}
 
 /** A column as a person reads it: `phone_number` is "phone number". */
 export function fieldName(column: string): string {
@@ -786,10 +862,10 @@ export function describeRefusal(code: ErrorCode | null, messages: Messages = en)
 }
 
 /** Each field's problem, keyed by field name, for inline form messages. */
-export function fieldErrors(error: AppError | null): Record<string, string> {
+export function fieldErrors(error: AppError | null, messages: Messages = en): Record<string, string> {
   const byField: Record<string, string> = {}
-  for (const { field, message } of error?.fields ?? []) {
-    byField[field] ??= message
+  for (const problem of error?.fields ?? []) {
+    byField[problem.field] ??= describeProblem(problem, messages)
   }
   return byField
 }

@@ -33,8 +33,8 @@ describe('the worker form', () => {
       code: 'invalid_input',
       message: 'full_name: must not be empty; phone_number: needs its country code',
       fields: [
-        { field: 'full_name', message: 'must not be empty' },
-        { field: 'phone_number', message: 'needs its country code' },
+        { field: 'full_name', problem: 'empty' },
+        { field: 'phone_number', problem: 'phone_needs_country_code', value: '0712' },
       ],
     }
     const onSaved = vi.fn()
@@ -43,8 +43,8 @@ describe('the worker form', () => {
     await fireEvent.input(phone, { target: { value: '0712' } })
     await fireEvent.click(screen.getByRole('button', { name: en.enroll.save }))
     expect(await screen.findByRole('alert')).toHaveProperty('textContent', en.errors.invalid_input)
-    expect(screen.getByText('must not be empty')).toBeTruthy()
-    expect(screen.getByText('needs its country code')).toBeTruthy()
+    expect(screen.getByText(en.problems.empty({ problem: 'empty' }))).toBeTruthy()
+    expect(screen.getByText(en.problems.phone_needs_country_code({ problem: 'phone_needs_country_code', value: '0712' }))).toBeTruthy()
     expect(phone.value).toBe('0712')
     expect(phone.getAttribute('aria-invalid')).toBe('true')
     expect(onSaved).not.toHaveBeenCalled()

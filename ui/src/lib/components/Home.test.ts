@@ -1,0 +1,59 @@
+import { render, screen } from '@testing-library/svelte'
+import { describe, expect, it, vi } from 'vitest'
+import type { DeviceStatus, Home as HomeAnswer } from '../bindings'
+import { en } from '../messages'
+import { standInApi, standInContext } from '../testing'
+import Home from './Home.svelte'
+
+const day = (workers: number): HomeAnswer => ({
+  day_starts: '2026-12-02T00:00:00.000Z',
+  programs: [],
+  recent: [],
+  counts: { workers, programs: 1, active_enrollments: 0, recorded_since: 0 },
+  unreadable_rules: 0,
+})
+
+const status: DeviceStatus = {
+  device_id: '0193a000-0000-7000-8000-0000000000d1',
+  organization: null,
+  default_calling_code: null,
+  pending_changes: 0,
+  rejected_changes: 0,
+  server_url: null,
+  signed_in: false,
+  last_sync_at: null,
+  suggested_server_url: null,
+  automatic_sign_in_as: null,
+  wiped_at: null,
+}
+
+const props = { onRunSession: () => {}, onOpenWorker: () => {} }
+
+describe('home', () => {
+  it('shows what the device answers, through the api it is given', async () => {
+    const api = standInApi({ home: vi.fn(async () => day(12)) })
+    render(Home, { props, context: standInContext(api).context })
+    expect(await screen.findByText(en.home.workers(12))).toBeTruthy()
+    expect(screen.getByText(en.home.nothingDue)).toBeTruthy()
+  })
+
+  it('reads again when something on the device changed', async () => {
+    const home = vi.fn(async () => day(12))
+    const api = standInApi({ home, deviceStatus: async () => status })
+    const { context, device } = standInContext(api)
+    render(Home, { props, context })
+    await screen.findByText(en.home.workers(12))
+    home.mockImplementation(async () => day(13))
+    await device.changed()
+    expect(await screen.findByText(en.home.workers(13))).toBeTruthy()
+    expect(home).toHaveBeenCalledTimes(2)
+  })
+
+  it('says why when the device cannot answer', async () => {
+    const api = standInApi({
+      home: async () => Promise.reject({ code: 'database_unavailable', message: 'disk I/O error', fields: [] }),
+    })
+    render(Home, { props, context: standInContext(api).context })
+    expect((await screen.findByRole('alert')).getAttribute('data-code')).toBe('database_unavailable')
+  })
+})
