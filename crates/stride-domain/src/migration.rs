@@ -1,5 +1,6 @@
-//! What both databases' migration runners share: the shape of one migration file and
-//! the fingerprint that lets a runner refuse a shipped migration that was later edited.
+//! The device's migration files and the fingerprint that lets its runner refuse a shipped
+//! migration that was later edited. The server's migrations are sqlx's; its one-off
+//! bridge from the table it kept before reads the same fingerprint.
 
 /// One numbered SQL file, embedded in the binary that applies it.
 #[derive(Debug, Clone, Copy)]
