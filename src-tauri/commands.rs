@@ -5,15 +5,16 @@ use crate::events::progress_to;
 use crate::ipc::commands;
 use crate::service::{
     today, DeviceStatus, EnrollTarget, GroupSessionInput, Home, ProgramChoice, ProgramOutline, SegmentChoice,
-    SegmentName, SetUpInput, SignInInput, SyncDetails, SyncSummary, WorkerPage, WorkerQuery,
+    SegmentName, SessionOfToday, SessionRecord, SetUpInput, SignInInput, SyncDetails, SyncSummary, WorkerPage,
+    WorkerQuery,
 };
 use stride_domain::api::RecordHistory;
 use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
 use stride_domain::{
-    AssignmentStatus, EntityKind, Page, ProgramId, TouchpointId, Worker, WorkerAssignmentId, WorkerId,
+    AssignmentStatus, EntityKind, GroupSessionId, Page, ProgramId, TouchpointId, Worker, WorkerAssignmentId, WorkerId,
 };
-use stride_store::{DeletePlan, RosterEntry, SyncStartedBy};
+use stride_store::{DeletePlan, RosterEntry, SessionSummary, SyncStartedBy};
 
 commands! {
     /// Whether the device is set up and signed in, and what waits to sync.
@@ -44,8 +45,13 @@ commands! {
     /// Enrolls a worker or a segment's members in a program, in one commit; answers how many.
     fn enroll_in_program(program_id: ProgramId, whom: EnrollTarget) -> u32 =
         run |service| service.enroll_in_program(program_id, whom);
-    /// Records one touchpoint for every worker present, in one commit; answers how many.
-    fn record_group_session(input: GroupSessionInput) -> u32 = run |service| service.record_group_session(input);
+    /// Records a group session (or corrects one of today) in one commit.
+    fn record_group_session(input: GroupSessionInput) -> SessionSummary =
+        run |service| service.record_group_session(input, today());
+    /// A recorded session with its workers' lines, to correct it.
+    fn group_session(id: GroupSessionId) -> SessionRecord = run |service| service.group_session(id, today());
+    /// The sessions held today, the latest first.
+    fn sessions_of_today() -> Vec<SessionOfToday> = run |service| service.sessions_of_today(today());
     fn enroll_worker(input: WorkerInput) -> Worker = run |service| service.enroll_worker(input);
     fn update_worker(id: WorkerId, input: WorkerInput) -> Worker = run |service| service.update_worker(id, input);
     /// Workers who may be the same person as the one being entered (`except`: the one edited).

@@ -322,17 +322,18 @@ async fn work_done_offline_syncs_by_itself_when_the_server_answers_again_and_a_r
     screenshot(&client, "sync-waiting").await;
     find(&client, "[data-testid=sync-panel] header button").await.click().await.unwrap();
 
-    // Still offline, from home: the touchpoint 60 workers are overdue for, recorded for
-    // those who came in one group session. It starts with the 60 ticked.
+    // Still offline, from home: the touchpoint 60 workers are overdue for, recorded in
+    // one group session. Its roster is every active enrollment, the 60 due ticked.
     find(&client, "[data-testid=home-open]").await.click().await.unwrap();
     let due = find(&client, "[data-testid=due-touchpoint]").await;
     assert!(due.text().await.unwrap().contains("Heat and hydration · Safety basics, Week 1"));
     due.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
     let submit = find(&client, "form[data-testid=group-session] button[type=submit]").await;
-    text_of(&client, "form[data-testid=group-session] button[type=submit]", |t| t == "Record for 60 workers").await;
+    text_of(&client, "form[data-testid=group-session] button[type=submit]", |t| t == "Record: 60 came, 54 absent")
+        .await;
     text_of(&client, "form[data-testid=group-session] .notice", |t| t.contains("Ticked the 60 workers")).await;
-    let boxes = client.find_all(Locator::Css(".roster input[type=checkbox]")).await.unwrap();
-    assert_eq!(boxes.len(), 114, "the program's active enrollments are listed");
+    let lines = client.find_all(Locator::Css("[data-testid=session-line]")).await.unwrap();
+    assert_eq!(lines.len(), 114, "the program's active enrollments are listed");
     // Nobody ticked is refused by name of the field; "Tick those due today" ticks them again.
     let everyone = find(&client, "input[name=everyone]").await;
     click_centered(&client, &everyone).await;
@@ -341,13 +342,48 @@ async fn work_done_offline_syncs_by_itself_when_the_server_answers_again_and_a_r
     click_centered(&client, &submit).await;
     text_of(&client, "[data-field=present]", |t| t.contains("at least one")).await;
     click_centered(&client, &find(&client, "[data-testid=tick-due]").await).await;
-    fill(&client, &[("input[name=score]", "80"), ("textarea[name=feedback]", "Group session at the Kisumu site")])
+    text_of(&client, "form[data-testid=group-session] button[type=submit]", |t| t == "Record: 60 came, 54 absent")
         .await;
-    text_of(&client, "form[data-testid=group-session] button[type=submit]", |t| t == "Record for 60 workers").await;
+    // Each one present gets their own score, typed down the column: Enter moves to the
+    // next present worker's score, past the absent.
+    let first_score = find(&client, "[data-testid=session-line] input[name=score]:not(:disabled)").await;
+    click_centered(&client, &first_score).await;
+    for score in ["80", "75", "90"] {
+        press(&client, &format!("{score}{}", Key::Enter)).await;
+    }
+    press(&client, "150").await;
+    let first_feedback = find(&client, "[data-testid=session-line] input[name=feedback]:not(:disabled)").await;
+    first_feedback.send_keys("Group session at the Kisumu site").await.unwrap();
+    let first_reflection = find(&client, "[data-testid=session-line] input[name=reflection]:not(:disabled)").await;
+    first_reflection.send_keys("I will drink before I am thirsty").await.unwrap();
     screenshot(&client, "group-session").await;
+    // 150 is no score: refused on that worker's line, nothing saved.
     click_centered(&client, &submit).await;
-    text_of(&client, "form[data-testid=group-session] .notice", |t| t.contains("Recorded for 60 workers")).await;
-    text_of(&client, "[data-testid=pending]", |t| t.starts_with("61 changes")).await;
+    text_of(&client, "[data-field=score]", |t| t.contains("0")).await;
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("1 change ")).await;
+    let scores =
+        client.find_all(Locator::Css("[data-testid=session-line] input[name=score]:not(:disabled)")).await.unwrap();
+    scores[3].clear().await.unwrap();
+    scores[3].send_keys("85").await.unwrap();
+    click_centered(&client, &submit).await;
+    text_of(&client, "form[data-testid=group-session] .notice", |t| t.contains("60 came, 54 absent")).await;
+    // The session, 114 attendance rows and 60 results (and any badge they earned),
+    // beside the worker.
+    let waiting = |t: &str| t.split(' ').next().and_then(|n| n.replace(',', "").parse::<u32>().ok()).unwrap_or(0);
+    let recorded = waiting(&text_of(&client, "[data-testid=pending]", |t| waiting(t) >= 176).await);
+
+    // Corrected the same day: the second worker's score was 70, not 75. An edit.
+    text_of(&client, "[data-testid=sessions-today]", |t| t.contains("60 came, 54 absent")).await;
+    click_centered(&client, &find(&client, "[data-testid=correct-session]").await).await;
+    text_of(&client, "form[data-testid=group-session] button[type=submit]", |t| t == "Save the correction").await;
+    let scores =
+        client.find_all(Locator::Css("[data-testid=session-line] input[name=score]:not(:disabled)")).await.unwrap();
+    assert_eq!(scores[1].prop("value").await.unwrap().as_deref(), Some("75"));
+    scores[1].clear().await.unwrap();
+    scores[1].send_keys("70").await.unwrap();
+    click_centered(&client, &find(&client, "form[data-testid=group-session] button[type=submit]").await).await;
+    text_of(&client, "form[data-testid=group-session] .notice", |t| t.starts_with("Corrected: 60 came")).await;
+    text_of(&client, "[data-testid=pending]", |t| waiting(t) == recorded + 1).await;
     find(&client, "form[data-testid=group-session] header button").await.click().await.unwrap();
     // Back home, nobody is overdue any more.
     text_of(&client, "[data-testid=due]", |t| t.contains("54 workers due today") && !t.contains("overdue")).await;
@@ -361,13 +397,43 @@ async fn work_done_offline_syncs_by_itself_when_the_server_answers_again_and_a_r
         .await
         .unwrap();
     assert_eq!(on_server, 1);
-    let recorded: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM worker_progress WHERE feedback_text = 'Group session at the Kisumu site' AND score = 80",
+    let session: (i64, i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE a.status = 'present'), count(*) FILTER (WHERE a.status = 'absent'),
+                count(DISTINCT s.id)
+         FROM group_sessions s JOIN session_attendance a ON a.group_session_id = s.id
+         WHERE s.started_at > now() - interval '1 day'",
     )
     .fetch_one(&db.pool)
     .await
     .unwrap();
-    assert_eq!(recorded, 60, "every worker's progress reached the server");
+    assert_eq!(session, (60, 54, 1), "the session reached the server with everyone on its roster");
+    let results: Vec<(Option<f64>, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT p.score::float8, p.feedback_text, a.reflection_text
+         FROM group_sessions s
+         JOIN session_attendance a ON a.group_session_id = s.id AND a.status = 'present'
+         JOIN worker_progress p ON p.worker_assignment_id = a.worker_assignment_id
+           AND p.touchpoint_id = s.touchpoint_id AND p.completed_at = s.completed_at
+         WHERE s.started_at > now() - interval '1 day' AND p.score IS NOT NULL
+         ORDER BY p.score",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let scores: Vec<f64> = results.iter().filter_map(|r| r.0).collect();
+    assert_eq!(scores, [70.0, 80.0, 85.0, 90.0], "each worker's own score, the correction included");
+    let first = results.iter().find(|r| r.0 == Some(80.0)).unwrap();
+    assert_eq!(
+        (first.1.as_deref(), first.2.as_deref()),
+        (Some("Group session at the Kisumu site"), Some("I will drink before I am thirsty"))
+    );
+    let progress: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM worker_progress p JOIN group_sessions s ON p.completed_at = s.completed_at
+         WHERE s.started_at > now() - interval '1 day'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(progress, 60, "one result per worker present, the correction an edit");
 
     // An administrator revokes the device (lost, say): at its next contact it erases
     // its data, and the window says why instead of signing in again by itself.

@@ -175,7 +175,7 @@ fn one_of_everything(device: &mut Device) -> (Vec<Change>, Vec<(EntityKind, Stri
     let id = || Uuid::now_v7().to_string();
     let (worker, segment, content, journey, phase, touchpoint) = (id(), id(), id(), id(), id(), id());
     let (program, program_journey, assignment, progress) = (id(), id(), id(), id());
-    let (experiment, variant, experiment_assignment, badge) = (id(), id(), id(), id());
+    let (experiment, variant, experiment_assignment, badge, session) = (id(), id(), id(), id(), id());
     let now = Timestamp::now().to_string();
     use EntityKind as E;
     let rows: Vec<(EntityKind, String, Value)> = vec![
@@ -258,6 +258,16 @@ fn one_of_everything(device: &mut Device) -> (Vec<Change>, Vec<(EntityKind, Stri
             E::WorkerBadges,
             format!("{worker}/{badge}"),
             json!({"worker_id": worker, "badge_id": badge, "organization_id": org, "awarded_at": now}),
+        ),
+        (
+            E::GroupSessions,
+            session.clone(),
+            json!({"id": session, "organization_id": org, "program_id": program, "touchpoint_id": touchpoint, "started_at": now, "completed_at": now, "recorded_by": user, "created_at": now, "updated_at": now}),
+        ),
+        (
+            E::SessionAttendance,
+            format!("{session}/{assignment}"),
+            json!({"group_session_id": session, "worker_assignment_id": assignment, "organization_id": org, "status": "present", "reflection_text": "I will lift with my legs", "created_at": now, "updated_at": now}),
         ),
     ];
     let keys = rows.iter().map(|(entity, key, _)| (*entity, key.clone())).collect();
@@ -501,7 +511,7 @@ async fn an_organization_can_neither_read_nor_write_another_organizations_rows()
     assert_eq!(lakeside.me.organization.id, seeded.organization_id);
     let rows = lakeside.pull_all().await;
     let tables: BTreeSet<EntityKind> = rows.iter().map(|r| r.entity).collect();
-    assert_eq!(tables.len(), 18, "the demo fills every table");
+    assert_eq!(tables.len(), 20, "the demo fills every table");
     let lakeside_id = lakeside.org();
     for row in &rows {
         let tenant = row.row[row.entity.spec().tenant_column()].as_str().unwrap();

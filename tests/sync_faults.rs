@@ -144,7 +144,7 @@ fn kill_when(mut command: Command, phase: &str, after: u64) -> String {
 fn run_to_end(mut command: Command) -> String {
     let output = command.output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(output.status.success(), "stride-sync failed: {stdout}");
+    assert!(output.status.success(), "stride-sync failed: {stdout}{}", String::from_utf8_lossy(&output.stderr));
     stdout
 }
 

@@ -299,14 +299,7 @@ fn experiments_assign_by_the_pure_function_and_report_per_variant() {
 
     let roster = service.roster(program).unwrap();
     let half: Vec<WorkerAssignmentId> = roster.iter().take(10).map(|e| e.assignment_id).collect();
-    service
-        .record_group_session(GroupSessionInput {
-            touchpoint_id: touchpoint,
-            present: half.clone(),
-            score: "80".into(),
-            feedback: String::new(),
-        })
-        .unwrap();
+    service.record_group_session(GroupSessionInput::present(program, touchpoint, &half, "80"), today()).unwrap();
     for id in &half[..5] {
         service.set_enrollment_status(*id, AssignmentStatus::Completed).unwrap();
     }
@@ -360,14 +353,7 @@ fn badges_are_awarded_by_their_rule_as_a_session_is_recorded_and_rank_the_leader
     let enrollment =
         |w: &Worker| service.roster(program).unwrap().into_iter().find(|e| e.worker_id == w.id).unwrap().assignment_id;
     let session = |who: Vec<WorkerAssignmentId>, score: &str| {
-        service
-            .record_group_session(GroupSessionInput {
-                touchpoint_id: touchpoint,
-                present: who,
-                score: score.into(),
-                feedback: String::new(),
-            })
-            .unwrap()
+        service.record_group_session(GroupSessionInput::present(program, touchpoint, &who, score), today()).unwrap()
     };
     session(vec![enrollment(&amina)], "95");
     session(vec![enrollment(&brian)], "70");

@@ -249,13 +249,8 @@ mod tests {
         assert_eq!(due_now.len(), 2);
         let amina_enrollment = service.worker_page(amina.id, day).unwrap().enrollments[0].id;
         assert!(due_now.contains(&amina_enrollment));
-        let session = GroupSessionInput {
-            touchpoint_id: first,
-            present: vec![amina_enrollment],
-            score: "85".into(),
-            feedback: String::new(),
-        };
-        assert_eq!(service.record_group_session(session).unwrap(), 1);
+        let session = GroupSessionInput::present(program_id, first, &[amina_enrollment], "85");
+        assert_eq!(service.record_group_session(session, day).unwrap().present, 1);
         let home = service.home(day).unwrap();
         assert_eq!((home.programs[0].touchpoints[0].today, home.programs[0].touchpoints[0].names.len()), (1, 1));
         assert_eq!(home.recent[0].kind, stride_store::ActivityKind::Progress);

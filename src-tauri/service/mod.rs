@@ -25,6 +25,7 @@ mod home;
 mod program_editor;
 mod programs;
 mod segments;
+mod sessions;
 mod sync;
 mod worker_page;
 
@@ -42,10 +43,11 @@ pub use experiments::VariantInput;
 pub use experiments::{ExperimentDraft, ExperimentInput, ExperimentResults};
 pub use home::{today, Home};
 pub use program_editor::{ProgramDraft, ProgramInput};
-pub use programs::{EnrollTarget, GroupSessionInput, ProgramChoice, ProgramOutline, SegmentChoice, SegmentName};
+pub use programs::{EnrollTarget, ProgramChoice, ProgramOutline, SegmentChoice, SegmentName};
 #[cfg(test)]
 pub use segments::{Combine, ConditionForm};
 pub use segments::{SegmentDraft, SegmentForm, SegmentInput, SegmentPreview};
+pub use sessions::{GroupSessionInput, SessionOfToday, SessionRecord};
 #[cfg(test)]
 pub use sync::RecordSyncState;
 pub use sync::{BackgroundEvent, SignInInput, SyncDetails, SyncProgress, SyncSummary, CHECK_EVERY};
@@ -316,21 +318,9 @@ mod tests {
     }
 
     #[test]
-    fn a_group_session_names_every_problem_of_its_form_and_writes_nothing_until_all_are_right() {
+    fn enrolling_in_a_program_not_on_the_device_is_refused_by_field() {
         let (_dir, service) = service();
         service.set_up(set_up_input("Lakeside Farms", "254")).unwrap();
-        let input = GroupSessionInput {
-            touchpoint_id: TouchpointId::new(),
-            present: vec![],
-            score: "150".into(),
-            feedback: String::new(),
-        };
-        let err = service.record_group_session(input).unwrap_err();
-        let fields: Vec<_> = err.fields.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!((err.code, fields), (ErrorCode::InvalidInput, vec!["score", "present", "touchpoint_id"]));
-        assert_eq!(service.status().unwrap().pending_changes, 0);
-        assert!(service.programs().unwrap().is_empty());
-
         let err = service.enroll_in_program(ProgramId::new(), EnrollTarget::Segment(SegmentId::new())).unwrap_err();
         assert_eq!((err.code, err.fields[0].field.as_str()), (ErrorCode::InvalidInput, "program_id"));
         assert!(service.segments().unwrap().is_empty());

@@ -1,7 +1,6 @@
 //! Programs as a coordinator runs them: their structure (journeys, phases, touchpoints
 //! named by their content), how many are enrolled and who (one program's roster at a
-//! time), and a group session that records one touchpoint for every worker present in
-//! one commit, offline.
+//! time); a group session's recording is in `sessions.rs`.
 
 use super::Service;
 use crate::error::AppError;
@@ -37,17 +36,6 @@ pub struct ProgramOutline {
     pub name: String,
     pub journeys: Vec<JourneyOutline>,
     pub active_enrollments: u32,
-}
-
-/// What the group session form sends: raw text where a person types.
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct GroupSessionInput {
-    pub touchpoint_id: TouchpointId,
-    /// The enrollments of the workers present.
-    pub present: Vec<WorkerAssignmentId>,
-    /// 0–100, or empty for none.
-    pub score: String,
-    pub feedback: String,
 }
 
 fn outline(store: &Store, program: Program, active_enrollments: u32) -> Result<ProgramOutline, AppError> {
@@ -99,52 +87,17 @@ impl Service {
         Ok(self.store.roster(program_id)?)
     }
 
-    /// Records `input.touchpoint_id` as completed, with the score and feedback, for every
-    /// worker present, in one commit. Returns how many were recorded.
-    pub fn record_group_session(&self, input: GroupSessionInput) -> Result<u32, AppError> {
-        self.require_write(EntityKind::WorkerProgress)?;
-        let mut problems = Vec::new();
-        let score = match input.score.trim() {
-            "" => None,
-            raw => Score::parse(raw).map_err(|e| problems.push(e.in_field("score"))).ok(),
-        };
-        if input.present.is_empty() {
-            problems.push(ValidationError::new("present", InvalidValue::NobodyPresent));
-        }
-        let touchpoint = self.store.get::<Touchpoint>(&RowKey::of(input.touchpoint_id))?;
-        if touchpoint.is_none() {
-            problems.push(ValidationError::new("touchpoint_id", InvalidValue::NotProgramTouchpoint));
-        }
-        if !problems.is_empty() {
-            return Err(AppError::invalid(problems));
-        }
-        let organization_id = self.store.device().organization_id.ok_or(stride_store::StoreError::NoOrganization)?;
-        let feedback = Some(input.feedback.trim().to_owned()).filter(|text| !text.is_empty());
-        self.store.write(|w| {
-            let now = w.now();
-            let mut workers = Vec::with_capacity(input.present.len());
-            for assignment in &input.present {
-                if let Some(enrollment) = w.get::<WorkerAssignment>(&RowKey::of(*assignment))? {
-                    workers.push(enrollment.worker_id);
-                }
-                w.create(&WorkerProgress {
-                    id: WorkerProgressId::new(),
-                    worker_assignment_id: *assignment,
-                    touchpoint_id: input.touchpoint_id,
-                    organization_id,
-                    started_at: Some(now),
-                    completed_at: Some(now),
-                    score,
-                    feedback_text: feedback.clone(),
-                    created_at: now,
-                    updated_at: now,
-                })?;
-            }
-            // Badges earned by this session are awarded with it, offline.
-            w.award_earned_badges(&workers)?;
-            Ok(())
-        })?;
-        Ok(input.present.len() as u32)
+    /// The touchpoints of a program, in delivery order.
+    pub(super) fn program_touchpoints(&self, program_id: ProgramId) -> Result<Vec<TouchpointId>, AppError> {
+        let Some(program) = self.store.get::<Program>(&RowKey::of(program_id))? else { return Ok(Vec::new()) };
+        let outline = outline(&self.store, program, 0)?;
+        Ok(outline
+            .journeys
+            .iter()
+            .flat_map(|journey| &journey.phases)
+            .flat_map(|phase| &phase.touchpoints)
+            .map(|touchpoint| touchpoint.id)
+            .collect())
     }
 }
 

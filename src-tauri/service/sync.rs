@@ -346,13 +346,21 @@ impl Service {
             return Ok(Some(name));
         }
         let store = &self.store;
+        let of = |kind: EntityKind, key: &RowKey, column: &str| -> Result<Option<String>, AppError> {
+            Ok(store.row_fields(kind, key)?.and_then(|(fields, _)| text_of(&fields, column)))
+        };
+        if entity == EntityKind::GroupSessions {
+            // A session is named by its program.
+            let program = of(EntityKind::GroupSessions, key, "program_id")?;
+            return match program {
+                Some(id) => of(EntityKind::Programs, &RowKey::from_text(id), "name"),
+                None => Ok(None),
+            };
+        }
         let worker: Option<WorkerId> = match entity {
             // Through its enrollment, deleted or not (a record left under a deleted one).
-            EntityKind::WorkerProgress => {
-                let of = |kind: EntityKind, key: &RowKey, column: &str| -> Result<Option<String>, AppError> {
-                    Ok(store.row_fields(kind, key)?.and_then(|(fields, _)| text_of(&fields, column)))
-                };
-                let enrollment = of(EntityKind::WorkerProgress, key, "worker_assignment_id")?;
+            _ if entity.spec().has_column("worker_assignment_id") => {
+                let enrollment = of(entity, key, "worker_assignment_id")?;
                 match enrollment {
                     Some(id) => of(EntityKind::WorkerAssignments, &RowKey::from_text(id), "worker_id")?
                         .and_then(|id| id.parse().ok()),

@@ -491,6 +491,8 @@ async fn a_pushed_delete_follows_the_seeds_rules_for_any_client() {
         EntityKind::WorkerSegment,
         EntityKind::ExperimentAssignments,
         EntityKind::WorkerBadges,
+        EntityKind::GroupSessions,
+        EntityKind::SessionAttendance,
     ] {
         assert!(deleted(kind), "{kind:?} goes with its parent");
     }

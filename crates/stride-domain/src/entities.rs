@@ -90,6 +90,21 @@ macro_rules! entity {
             }
         }
     };
+    ($kind:ident, $ty:ident, pair($first:ident, $second:ident), check = $check:expr) => {
+        impl Entity for $ty {
+            const KIND: EntityKind = EntityKind::$kind;
+            fn row_key(&self) -> RowKey {
+                RowKey::pair(self.$first, self.$second)
+            }
+            fn organization_id(&self) -> OrganizationId {
+                self.organization_id
+            }
+            fn check(&self) -> Result<(), ValidationError> {
+                let check: fn(&Self) -> Result<(), ValidationError> = $check;
+                check(self)
+            }
+        }
+    };
     ($kind:ident, $ty:ident, pair($first:ident, $second:ident)) => {
         impl Entity for $ty {
             const KIND: EntityKind = EntityKind::$kind;
@@ -378,3 +393,52 @@ pub struct WorkerBadge {
     pub awarded_at: Timestamp,
 }
 entity!(WorkerBadges, WorkerBadge, pair(worker_id, badge_id));
+
+/// A group session: one touchpoint run for a program's workers, from `started_at` to
+/// `completed_at`. Who came is in its attendance; each present worker's result is their
+/// progress row (`WorkerProgressId::of_session`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct GroupSession {
+    pub id: GroupSessionId,
+    pub organization_id: OrganizationId,
+    pub program_id: ProgramId,
+    pub touchpoint_id: TouchpointId,
+    pub started_at: Timestamp,
+    pub completed_at: Timestamp,
+    pub recorded_by: Option<UserId>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(
+    GroupSessions,
+    GroupSession,
+    id,
+    check = |s| if s.completed_at < s.started_at {
+        Err(ValidationError::new("completed_at", InvalidValue::CompletedBeforeStart))
+    } else {
+        Ok(())
+    }
+);
+
+/// Whether one worker on a session's roster came, and what they answered when asked to
+/// reflect on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SessionAttendance {
+    pub group_session_id: GroupSessionId,
+    pub worker_assignment_id: WorkerAssignmentId,
+    pub organization_id: OrganizationId,
+    pub status: AttendanceStatus,
+    pub reflection_text: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(
+    SessionAttendance,
+    SessionAttendance,
+    pair(group_session_id, worker_assignment_id),
+    check = |a| if a.status == AttendanceStatus::Absent && a.reflection_text.is_some() {
+        Err(ValidationError::new("reflection_text", InvalidValue::ResultForAbsent))
+    } else {
+        Ok(())
+    }
+);

@@ -72,6 +72,8 @@ string_enum! {
     ExperimentStatus { Draft = "draft", Active = "active", Completed = "completed" }
     /// What an experiment varies. A/B versus multivariate is the number of variants.
     ExperimentType { JourneyLevel = "journey_level", ProgramLevel = "program_level" }
+    /// Whether a worker on a group session's roster came.
+    AttendanceStatus { Present = "present", Absent = "absent" }
 }
 
 #[cfg(test)]

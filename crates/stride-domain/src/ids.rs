@@ -83,6 +83,8 @@ entity_id! {
     ExperimentVariantId;
     ExperimentAssignmentId;
     BadgeId;
+    /// A group session: one touchpoint run for a program's workers at one sitting.
+    GroupSessionId;
     /// One installation of the app: the node of its hybrid logical clock.
     DeviceId;
     /// One captured change in a device's outbox.
@@ -101,6 +103,20 @@ impl WorkerAssignmentId {
         name[..16].copy_from_slice(program.as_uuid().as_bytes());
         name[16..].copy_from_slice(worker.as_uuid().as_bytes());
         Self::from_uuid(Uuid::new_v5(&ENROLLMENT_NAMESPACE, &name))
+    }
+}
+
+/// The namespace of the progress a group session records (a fixed random UUID).
+const SESSION_PROGRESS_NAMESPACE: Uuid = Uuid::from_u128(0x3b8e_51c0_7d2a_4f69_a1c4_5e0d_9b72_e816);
+
+impl WorkerProgressId {
+    /// The progress a group session records for one enrollment: its id follows from
+    /// the two, so correcting the session edits that row instead of adding another.
+    pub fn of_session(session: GroupSessionId, assignment: WorkerAssignmentId) -> Self {
+        let mut name = [0u8; 32];
+        name[..16].copy_from_slice(session.as_uuid().as_bytes());
+        name[16..].copy_from_slice(assignment.as_uuid().as_bytes());
+        Self::from_uuid(Uuid::new_v5(&SESSION_PROGRESS_NAMESPACE, &name))
     }
 }
 

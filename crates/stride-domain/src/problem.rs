@@ -116,6 +116,18 @@ pub enum InvalidValue {
     JourneyTwice,
     #[error("choose journeys on this device")]
     NotJourneyOnDevice,
+    #[error("an absent worker has no score, feedback or reflection")]
+    ResultForAbsent,
+    #[error("is not actively enrolled in the session's program")]
+    NotOnRoster,
+    #[error("a worker is listed once")]
+    WorkerTwice,
+    #[error("must not be in the future")]
+    InFuture,
+    #[error("a session can be corrected on the day it was held only")]
+    SessionClosed,
+    #[error("is not a session on this device")]
+    NotSessionOnDevice,
 }
 
 impl InvalidValue {

@@ -1,10 +1,11 @@
-//! The registry of synced entities: for each of the 18 tables, its columns and their
+//! The registry of synced entities: for each of the 20 tables (the seed's 18 and those later issues added), its columns and their
 //! types, its key, its foreign keys, and which roles may write it. The device store's
 //! generic repository and the server's sync SQL are driven by it, and a test holds it
 //! against both databases' real schemas, so the three cannot drift apart.
 
 use crate::enums::{
-    AssignmentStatus, ContentType, ExperimentStatus, ExperimentType, OrganizationType, Role, SubscriptionTier,
+    AssignmentStatus, AttendanceStatus, ContentType, ExperimentStatus, ExperimentType, OrganizationType, Role,
+    SubscriptionTier,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -92,6 +93,8 @@ pub enum EntityKind {
     ExperimentAssignments,
     Badges,
     WorkerBadges,
+    GroupSessions,
+    SessionAttendance,
 }
 
 #[derive(Debug)]
@@ -462,6 +465,40 @@ pub static REGISTRY: &[EntitySpec] = &[
         ],
         writers: FIELD_WORK,
     },
+    // Beyond the seed: a group session, and who came to it (each present worker's
+    // result is their worker_progress row, `WorkerProgressId::of_session`).
+    EntitySpec {
+        kind: EntityKind::GroupSessions,
+        table: "group_sessions",
+        key: &["id"],
+        columns: &[
+            ID,
+            ORG,
+            col("program_id", Uuid).fk("programs", Cascade),
+            col("touchpoint_id", Uuid).fk("touchpoints", Cascade),
+            col("started_at", Timestamp),
+            col("completed_at", Timestamp),
+            col("recorded_by", Uuid).null().fk("users", SetNull),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: FIELD_WORK,
+    },
+    EntitySpec {
+        kind: EntityKind::SessionAttendance,
+        table: "session_attendance",
+        key: &["group_session_id", "worker_assignment_id"],
+        columns: &[
+            col("group_session_id", Uuid).fk("group_sessions", Cascade),
+            col("worker_assignment_id", Uuid).fk("worker_assignments", Cascade),
+            ORG,
+            col("status", ColumnType::Enum(AttendanceStatus::NAMES)),
+            col("reflection_text", Text).null(),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: FIELD_WORK,
+    },
 ];
 
 #[cfg(test)]
@@ -470,7 +507,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_one_entry_and_parents_come_first() {
-        assert_eq!(REGISTRY.len(), 18);
+        assert_eq!(REGISTRY.len(), 20);
         for (position, spec) in REGISTRY.iter().enumerate() {
             assert_eq!(spec.kind.spec().table, spec.table);
             assert_eq!(EntityKind::from_table(spec.table), Some(spec.kind));
@@ -497,7 +534,10 @@ mod tests {
         assert_eq!(of(EntityKind::Content), [("touchpoints", "content_id", Restrict)]);
         assert_eq!(
             of(EntityKind::WorkerAssignments),
-            [("worker_progress", "worker_assignment_id", Cascade)],
+            [
+                ("worker_progress", "worker_assignment_id", Cascade),
+                ("session_attendance", "worker_assignment_id", Cascade)
+            ],
             "an enrollment's progress goes with it"
         );
         assert!(of(EntityKind::Programs).contains(&("experiments", "program_id", SetNull)));
@@ -506,7 +546,15 @@ mod tests {
 
     #[test]
     fn coordinators_write_field_records_but_not_authored_ones() {
-        for table in ["workers", "worker_assignments", "worker_progress", "worker_segment", "worker_badges"] {
+        for table in [
+            "workers",
+            "worker_assignments",
+            "worker_progress",
+            "worker_segment",
+            "worker_badges",
+            "group_sessions",
+            "session_attendance",
+        ] {
             assert!(EntityKind::from_table(table).unwrap().spec().may_write(Role::Coordinator), "{table}");
         }
         for table in

@@ -83,6 +83,8 @@ pub fn row(kind: EntityKind, row: &Fields) -> Result<Fields, ValidationError> {
         EntityKind::ExperimentAssignments => judged::<ExperimentAssignment>(row),
         EntityKind::Badges => judged::<Badge>(row),
         EntityKind::WorkerBadges => judged::<WorkerBadge>(row),
+        EntityKind::GroupSessions => judged::<GroupSession>(row),
+        EntityKind::SessionAttendance => judged::<SessionAttendance>(row),
     }
 }
 

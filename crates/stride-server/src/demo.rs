@@ -293,6 +293,12 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
         "award_rule": {"min_score": 90}})).await?;
 
     let touchpoint = first_touchpoint.unwrap_or_else(|| unreachable!("the journeys have touchpoints"));
+    // The progress was one group session, held by the first coordinator; every active
+    // enrollment was on its roster, and every other worker came.
+    let session = stride_domain::GroupSessionId::new();
+    insert(&mut tx, "group_sessions", json!({"id": session, "organization_id": org, "program_id": program,
+        "touchpoint_id": touchpoint, "started_at": "2026-11-03T08:00:00.000Z", "completed_at": "2026-11-03T08:20:00.000Z",
+        "recorded_by": users[4].as_uuid()})).await?;
     for (i, (worker, _, _)) in workers.iter().take(120).enumerate() {
         let assignment = Uuid::now_v7();
         insert(
@@ -310,8 +316,21 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
             "worker_id": worker, "organization_id": org}),
         )
         .await?;
+        let assignment_id = stride_domain::WorkerAssignmentId::from_uuid(assignment);
+        if i % 20 != 19 {
+            let (status, reflection) =
+                if i % 2 == 0 { ("present", Some("I will drink water every hour")) } else { ("absent", None) };
+            insert(
+                &mut tx,
+                "session_attendance",
+                json!({"group_session_id": session, "worker_assignment_id": assignment,
+                "organization_id": org, "status": status, "reflection_text": reflection}),
+            )
+            .await?;
+        }
         if i % 2 == 0 {
-            insert(&mut tx, "worker_progress", json!({"id": Uuid::now_v7(), "worker_assignment_id": assignment,
+            let progress = stride_domain::WorkerProgressId::of_session(session, assignment_id);
+            insert(&mut tx, "worker_progress", json!({"id": progress, "worker_assignment_id": assignment,
                 "touchpoint_id": touchpoint, "organization_id": org, "started_at": "2026-11-03T08:00:00.000Z",
                 "completed_at": "2026-11-03T08:20:00.000Z", "score": 60 + (i % 40), "feedback_text": "Clear and useful"})).await?;
             insert(

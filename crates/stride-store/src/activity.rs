@@ -1,8 +1,8 @@
 //! Home's overview: what happened lately on the organization's data (progress
 //! recorded, enrollments, new workers), and a few counts.
 
-use crate::codec::id_column;
-use crate::{Result, Store, StoreError};
+use crate::codec::{id_column, timestamp_column};
+use crate::{Result, Store};
 use rusqlite::{params, Row};
 use serde::Serialize;
 use stride_domain::{Timestamp, WorkerId};
@@ -49,7 +49,6 @@ pub struct Counts {
 }
 
 fn activity_from_row(row: &Row<'_>) -> Result<Activity> {
-    let corrupt = |problem: String| StoreError::CorruptRecord { what: "recent activity".into(), problem };
     let kind = match row.get::<_, String>(0)?.as_str() {
         "progress" => ActivityKind::Progress,
         "enrollment" => ActivityKind::Enrollment,
@@ -57,7 +56,7 @@ fn activity_from_row(row: &Row<'_>) -> Result<Activity> {
     };
     Ok(Activity {
         kind,
-        at: Timestamp::parse(&row.get::<_, String>(1)?).map_err(|e| corrupt(e.to_string()))?,
+        at: timestamp_column(row, 1, "recent activity")?,
         worker_id: id_column(row, 2, "worker")?,
         worker_name: row.get(3)?,
         program: row.get(4)?,

@@ -52,6 +52,20 @@ pub(crate) fn id_column<T: std::str::FromStr>(row: &rusqlite::Row<'_>, index: us
         .map_err(|_| crate::StoreError::CorruptRecord { what: format!("{what} id"), problem: format!("{text:?}") })
 }
 
+/// Column `index` of `row`, a time of a `what`; a value that does not parse is a
+/// corrupt record, named.
+pub(crate) fn timestamp_column(
+    row: &rusqlite::Row<'_>,
+    index: usize,
+    what: &str,
+) -> crate::Result<stride_domain::Timestamp> {
+    let text: String = row.get(index)?;
+    stride_domain::Timestamp::parse(&text).map_err(|problem| crate::StoreError::CorruptRecord {
+        what: format!("{what} time"),
+        problem: problem.to_string(),
+    })
+}
+
 /// An error code stored by its name (a name this version does not know reads as `unknown`).
 pub(crate) fn error_code_column(
     row: &rusqlite::Row<'_>,

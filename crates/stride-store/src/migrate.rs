@@ -27,6 +27,11 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../migrations/device/0006_media_downloads.sql"),
     },
     Migration { version: 7, name: "conflicts", sql: include_str!("../../../migrations/device/0007_conflicts.sql") },
+    Migration {
+        version: 8,
+        name: "group_sessions",
+        sql: include_str!("../../../migrations/device/0008_group_sessions.sql"),
+    },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

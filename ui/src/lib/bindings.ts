@@ -43,6 +43,12 @@ fields: Array<ValidationError>, };
 export type AssignmentStatus = "active" | "completed" | "dropped";
 
 /**
+ * Whether a worker on a group session's roster came.
+ */
+
+export type AttendanceStatus = "present" | "absent";
+
+/**
  * A badge's award rule as a form holds it; all empty: awarded by hand only.
  */
 
@@ -268,7 +274,7 @@ export type EnrollmentFilter = "active" | "completed" | "dropped" | "not_enrolle
  * Every synced entity, named as its table.
  */
 
-export type EntityKind = "organizations" | "users" | "workers" | "segments" | "worker_segment" | "content" | "journey_blueprints" | "phases" | "touchpoints" | "programs" | "program_blueprints" | "worker_assignments" | "worker_progress" | "experiments" | "experiment_variants" | "experiment_assignments" | "badges" | "worker_badges";
+export type EntityKind = "organizations" | "users" | "workers" | "segments" | "worker_segment" | "content" | "journey_blueprints" | "phases" | "touchpoints" | "programs" | "program_blueprints" | "worker_assignments" | "worker_progress" | "experiments" | "experiment_variants" | "experiment_assignments" | "badges" | "worker_badges" | "group_sessions" | "session_attendance";
 
 /**
  * What went wrong, for a program to branch on (the message is for people and logs).
@@ -313,18 +319,28 @@ export type ExperimentType = "journey_level" | "program_level";
 export type ExperimentVariantId = string;
 
 /**
- * What the group session form sends: raw text where a person types.
+ * A group session: one touchpoint run for a program's workers at one sitting.
  */
 
-export type GroupSessionInput = { touchpoint_id: TouchpointId, 
+export type GroupSessionId = string;
+
 /**
- * The enrollments of the workers present.
+ * What the session form sends: raw text where a person types.
  */
-present: Array<WorkerAssignmentId>, 
+
+export type GroupSessionInput = { 
 /**
- * 0–100, or empty for none.
+ * None for a new session; a session of today to correct it.
  */
-score: string, feedback: string, };
+session_id: GroupSessionId | null, program_id: ProgramId, touchpoint_id: TouchpointId, 
+/**
+ * When the session began (the form opened); it ends when it is recorded.
+ */
+started_at: Timestamp, 
+/**
+ * One line per worker on the roster.
+ */
+lines: Array<SessionLineInput>, };
 
 /**
  * A value of a record that lost to a concurrent edit, and whose it was.
@@ -370,7 +386,7 @@ export type Interval = { low: number, high: number, };
  * The problem with a value, before it is known which field it came from.
  */
 
-export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" };
+export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" };
 
 export type JourneyBlueprintId = string;
 
@@ -454,6 +470,8 @@ total: number | null, };
  */
 
 export type Name = string;
+
+export type NamedSessionLine = { name: string, phone: string | null, line: SessionLine, };
 
 /**
  * A touchpoint due for the worker, now or later.
@@ -749,6 +767,40 @@ export type SegmentPreview = { count: number,
 first: Array<WorkerRef>, };
 
 /**
+ * One worker's line of a session.
+ */
+
+export type SessionLine = { assignment_id: WorkerAssignmentId, status: AttendanceStatus, score: Score | null, feedback: string | null, reflection: string | null, };
+
+export type SessionLineInput = { assignment_id: WorkerAssignmentId, present: boolean, 
+/**
+ * 0–100, or empty for none.
+ */
+score: string, feedback: string, reflection: string, };
+
+/**
+ * A session of today, named for the list that offers to correct it.
+ */
+
+export type SessionOfToday = { summary: SessionSummary, program: string, touchpoint: string | null, };
+
+/**
+ * A recorded session, with its workers by name: what the form shows to correct it.
+ */
+
+export type SessionRecord = { summary: SessionSummary, 
+/**
+ * Whether it may still be corrected (it was held today).
+ */
+correctable: boolean, lines: Array<NamedSessionLine>, };
+
+/**
+ * A session as a list shows it.
+ */
+
+export type SessionSummary = { id: GroupSessionId, program_id: ProgramId, touchpoint_id: TouchpointId, started_at: Timestamp, completed_at: Timestamp, present: number, absent: number, };
+
+/**
  * The first-run form: the organization this device works for.
  */
 
@@ -880,7 +932,7 @@ export type UserId = string;
  * A value that failed validation, with the field it belongs to.
  */
 
-export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" });
+export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" });
 
 export type VariantDraft = { id: ExperimentVariantId, name: string, weight: number, 
 /**
@@ -1012,8 +1064,12 @@ export function commands(invoke: Invoke) {
     segmentNames: () => invoke<Array<SegmentName>>('segment_names'),
     /** Enrolls a worker or a segment's members in a program, in one commit; answers how many. */
     enrollInProgram: (programId: ProgramId, whom: EnrollTarget) => invoke<number>('enroll_in_program', { programId, whom }),
-    /** Records one touchpoint for every worker present, in one commit; answers how many. */
-    recordGroupSession: (input: GroupSessionInput) => invoke<number>('record_group_session', { input }),
+    /** Records a group session (or corrects one of today) in one commit. */
+    recordGroupSession: (input: GroupSessionInput) => invoke<SessionSummary>('record_group_session', { input }),
+    /** A recorded session with its workers' lines, to correct it. */
+    groupSession: (id: GroupSessionId) => invoke<SessionRecord>('group_session', { id }),
+    /** The sessions held today, the latest first. */
+    sessionsOfToday: () => invoke<Array<SessionOfToday>>('sessions_of_today'),
     enrollWorker: (input: WorkerInput) => invoke<Worker>('enroll_worker', { input }),
     updateWorker: (id: WorkerId, input: WorkerInput) => invoke<Worker>('update_worker', { id, input }),
     /** Workers who may be the same person as the one being entered (`except`: the one edited). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { arrowKeys, nextIndex, screenForShortcut, scrollToShow, shortcutOf, visibleScreens, type Screen } from './keys'
+import { arrowKeys, gridKeys, gridStep, nextIndex, screenForShortcut, scrollToShow, shortcutOf, visibleScreens, type Screen } from './keys'
 
 describe('nextIndex', () => {
   it('walks a list with the arrow keys and stops at its ends', () => {
@@ -114,5 +114,49 @@ describe('arrowKeys', () => {
     items[0].focus()
     expect(press(items[0], 'ArrowDown')).toBe(false)
     expect(document.activeElement).toBe(items[0])
+  })
+})
+
+describe('gridStep', () => {
+  it('goes down a column with Enter and the down arrow, up with Shift+Enter and the up arrow', () => {
+    expect(gridStep('Enter', false, 0, 30)).toBe(1)
+    expect(gridStep('ArrowDown', false, 5, 30)).toBe(6)
+    expect(gridStep('Enter', true, 5, 30)).toBe(4)
+    expect(gridStep('ArrowUp', false, 5, 30)).toBe(4)
+  })
+  it('stops at the ends and leaves other keys alone', () => {
+    expect(gridStep('Enter', false, 29, 30)).toBe(29)
+    expect(gridStep('ArrowUp', false, 0, 30)).toBe(0)
+    expect(gridStep('Tab', false, 3, 30)).toBeNull()
+    expect(gridStep('a', false, 3, 30)).toBeNull()
+    expect(gridStep('Enter', false, 0, 0)).toBeNull()
+  })
+})
+
+describe('gridKeys', () => {
+  it('types a column down the rows with Enter, skipping the fields an absent row disables', () => {
+    const node = document.createElement('form')
+    node.innerHTML = `
+      <div data-row><input data-cell="score" name="a"><input data-cell="feedback" name="fa"></div>
+      <div data-row><input data-cell="score" name="b" disabled></div>
+      <div data-row><input data-cell="score" name="c"></div>`
+    document.body.replaceChildren(node)
+    const action = gridKeys(node)
+    const field = (name: string) => node.querySelector<HTMLInputElement>(`input[name=${name}]`)!
+    const press = (target: HTMLElement, key: string, shiftKey = false) => {
+      const event = new KeyboardEvent('keydown', { key, shiftKey, bubbles: true, cancelable: true })
+      target.dispatchEvent(event)
+      return event.defaultPrevented
+    }
+    field('a').focus()
+    expect(press(field('a'), 'Enter')).toBe(true)
+    expect(document.activeElement).toBe(field('c'))
+    expect(press(field('c'), 'Enter')).toBe(true)
+    expect(document.activeElement).toBe(field('c'))
+    press(field('c'), 'Enter', true)
+    expect(document.activeElement).toBe(field('a'))
+    expect(press(field('a'), 'Tab')).toBe(false)
+    action.destroy()
+    expect(press(field('a'), 'Enter')).toBe(false)
   })
 })

@@ -92,3 +92,45 @@ export function arrowKeys(node: HTMLElement) {
   node.addEventListener('keydown', onKeydown)
   return { destroy: () => node.removeEventListener('keydown', onKeydown) }
 }
+
+/** In a grid of `rows` rows, the row a key moves to from `row`, in the same column:
+ *  Enter and the down arrow go down, Shift+Enter and the up arrow go up, stopping at
+ *  the ends; null for any other key. */
+export function gridStep(key: string, shiftKey: boolean, row: number, rows: number): number | null {
+  if (rows <= 0) return null
+  const down = key === 'ArrowDown' || (key === 'Enter' && !shiftKey)
+  const up = key === 'ArrowUp' || (key === 'Enter' && shiftKey)
+  if (!down && !up) return null
+  return Math.min(rows - 1, Math.max(0, row + (down ? 1 : -1)))
+}
+
+/**
+ * A Svelte action for a form entered row by row (a session's roster): inside `node`,
+ * each field marked `data-cell="<column>"` within an element marked `data-row`, Enter
+ * and the arrow keys move to the same column of the next or previous row, so a
+ * column is typed down the list without the mouse and Enter never submits by accident.
+ */
+export function gridKeys(node: HTMLElement) {
+  function onKeydown(event: KeyboardEvent) {
+    const cell = event.target instanceof HTMLElement ? event.target.closest<HTMLElement>('[data-cell]') : null
+    if (!cell || event.target instanceof HTMLTextAreaElement || event.altKey || event.ctrlKey || event.metaKey) return
+    const rows = Array.from(node.querySelectorAll<HTMLElement>('[data-row]'))
+    const row = rows.findIndex((r) => r.contains(cell))
+    const next = gridStep(event.key, event.shiftKey, row, rows.length)
+    if (next === null || row < 0) return
+    event.preventDefault()
+    // The next row's field of this column that takes input (an absent worker's do not).
+    const step = next >= row ? 1 : -1
+    for (let index = next; index >= 0 && index < rows.length; index += step) {
+      const target = rows[index].querySelector<HTMLInputElement>(`[data-cell="${cell.dataset.cell}"]:not(:disabled)`)
+      if (target) {
+        target.focus()
+        if (target.type !== 'checkbox') target.select()
+        return
+      }
+      if (index === row) return
+    }
+  }
+  node.addEventListener('keydown', onKeydown)
+  return { destroy: () => node.removeEventListener('keydown', onKeydown) }
+}

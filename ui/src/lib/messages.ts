@@ -515,7 +515,8 @@ export const en = {
   } satisfies Record<Role, string>,
   groupSession: {
     title: 'Group session',
-    intro: 'Record one touchpoint for everyone who was there, in one go. It is saved on this device and syncs later.',
+    correctTitle: 'Correct a session',
+    intro: 'Mark who came and, for each one there, their score, feedback and reflection. It is saved on this device and syncs later; it can be corrected until the day ends.',
     back: 'Back',
     tickDue: 'Tick those due today',
     dueTicked: (n: number) =>
@@ -525,13 +526,34 @@ export const en = {
     program: 'Program',
     touchpoint: 'Touchpoint',
     present: 'Who was there',
+    keys: 'Space ticks who came; Enter or the arrow keys move down a column, Shift+Enter up.',
     everyone: 'Everyone',
+    here: 'Came',
+    worker: 'Worker',
     nobodyEnrolled: 'No one is enrolled in this program yet.',
     noPrograms: 'No programs on this device yet. They arrive with a sync.',
-    score: 'Score (0–100, optional)',
-    feedback: 'Feedback (optional)',
-    record: (n: number) => (n === 1 ? 'Record for 1 worker' : `Record for ${n} workers`),
-    recorded: (n: number) => (n === 1 ? 'Recorded for 1 worker on this device.' : `Recorded for ${n} workers on this device.`),
+    score: 'Score (0–100)',
+    feedback: 'Feedback',
+    reflection: 'Reflection',
+    presentLabel: (name: string) => `${name} came`,
+    scoreLabel: (name: string) => `Score of ${name}`,
+    feedbackLabel: (name: string) => `Feedback for ${name}`,
+    reflectionLabel: (name: string) => `Reflection of ${name}`,
+    startedAt: (at: string) => `Started at ${at}; it ends when you record it.`,
+    heldFrom: (from: string, to: string) => `Held from ${from} to ${to}.`,
+    record: (present: number, absent: number) =>
+      absent === 0 ? `Record for ${plural(present, 'worker')}` : `Record: ${present} came, ${absent} absent`,
+    recorded: (present: number, absent: number) =>
+      `Recorded on this device: ${present} came, ${absent} absent. A new session starts now.`,
+    correcting: (at: string) =>
+      `Correcting the session of ${new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: the change is an edit that syncs.`,
+    corrected: (present: number, absent: number) => `Corrected: ${present} came, ${absent} absent.`,
+    saveCorrection: 'Save the correction',
+    newSession: 'Start a new session',
+    today: 'Sessions today',
+    todayLine: (at: string, program: string, touchpoint: string | null, present: number, absent: number) =>
+      `${at} · ${program} · ${touchpoint ?? 'untitled touchpoint'}: ${present} came, ${absent} absent`,
+    correct: 'Correct',
     touchpointName: (title: string | null, phase: string) => `${phase}: ${title ?? 'untitled touchpoint'}`,
   },
   workerPage: {
@@ -705,7 +727,7 @@ export const en = {
     touchpoints: 'touchpoint', programs: 'program', program_blueprints: 'program journey',
     worker_assignments: 'enrollment', worker_progress: 'progress record', experiments: 'experiment',
     experiment_variants: 'experiment variant', experiment_assignments: 'experiment assignment', badges: 'badge',
-    worker_badges: 'badge award',
+    worker_badges: 'badge award', group_sessions: 'group session', session_attendance: 'attendance record',
   } satisfies Record<EntityKind, string>,
   entityPlurals: {
     organizations: 'Organizations', users: 'Users', workers: 'Workers', segments: 'Segments',
@@ -713,7 +735,7 @@ export const en = {
     touchpoints: 'Touchpoints', programs: 'Programs', program_blueprints: 'Program journeys',
     worker_assignments: 'Enrollments', worker_progress: 'Progress records', experiments: 'Experiments',
     experiment_variants: 'Experiment variants', experiment_assignments: 'Experiment assignments', badges: 'Badges',
-    worker_badges: 'Badge awards',
+    worker_badges: 'Badge awards', group_sessions: 'Group sessions', session_attendance: 'Attendance records',
   } satisfies Record<EntityKind, string>,
   errors: {
     invalid_input: 'Some fields need attention.',
@@ -807,6 +829,12 @@ export const en = {
     experiment_not_active: () => 'only an active experiment assigns workers',
     journey_twice: () => 'a journey is in the program once',
     not_journey_on_device: () => 'choose journeys on this device',
+    result_for_absent: () => 'an absent worker has no score, feedback or reflection',
+    not_on_roster: () => 'is not enrolled in the session’s program',
+    worker_twice: () => 'a worker is listed once',
+    in_future: () => 'must not be in the future',
+    session_closed: () => 'a session can be corrected on the day it was held only',
+    not_session_on_device: () => 'that session is not on this device',
   } satisfies ProblemSentences as ProblemSentences,
 }
 
