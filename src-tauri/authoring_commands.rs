@@ -7,7 +7,7 @@ use crate::ipc::{commands, RawBytes};
 use crate::service::{
     Account, BadgeDraft, BadgeInput, ContentInput, ContentItem, ExperimentDraft, ExperimentInput, ExperimentResults,
     JourneyDraft, JourneyInput, OpenedMedia, OrganizationOverview, PhaseInput, PreviewStep, ProgramDraft, ProgramInput,
-    SegmentDraft, SegmentForm, SegmentInput, SegmentPreview, TouchpointInput,
+    QuizInput, QuizOverview, SegmentDraft, SegmentForm, SegmentInput, SegmentPreview, TouchpointInput,
 };
 use stride_domain::{
     BadgeId, ContentId, ExperimentId, JourneyBlueprintId, PhaseId, ProgramId, SegmentId, TouchpointId, WorkerId,
@@ -28,6 +28,10 @@ commands! {
     fn open_media(id: ContentId) -> OpenedMedia = run |service| service.open_media(id);
     /// The bytes of downloaded media, to play from a blob.
     fn media_bytes(id: ContentId) -> RawBytes = run |service| service.media_bytes(id).map(RawBytes);
+    /// A quiz's latest version, its attempts and how each question was answered.
+    fn quiz(content_id: ContentId) -> QuizOverview = run |service| service.quiz(content_id);
+    /// Saves a quiz's questions, as a new version when they changed.
+    fn save_quiz(input: QuizInput) -> QuizOverview = run |service| service.save_quiz(input);
     fn save_content(input: ContentInput) -> ContentId = run |service| service.save_content(input);
     fn journeys() -> Vec<JourneyDraft> = run |service| service.journeys();
     fn save_journey(input: JourneyInput) -> JourneyBlueprintId = run |service| service.save_journey(input);

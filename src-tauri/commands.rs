@@ -4,15 +4,17 @@
 use crate::events::progress_to;
 use crate::ipc::commands;
 use crate::service::{
-    today, DeviceStatus, EnrollTarget, GroupSessionInput, Home, ProgramChoice, ProgramOutline, SegmentChoice,
-    SegmentName, SessionOfToday, SessionRecord, SetUpInput, SignInInput, SyncDetails, SyncSummary, WorkerPage,
-    WorkerQuery,
+    today, DeviceStatus, EnrollTarget, GroupSessionInput, Home, ProgramChoice, ProgramOutline, QuizVersionView,
+    SegmentChoice, SegmentName, SessionOfToday, SessionRecord, SetUpInput, SignInInput, SyncDetails, SyncSummary,
+    WorkerPage, WorkerQuery,
 };
 use stride_domain::api::RecordHistory;
 use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
+use stride_domain::quiz::{Answers, QuizScore};
 use stride_domain::{
-    AssignmentStatus, EntityKind, GroupSessionId, Page, ProgramId, TouchpointId, Worker, WorkerAssignmentId, WorkerId,
+    AssignmentStatus, EntityKind, GroupSessionId, Page, ProgramId, QuizVersionId, TouchpointId, Worker,
+    WorkerAssignmentId, WorkerId,
 };
 use stride_store::{DeletePlan, RosterEntry, SessionSummary, SyncStartedBy};
 
@@ -50,6 +52,12 @@ commands! {
         run |service| service.record_group_session(input, today());
     /// A recorded session with its workers' lines, to correct it.
     fn group_session(id: GroupSessionId) -> SessionRecord = run |service| service.group_session(id, today());
+    /// The quiz a touchpoint gives, in its latest version (None: no quiz).
+    fn touchpoint_quiz(touchpoint_id: TouchpointId) -> Option<QuizVersionView> =
+        run |service| service.touchpoint_quiz(touchpoint_id);
+    /// Scores answers against a quiz version, on the device.
+    fn score_quiz(version_id: QuizVersionId, answers: Answers) -> QuizScore =
+        run |service| service.score_quiz(version_id, &answers);
     /// The sessions held today, the latest first.
     fn sessions_of_today() -> Vec<SessionOfToday> = run |service| service.sessions_of_today(today());
     fn enroll_worker(input: WorkerInput) -> Worker = run |service| service.enroll_worker(input);

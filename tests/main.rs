@@ -12,6 +12,7 @@ mod architecture;
 mod authoring;
 mod e2e;
 mod e2e_authoring;
+mod e2e_quiz;
 mod schema;
 mod server;
 mod sync;

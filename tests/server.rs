@@ -176,6 +176,7 @@ fn one_of_everything(device: &mut Device) -> (Vec<Change>, Vec<(EntityKind, Stri
     let (worker, segment, content, journey, phase, touchpoint) = (id(), id(), id(), id(), id(), id());
     let (program, program_journey, assignment, progress) = (id(), id(), id(), id());
     let (experiment, variant, experiment_assignment, badge, session) = (id(), id(), id(), id(), id());
+    let (quiz, attempt) = (id(), id());
     let now = Timestamp::now().to_string();
     use EntityKind as E;
     let rows: Vec<(EntityKind, String, Value)> = vec![
@@ -268,6 +269,16 @@ fn one_of_everything(device: &mut Device) -> (Vec<Change>, Vec<(EntityKind, Stri
             E::SessionAttendance,
             format!("{session}/{assignment}"),
             json!({"group_session_id": session, "worker_assignment_id": assignment, "organization_id": org, "status": "present", "reflection_text": "I will lift with my legs", "created_at": now, "updated_at": now}),
+        ),
+        (
+            E::QuizVersions,
+            quiz.clone(),
+            json!({"id": quiz, "content_id": content, "organization_id": org, "version_number": 1, "definition": {"pass_mark": 50, "questions": [{"id": "q1", "prompt": "Bend your knees to lift.", "points": 2, "kind": "true_false", "correct": true}]}, "created_by": user, "created_at": now}),
+        ),
+        (
+            E::QuizAttempts,
+            attempt.clone(),
+            json!({"id": attempt, "worker_progress_id": progress, "quiz_version_id": quiz, "organization_id": org, "answers": {"q1": {"kind": "true_false", "value": true}}, "points": 2, "total": 2, "taken_by": "worker", "created_at": now, "updated_at": now}),
         ),
     ];
     let keys = rows.iter().map(|(entity, key, _)| (*entity, key.clone())).collect();
@@ -511,7 +522,7 @@ async fn an_organization_can_neither_read_nor_write_another_organizations_rows()
     assert_eq!(lakeside.me.organization.id, seeded.organization_id);
     let rows = lakeside.pull_all().await;
     let tables: BTreeSet<EntityKind> = rows.iter().map(|r| r.entity).collect();
-    assert_eq!(tables.len(), 20, "the demo fills every table");
+    assert_eq!(tables.len(), 22, "the demo fills every table");
     let lakeside_id = lakeside.org();
     for row in &rows {
         let tenant = row.row[row.entity.spec().tenant_column()].as_str().unwrap();

@@ -24,6 +24,7 @@ mod history;
 mod home;
 mod program_editor;
 mod programs;
+mod quizzes;
 mod segments;
 mod sessions;
 mod sync;
@@ -44,6 +45,7 @@ pub use experiments::{ExperimentDraft, ExperimentInput, ExperimentResults};
 pub use home::{today, Home};
 pub use program_editor::{ProgramDraft, ProgramInput};
 pub use programs::{EnrollTarget, ProgramChoice, ProgramOutline, SegmentChoice, SegmentName};
+pub use quizzes::{QuizInput, QuizOverview, QuizVersionView};
 #[cfg(test)]
 pub use segments::{Combine, ConditionForm};
 pub use segments::{SegmentDraft, SegmentForm, SegmentInput, SegmentPreview};
@@ -68,6 +70,8 @@ pub struct Service {
     automatic_sign_in: Option<AutomaticSignIn>,
     /// Held by the sync that runs (one at a time: the Sync button's or the background's).
     sync_turn: Mutex<()>,
+    /// What the background's last check of the server found (`keep_in_sync`).
+    online: std::sync::Mutex<Option<bool>>,
 }
 
 /// Credentials handed to the app at launch (STRIDE_SIGN_IN_EMAIL and _PASSWORD).
@@ -98,6 +102,9 @@ pub struct DeviceStatus {
     /// When an administrator's revocation erased this device's data (until the next
     /// sign-in), so the window can say why it is empty.
     pub wiped_at: Option<Timestamp>,
+    /// Whether the server answered the background's last check (None: not asked yet),
+    /// for a window that opens after the `connection-changed` event went out.
+    pub online: Option<bool>,
 }
 
 /// The first-run form: the organization this device works for.
@@ -132,7 +139,14 @@ impl Service {
         suggested_server_url: Option<String>,
         automatic_sign_in: Option<AutomaticSignIn>,
     ) -> Self {
-        Self { store: Arc::new(store), credentials, suggested_server_url, automatic_sign_in, sync_turn: Mutex::new(()) }
+        Self {
+            store: Arc::new(store),
+            credentials,
+            suggested_server_url,
+            automatic_sign_in,
+            sync_turn: Mutex::new(()),
+            online: std::sync::Mutex::new(None),
+        }
     }
 
     /// Runs `work` on the blocking pool: the store (SQLite) and the OS keyring never run
@@ -159,6 +173,7 @@ impl Service {
             suggested_server_url: self.suggested_server_url.clone(),
             automatic_sign_in_as: self.automatic_sign_in.as_ref().map(|account| account.email.clone()),
             wiped_at: self.store.wiped_at()?,
+            online: *self.online.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
         })
     }
 

@@ -8,8 +8,9 @@ use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use stride_domain::journey::Day;
+use stride_domain::quiz::{Answers, QuizDefinition};
 use stride_domain::*;
-use stride_store::{Filter, SessionLine, SessionSummary};
+use stride_store::{Filter, SessionAttempt, SessionLine, SessionSummary};
 use ts_rs::TS;
 
 /// A session may start this far ahead of the device's clock (another device's, say).
@@ -36,6 +37,17 @@ pub struct SessionLineInput {
     pub score: String,
     pub feedback: String,
     pub reflection: String,
+    /// On a quiz's touchpoint: the worker's answers, which give the score.
+    #[serde(default)]
+    pub quiz: Option<QuizAnswersInput>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct QuizAnswersInput {
+    /// The version the worker was given.
+    pub version_id: QuizVersionId,
+    pub answers: Answers,
+    pub taken_by: QuizTaker,
 }
 
 /// A recorded session, with its workers by name: what the form shows to correct it.
@@ -78,6 +90,7 @@ impl GroupSessionInput {
             score: score.into(),
             feedback: String::new(),
             reflection: String::new(),
+            quiz: None,
         };
         Self {
             session_id: None,
@@ -134,7 +147,26 @@ impl Service {
             .into_iter()
             .map(|enrollment| enrollment.id)
             .collect();
-        let lines = parse_lines(&input.lines, &enrolled, &mut problems);
+        // The quiz versions the touchpoint gives, to score answers against.
+        let quiz_of = |id: QuizVersionId| -> Result<Option<QuizDefinition>, AppError> {
+            let touchpoint = store.get::<Touchpoint>(&RowKey::of(input.touchpoint_id))?;
+            match self.quiz_version(id) {
+                Ok((version, definition)) if touchpoint.is_some_and(|t| t.content_id == version.content_id) => {
+                    Ok(Some(definition))
+                }
+                Ok(_) | Err(AppError { code: crate::error::ErrorCode::InvalidInput, .. }) => Ok(None),
+                Err(other) => Err(other),
+            }
+        };
+        let mut quizzes = Vec::new();
+        for line in &input.lines {
+            if let Some(answers) = &line.quiz {
+                if !quizzes.iter().any(|(id, _)| *id == answers.version_id) {
+                    quizzes.push((answers.version_id, quiz_of(answers.version_id)?));
+                }
+            }
+        }
+        let lines = parse_lines(&input.lines, &enrolled, &quizzes, &mut problems);
         if !lines.iter().any(|line| line.status == AttendanceStatus::Present) {
             problems.push(ValidationError::new("present", InvalidValue::NobodyPresent));
         }
@@ -233,6 +265,7 @@ impl Service {
 fn parse_lines(
     raw: &[SessionLineInput],
     enrolled: &HashSet<WorkerAssignmentId>,
+    quizzes: &[(QuizVersionId, Option<QuizDefinition>)],
     problems: &mut Vec<ValidationError>,
 ) -> Vec<SessionLine> {
     let mut seen = HashSet::new();
@@ -247,16 +280,33 @@ fn parse_lines(
             problems.push(ValidationError::new(field("line"), InvalidValue::NotOnRoster));
             continue;
         }
-        let score = match line.score.trim() {
+        let mut score = match line.score.trim() {
             "" => None,
             text => Score::parse(text).map_err(|problem| problems.push(problem.in_field(&field("score")))).ok(),
         };
+        // Answers give the score, scored here on the device against their version.
+        let attempt = line.quiz.as_ref().and_then(|given| {
+            let found = quizzes.iter().find(|(id, _)| *id == given.version_id).and_then(|(_, quiz)| quiz.as_ref());
+            let Some(quiz) = found else {
+                problems.push(ValidationError::new(field("quiz"), InvalidValue::NotQuizOnDevice));
+                return None;
+            };
+            let scored = quiz.score(&given.answers);
+            score = Some(scored.percent);
+            Some(SessionAttempt {
+                quiz_version_id: given.version_id,
+                answers: given.answers.clone(),
+                points: scored.points,
+                total: scored.total,
+                taken_by: given.taken_by,
+            })
+        });
         let (feedback, reflection) = (optional_text(&line.feedback), optional_text(&line.reflection));
         let status = if line.present { AttendanceStatus::Present } else { AttendanceStatus::Absent };
         if !line.present && (score.is_some() || feedback.is_some() || reflection.is_some()) {
             problems.push(ValidationError::new(field("score"), InvalidValue::ResultForAbsent));
         }
-        lines.push(SessionLine { assignment_id: line.assignment_id, status, score, feedback, reflection });
+        lines.push(SessionLine { assignment_id: line.assignment_id, status, score, feedback, reflection, attempt });
     }
     lines
 }
@@ -296,6 +346,7 @@ mod tests {
             score: score.into(),
             feedback: feedback.into(),
             reflection: reflection.into(),
+            quiz: None,
         }
     }
 

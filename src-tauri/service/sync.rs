@@ -411,6 +411,7 @@ impl Service {
             let came_back = reachable && online == Some(false);
             if online != Some(reachable) {
                 online = Some(reachable);
+                *self.online.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = online;
                 tell(BackgroundEvent::Connection { online: reachable });
             }
             if reachable && (came_back || revoked || self.blocking(Service::sync_is_due).await.unwrap_or(true)) {

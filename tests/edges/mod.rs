@@ -493,6 +493,7 @@ async fn a_pushed_delete_follows_the_seeds_rules_for_any_client() {
         EntityKind::WorkerBadges,
         EntityKind::GroupSessions,
         EntityKind::SessionAttendance,
+        EntityKind::QuizAttempts,
     ] {
         assert!(deleted(kind), "{kind:?} goes with its parent");
     }

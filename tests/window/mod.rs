@@ -69,6 +69,19 @@ pub async fn launch_with(home: &Path, env: &[(&str, &str)]) -> (Driver, Client) 
     (driver, client)
 }
 
+/// Starts the app signed in to `server` as a demo user (the demo's password), as `make
+/// run` does, and waits for its first sync.
+pub async fn launch_signed_in(home: &Path, server: &str, email: &str) -> (Driver, Client) {
+    let account = [
+        ("STRIDE_SERVER_URL", server),
+        ("STRIDE_SIGN_IN_EMAIL", email),
+        ("STRIDE_SIGN_IN_PASSWORD", stride_server::demo::DEMO_PASSWORD),
+    ];
+    let (driver, client) = launch_with(home, &account).await;
+    text_of(&client, "[data-testid=last-sync]", |t| t.starts_with("Last sync")).await;
+    (driver, client)
+}
+
 pub async fn find(client: &Client, css: &str) -> Element {
     client.wait().at_most(PATIENCE).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
 }

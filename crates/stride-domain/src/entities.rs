@@ -442,3 +442,53 @@ entity!(
         Ok(())
     }
 );
+
+/// One version of a quiz content item's questions (`quiz.rs`). Versions are written,
+/// never edited: the latest is the quiz, and each attempt names the one it answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct QuizVersion {
+    pub id: QuizVersionId,
+    pub content_id: ContentId,
+    pub organization_id: OrganizationId,
+    /// 1 for the first, one more for each change.
+    pub version_number: i32,
+    pub definition: JsonObject,
+    pub created_by: Option<UserId>,
+    pub created_at: Timestamp,
+}
+entity!(
+    QuizVersions,
+    QuizVersion,
+    id,
+    check = |q| if q.version_number < 1 {
+        Err(ValidationError::new("version_number", InvalidValue::OutOfRange { min: 1, max: i64::from(i32::MAX) }))
+    } else {
+        Ok(())
+    }
+);
+
+/// A worker's answers to a quiz, behind their progress record on its touchpoint, with
+/// the points they scored against the version they were given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct QuizAttempt {
+    pub id: QuizAttemptId,
+    pub worker_progress_id: WorkerProgressId,
+    pub quiz_version_id: QuizVersionId,
+    pub organization_id: OrganizationId,
+    pub answers: JsonObject,
+    pub points: i32,
+    pub total: i32,
+    pub taken_by: QuizTaker,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(
+    QuizAttempts,
+    QuizAttempt,
+    id,
+    check = |a| if a.points < 0 || a.points > a.total {
+        Err(ValidationError::new("points", InvalidValue::OutOfRange { min: 0, max: i64::from(a.total.max(0)) }))
+    } else {
+        Ok(())
+    }
+);

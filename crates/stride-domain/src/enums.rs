@@ -74,6 +74,9 @@ string_enum! {
     ExperimentType { JourneyLevel = "journey_level", ProgramLevel = "program_level" }
     /// Whether a worker on a group session's roster came.
     AttendanceStatus { Present = "present", Absent = "absent" }
+    /// Who gave a quiz's answers on the laptop: the worker, handed it, or the
+    /// coordinator, entering what the worker said.
+    QuizTaker { Worker = "worker", Coordinator = "coordinator" }
 }
 
 #[cfg(test)]

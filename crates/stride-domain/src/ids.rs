@@ -85,6 +85,10 @@ entity_id! {
     BadgeId;
     /// A group session: one touchpoint run for a program's workers at one sitting.
     GroupSessionId;
+    /// One version of a quiz's questions.
+    QuizVersionId;
+    /// A worker's answers to a quiz.
+    QuizAttemptId;
     /// One installation of the app: the node of its hybrid logical clock.
     DeviceId;
     /// One captured change in a device's outbox.
@@ -117,6 +121,17 @@ impl WorkerProgressId {
         name[..16].copy_from_slice(session.as_uuid().as_bytes());
         name[16..].copy_from_slice(assignment.as_uuid().as_bytes());
         Self::from_uuid(Uuid::new_v5(&SESSION_PROGRESS_NAMESPACE, &name))
+    }
+}
+
+/// The namespace of quiz attempts (a fixed random UUID).
+const ATTEMPT_NAMESPACE: Uuid = Uuid::from_u128(0x9d41_0c7e_25b6_4a18_b3f2_6e8c_1d57_a0c9);
+
+impl QuizAttemptId {
+    /// The answers behind one progress record: one attempt per record, so answering
+    /// again in a correction edits it.
+    pub fn of_progress(progress: WorkerProgressId) -> Self {
+        Self::from_uuid(Uuid::new_v5(&ATTEMPT_NAMESPACE, progress.as_uuid().as_bytes()))
     }
 }
 

@@ -3,7 +3,8 @@
 //! phone numbers, scores, JSON documents), parsing of raw input into those values, the
 //! registry of synced entities that drives both databases' generic SQL, the hybrid
 //! logical clock that stamps every change, and the little languages of its JSON columns
-//! (when a touchpoint is due, who is in a segment, who earns a badge), experiment
+//! (when a touchpoint is due, who is in a segment, who earns a badge, a quiz and its
+//! answers, scored the same on every device), experiment
 //! assignment and the statistics of its results, tiers and roles.
 
 pub mod access;
@@ -26,6 +27,7 @@ pub mod migration;
 pub mod openapi;
 pub mod page;
 pub mod problem;
+pub mod quiz;
 pub mod registry;
 pub mod segment;
 pub mod stats;

@@ -128,6 +128,18 @@ pub enum InvalidValue {
     SessionClosed,
     #[error("is not a session on this device")]
     NotSessionOnDevice,
+    #[error("a quiz has one question or more")]
+    NoQuestions,
+    #[error("has {count}; at most {max} are allowed")]
+    TooMany { count: usize, max: usize },
+    #[error("each question needs its own id")]
+    QuestionId,
+    #[error("give two options or more")]
+    TooFewOptions,
+    #[error("mark the right option (or options) among those given")]
+    NoCorrectOption,
+    #[error("is not a quiz on this device")]
+    NotQuizOnDevice,
 }
 
 impl InvalidValue {

@@ -1,11 +1,11 @@
-//! The registry of synced entities: for each of the 20 tables (the seed's 18 and those later issues added), its columns and their
+//! The registry of synced entities: for each of the 22 tables (the seed's 18 and those later issues added), its columns and their
 //! types, its key, its foreign keys, and which roles may write it. The device store's
 //! generic repository and the server's sync SQL are driven by it, and a test holds it
 //! against both databases' real schemas, so the three cannot drift apart.
 
 use crate::enums::{
-    AssignmentStatus, AttendanceStatus, ContentType, ExperimentStatus, ExperimentType, OrganizationType, Role,
-    SubscriptionTier,
+    AssignmentStatus, AttendanceStatus, ContentType, ExperimentStatus, ExperimentType, OrganizationType, QuizTaker,
+    Role, SubscriptionTier,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -95,6 +95,8 @@ pub enum EntityKind {
     WorkerBadges,
     GroupSessions,
     SessionAttendance,
+    QuizVersions,
+    QuizAttempts,
 }
 
 #[derive(Debug)]
@@ -499,6 +501,42 @@ pub static REGISTRY: &[EntitySpec] = &[
         ],
         writers: FIELD_WORK,
     },
+    // Beyond the seed: a quiz content item's questions, one row per version (never
+    // edited once written), and the answers behind a quiz's progress record.
+    EntitySpec {
+        kind: EntityKind::QuizVersions,
+        table: "quiz_versions",
+        key: &["id"],
+        columns: &[
+            ID,
+            col("content_id", Uuid).fk("content", Cascade),
+            ORG,
+            // `version` is the server's sync column.
+            col("version_number", Integer),
+            col("definition", Json),
+            CREATED_BY,
+            CREATED_AT,
+        ],
+        writers: AUTHORING,
+    },
+    EntitySpec {
+        kind: EntityKind::QuizAttempts,
+        table: "quiz_attempts",
+        key: &["id"],
+        columns: &[
+            ID,
+            col("worker_progress_id", Uuid).fk("worker_progress", Cascade),
+            col("quiz_version_id", Uuid).fk("quiz_versions", Cascade),
+            ORG,
+            col("answers", Json),
+            col("points", Integer),
+            col("total", Integer),
+            col("taken_by", ColumnType::Enum(QuizTaker::NAMES)),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: FIELD_WORK,
+    },
 ];
 
 #[cfg(test)]
@@ -507,7 +545,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_one_entry_and_parents_come_first() {
-        assert_eq!(REGISTRY.len(), 20);
+        assert_eq!(REGISTRY.len(), 22);
         for (position, spec) in REGISTRY.iter().enumerate() {
             assert_eq!(spec.kind.spec().table, spec.table);
             assert_eq!(EntityKind::from_table(spec.table), Some(spec.kind));
@@ -531,7 +569,10 @@ mod tests {
         let of = |kind: EntityKind| -> Vec<(&str, &str, OnDelete)> {
             dependents(kind).map(|d| (d.spec.table, d.column, d.on_delete)).collect()
         };
-        assert_eq!(of(EntityKind::Content), [("touchpoints", "content_id", Restrict)]);
+        assert_eq!(
+            of(EntityKind::Content),
+            [("touchpoints", "content_id", Restrict), ("quiz_versions", "content_id", Cascade)]
+        );
         assert_eq!(
             of(EntityKind::WorkerAssignments),
             [
@@ -541,7 +582,7 @@ mod tests {
             "an enrollment's progress goes with it"
         );
         assert!(of(EntityKind::Programs).contains(&("experiments", "program_id", SetNull)));
-        assert!(of(EntityKind::WorkerProgress).is_empty());
+        assert_eq!(of(EntityKind::WorkerProgress), [("quiz_attempts", "worker_progress_id", Cascade)]);
     }
 
     #[test]
@@ -554,12 +595,21 @@ mod tests {
             "worker_badges",
             "group_sessions",
             "session_attendance",
+            "quiz_attempts",
         ] {
             assert!(EntityKind::from_table(table).unwrap().spec().may_write(Role::Coordinator), "{table}");
         }
-        for table in
-            ["content", "journey_blueprints", "phases", "touchpoints", "programs", "segments", "experiments", "badges"]
-        {
+        for table in [
+            "content",
+            "journey_blueprints",
+            "phases",
+            "touchpoints",
+            "programs",
+            "segments",
+            "experiments",
+            "badges",
+            "quiz_versions",
+        ] {
             assert!(!EntityKind::from_table(table).unwrap().spec().may_write(Role::Coordinator), "{table}");
         }
     }

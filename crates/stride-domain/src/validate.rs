@@ -85,6 +85,8 @@ pub fn row(kind: EntityKind, row: &Fields) -> Result<Fields, ValidationError> {
         EntityKind::WorkerBadges => judged::<WorkerBadge>(row),
         EntityKind::GroupSessions => judged::<GroupSession>(row),
         EntityKind::SessionAttendance => judged::<SessionAttendance>(row),
+        EntityKind::QuizVersions => judged::<QuizVersion>(row),
+        EntityKind::QuizAttempts => judged::<QuizAttempt>(row),
     }
 }
 

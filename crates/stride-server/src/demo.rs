@@ -6,7 +6,7 @@
 
 use crate::admin;
 use crate::error::ApiError;
-use serde_json::json;
+use serde_json::{json, Value};
 use sqlx::{PgPool, Postgres, Transaction};
 use stride_domain::{Email, Name, OrganizationId, OrganizationType, Role, SubscriptionTier};
 use uuid::Uuid;
@@ -42,6 +42,16 @@ const LAST: &[&str] = &[
     "Wekesa",
 ];
 const HYDRATION: &str = "# Heat and hydration\n\nDrink a cup of water every 20 minutes when it is hot, before you feel thirsty.\nRest in the shade at midday. Tell your supervisor at once if you feel dizzy or sick.\n";
+/// The demo quiz's questions (`stride_domain::quiz`): one of each kind, 10 points.
+const QUIZ_DEFINITION: &str = r#"{"pass_mark": 60, "questions": [
+  {"id": "q1", "prompt": "How often should you drink when it is hot?", "points": 2, "kind": "single_choice",
+   "options": ["Every 20 minutes", "When thirsty", "At lunch"], "correct": 0},
+  {"id": "q2", "prompt": "Which are signs of heat exhaustion?", "points": 3, "kind": "multiple_choice",
+   "options": ["Dizziness", "Heavy sweating", "Feeling cold"], "correct": [0, 1]},
+  {"id": "q3", "prompt": "Resting in the shade slows dehydration.", "points": 1, "kind": "true_false", "correct": true},
+  {"id": "q4", "prompt": "How many litres of water a day in the heat?", "points": 4, "kind": "number",
+   "correct": 4, "tolerance": 0.5}
+]}"#;
 const QUIZ: &str = r#"{"questions": [{"q": "How often should you drink when it is hot?", "choices": ["Every 20 minutes", "When thirsty", "At lunch"], "answer": 0}]}"#;
 
 /// Two seconds of a calm 220 Hz tone, as 8 kHz 8-bit mono WAV (16 kB): a real audio
@@ -198,9 +208,21 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
         content.push(id);
     }
 
+    // The quiz's questions, its first version.
+    let quiz_version = Uuid::now_v7();
+    let quiz: Value = serde_json::from_str(QUIZ_DEFINITION).unwrap_or_else(|_| unreachable!("the demo quiz reads"));
+    insert(
+        &mut tx,
+        "quiz_versions",
+        json!({"id": quiz_version, "content_id": content[3], "organization_id": org,
+        "version_number": 1, "definition": quiz, "created_by": author}),
+    )
+    .await?;
+
     // Two journeys, each of two phases of two touchpoints.
     let mut journeys = Vec::new();
     let mut first_touchpoint = None;
+    let mut quiz_touchpoint = None;
     for (j, (title, purpose)) in
         [("Safety basics", "Fewer injuries in the first month"), ("Well-being at work", "Less stress, better sleep")]
             .iter()
@@ -238,6 +260,9 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
                 )
                 .await?;
                 first_touchpoint.get_or_insert(touchpoint);
+                if (j + p * 2 + t) % content.len() == 3 {
+                    quiz_touchpoint.get_or_insert(touchpoint);
+                }
                 previous = Some(touchpoint);
             }
         }
@@ -339,6 +364,29 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
                 json!({"worker_id": worker, "badge_id": finisher, "organization_id": org}),
             )
             .await?;
+            // A few took the quiz a week later, answering the first two questions right.
+            if i < 12 {
+                let quiz_progress = Uuid::now_v7();
+                insert(
+                    &mut tx,
+                    "worker_progress",
+                    json!({"id": quiz_progress, "worker_assignment_id": assignment,
+                    "touchpoint_id": quiz_touchpoint, "organization_id": org, "started_at": "2026-11-10T08:00:00.000Z",
+                    "completed_at": "2026-11-10T08:15:00.000Z", "score": 50}),
+                )
+                .await?;
+                insert(
+                    &mut tx,
+                    "quiz_attempts",
+                    json!({"id": stride_domain::QuizAttemptId::of_progress(
+                    stride_domain::WorkerProgressId::from_uuid(quiz_progress)), "worker_progress_id": quiz_progress,
+                    "quiz_version_id": quiz_version, "organization_id": org, "points": 5, "total": 10,
+                    "taken_by": if i % 4 == 0 { "worker" } else { "coordinator" },
+                    "answers": {"q1": {"kind": "choice", "value": 0}, "q2": {"kind": "choices", "value": [0, 1]},
+                        "q3": {"kind": "true_false", "value": false}, "q4": {"kind": "number", "value": 2}}}),
+                )
+                .await?;
+            }
             // The badges' rules hold for the demo's own data, as a device would have awarded them.
             if 60 + (i % 40) >= 90 {
                 insert(

@@ -47,7 +47,7 @@ pub use orphans::Orphan;
 pub use outbox::{OutboxEntry, OutboxStatus};
 pub use repository::{Filter, ListQuery, Writer, MAX_PAGE};
 pub use roster::RosterEntry;
-pub use sessions::{SessionLine, SessionSummary};
+pub use sessions::{SessionAttempt, SessionLine, SessionSummary};
 pub use store::Store;
 pub use stride_domain::Page;
 pub use sync::Applied;

@@ -32,6 +32,7 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         name: "group_sessions",
         sql: include_str!("../../../migrations/device/0008_group_sessions.sql"),
     },
+    Migration { version: 9, name: "quizzes", sql: include_str!("../../../migrations/device/0009_quizzes.sql") },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

@@ -7,9 +7,11 @@
 use crate::codec::{id_column, timestamp_column};
 use crate::{Result, Store, Writer};
 use serde::Serialize;
+use stride_domain::quiz::{answers_object, parse_answers, Answers};
 use stride_domain::{
-    AttendanceStatus, GroupSession, GroupSessionId, ProgramId, RowKey, Score, SessionAttendance, Timestamp,
-    TouchpointId, WorkerAssignmentId, WorkerId, WorkerProgress, WorkerProgressId,
+    AttendanceStatus, GroupSession, GroupSessionId, ProgramId, QuizAttempt, QuizAttemptId, QuizTaker, QuizVersionId,
+    RowKey, Score, SessionAttendance, Timestamp, TouchpointId, WorkerAssignmentId, WorkerId, WorkerProgress,
+    WorkerProgressId,
 };
 use ts_rs::TS;
 
@@ -21,6 +23,18 @@ pub struct SessionLine {
     pub score: Option<Score>,
     pub feedback: Option<String>,
     pub reflection: Option<String>,
+    /// On a quiz's touchpoint, the answers behind the score.
+    pub attempt: Option<SessionAttempt>,
+}
+
+/// A worker's answers to a session's quiz, scored against the version they were given.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SessionAttempt {
+    pub quiz_version_id: QuizVersionId,
+    pub answers: Answers,
+    pub points: u32,
+    pub total: u32,
+    pub taken_by: QuizTaker,
 }
 
 /// A session as a list shows it.
@@ -87,6 +101,7 @@ impl Writer<'_, '_> {
                     } else {
                         self.create(&progress)?;
                     }
+                    self.record_attempt(&progress, line.attempt.as_ref())?;
                     if let Some(enrollment) =
                         self.get::<stride_domain::WorkerAssignment>(&RowKey::of(line.assignment_id))?
                     {
@@ -98,6 +113,39 @@ impl Writer<'_, '_> {
             }
         }
         Ok(present)
+    }
+}
+
+impl Writer<'_, '_> {
+    /// Writes (or clears) the answers behind a progress record.
+    fn record_attempt(&mut self, progress: &WorkerProgress, attempt: Option<&SessionAttempt>) -> Result<()> {
+        let key = RowKey::of(QuizAttemptId::of_progress(progress.id));
+        let stored = self.get::<QuizAttempt>(&key)?;
+        let Some(attempt) = attempt else {
+            if stored.is_some() {
+                self.delete::<QuizAttempt>(&key)?;
+            }
+            return Ok(());
+        };
+        let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+        let row = QuizAttempt {
+            id: QuizAttemptId::of_progress(progress.id),
+            worker_progress_id: progress.id,
+            quiz_version_id: attempt.quiz_version_id,
+            organization_id: progress.organization_id,
+            answers: answers_object(&attempt.answers),
+            points: count(attempt.points),
+            total: count(attempt.total),
+            taken_by: attempt.taken_by,
+            created_at: stored.as_ref().map_or(self.now(), |a| a.created_at),
+            updated_at: self.now(),
+        };
+        if stored.is_some() {
+            self.update(&row)?;
+        } else {
+            self.create(&row)?;
+        }
+        Ok(())
     }
 }
 
@@ -130,14 +178,28 @@ impl Store {
                 what: "attendance".into(),
                 problem: format!("status {status:?}"),
             })?;
-            let progress =
-                self.get::<WorkerProgress>(&RowKey::of(WorkerProgressId::of_session(session, assignment_id)))?;
+            let progress_id = WorkerProgressId::of_session(session, assignment_id);
+            let progress = self.get::<WorkerProgress>(&RowKey::of(progress_id))?;
+            let attempt = match &progress {
+                Some(_) => self.get::<QuizAttempt>(&RowKey::of(QuizAttemptId::of_progress(progress_id)))?,
+                None => None,
+            };
             lines.push(SessionLine {
                 assignment_id,
                 status,
                 score: progress.as_ref().and_then(|p| p.score),
                 feedback: progress.and_then(|p| p.feedback_text),
                 reflection,
+                attempt: attempt.and_then(|a| {
+                    Some(SessionAttempt {
+                        quiz_version_id: a.quiz_version_id,
+                        // Answers this version cannot read are not shown as if none were given.
+                        answers: parse_answers(&a.answers).ok()?,
+                        points: u32::try_from(a.points).ok()?,
+                        total: u32::try_from(a.total).ok()?,
+                        taken_by: a.taken_by,
+                    })
+                }),
             });
         }
         Ok(lines)

@@ -34,6 +34,12 @@ touchpoint: string | null, completed: boolean, score: number | null, };
 
 export type ActivityKind = "progress" | "enrollment" | "new_worker";
 
+/**
+ * One answer, of the kind its question asks for.
+ */
+
+export type Answer = { "kind": "choice", "value": number } | { "kind": "choices", "value": Array<number> } | { "kind": "true_false", "value": boolean } | { "kind": "number", "value": number };
+
 export type AppError = { code: ErrorCode, message: string, 
 /**
  * For `invalid_input`: each field's problem.
@@ -220,7 +226,12 @@ automatic_sign_in_as: string | null,
  * When an administrator's revocation erased this device's data (until the next
  * sign-in), so the window can say why it is empty.
  */
-wiped_at: Timestamp | null, };
+wiped_at: Timestamp | null, 
+/**
+ * Whether the server answered the background's last check (None: not asked yet),
+ * for a window that opens after the `connection-changed` event went out.
+ */
+online: boolean | null, };
 
 /**
  * A touchpoint due for some of a program's workers today.
@@ -274,7 +285,7 @@ export type EnrollmentFilter = "active" | "completed" | "dropped" | "not_enrolle
  * Every synced entity, named as its table.
  */
 
-export type EntityKind = "organizations" | "users" | "workers" | "segments" | "worker_segment" | "content" | "journey_blueprints" | "phases" | "touchpoints" | "programs" | "program_blueprints" | "worker_assignments" | "worker_progress" | "experiments" | "experiment_variants" | "experiment_assignments" | "badges" | "worker_badges" | "group_sessions" | "session_attendance";
+export type EntityKind = "organizations" | "users" | "workers" | "segments" | "worker_segment" | "content" | "journey_blueprints" | "phases" | "touchpoints" | "programs" | "program_blueprints" | "worker_assignments" | "worker_progress" | "experiments" | "experiment_variants" | "experiment_assignments" | "badges" | "worker_badges" | "group_sessions" | "session_attendance" | "quiz_versions" | "quiz_attempts";
 
 /**
  * What went wrong, for a program to branch on (the message is for people and logs).
@@ -386,7 +397,7 @@ export type Interval = { low: number, high: number, };
  * The problem with a value, before it is known which field it came from.
  */
 
-export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" };
+export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" };
 
 export type JourneyBlueprintId = string;
 
@@ -618,6 +629,103 @@ export type ProgressEntry = { id: WorkerProgressId, program: string,
  */
 title: string | null, content_type: ContentType | null, started_at: Timestamp | null, completed_at: Timestamp | null, score: Score | null, feedback: string | null, sync: RecordSyncState, };
 
+export type Question = { 
+/**
+ * Stable across the quiz's versions, so an answer names its question.
+ */
+id: string, prompt: string, points: number, } & ({ "kind": "single_choice", options: Array<string>, correct: number, } | { "kind": "multiple_choice", options: Array<string>, correct: Array<number>, } | { "kind": "true_false", correct: boolean, } | { "kind": "number", correct: number, tolerance: number, });
+
+/**
+ * How one question of the latest version was answered, over every attempt that had it.
+ */
+
+export type QuestionAnalysis = { question_id: string, prompt: string, answered: number, correct: number, };
+
+/**
+ * A question as the editor sends it: raw text where a person types.
+ */
+
+export type QuestionInput = { 
+/**
+ * Kept across versions; empty for a new question (one is given).
+ */
+id: string, prompt: string, points: string, kind: QuestionKindName, 
+/**
+ * Choice questions: the options, and which are right (by index).
+ */
+options: Array<string>, correct_options: Array<number>, 
+/**
+ * A true/false question's right answer.
+ */
+correct_true: boolean, 
+/**
+ * A number question's right answer, and how far from it still counts.
+ */
+correct_number: string, tolerance: string, };
+
+export type QuestionKindName = "single_choice" | "multiple_choice" | "true_false" | "number";
+
+export type QuizAnswersInput = { 
+/**
+ * The version the worker was given.
+ */
+version_id: QuizVersionId, answers: { [key in string]: Answer }, taken_by: QuizTaker, };
+
+/**
+ * A quiz as its author wrote it.
+ */
+
+export type QuizDefinition = { 
+/**
+ * The share of the points needed to pass, in percent (0–100).
+ */
+pass_mark: number, questions: Array<Question>, };
+
+export type QuizInput = { content_id: ContentId, 
+/**
+ * Percent of the points needed to pass.
+ */
+pass_mark: string, questions: Array<QuestionInput>, };
+
+/**
+ * A quiz for its editor: the latest version and how its questions were answered.
+ */
+
+export type QuizOverview = { content_id: ContentId, latest: QuizVersionView | null, attempts: number, passed: number, analysis: Array<QuestionAnalysis>, };
+
+/**
+ * The score of a set of answers.
+ */
+
+export type QuizScore = { points: number, total: number, 
+/**
+ * points / total, in percent: what worker_progress.score holds.
+ */
+percent: Score, passed: boolean, 
+/**
+ * Per question, in the quiz's order: whether it was answered right.
+ */
+correct: Array<boolean>, };
+
+/**
+ * Who gave a quiz's answers on the laptop: the worker, handed it, or the
+ * coordinator, entering what the worker said.
+ */
+
+export type QuizTaker = "worker" | "coordinator";
+
+/**
+ * One version of a quiz's questions.
+ */
+
+export type QuizVersionId = string;
+
+/**
+ * The latest version of a quiz, to take or to edit.
+ */
+
+export type QuizVersionView = { id: QuizVersionId, version_number: number, definition: QuizDefinition, };
+
 /**
  * Bytes sent raw (an ArrayBuffer in the window), not as a JSON array of numbers.
  */
@@ -767,16 +875,30 @@ export type SegmentPreview = { count: number,
 first: Array<WorkerRef>, };
 
 /**
+ * A worker's answers to a session's quiz, scored against the version they were given.
+ */
+
+export type SessionAttempt = { quiz_version_id: QuizVersionId, answers: { [key in string]: Answer }, points: number, total: number, taken_by: QuizTaker, };
+
+/**
  * One worker's line of a session.
  */
 
-export type SessionLine = { assignment_id: WorkerAssignmentId, status: AttendanceStatus, score: Score | null, feedback: string | null, reflection: string | null, };
+export type SessionLine = { assignment_id: WorkerAssignmentId, status: AttendanceStatus, score: Score | null, feedback: string | null, reflection: string | null, 
+/**
+ * On a quiz's touchpoint, the answers behind the score.
+ */
+attempt: SessionAttempt | null, };
 
 export type SessionLineInput = { assignment_id: WorkerAssignmentId, present: boolean, 
 /**
  * 0–100, or empty for none.
  */
-score: string, feedback: string, reflection: string, };
+score: string, feedback: string, reflection: string, 
+/**
+ * On a quiz's touchpoint: the worker's answers, which give the score.
+ */
+quiz: QuizAnswersInput | null, };
 
 /**
  * A session of today, named for the list that offers to correct it.
@@ -932,7 +1054,7 @@ export type UserId = string;
  * A value that failed validation, with the field it belongs to.
  */
 
-export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" });
+export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" });
 
 export type VariantDraft = { id: ExperimentVariantId, name: string, weight: number, 
 /**
@@ -1068,6 +1190,10 @@ export function commands(invoke: Invoke) {
     recordGroupSession: (input: GroupSessionInput) => invoke<SessionSummary>('record_group_session', { input }),
     /** A recorded session with its workers' lines, to correct it. */
     groupSession: (id: GroupSessionId) => invoke<SessionRecord>('group_session', { id }),
+    /** The quiz a touchpoint gives, in its latest version (None: no quiz). */
+    touchpointQuiz: (touchpointId: TouchpointId) => invoke<QuizVersionView | null>('touchpoint_quiz', { touchpointId }),
+    /** Scores answers against a quiz version, on the device. */
+    scoreQuiz: (versionId: QuizVersionId, answers: { [key in string]: Answer }) => invoke<QuizScore>('score_quiz', { versionId, answers }),
     /** The sessions held today, the latest first. */
     sessionsOfToday: () => invoke<Array<SessionOfToday>>('sessions_of_today'),
     enrollWorker: (input: WorkerInput) => invoke<Worker>('enroll_worker', { input }),
@@ -1104,6 +1230,10 @@ export function commands(invoke: Invoke) {
     openMedia: (id: ContentId) => invoke<OpenedMedia>('open_media', { id }),
     /** The bytes of downloaded media, to play from a blob. */
     mediaBytes: (id: ContentId) => invoke<RawBytes>('media_bytes', { id }),
+    /** A quiz's latest version, its attempts and how each question was answered. */
+    quiz: (contentId: ContentId) => invoke<QuizOverview>('quiz', { contentId }),
+    /** Saves a quiz's questions, as a new version when they changed. */
+    saveQuiz: (input: QuizInput) => invoke<QuizOverview>('save_quiz', { input }),
     saveContent: (input: ContentInput) => invoke<ContentId>('save_content', { input }),
     journeys: () => invoke<Array<JourneyDraft>>('journeys'),
     saveJourney: (input: JourneyInput) => invoke<JourneyBlueprintId>('save_journey', { input }),

@@ -114,6 +114,8 @@ export function gridKeys(node: HTMLElement) {
   function onKeydown(event: KeyboardEvent) {
     const cell = event.target instanceof HTMLElement ? event.target.closest<HTMLElement>('[data-cell]') : null
     if (!cell || event.target instanceof HTMLTextAreaElement || event.altKey || event.ctrlKey || event.metaKey) return
+    // Enter on a button presses it.
+    if (event.key === 'Enter' && event.target instanceof HTMLButtonElement) return
     const rows = Array.from(node.querySelectorAll<HTMLElement>('[data-row]'))
     const row = rows.findIndex((r) => r.contains(cell))
     const next = gridStep(event.key, event.shiftKey, row, rows.length)
@@ -122,10 +124,10 @@ export function gridKeys(node: HTMLElement) {
     // The next row's field of this column that takes input (an absent worker's do not).
     const step = next >= row ? 1 : -1
     for (let index = next; index >= 0 && index < rows.length; index += step) {
-      const target = rows[index].querySelector<HTMLInputElement>(`[data-cell="${cell.dataset.cell}"]:not(:disabled)`)
+      const target = rows[index].querySelector<HTMLElement>(`[data-cell="${cell.dataset.cell}"]:not(:disabled)`)
       if (target) {
         target.focus()
-        if (target.type !== 'checkbox') target.select()
+        if (target instanceof HTMLInputElement && target.type !== 'checkbox') target.select()
         return
       }
       if (index === row) return

@@ -25,6 +25,7 @@ const status: DeviceStatus = {
   suggested_server_url: null,
   automatic_sign_in_as: null,
   wiped_at: null,
+  online: null,
 }
 
 const props = { onRunSession: () => {}, onOpenWorker: () => {} }

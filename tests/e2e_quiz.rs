@@ -1,0 +1,138 @@
+//! End to end, the training itself: a content specialist changes the demo quiz in its
+//! editor, sees the worker's view beside it and how each question was answered, and
+//! syncs; a coordinator gives the quiz in a group session, hands the laptop to one worker
+//! full screen (nothing else shows, Escape does not leave, only the coordinator's key
+//! brings the session back), enters another worker's answers, and syncs; the server
+//! holds both sets of answers, scored on the device against the new version. Saves
+//! screenshots to docs/screenshots/.
+
+use crate::window::*;
+use fantoccini::{key::Key, Locator};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_by_the_coordinator_for_another() {
+    let _window = ONE_WINDOW.lock().await;
+    let db = crate::support::TestDatabase::migrated().await;
+    stride_server::demo::seed(&db.pool).await.unwrap();
+    let server = crate::support::spawn_server(&db.pool).await;
+
+    // The content specialist: the quiz's questions, with the worker's view and the answers so far.
+    let specialist_home = tempfile::tempdir().unwrap();
+    let (driver, client) = launch_signed_in(specialist_home.path(), &server, "content@lakeside.example").await;
+    find(&client, "[data-testid=content-open]").await.click().await.unwrap();
+    click_centered(&client, &find(&client, "[data-testid=quiz-questions]").await).await;
+    text_of(&client, "[data-testid=quiz-editor]", |t| t.contains("Version 1 · taken 6 times, 0 passed")).await;
+    let analysis = text_of(&client, "[data-testid=quiz-analysis]", |t| t.contains("Which are signs")).await;
+    assert!(analysis.contains("6 (100%)") && analysis.contains("0 (0%)"), "{analysis}");
+    text_of(&client, "[data-testid=quiz-preview]", |t| t.contains("How many litres of water a day in the heat?")).await;
+    // A fifth question, true or false: a blank prompt is refused by its place.
+    click_centered(&client, &find(&client, "[data-testid=quiz-add-question]").await).await;
+    let forms = client.find_all(Locator::Css("[data-testid=quiz-question-form]")).await.unwrap();
+    assert_eq!(forms.len(), 5);
+    forms[4].find(Locator::Css("select[name=kind]")).await.unwrap().select_by_label("True or false").await.unwrap();
+    click_centered(&client, &find(&client, "[data-testid=quiz-form] button[type=submit]").await).await;
+    text_of(&client, "[data-testid=quiz-form] [data-field=prompt]", |t| t.contains("empty")).await;
+    let prompt = forms[4].find(Locator::Css("input[name=prompt]")).await.unwrap();
+    prompt.send_keys("Dark urine is a sign to drink more.").await.unwrap();
+    text_of(&client, "[data-testid=quiz-preview]", |t| t.contains("Dark urine is a sign to drink more.")).await;
+    screenshot(&client, "quiz-editor").await;
+    click_centered(&client, &find(&client, "[data-testid=quiz-form] button[type=submit]").await).await;
+    text_of(&client, "[data-testid=quiz-editor] .notice", |t| t.contains("Saved as version 2")).await;
+    find(&client, "[data-testid=sync]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=sync-result]", |t| t.starts_with("Synced: ")).await;
+    client.close().await.unwrap();
+    drop(driver);
+
+    // The coordinator gives it in a session: Amina and the next worker came.
+    let coordinator_home = tempfile::tempdir().unwrap();
+    let (_driver, client) = launch_signed_in(coordinator_home.path(), &server, "coordinator@lakeside.example").await;
+    find(&client, "[data-testid=group-session-open]").await.click().await.unwrap();
+    choose(&client, "select[name=touchpoint]", "Week 2: Safety check quiz").await;
+    let enter = find(&client, "[data-testid=quiz-enter]").await;
+    assert!(!enter.is_enabled().await.unwrap(), "nobody ticked, nobody takes it");
+    let came = client.find_all(Locator::Css("[data-testid=session-line] input[data-cell=present]")).await.unwrap();
+    click_centered(&client, &came[0]).await;
+    click_centered(&client, &came[1]).await;
+    text_of(&client, "form[data-testid=group-session] button[type=submit]", |t| t == "Record: 2 came, 112 absent")
+        .await;
+
+    // Handed to the first worker: the quiz fills the window, behind a key the coordinator chose.
+    click_centered(&client, &find(&client, "[data-testid=quiz-hand-over]").await).await;
+    fill(&client, &[("input[name=handover_key]", "4711")]).await;
+    click_centered(&client, &find(&client, "[data-testid=handover-key] button[type=submit]").await).await;
+    let handover = find(&client, "[data-testid=handover]").await;
+    let covers: bool = client
+        .execute(
+            "const r = document.querySelector('[data-testid=handover]').getBoundingClientRect();
+             const at = (x, y) => document.elementFromPoint(x, y)?.closest('[data-testid=handover]') !== null;
+             return r.left <= 0 && r.top <= 0 && r.right >= innerWidth && r.bottom >= innerHeight
+               && at(5, 5) && at(innerWidth - 5, innerHeight - 5);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap();
+    assert!(covers, "nothing but the quiz shows");
+    let questions = handover.find_all(Locator::Css("[data-testid=quiz-question]")).await.unwrap();
+    assert_eq!(questions.len(), 5);
+    let option = |question: usize, label: &str| {
+        format!("(//*[@data-testid='handover']//*[@data-testid='quiz-question'])[{}]//label[normalize-space()='{label}']/input", question + 1)
+    };
+    for (question, label) in
+        [(0, "Every 20 minutes"), (1, "Dizziness"), (1, "Heavy sweating"), (2, "True"), (4, "True")]
+    {
+        let input = client.find(Locator::XPath(&option(question, label))).await.unwrap();
+        click_centered(&client, &input).await;
+    }
+    fill(&client, &[("[data-testid=handover] input[name=answer-q4]", "4")]).await;
+    // Escape and the screen shortcuts do not leave the worker's hands.
+    press(&client, &Key::Escape.to_string()).await;
+    press(&client, &format!("{}1{}", Key::Alt, Key::Null)).await;
+    find(&client, "[data-testid=handover]").await;
+    screenshot(&client, "quiz-handover").await;
+    click_centered(&client, &find(&client, "[data-testid=handover-finish]").await).await;
+    fill(&client, &[("input[name=give_back_key]", "1234")]).await;
+    click_centered(&client, &find(&client, "[data-testid=handover-return] button[type=submit]").await).await;
+    text_of(&client, "[data-field=give_back_key]", |t| t.contains("not the key")).await;
+    fill(&client, &[("input[name=give_back_key]", "4711")]).await;
+    click_centered(&client, &find(&client, "[data-testid=handover-return] button[type=submit]").await).await;
+    until_gone(&client, "[data-testid=handover]").await;
+    text_of(&client, "[data-testid=quiz-result]", |t| t == "11 of 11 points").await;
+
+    // The second worker's answers, entered by the coordinator: only the first is right.
+    let enter = client.find_all(Locator::Css("[data-testid=quiz-enter]")).await.unwrap();
+    click_centered(&client, &enter[1]).await;
+    let taking = find(&client, "[data-testid=quiz-taking]").await;
+    let first = taking.find(Locator::XPath(".//label[normalize-space()='Every 20 minutes']/input")).await.unwrap();
+    click_centered(&client, &first).await;
+    click_centered(&client, &find(&client, "[data-testid=quiz-done]").await).await;
+    let results = client.find_all(Locator::Css("[data-testid=quiz-result]")).await.unwrap();
+    text_of(&client, "[data-testid=session-line]:nth-child(2) [data-testid=quiz-result]", |t| t == "2 of 11 points")
+        .await;
+    assert_eq!(results.len(), 114);
+    screenshot(&client, "quiz-session").await;
+    click_centered(&client, &find(&client, "form[data-testid=group-session] button[type=submit]").await).await;
+    text_of(&client, "form[data-testid=group-session] .notice", |t| t.contains("2 came, 112 absent")).await;
+    find(&client, "[data-testid=sync]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=sync-result]", |t| t.starts_with("Synced: ")).await;
+
+    // On the server: both sets of answers, against version 2, and the scores they gave.
+    let attempts: Vec<(String, i32, i32, i32, f64)> = sqlx::query_as(
+        "SELECT a.taken_by, a.points, a.total, v.version_number, p.score::float8
+         FROM quiz_attempts a
+         JOIN quiz_versions v ON v.id = a.quiz_version_id
+         JOIN worker_progress p ON p.id = a.worker_progress_id
+         WHERE v.version_number = 2 ORDER BY a.points DESC",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        attempts,
+        [("worker".to_owned(), 11, 11, 2, 100.0), ("coordinator".to_owned(), 2, 11, 2, 18.18)],
+        "scored on the device against the version they were given"
+    );
+    client.close().await.unwrap();
+    db.drop().await;
+}
