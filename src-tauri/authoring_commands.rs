@@ -8,9 +8,11 @@ use crate::service::{
     Account, BadgeDraft, BadgeInput, ContentInput, ContentItem, ExperimentDraft, ExperimentInput, ExperimentResults,
     JourneyDraft, JourneyInput, OpenedMedia, OrganizationOverview, PhaseInput, PreviewStep, ProgramDraft, ProgramInput,
     QuizInput, QuizOverview, SegmentDraft, SegmentForm, SegmentInput, SegmentPreview, TouchpointInput,
+    WellBeingQuestionInput,
 };
 use stride_domain::{
-    BadgeId, ContentId, ExperimentId, JourneyBlueprintId, PhaseId, ProgramId, SegmentId, TouchpointId, WorkerId,
+    BadgeId, ContentId, ExperimentId, JourneyBlueprintId, PhaseId, ProgramId, SegmentId, TouchpointId,
+    WellBeingQuestion, WorkerId,
 };
 use stride_store::LeaderboardEntry;
 
@@ -30,6 +32,11 @@ commands! {
     fn media_bytes(id: ContentId) -> RawBytes = run |service| service.media_bytes(id).map(RawBytes);
     /// A quiz's latest version, its attempts and how each question was answered.
     fn quiz(content_id: ContentId) -> QuizOverview = run |service| service.quiz(content_id);
+    /// The organization's well-being questions, in the order they are asked.
+    fn well_being_questions() -> Vec<WellBeingQuestion> = run |service| service.well_being_questions();
+    /// Adds or edits a well-being question; answers the questions as they now stand.
+    fn save_well_being_question(input: WellBeingQuestionInput) -> Vec<WellBeingQuestion> =
+        run |service| service.save_well_being_question(input);
     /// Saves a quiz's questions, as a new version when they changed.
     fn save_quiz(input: QuizInput) -> QuizOverview = run |service| service.save_quiz(input);
     fn save_content(input: ContentInput) -> ContentId = run |service| service.save_content(input);

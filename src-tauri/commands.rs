@@ -6,7 +6,7 @@ use crate::ipc::commands;
 use crate::service::{
     today, DeviceStatus, EnrollTarget, GroupSessionInput, Home, ProgramChoice, ProgramOutline, QuizVersionView,
     SegmentChoice, SegmentName, SessionOfToday, SessionRecord, SetUpInput, SignInInput, SyncDetails, SyncSummary,
-    WorkerPage, WorkerQuery,
+    WellBeingCheckInput, WellBeingView, WorkerPage, WorkerQuery,
 };
 use stride_domain::api::RecordHistory;
 use stride_domain::duplicates::DuplicateCandidate;
@@ -86,4 +86,9 @@ commands! {
     fn record_history(entity: EntityKind, key: String) -> RecordHistory =
         online |_app, service| service.record_history(entity, key).await;
     fn sign_out() -> DeviceStatus = run |service| service.sign_out();
+    /// A worker's well-being: the questions, every check so far, the latest score and its change.
+    fn worker_well_being(worker_id: WorkerId) -> WellBeingView = run |service| service.well_being(worker_id);
+    /// Records a well-being check, scored on the device; answers the worker's well-being.
+    fn record_well_being_check(input: WellBeingCheckInput) -> WellBeingView =
+        run |service| service.record_well_being_check(input);
 }

@@ -3,8 +3,10 @@
 //! syncs; a coordinator gives the quiz in a group session, hands the laptop to one worker
 //! full screen (nothing else shows, Escape does not leave, only the coordinator's key
 //! brings the session back), enters another worker's answers, and syncs; the server
-//! holds both sets of answers, scored on the device against the new version. Saves
-//! screenshots to docs/screenshots/.
+//! holds both sets of answers, scored on the device against the new version. Then a
+//! worker's well-being check on their page: the trend of the checks so far, a new one
+//! scored on the device, refused off its scale, and the worker's score on the server.
+//! Saves screenshots to docs/screenshots/.
 
 use crate::window::*;
 use fantoccini::{key::Key, Locator};
@@ -133,6 +135,37 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
         [("worker".to_owned(), 11, 11, 2, 100.0), ("coordinator".to_owned(), 2, 11, 2, 18.18)],
         "scored on the device against the version they were given"
     );
+
+    // Amina's well-being: two checks so far, a trend, and a third recorded offline-first.
+    find(&client, "[data-testid=workers-open]").await.click().await.unwrap();
+    type_into(&client, "input[name=search]", "254710000000").await;
+    text_of(&client, "[data-testid=worker-count]", |t| t == "1 worker").await;
+    find(&client, "[aria-rowindex='2'] button.name").await.click().await.unwrap();
+    text_of(&client, "[data-testid=well-being-latest]", |t| {
+        t == "Latest 10, down 22.5 since the check before (2 checks)."
+    })
+    .await;
+    let dots = client.find_all(Locator::Css("[data-testid=well-being-trend] circle")).await.unwrap();
+    assert_eq!(dots.len(), 2);
+    click_centered(&client, &find(&client, "[data-testid=well-being-check]").await).await;
+    fill(&client, &[("input[name=well-being-1]", "11"), ("input[name=well-being-2]", "5")]).await;
+    click_centered(&client, &find(&client, "[data-testid=well-being-form] button[type=submit]").await).await;
+    text_of(&client, "[data-testid=well-being-form] [data-field=answer]", |t| t.contains("0 to 10")).await;
+    fill(&client, &[("input[name=well-being-1]", "8")]).await;
+    click_centered(&client, &find(&client, "[data-testid=well-being-form] button[type=submit]").await).await;
+    text_of(&client, "[data-testid=well-being-latest]", |t| t == "Latest 90, up 80 since the check before (3 checks).")
+        .await;
+    screenshot(&client, "well-being").await;
+    find(&client, "[data-testid=sync]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=sync-result]", |t| t.starts_with("Synced: ")).await;
+    let (checks, latest): (i64, f64) = sqlx::query_as(
+        "SELECT count(*), max(w.well_being_score)::float8 FROM well_being_checks c JOIN workers w ON w.id = c.worker_id
+         WHERE w.phone_number = '+254710000000'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!((checks, latest), (3, 90.0), "the check and the worker's score reached the server");
     client.close().await.unwrap();
     db.drop().await;
 }

@@ -176,7 +176,7 @@ fn one_of_everything(device: &mut Device) -> (Vec<Change>, Vec<(EntityKind, Stri
     let (worker, segment, content, journey, phase, touchpoint) = (id(), id(), id(), id(), id(), id());
     let (program, program_journey, assignment, progress) = (id(), id(), id(), id());
     let (experiment, variant, experiment_assignment, badge, session) = (id(), id(), id(), id(), id());
-    let (quiz, attempt) = (id(), id());
+    let (quiz, attempt, question, check) = (id(), id(), id(), id());
     let now = Timestamp::now().to_string();
     use EntityKind as E;
     let rows: Vec<(EntityKind, String, Value)> = vec![
@@ -279,6 +279,16 @@ fn one_of_everything(device: &mut Device) -> (Vec<Change>, Vec<(EntityKind, Stri
             E::QuizAttempts,
             attempt.clone(),
             json!({"id": attempt, "worker_progress_id": progress, "quiz_version_id": quiz, "organization_id": org, "answers": {"q1": {"kind": "true_false", "value": true}}, "points": 2, "total": 2, "taken_by": "worker", "created_at": now, "updated_at": now}),
+        ),
+        (
+            E::WellBeingQuestions,
+            question.clone(),
+            json!({"id": question, "organization_id": org, "prompt": "How well did you sleep?", "scale": "zero_to_ten", "position": 1, "created_at": now, "updated_at": now}),
+        ),
+        (
+            E::WellBeingChecks,
+            check.clone(),
+            json!({"id": check, "worker_id": worker, "organization_id": org, "answers": serde_json::Map::from_iter([(question.clone(), json!(7))]), "score": 70.0, "checked_at": now, "recorded_by": user, "created_at": now, "updated_at": now}),
         ),
     ];
     let keys = rows.iter().map(|(entity, key, _)| (*entity, key.clone())).collect();
@@ -522,7 +532,7 @@ async fn an_organization_can_neither_read_nor_write_another_organizations_rows()
     assert_eq!(lakeside.me.organization.id, seeded.organization_id);
     let rows = lakeside.pull_all().await;
     let tables: BTreeSet<EntityKind> = rows.iter().map(|r| r.entity).collect();
-    assert_eq!(tables.len(), 22, "the demo fills every table");
+    assert_eq!(tables.len(), 24, "the demo fills every table");
     let lakeside_id = lakeside.org();
     for row in &rows {
         let tenant = row.row[row.entity.spec().tenant_column()].as_str().unwrap();

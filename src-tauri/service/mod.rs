@@ -28,6 +28,7 @@ mod quizzes;
 mod segments;
 mod sessions;
 mod sync;
+mod well_being;
 mod worker_page;
 
 pub use access::{Account, OrganizationOverview};
@@ -53,6 +54,7 @@ pub use sessions::{GroupSessionInput, SessionOfToday, SessionRecord};
 #[cfg(test)]
 pub use sync::RecordSyncState;
 pub use sync::{BackgroundEvent, SignInInput, SyncDetails, SyncProgress, SyncSummary, CHECK_EVERY};
+pub use well_being::{WellBeingCheckInput, WellBeingQuestionInput, WellBeingView};
 pub use worker_page::WorkerPage;
 
 /// Text a person typed, trimmed; None when nothing is left.

@@ -494,6 +494,7 @@ async fn a_pushed_delete_follows_the_seeds_rules_for_any_client() {
         EntityKind::GroupSessions,
         EntityKind::SessionAttendance,
         EntityKind::QuizAttempts,
+        EntityKind::WellBeingChecks,
     ] {
         assert!(deleted(kind), "{kind:?} goes with its parent");
     }

@@ -492,3 +492,33 @@ entity!(
         Ok(())
     }
 );
+
+/// A question an organization asks in its well-being checks, on its scale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct WellBeingQuestion {
+    pub id: WellBeingQuestionId,
+    pub organization_id: OrganizationId,
+    pub prompt: Name,
+    pub scale: WellBeingScale,
+    /// Where it comes in the check (lowest first).
+    pub position: i32,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(WellBeingQuestions, WellBeingQuestion, id);
+
+/// One well-being check of a worker: the answers, by question, and their score
+/// (`well_being.rs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct WellBeingCheck {
+    pub id: WellBeingCheckId,
+    pub worker_id: WorkerId,
+    pub organization_id: OrganizationId,
+    pub answers: JsonObject,
+    pub score: Score,
+    pub checked_at: Timestamp,
+    pub recorded_by: Option<UserId>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(WellBeingChecks, WellBeingCheck, id);

@@ -77,6 +77,8 @@ string_enum! {
     /// Who gave a quiz's answers on the laptop: the worker, handed it, or the
     /// coordinator, entering what the worker said.
     QuizTaker { Worker = "worker", Coordinator = "coordinator" }
+    /// The answers a well-being question takes (`well_being.rs`).
+    WellBeingScale { ZeroToTen = "zero_to_ten", OneToFive = "one_to_five" }
 }
 
 #[cfg(test)]

@@ -89,6 +89,10 @@ entity_id! {
     QuizVersionId;
     /// A worker's answers to a quiz.
     QuizAttemptId;
+    /// A question an organization asks in its well-being checks.
+    WellBeingQuestionId;
+    /// One well-being check of one worker.
+    WellBeingCheckId;
     /// One installation of the app: the node of its hybrid logical clock.
     DeviceId;
     /// One captured change in a device's outbox.

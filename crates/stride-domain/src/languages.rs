@@ -29,6 +29,10 @@ pub fn check_column(kind: EntityKind, column: &str, value: &Value) -> Result<(),
             Some(object) => parse_answers(&object).map(drop),
             None => Err(InvalidValue::Required),
         },
+        (EntityKind::WellBeingChecks, "answers") => match object()? {
+            Some(object) => crate::well_being::parse_answers(&object).map(drop),
+            None => Err(InvalidValue::Required),
+        },
         _ => Ok(()),
     }
 }

@@ -4,7 +4,7 @@
 //! registry of synced entities that drives both databases' generic SQL, the hybrid
 //! logical clock that stamps every change, and the little languages of its JSON columns
 //! (when a touchpoint is due, who is in a segment, who earns a badge, a quiz and its
-//! answers, scored the same on every device), experiment
+//! answers, scored the same on every device; a well-being check's score), experiment
 //! assignment and the statistics of its results, tiers and roles.
 
 pub mod access;
@@ -34,6 +34,7 @@ pub mod stats;
 pub mod tier;
 pub mod validate;
 pub mod values;
+pub mod well_being;
 
 pub use change::{Change, ChangeOp};
 pub use entities::*;

@@ -140,6 +140,10 @@ pub enum InvalidValue {
     NoCorrectOption,
     #[error("is not a quiz on this device")]
     NotQuizOnDevice,
+    #[error("answer at least one question")]
+    NoAnswers,
+    #[error("is not one of the organization's well-being questions")]
+    NotWellBeingQuestion,
 }
 
 impl InvalidValue {

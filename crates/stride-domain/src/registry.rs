@@ -1,11 +1,11 @@
-//! The registry of synced entities: for each of the 22 tables (the seed's 18 and those later issues added), its columns and their
+//! The registry of synced entities: for each of the 24 tables (the seed's 18 and those later issues added), its columns and their
 //! types, its key, its foreign keys, and which roles may write it. The device store's
 //! generic repository and the server's sync SQL are driven by it, and a test holds it
 //! against both databases' real schemas, so the three cannot drift apart.
 
 use crate::enums::{
     AssignmentStatus, AttendanceStatus, ContentType, ExperimentStatus, ExperimentType, OrganizationType, QuizTaker,
-    Role, SubscriptionTier,
+    Role, SubscriptionTier, WellBeingScale,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -97,6 +97,8 @@ pub enum EntityKind {
     SessionAttendance,
     QuizVersions,
     QuizAttempts,
+    WellBeingQuestions,
+    WellBeingChecks,
 }
 
 #[derive(Debug)]
@@ -537,6 +539,40 @@ pub static REGISTRY: &[EntitySpec] = &[
         ],
         writers: FIELD_WORK,
     },
+    // Beyond the seed: the questions of an organization's well-being checks, and each
+    // check of a worker (`well_being.rs`: its score, mirrored in workers.well_being_score).
+    EntitySpec {
+        kind: EntityKind::WellBeingQuestions,
+        table: "well_being_questions",
+        key: &["id"],
+        columns: &[
+            ID,
+            ORG,
+            col("prompt", Text),
+            col("scale", ColumnType::Enum(WellBeingScale::NAMES)),
+            col("position", Integer),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: PROGRAM_DESIGN,
+    },
+    EntitySpec {
+        kind: EntityKind::WellBeingChecks,
+        table: "well_being_checks",
+        key: &["id"],
+        columns: &[
+            ID,
+            col("worker_id", Uuid).fk("workers", Cascade),
+            ORG,
+            col("answers", Json),
+            col("score", Real),
+            col("checked_at", Timestamp),
+            col("recorded_by", Uuid).null().fk("users", SetNull),
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: FIELD_WORK,
+    },
 ];
 
 #[cfg(test)]
@@ -545,7 +581,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_one_entry_and_parents_come_first() {
-        assert_eq!(REGISTRY.len(), 22);
+        assert_eq!(REGISTRY.len(), 24);
         for (position, spec) in REGISTRY.iter().enumerate() {
             assert_eq!(spec.kind.spec().table, spec.table);
             assert_eq!(EntityKind::from_table(spec.table), Some(spec.kind));
@@ -596,6 +632,7 @@ mod tests {
             "group_sessions",
             "session_attendance",
             "quiz_attempts",
+            "well_being_checks",
         ] {
             assert!(EntityKind::from_table(table).unwrap().spec().may_write(Role::Coordinator), "{table}");
         }

@@ -10,8 +10,10 @@
 //! | `{"not": rule}` | the rule does not hold |
 //! | `{"field": F, "op": OP, "value": V}` | the worker's field F compares so with V |
 //!
-//! F is a worker column (`full_name`, `phone_number`, `well_being_score`,
-//! `performance_metric`) or else the name of a custom attribute (`site`, `language`, …).
+//! F is a worker column (`full_name`, `phone_number`, `well_being_score`: the latest
+//! well-being check's score, `performance_metric`), `well_being_change` (the latest
+//! check's score less the one before it; no value until a worker has two), or else the
+//! name of a custom attribute (`site`, `language`, …).
 //! OP is `eq`, `ne` (text compared without case), `lt`, `lte`, `gt`, `gte` (numbers),
 //! `in` (V is a list; equal to one of them), `contains` (text, without case) or `exists`
 //! (V is true or false: the field has a value or not). Attributes typed in by hand are
@@ -48,6 +50,8 @@ pub enum Field {
     FullName,
     PhoneNumber,
     WellBeingScore,
+    /// The latest well-being check's score less the one before.
+    WellBeingChange,
     PerformanceMetric,
     /// A custom attribute, by name.
     Attribute(String),
@@ -73,6 +77,7 @@ impl Field {
             "full_name" => Field::FullName,
             "phone_number" => Field::PhoneNumber,
             "well_being_score" => Field::WellBeingScore,
+            "well_being_change" => Field::WellBeingChange,
             "performance_metric" => Field::PerformanceMetric,
             attribute => {
                 let ok = (1..=64).contains(&attribute.len())
@@ -92,6 +97,7 @@ impl Field {
             Field::FullName => "full_name",
             Field::PhoneNumber => "phone_number",
             Field::WellBeingScore => "well_being_score",
+            Field::WellBeingChange => "well_being_change",
             Field::PerformanceMetric => "performance_metric",
             Field::Attribute(name) => name,
         }
@@ -114,6 +120,8 @@ impl Subject for Worker {
             Field::FullName => Some(AttributeValue::Text(self.full_name.to_string())),
             Field::PhoneNumber => self.phone_number.as_ref().map(|p| AttributeValue::Text(p.to_string())),
             Field::WellBeingScore => self.well_being_score.map(|s| AttributeValue::Number(s.value())),
+            // A worker row holds no history: the store judges with `WorkerFacts`.
+            Field::WellBeingChange => None,
             Field::PerformanceMetric => self.performance_metric.map(|s| AttributeValue::Number(s.value())),
             Field::Attribute(name) => self.custom_attributes.get(name).cloned(),
         }
@@ -126,8 +134,24 @@ pub struct WorkerFacts {
     pub full_name: String,
     pub phone_number: Option<String>,
     pub well_being_score: Option<f64>,
+    /// From the worker's well-being checks (`Field::WellBeingChange`).
+    pub well_being_change: Option<f64>,
     pub performance_metric: Option<f64>,
     pub custom_attributes: std::collections::BTreeMap<String, AttributeValue>,
+}
+
+impl WorkerFacts {
+    /// The facts of one worker, with the change of their well-being score.
+    pub fn of(worker: &Worker, well_being_change: Option<f64>) -> Self {
+        Self {
+            full_name: worker.full_name.to_string(),
+            phone_number: worker.phone_number.as_ref().map(ToString::to_string),
+            well_being_score: worker.well_being_score.map(|s| s.value()),
+            well_being_change,
+            performance_metric: worker.performance_metric.map(|s| s.value()),
+            custom_attributes: worker.custom_attributes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        }
+    }
 }
 
 impl Subject for WorkerFacts {
@@ -136,6 +160,7 @@ impl Subject for WorkerFacts {
             Field::FullName => Some(AttributeValue::Text(self.full_name.clone())),
             Field::PhoneNumber => self.phone_number.clone().map(AttributeValue::Text),
             Field::WellBeingScore => self.well_being_score.map(AttributeValue::Number),
+            Field::WellBeingChange => self.well_being_change.map(AttributeValue::Number),
             Field::PerformanceMetric => self.performance_metric.map(AttributeValue::Number),
             Field::Attribute(name) => self.custom_attributes.get(name).cloned(),
         }
@@ -501,6 +526,7 @@ mod tests {
                     full_name: w.full_name.to_string(),
                     phone_number: w.phone_number.as_ref().map(ToString::to_string),
                     well_being_score: w.well_being_score.map(Score::value),
+                    well_being_change: None,
                     performance_metric: w.performance_metric.map(Score::value),
                     custom_attributes: w.custom_attributes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
                 };

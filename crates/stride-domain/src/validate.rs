@@ -87,6 +87,8 @@ pub fn row(kind: EntityKind, row: &Fields) -> Result<Fields, ValidationError> {
         EntityKind::SessionAttendance => judged::<SessionAttendance>(row),
         EntityKind::QuizVersions => judged::<QuizVersion>(row),
         EntityKind::QuizAttempts => judged::<QuizAttempt>(row),
+        EntityKind::WellBeingQuestions => judged::<WellBeingQuestion>(row),
+        EntityKind::WellBeingChecks => judged::<WellBeingCheck>(row),
     }
 }
 

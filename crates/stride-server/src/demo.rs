@@ -8,7 +8,11 @@ use crate::admin;
 use crate::error::ApiError;
 use serde_json::{json, Value};
 use sqlx::{PgPool, Postgres, Transaction};
-use stride_domain::{Email, Name, OrganizationId, OrganizationType, Role, SubscriptionTier};
+use stride_domain::well_being::{self, CheckAnswers};
+use stride_domain::{
+    Email, Name, OrganizationId, OrganizationType, Role, SubscriptionTier, WellBeingCheckId, WellBeingQuestionId,
+    WellBeingScale,
+};
 use uuid::Uuid;
 
 /// Every demo user's password.
@@ -133,10 +137,40 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
         .await?;
     let org = lakeside.as_uuid();
 
+    // The well-being questions, and for the first 20 workers two checks, a week apart:
+    // their well_being_score is the latest check's, by the formula every device uses.
+    let sleep = WellBeingQuestionId::new();
+    let safe = WellBeingQuestionId::new();
+    for (position, (id, prompt, scale)) in [
+        (sleep, "How well did you sleep this week?", WellBeingScale::ZeroToTen),
+        (safe, "How safe do you feel at work?", WellBeingScale::OneToFive),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        insert(
+            &mut tx,
+            "well_being_questions",
+            json!({"id": id, "organization_id": org, "prompt": prompt,
+            "scale": scale, "position": position + 1}),
+        )
+        .await?;
+    }
+    let questions = [(sleep, WellBeingScale::ZeroToTen), (safe, WellBeingScale::OneToFive)];
+    let checks_of = |i: usize| -> Vec<(&'static str, CheckAnswers)> {
+        let first = CheckAnswers::from([(sleep, 4 + (i % 5) as i64), (safe, 2 + (i % 3) as i64)]);
+        let second = CheckAnswers::from([(sleep, (2 + (i * 3) % 9) as i64), (safe, 1 + (i % 5) as i64)]);
+        vec![("2026-11-03T08:00:00.000Z", first), ("2026-11-10T08:00:00.000Z", second)]
+    };
+    let scored = |answers: &CheckAnswers| well_being::score(&questions, answers).map_or(50.0, |score| score.value());
+
     // Workers, with their site and language.
     let mut workers = Vec::new();
     for i in 0..200usize {
         let id = Uuid::now_v7();
+        let checks = if i < 20 { checks_of(i) } else { Vec::new() };
+        let well_being_score =
+            checks.last().map_or(f64::from((40 + (i * 13) % 56) as u32), |(_, answers)| scored(answers));
         let full_name = format!("{} {}", FIRST[i % FIRST.len()], LAST[(i * 7) % LAST.len()]);
         let attributes = json!({"site": SITES[i % SITES.len()], "language": LANGUAGES[i % LANGUAGES.len()]});
         insert(
@@ -145,11 +179,21 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
             json!({
                 "id": id, "organization_id": org, "full_name": full_name,
                 "phone_number": format!("+2547{:08}", 10_000_000 + i * 7919),
-                "well_being_score": 40 + (i * 13) % 56, "performance_metric": 50 + (i * 7) % 50,
+                "well_being_score": well_being_score, "performance_metric": 50 + (i * 7) % 50,
                 "custom_attributes": attributes,
             }),
         )
         .await?;
+        for (at, answers) in &checks {
+            insert(
+                &mut tx,
+                "well_being_checks",
+                json!({"id": WellBeingCheckId::new(), "worker_id": id,
+                "organization_id": org, "answers": well_being::answers_object(answers), "score": scored(answers),
+                "checked_at": at, "recorded_by": users[4].as_uuid()}),
+            )
+            .await?;
+        }
         workers.push((id, SITES[i % SITES.len()], LANGUAGES[i % LANGUAGES.len()]));
     }
 

@@ -6,7 +6,9 @@
 //! that fails leaves neither. The window's reads use a second, read-only connection. It also answers
 //! the questions the window asks of many rows at once: worker search with filters, what
 //! is due today, recent activity, who is in a segment, the badges progress earns and
-//! each program's leaderboard, experiment assignment and the outcomes per variant.
+//! each program's leaderboard, experiment assignment and the outcomes per variant, group
+//! sessions written and read back whole (`sessions.rs`), and a worker's well-being
+//! history (`well_being.rs`).
 
 mod activity;
 mod badges;
@@ -32,6 +34,7 @@ mod store;
 mod sync;
 mod sync_runs;
 mod sync_state;
+mod well_being;
 mod workers;
 
 pub use activity::{Activity, ActivityKind, Counts};
@@ -53,4 +56,5 @@ pub use stride_domain::Page;
 pub use sync::Applied;
 pub use sync_runs::{SyncRun, SyncStartedBy};
 pub use sync_state::DeviceInfo;
+pub use well_being::WellBeingPoint;
 pub use workers::{EnrollmentFilter, WorkerSearch};

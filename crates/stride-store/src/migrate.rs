@@ -33,6 +33,7 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../migrations/device/0008_group_sessions.sql"),
     },
     Migration { version: 9, name: "quizzes", sql: include_str!("../../../migrations/device/0009_quizzes.sql") },
+    Migration { version: 10, name: "well_being", sql: include_str!("../../../migrations/device/0010_well_being.sql") },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

@@ -145,11 +145,18 @@ impl Store {
             let ids = statement.query_map([worker.id.to_string()], |row| row.get(0))?;
             Ok(ids.collect::<rusqlite::Result<Vec<String>>>()?)
         })?;
+        // Judged on the same facts as every worker at once (`for_each_worker`).
+        let history = self.well_being_history(worker.id)?;
+        let change = match history.as_slice() {
+            [.., before, last] => Some(((last.score.value() - before.score.value()) * 100.0).round() / 100.0),
+            _ => None,
+        };
+        let facts = WorkerFacts::of(worker, change);
         let mut segments: Vec<Segment> = self
             .list_all::<Segment>(&[])?
             .into_iter()
             .filter(|segment| match SegmentRule::parse(segment.rule_definition.as_ref()) {
-                Ok(Some(rule)) => rule.matches(worker),
+                Ok(Some(rule)) => rule.matches(&facts),
                 Ok(None) => by_hand.contains(&segment.id.to_string()),
                 Err(_) => false,
             })
@@ -162,6 +169,7 @@ impl Store {
     /// only those columns are read and decoded (a whole `Worker` costs twice as much, and
     /// reading in name order twice again).
     fn for_each_worker(&self, mut visit: impl FnMut(WorkerId, WorkerFacts)) -> Result<()> {
+        let changes = self.well_being_changes()?;
         self.with_conn(|conn| {
             let mut statement = conn.prepare_cached(
                 "SELECT id, full_name, phone_number, well_being_score, performance_metric, custom_attributes
@@ -182,6 +190,7 @@ impl Store {
                         full_name: row.get(1)?,
                         phone_number: row.get(2)?,
                         well_being_score: row.get(3)?,
+                        well_being_change: changes.get(&id).copied(),
                         performance_metric: row.get(4)?,
                         custom_attributes,
                     },

@@ -285,7 +285,7 @@ export type EnrollmentFilter = "active" | "completed" | "dropped" | "not_enrolle
  * Every synced entity, named as its table.
  */
 
-export type EntityKind = "organizations" | "users" | "workers" | "segments" | "worker_segment" | "content" | "journey_blueprints" | "phases" | "touchpoints" | "programs" | "program_blueprints" | "worker_assignments" | "worker_progress" | "experiments" | "experiment_variants" | "experiment_assignments" | "badges" | "worker_badges" | "group_sessions" | "session_attendance" | "quiz_versions" | "quiz_attempts";
+export type EntityKind = "organizations" | "users" | "workers" | "segments" | "worker_segment" | "content" | "journey_blueprints" | "phases" | "touchpoints" | "programs" | "program_blueprints" | "worker_assignments" | "worker_progress" | "experiments" | "experiment_variants" | "experiment_assignments" | "badges" | "worker_badges" | "group_sessions" | "session_attendance" | "quiz_versions" | "quiz_attempts" | "well_being_questions" | "well_being_checks";
 
 /**
  * What went wrong, for a program to branch on (the message is for people and logs).
@@ -397,7 +397,7 @@ export type Interval = { low: number, high: number, };
  * The problem with a value, before it is known which field it came from.
  */
 
-export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" };
+export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" };
 
 export type JourneyBlueprintId = string;
 
@@ -1054,7 +1054,7 @@ export type UserId = string;
  * A value that failed validation, with the field it belongs to.
  */
 
-export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" });
+export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" });
 
 export type VariantDraft = { id: ExperimentVariantId, name: string, weight: number, 
 /**
@@ -1093,6 +1093,65 @@ export type WaitingRecord = { seq: number, entity: EntityKind, op: ChangeOp,
  * Whose or which record it is, for a person to recognise.
  */
 label: string | null, made_at: Timestamp, };
+
+/**
+ * One answer as the check's form sends it: raw text, empty when not answered.
+ */
+
+export type WellBeingAnswerInput = { question_id: WellBeingQuestionId, answer: string, };
+
+/**
+ * One well-being check of one worker.
+ */
+
+export type WellBeingCheckId = string;
+
+export type WellBeingCheckInput = { worker_id: WorkerId, answers: Array<WellBeingAnswerInput>, };
+
+/**
+ * One check in a worker's history.
+ */
+
+export type WellBeingPoint = { id: WellBeingCheckId, checked_at: Timestamp, score: Score, };
+
+/**
+ * A question an organization asks in its well-being checks, on its scale.
+ */
+
+export type WellBeingQuestion = { id: WellBeingQuestionId, organization_id: OrganizationId, prompt: Name, scale: WellBeingScale, 
+/**
+ * Where it comes in the check (lowest first).
+ */
+position: number, created_at: Timestamp, updated_at: Timestamp, };
+
+/**
+ * A question an organization asks in its well-being checks.
+ */
+
+export type WellBeingQuestionId = string;
+
+/**
+ * A question as its form sends it.
+ */
+
+export type WellBeingQuestionInput = { 
+/**
+ * None for a new question (it comes last).
+ */
+id: WellBeingQuestionId | null, prompt: string, scale: WellBeingScale, };
+
+/**
+ * The answers a well-being question takes (`well_being.rs`).
+ */
+
+export type WellBeingScale = "zero_to_ten" | "one_to_five";
+
+/**
+ * A worker's well-being: the questions to ask, every check so far (the oldest first),
+ * the latest score and its change since the check before.
+ */
+
+export type WellBeingView = { questions: Array<WellBeingQuestion>, history: Array<WellBeingPoint>, latest: Score | null, change: number | null, };
 
 export type Worker = { id: WorkerId, organization_id: OrganizationId, full_name: Name, phone_number: PhoneNumber | null, well_being_score: Score | null, performance_metric: Score | null, custom_attributes: CustomAttributes, created_at: Timestamp, updated_at: Timestamp, };
 
@@ -1218,6 +1277,10 @@ export function commands(invoke: Invoke) {
     /** A record's history from the server (organization administrators, online). */
     recordHistory: (entity: EntityKind, key: string) => invoke<RecordHistory>('record_history', { entity, key }),
     signOut: () => invoke<DeviceStatus>('sign_out'),
+    /** A worker's well-being: the questions, every check so far, the latest score and its change. */
+    workerWellBeing: (workerId: WorkerId) => invoke<WellBeingView>('worker_well_being', { workerId }),
+    /** Records a well-being check, scored on the device; answers the worker's well-being. */
+    recordWellBeingCheck: (input: WellBeingCheckInput) => invoke<WellBeingView>('record_well_being_check', { input }),
     /** The signed-in account: its role, the screens it sees and what it may write. */
     account: () => invoke<Account>('account'),
     /** The organization's type, tier, the tier's limits and how much of them is used. */
@@ -1232,6 +1295,10 @@ export function commands(invoke: Invoke) {
     mediaBytes: (id: ContentId) => invoke<RawBytes>('media_bytes', { id }),
     /** A quiz's latest version, its attempts and how each question was answered. */
     quiz: (contentId: ContentId) => invoke<QuizOverview>('quiz', { contentId }),
+    /** The organization's well-being questions, in the order they are asked. */
+    wellBeingQuestions: () => invoke<Array<WellBeingQuestion>>('well_being_questions'),
+    /** Adds or edits a well-being question; answers the questions as they now stand. */
+    saveWellBeingQuestion: (input: WellBeingQuestionInput) => invoke<Array<WellBeingQuestion>>('save_well_being_question', { input }),
     /** Saves a quiz's questions, as a new version when they changed. */
     saveQuiz: (input: QuizInput) => invoke<QuizOverview>('save_quiz', { input }),
     saveContent: (input: ContentInput) => invoke<ContentId>('save_content', { input }),

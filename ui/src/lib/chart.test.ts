@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { VariantResult } from './bindings'
-import { chartBars } from './chart'
+import { chartBars, trendPoints } from './chart'
 
 const variant = (over: Partial<VariantResult>): VariantResult => ({
   id: '019ab000-0000-7000-8000-0000000000a1',
@@ -32,5 +32,14 @@ describe('the results chart', () => {
     expect(chartBars([empty], 'score')[0].value).toBeNull()
     const wide = variant({ mean_interval: { low: -20, high: 130 } })
     expect(chartBars([wide], 'score')[0]).toMatchObject({ low: 0, high: 1 })
+  })
+})
+
+describe('trendPoints', () => {
+  it('spreads the scores across the width, 100 at the top, clamped to 0–100', () => {
+    expect(trendPoints([0, 50, 100], 200, 100)).toBe('0.0,100.0 100.0,50.0 200.0,0.0')
+    expect(trendPoints([72.5], 200, 100)).toBe('100.0,27.5')
+    expect(trendPoints([120, -5], 10, 10)).toBe('0.0,0.0 10.0,10.0')
+    expect(trendPoints([], 200, 100)).toBe('')
   })
 })

@@ -35,3 +35,13 @@ export function chartBars(variants: VariantResult[], measure: 'completion' | 'sc
     }
   })
 }
+
+/** The points of a trend line of 0–100 scores, in order, across a `width` × `height`
+ *  panel (x evenly spaced, 100 at the top), as an SVG polyline's `points`. One score is
+ *  a point in the middle; none is nothing. */
+export function trendPoints(scores: number[], width: number, height: number): string {
+  if (scores.length === 0) return ''
+  const x = (i: number) => (scores.length === 1 ? width / 2 : (i * width) / (scores.length - 1))
+  const y = (score: number) => height - (Math.min(100, Math.max(0, score)) * height) / 100
+  return scores.map((score, i) => `${x(i).toFixed(1)},${y(score).toFixed(1)}`).join(' ')
+}

@@ -18,6 +18,7 @@ import type {
   OrganizationType,
   PreviewStep,
   QuestionKindName,
+  WellBeingScale,
   Role,
   RuleForm,
   SampleRatio,
@@ -353,6 +354,7 @@ export const en = {
       full_name: 'Full name',
       phone_number: 'Phone number',
       well_being_score: 'Well-being score',
+      well_being_change: 'Well-being change',
       performance_metric: 'Performance',
     } as Record<string, string>,
     ops: {
@@ -613,6 +615,29 @@ export const en = {
     giveBack: 'Back to the session',
     wrongKey: 'That is not the key.',
   },
+  wellBeing: {
+    title: 'Well-being',
+    latest: (latest: number | null, change: number | null, checks: number) =>
+      latest === null
+        ? 'No check yet.'
+        : `Latest ${latest}${change === null ? '' : change >= 0 ? `, up ${change} since the check before` : `, down ${-change} since the check before`} (${plural(checks, 'check')}).`,
+    trendLabel: (checks: number) => `The trend of ${plural(checks, 'check')}, 0 to 100`,
+    point: (at: string, score: number) => `${new Date(at).toLocaleDateString()}: ${score}`,
+    check: 'Record a check',
+    question: (prompt: string, low: number, high: number) => `${prompt} (${low}–${high})`,
+    record: 'Record the check',
+    cancel: 'Cancel',
+    recorded: (score: number) => `Recorded on this device: ${score}.`,
+    noQuestions: 'The organization has set no well-being questions yet.',
+    questionsTitle: 'Well-being questions',
+    questionsHint: 'Asked in every well-being check, in this order. A check’s score is the mean of its answers, each placed on 0–100 along its scale.',
+    noneSet: 'No questions yet.',
+    prompt: 'Question',
+    scale: 'Scale',
+    scales: { zero_to_ten: '0 to 10', one_to_five: '1 to 5' } satisfies Record<WellBeingScale, string>,
+    add: 'Add the question',
+    saved: 'Saved on this device.',
+  },
   workerPage: {
     back: 'Back to workers',
     enrollments: 'Programs',
@@ -785,7 +810,8 @@ export const en = {
     worker_assignments: 'enrollment', worker_progress: 'progress record', experiments: 'experiment',
     experiment_variants: 'experiment variant', experiment_assignments: 'experiment assignment', badges: 'badge',
     worker_badges: 'badge award', group_sessions: 'group session', session_attendance: 'attendance record',
-    quiz_versions: 'quiz version', quiz_attempts: 'quiz answers',
+    quiz_versions: 'quiz version', quiz_attempts: 'quiz answers', well_being_questions: 'well-being question',
+    well_being_checks: 'well-being check',
   } satisfies Record<EntityKind, string>,
   entityPlurals: {
     organizations: 'Organizations', users: 'Users', workers: 'Workers', segments: 'Segments',
@@ -794,7 +820,8 @@ export const en = {
     worker_assignments: 'Enrollments', worker_progress: 'Progress records', experiments: 'Experiments',
     experiment_variants: 'Experiment variants', experiment_assignments: 'Experiment assignments', badges: 'Badges',
     worker_badges: 'Badge awards', group_sessions: 'Group sessions', session_attendance: 'Attendance records',
-    quiz_versions: 'Quiz versions', quiz_attempts: 'Quiz answers',
+    quiz_versions: 'Quiz versions', quiz_attempts: 'Quiz answers', well_being_questions: 'Well-being questions',
+    well_being_checks: 'Well-being checks',
   } satisfies Record<EntityKind, string>,
   errors: {
     invalid_input: 'Some fields need attention.',
@@ -900,6 +927,8 @@ export const en = {
     too_few_options: () => 'give two options or more',
     no_correct_option: () => 'mark the right option (or options) among those given',
     not_quiz_on_device: () => 'is not a quiz on this device',
+    no_answers: () => 'answer at least one question',
+    not_well_being_question: () => 'is not one of the organization’s well-being questions',
   } satisfies ProblemSentences as ProblemSentences,
 }
 
