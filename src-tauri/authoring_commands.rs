@@ -7,7 +7,7 @@ use crate::ipc::{commands, RawBytes};
 use crate::service::{
     Account, BadgeDraft, BadgeInput, ContentInput, ContentItem, ExperimentDraft, ExperimentInput, ExperimentResults,
     JourneyDraft, JourneyInput, OpenedMedia, OrganizationOverview, PhaseInput, PreviewStep, ProgramDraft, ProgramInput,
-    QuizInput, QuizOverview, SegmentDraft, SegmentForm, SegmentInput, SegmentPreview, TouchpointInput,
+    ProgramReport, QuizInput, QuizOverview, SegmentDraft, SegmentForm, SegmentInput, SegmentPreview, TouchpointInput,
     WellBeingQuestionInput,
 };
 use stride_domain::{
@@ -32,6 +32,11 @@ commands! {
     fn media_bytes(id: ContentId) -> RawBytes = run |service| service.media_bytes(id).map(RawBytes);
     /// A quiz's latest version, its attempts and how each question was answered.
     fn quiz(content_id: ContentId) -> QuizOverview = run |service| service.quiz(content_id);
+    /// A program's report, computed on this device from what it holds.
+    fn program_report(program_id: ProgramId) -> ProgramReport = run |service| service.program_report(program_id);
+    /// Writes a program's report as CSV to the Downloads folder; answers the file.
+    fn export_program_report(program_id: ProgramId) -> String =
+        run |service| service.export_program_report(program_id);
     /// The organization's well-being questions, in the order they are asked.
     fn well_being_questions() -> Vec<WellBeingQuestion> = run |service| service.well_being_questions();
     /// Adds or edits a well-being question; answers the questions as they now stand.

@@ -6,6 +6,8 @@
 //! holds both sets of answers, scored on the device against the new version. Then a
 //! worker's well-being check on their page: the trend of the checks so far, a new one
 //! scored on the device, refused off its scale, and the worker's score on the server.
+//! Last, the program's report on the coordinator's device (saved as CSV too), and the
+//! same report, figure for figure, on a program manager's device signed in afresh.
 //! Saves screenshots to docs/screenshots/.
 
 use crate::window::*;
@@ -166,6 +168,29 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
     .await
     .unwrap();
     assert_eq!((checks, latest), (3, 90.0), "the check and the worker's score reached the server");
+
+    // The program's report on the coordinator's device: the demo's session and this one.
+    find(&client, "[data-testid=programs-open]").await.click().await.unwrap();
+    click_centered(&client, &find(&client, "[data-testid=program-report-open]").await).await;
+    let attendance = "2 group sessions: 62 came, 166 absent (attendance 27.2%).";
+    text_of(&client, "[data-testid=report-attendance]", |t| t == attendance).await;
+    let quiz =
+        text_of(&client, "[data-testid=report-touchpoints]", |t| t.contains("Quiz: 8 attempts, 1 passed.")).await;
+    let on_coordinators = find(&client, "[data-testid=program-report]").await.text().await.unwrap();
+    assert!(quiz.contains("Dark urine is a sign to drink more.: 1 of 1 right"), "{quiz}");
+    click_centered(&client, &find(&client, "[data-testid=report-csv]").await).await;
+    text_of(&client, "[data-testid=program-report] .notice", |t| t.contains(".csv")).await;
+    client.close().await.unwrap();
+
+    // A program manager's device, signed in afresh, shows the same report.
+    let manager_home = tempfile::tempdir().unwrap();
+    let (_manager_driver, client) = launch_signed_in(manager_home.path(), &server, "programs@lakeside.example").await;
+    find(&client, "[data-testid=programs-open]").await.click().await.unwrap();
+    click_centered(&client, &find(&client, "[data-testid=program-report-open]").await).await;
+    text_of(&client, "[data-testid=report-attendance]", |t| t == attendance).await;
+    let on_managers = find(&client, "[data-testid=program-report]").await.text().await.unwrap();
+    assert_eq!(on_managers, on_coordinators, "the same data, the same figures on every device");
+    screenshot(&client, "program-report").await;
     client.close().await.unwrap();
     db.drop().await;
 }

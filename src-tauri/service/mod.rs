@@ -25,6 +25,7 @@ mod home;
 mod program_editor;
 mod programs;
 mod quizzes;
+mod reports;
 mod segments;
 mod sessions;
 mod sync;
@@ -47,6 +48,7 @@ pub use home::{today, Home};
 pub use program_editor::{ProgramDraft, ProgramInput};
 pub use programs::{EnrollTarget, ProgramChoice, ProgramOutline, SegmentChoice, SegmentName};
 pub use quizzes::{QuizInput, QuizOverview, QuizVersionView};
+pub use reports::ProgramReport;
 #[cfg(test)]
 pub use segments::{Combine, ConditionForm};
 pub use segments::{SegmentDraft, SegmentForm, SegmentInput, SegmentPreview};

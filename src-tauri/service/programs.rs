@@ -87,6 +87,11 @@ impl Service {
         Ok(self.store.roster(program_id)?)
     }
 
+    /// A program's structure: journeys in order, phases, touchpoints named by content.
+    pub(super) fn program_outline(&self, program: &Program) -> Result<ProgramOutline, AppError> {
+        outline(&self.store, program.clone(), 0)
+    }
+
     /// The touchpoints of a program, in delivery order.
     pub(super) fn program_touchpoints(&self, program_id: ProgramId) -> Result<Vec<TouchpointId>, AppError> {
         let Some(program) = self.store.get::<Program>(&RowKey::of(program_id))? else { return Ok(Vec::new()) };

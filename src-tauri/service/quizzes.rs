@@ -84,30 +84,18 @@ impl Service {
             version_number: version.version_number,
             definition: definition.clone(),
         });
-        let mut analysis: Vec<QuestionAnalysis> = latest
-            .iter()
-            .flat_map(|view| &view.definition.questions)
-            .map(|q| QuestionAnalysis { question_id: q.id.clone(), prompt: q.prompt.clone(), answered: 0, correct: 0 })
-            .collect();
-        let (mut attempts, mut passed) = (0, 0);
-        for (version, definition) in &versions {
+        let mut given = Vec::new();
+        for (version, _) in &versions {
             for attempt in
                 self.store.list_all::<QuizAttempt>(&[Filter::new("quiz_version_id", version.id.to_string())])?
             {
                 // Answers this version cannot read are left out rather than guessed at.
-                let Ok(answers) = quiz::parse_answers(&attempt.answers) else { continue };
-                let score = definition.score(&answers);
-                attempts += 1;
-                passed += u32::from(score.passed);
-                for row in &mut analysis {
-                    let Some(index) = definition.questions.iter().position(|q| q.id == row.question_id) else {
-                        continue;
-                    };
-                    row.answered += u32::from(answers.contains_key(&row.question_id));
-                    row.correct += u32::from(score.correct[index]);
+                if let Ok(answers) = quiz::parse_answers(&attempt.answers) {
+                    given.push((version.id, answers));
                 }
             }
         }
+        let (attempts, passed, analysis) = analyse(&versions, &given);
         Ok(QuizOverview { content_id, latest, attempts, passed, analysis })
     }
 
@@ -171,7 +159,7 @@ impl Service {
     }
 
     /// A quiz's versions that read, oldest first.
-    fn quiz_versions(&self, content_id: ContentId) -> Result<Vec<(QuizVersion, QuizDefinition)>, AppError> {
+    pub(super) fn quiz_versions(&self, content_id: ContentId) -> Result<Vec<(QuizVersion, QuizDefinition)>, AppError> {
         let mut versions: Vec<(QuizVersion, QuizDefinition)> = self
             .store
             .list_all::<QuizVersion>(&[Filter::new("content_id", content_id.to_string())])?
@@ -185,6 +173,34 @@ impl Service {
         versions.sort_by_key(|(version, _)| (version.version_number, version.id));
         Ok(versions)
     }
+}
+
+/// How each question of the latest version was answered over `given` (answers with
+/// the version each answered, judged against that version), with how many attempts
+/// there were and how many passed.
+pub(super) fn analyse(
+    versions: &[(QuizVersion, QuizDefinition)],
+    given: &[(QuizVersionId, Answers)],
+) -> (u32, u32, Vec<QuestionAnalysis>) {
+    let mut analysis: Vec<QuestionAnalysis> = versions
+        .last()
+        .iter()
+        .flat_map(|(_, definition)| &definition.questions)
+        .map(|q| QuestionAnalysis { question_id: q.id.clone(), prompt: q.prompt.clone(), answered: 0, correct: 0 })
+        .collect();
+    let (mut attempts, mut passed) = (0, 0);
+    for (version_id, answers) in given {
+        let Some((_, definition)) = versions.iter().find(|(version, _)| version.id == *version_id) else { continue };
+        let score = definition.score(answers);
+        attempts += 1;
+        passed += u32::from(score.passed);
+        for row in &mut analysis {
+            let Some(index) = definition.questions.iter().position(|q| q.id == row.question_id) else { continue };
+            row.answered += u32::from(answers.contains_key(&row.question_id));
+            row.correct += u32::from(score.correct[index]);
+        }
+    }
+    (attempts, passed, analysis)
 }
 
 /// The editor's form parsed into a quiz, every problem named by its place.

@@ -79,6 +79,8 @@ error_codes! {
     ServerError = "server_error",
     /// Media could not be downloaded: the server has no such file, or it could not be written here.
     DownloadFailed = "download_failed",
+    /// A report could not be written to a file here.
+    ExportFailed = "export_failed",
 
     // The server's answers.
     /// The request itself is malformed (its JSON, parameters or sequence).

@@ -90,6 +90,8 @@ export type BadgeId = string;
 
 export type BadgeInput = { id: BadgeId | null, name: string, description: string, icon_url: string, rule: AwardForm, };
 
+export type BadgeReport = { name: string, holders: number, };
+
 /**
  * Who made a change: the user and the device it came from.
  */
@@ -291,7 +293,7 @@ export type EntityKind = "organizations" | "users" | "workers" | "segments" | "w
  * What went wrong, for a program to branch on (the message is for people and logs).
  */
 
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "bad_server_address" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "server_error" | "download_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "bad_server_address" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "server_error" | "download_failed" | "export_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
 
 export type Experiment = { id: ExperimentId, organization_id: OrganizationId, experiment_type: ExperimentType, name: Name, status: ExperimentStatus, start_date: Timestamp | null, end_date: Timestamp | null, created_by: UserId | null, updated_by: UserId | null, created_at: Timestamp, updated_at: Timestamp, 
 /**
@@ -570,6 +572,12 @@ export type PhaseInput = { id: PhaseId | null, journey_id: JourneyBlueprintId, n
 
 export type PhaseOutline = { name: string, touchpoints: Array<TouchpointOutline>, };
 
+export type PhaseReport = { journey: string, phase: string, 
+/**
+ * Enrollments that completed every touchpoint of the phase.
+ */
+completed: number, completion_rate: number | null, };
+
 /**
  * A phone number in international form: "+" then the country calling code and the
  * subscriber number, digits only ("+254712345678"), 8 to 15 digits (E.164).
@@ -618,6 +626,16 @@ journeys: Array<JourneyBlueprintId>, };
  */
 
 export type ProgramOutline = { id: ProgramId, name: string, journeys: Array<JourneyOutline>, active_enrollments: number, };
+
+/**
+ * A program's report.
+ */
+
+export type ProgramReport = { program_id: ProgramId, program: string, enrolled: number, active: number, completed: number, dropped: number, sessions: number, present: number, absent: number, 
+/**
+ * Present over everyone on the sessions' rosters.
+ */
+attendance_rate: number | null, touchpoints: Array<TouchpointReport>, phases: Array<PhaseReport>, badges: Array<BadgeReport>, };
 
 /**
  * One progress record, named by its touchpoint's content.
@@ -692,6 +710,8 @@ pass_mark: string, questions: Array<QuestionInput>, };
  */
 
 export type QuizOverview = { content_id: ContentId, latest: QuizVersionView | null, attempts: number, passed: number, analysis: Array<QuestionAnalysis>, };
+
+export type QuizReport = { attempts: number, passed: number, questions: Array<QuestionAnalysis>, };
 
 /**
  * The score of a set of answers.
@@ -1038,6 +1058,20 @@ export type TouchpointOutline = { id: TouchpointId,
  */
 title: string | null, content_type: ContentType | null, };
 
+export type TouchpointReport = { id: TouchpointId, journey: string, phase: string, title: string | null, content_type: ContentType | null, 
+/**
+ * Enrollments that completed it, and the share of all enrollments.
+ */
+completed: number, completion_rate: number | null, 
+/**
+ * The mean of the scores recorded on it, to two decimals.
+ */
+mean_score: number | null, scored: number, 
+/**
+ * A quiz touchpoint: how each question was answered by the program's workers.
+ */
+quiz: QuizReport | null, };
+
 /**
  * How a due moment stands against a day.
  */
@@ -1295,6 +1329,10 @@ export function commands(invoke: Invoke) {
     mediaBytes: (id: ContentId) => invoke<RawBytes>('media_bytes', { id }),
     /** A quiz's latest version, its attempts and how each question was answered. */
     quiz: (contentId: ContentId) => invoke<QuizOverview>('quiz', { contentId }),
+    /** A program's report, computed on this device from what it holds. */
+    programReport: (programId: ProgramId) => invoke<ProgramReport>('program_report', { programId }),
+    /** Writes a program's report as CSV to the Downloads folder; answers the file. */
+    exportProgramReport: (programId: ProgramId) => invoke<string>('export_program_report', { programId }),
     /** The organization's well-being questions, in the order they are asked. */
     wellBeingQuestions: () => invoke<Array<WellBeingQuestion>>('well_being_questions'),
     /** Adds or edits a well-being question; answers the questions as they now stand. */
