@@ -75,7 +75,7 @@ async fn a_manager_authors_a_journey_that_after_sync_is_due_on_a_coordinators_de
 
     // Into the program, after its two journeys.
     find(&client, "[data-testid=programs-open]").await.click().await.unwrap();
-    click_centered(&client, &find(&client, "[data-testid=program] header button").await).await;
+    click_centered(&client, &find(&client, "[data-testid=program-edit]").await).await;
     choose(&client, "select[name=add-journey]", "Night shift safety").await;
     click_centered(&client, &find(&client, "[data-testid=program-form] .toolbar button").await).await;
     text_of(&client, "[data-testid=program-form] ol.ordered", |t| t.contains("Night shift safety")).await;
