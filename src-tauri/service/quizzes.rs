@@ -55,6 +55,12 @@ pub struct QuizVersionView {
     pub definition: QuizDefinition,
 }
 
+impl QuizVersionView {
+    fn of((version, definition): (QuizVersion, QuizDefinition)) -> Self {
+        Self { id: version.id, version_number: version.version_number, definition }
+    }
+}
+
 /// How one question of the latest version was answered, over every attempt that had it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct QuestionAnalysis {
@@ -79,11 +85,7 @@ impl Service {
     pub fn quiz(&self, content_id: ContentId) -> Result<QuizOverview, AppError> {
         self.quiz_content(content_id)?;
         let versions = self.quiz_versions(content_id)?;
-        let latest = versions.last().map(|(version, definition)| QuizVersionView {
-            id: version.id,
-            version_number: version.version_number,
-            definition: definition.clone(),
-        });
+        let latest = versions.last().cloned().map(QuizVersionView::of);
         let mut given = Vec::new();
         for (version, _) in &versions {
             for attempt in
@@ -129,11 +131,7 @@ impl Service {
     /// or has no questions yet).
     pub fn touchpoint_quiz(&self, touchpoint_id: TouchpointId) -> Result<Option<QuizVersionView>, AppError> {
         let Some(touchpoint) = self.store.get::<Touchpoint>(&RowKey::of(touchpoint_id))? else { return Ok(None) };
-        Ok(self.quiz_versions(touchpoint.content_id)?.pop().map(|(version, definition)| QuizVersionView {
-            id: version.id,
-            version_number: version.version_number,
-            definition,
-        }))
+        Ok(self.quiz_versions(touchpoint.content_id)?.pop().map(QuizVersionView::of))
     }
 
     /// Scores answers against a version, as the session records them.

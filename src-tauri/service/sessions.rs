@@ -247,17 +247,11 @@ impl Service {
     }
 
     fn session_summary(&self, session: &GroupSession) -> Result<SessionSummary, AppError> {
-        let lines = self.store.session_lines(session.id)?;
-        let count = |status| lines.iter().filter(|line| line.status == status).count() as u32;
-        Ok(SessionSummary {
-            id: session.id,
-            program_id: session.program_id,
-            touchpoint_id: session.touchpoint_id,
-            started_at: session.started_at,
-            completed_at: session.completed_at,
-            present: count(AttendanceStatus::Present),
-            absent: count(AttendanceStatus::Absent),
-        })
+        let key = RowKey::of(session.id);
+        Ok(self
+            .store
+            .session_summary(session.id)?
+            .ok_or(stride_store::StoreError::NotFound { entity: EntityKind::GroupSessions, key })?)
     }
 }
 

@@ -90,14 +90,10 @@ impl Service {
     pub fn well_being(&self, worker_id: WorkerId) -> Result<WellBeingView, AppError> {
         let worker = self.get_worker(worker_id)?;
         let history = self.store.well_being_history(worker.id)?;
-        let change = match history.as_slice() {
-            [.., before, last] => Some(((last.score.value() - before.score.value()) * 100.0).round() / 100.0),
-            _ => None,
-        };
         Ok(WellBeingView {
             questions: self.well_being_questions()?,
             latest: history.last().map(|point| point.score),
-            change,
+            change: WellBeingPoint::change_of(&history),
             history,
         })
     }

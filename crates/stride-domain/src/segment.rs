@@ -360,6 +360,15 @@ impl SegmentRule {
         }
     }
 
+    /// Whether any condition of the rule looks at `field`.
+    pub fn reads(&self, field: &Field) -> bool {
+        match self {
+            SegmentRule::All(rules) | SegmentRule::Any(rules) => rules.iter().any(|rule| rule.reads(field)),
+            SegmentRule::Not(rule) => rule.reads(field),
+            SegmentRule::Condition(condition) => condition.field == *field,
+        }
+    }
+
     /// Whether the worker belongs.
     pub fn matches(&self, worker: &impl Subject) -> bool {
         match self {

@@ -25,6 +25,12 @@ impl WellBeingScale {
     }
 }
 
+/// How far a worker's score moved from one check to the next, to two decimals (what a
+/// segment rule reads as `well_being_change`).
+pub fn change(before: f64, latest: f64) -> f64 {
+    ((latest - before) * 100.0).round() / 100.0
+}
+
 /// Reads stored or pushed answers: question ids to whole numbers from 0 to 10.
 pub fn parse_answers(object: &JsonObject) -> Result<CheckAnswers, InvalidValue> {
     let mut answers = CheckAnswers::new();

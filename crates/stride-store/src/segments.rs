@@ -5,16 +5,17 @@
 
 use crate::codec::id_column;
 use crate::store::SegmentCache;
+use crate::WellBeingPoint;
 use crate::{Result, Store, StoreError};
 use rusqlite::types::Value;
-use stride_domain::segment::{SegmentRule, WorkerFacts};
+use stride_domain::segment::{Field, SegmentRule, WorkerFacts};
 use stride_domain::{RowKey, Segment, SegmentId, Worker, WorkerId};
 
 impl Store {
     /// Every live worker the rule matches (id and name), by name.
     pub fn workers_matching(&self, rule: &SegmentRule) -> Result<Vec<(WorkerId, String)>> {
         let mut matching = Vec::new();
-        self.for_each_worker(|id, facts| {
+        self.for_each_worker(rule.reads(&Field::WellBeingChange), |id, facts| {
             if rule.matches(&facts) {
                 matching.push((id, facts.full_name));
             }
@@ -126,7 +127,8 @@ impl Store {
             }
         }
         if !rules.is_empty() {
-            self.for_each_worker(|_, facts| {
+            let with_changes = rules.iter().any(|(_, rule)| rule.reads(&Field::WellBeingChange));
+            self.for_each_worker(with_changes, |_, facts| {
                 for (id, rule) in &rules {
                     if rule.matches(&facts) {
                         *sizes.entry(*id).or_default() += 1;
@@ -145,21 +147,25 @@ impl Store {
             let ids = statement.query_map([worker.id.to_string()], |row| row.get(0))?;
             Ok(ids.collect::<rusqlite::Result<Vec<String>>>()?)
         })?;
-        // Judged on the same facts as every worker at once (`for_each_worker`).
-        let history = self.well_being_history(worker.id)?;
-        let change = match history.as_slice() {
-            [.., before, last] => Some(((last.score.value() - before.score.value()) * 100.0).round() / 100.0),
-            _ => None,
+        let segments = self.list_all::<Segment>(&[])?;
+        let rules: Vec<_> = segments.iter().map(|s| SegmentRule::parse(s.rule_definition.as_ref())).collect();
+        // Judged on the same facts as every worker at once (`for_each_worker`); the
+        // checks are read only when a rule looks at their change.
+        let change = if rules.iter().flatten().flatten().any(|rule| rule.reads(&Field::WellBeingChange)) {
+            WellBeingPoint::change_of(&self.well_being_history(worker.id)?)
+        } else {
+            None
         };
         let facts = WorkerFacts::of(worker, change);
-        let mut segments: Vec<Segment> = self
-            .list_all::<Segment>(&[])?
+        let mut segments: Vec<Segment> = segments
             .into_iter()
-            .filter(|segment| match SegmentRule::parse(segment.rule_definition.as_ref()) {
+            .zip(rules)
+            .filter(|(segment, rule)| match rule {
                 Ok(Some(rule)) => rule.matches(&facts),
                 Ok(None) => by_hand.contains(&segment.id.to_string()),
                 Err(_) => false,
             })
+            .map(|(segment, _)| segment)
             .collect();
         segments.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
         Ok(segments)
@@ -167,9 +173,10 @@ impl Store {
 
     /// Hands every live worker's id and the columns rules read to `visit`, in no order:
     /// only those columns are read and decoded (a whole `Worker` costs twice as much, and
-    /// reading in name order twice again).
-    fn for_each_worker(&self, mut visit: impl FnMut(WorkerId, WorkerFacts)) -> Result<()> {
-        let changes = self.well_being_changes()?;
+    /// reading in name order twice again). The change of each worker's well-being is
+    /// read only `with_changes` (a rule looks at it): it costs a pass over every check.
+    fn for_each_worker(&self, with_changes: bool, mut visit: impl FnMut(WorkerId, WorkerFacts)) -> Result<()> {
+        let changes = if with_changes { self.well_being_changes()? } else { Default::default() };
         self.with_conn(|conn| {
             let mut statement = conn.prepare_cached(
                 "SELECT id, full_name, phone_number, well_being_score, performance_metric, custom_attributes

@@ -207,18 +207,29 @@ impl Store {
 
     /// The sessions that started in `[from, to)`, the latest first, with how many came.
     pub fn sessions_between(&self, from: Timestamp, to: Timestamp) -> Result<Vec<SessionSummary>> {
+        self.summaries("s.started_at >= ?1 AND s.started_at < ?2", &[from.to_string(), to.to_string()])
+    }
+
+    /// One live session, with how many came.
+    pub fn session_summary(&self, session: GroupSessionId) -> Result<Option<SessionSummary>> {
+        Ok(self.summaries("s.id = ?1", &[session.to_string()])?.pop())
+    }
+
+    /// The live sessions `condition` selects, the latest first, counted in one query.
+    fn summaries(&self, condition: &str, params: &[String]) -> Result<Vec<SessionSummary>> {
         self.with_conn(|conn| {
-            let mut statement = conn.prepare_cached(
+            let sql = format!(
                 "SELECT s.id, s.program_id, s.touchpoint_id, s.started_at, s.completed_at,
                         count(a.status) FILTER (WHERE a.status = 'present'),
                         count(a.status) FILTER (WHERE a.status = 'absent')
                  FROM group_sessions s
                  LEFT JOIN session_attendance a ON a.group_session_id = s.id AND a.deleted_at IS NULL
-                 WHERE s.deleted_at IS NULL AND s.started_at >= ?1 AND s.started_at < ?2
+                 WHERE s.deleted_at IS NULL AND {condition}
                  GROUP BY s.id
-                 ORDER BY s.started_at DESC, s.id",
-            )?;
-            let mut rows = statement.query([from.to_string(), to.to_string()])?;
+                 ORDER BY s.started_at DESC, s.id"
+            );
+            let mut statement = conn.prepare_cached(&sql)?;
+            let mut rows = statement.query(rusqlite::params_from_iter(params))?;
             let mut sessions = Vec::new();
             while let Some(row) = rows.next()? {
                 sessions.push(SessionSummary {

@@ -4,6 +4,7 @@
 use crate::codec::{id_column, timestamp_column};
 use crate::{Result, Store};
 use serde::Serialize;
+use stride_domain::well_being;
 use stride_domain::{IdMap, Score, Timestamp, WellBeingCheckId, WorkerId};
 use ts_rs::TS;
 
@@ -13,6 +14,16 @@ pub struct WellBeingPoint {
     pub id: WellBeingCheckId,
     pub checked_at: Timestamp,
     pub score: Score,
+}
+
+impl WellBeingPoint {
+    /// The change of the latest check of `history` (oldest first) from the one before.
+    pub fn change_of(history: &[WellBeingPoint]) -> Option<f64> {
+        match history {
+            [.., before, last] => Some(well_being::change(before.score.value(), last.score.value())),
+            _ => None,
+        }
+    }
 }
 
 /// The checks' order: by when they were taken, then by id (two devices may record
@@ -70,7 +81,7 @@ impl Store {
             }
             Ok(latest
                 .into_iter()
-                .filter_map(|(worker, (last, before))| Some((worker, ((last - before?) * 100.0).round() / 100.0)))
+                .filter_map(|(worker, (last, before))| Some((worker, well_being::change(before?, last))))
                 .collect())
         })
     }
