@@ -33,7 +33,7 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
     click_centered(&client, &find(&client, "[data-testid=quiz-add-question]").await).await;
     let forms = client.find_all(Locator::Css("[data-testid=quiz-question-form]")).await.unwrap();
     assert_eq!(forms.len(), 5);
-    forms[4].find(Locator::Css("select[name=kind]")).await.unwrap().select_by_label("True or false").await.unwrap();
+    choose_in(&client, &forms[4].find(Locator::Css("select[name=kind]")).await.unwrap(), "True or false").await;
     click_centered(&client, &find(&client, "[data-testid=quiz-form] button[type=submit]").await).await;
     text_of(&client, "[data-testid=quiz-form] [data-field=prompt]", |t| t.contains("empty")).await;
     let prompt = forms[4].find(Locator::Css("input[name=prompt]")).await.unwrap();

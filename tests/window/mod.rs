@@ -196,7 +196,15 @@ pub async fn press(client: &Client, keys: &str) {
 
 /// Chooses an option of a select by its visible text.
 pub async fn choose(client: &Client, css: &str, label: &str) {
-    find(client, css).await.select_by_label(label).await.unwrap_or_else(|e| panic!("{css} → {label}: {e}"));
+    choose_in(client, &find(client, css).await, label).await;
+}
+
+/// Chooses an option of this select by its visible text, after scrolling it to the
+/// middle of the window (a select under the fixed status bar cannot be clicked).
+pub async fn choose_in(client: &Client, select: &Element, label: &str) {
+    let target = serde_json::to_value(select).unwrap();
+    client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![target]).await.unwrap();
+    select.select_by_label(label).await.unwrap_or_else(|e| panic!("select → {label}: {e}"));
 }
 
 /// Waits until the listed workers are exactly these (by name, in order).
