@@ -1,20 +1,20 @@
 //! The commands of authoring and program design (content, journeys, programs, segments,
-//! experiments, badges) and of the account and organization, declared once each like
+//! experiments, badges, points and challenges) and of the account and organization, declared once each like
 //! `commands.rs`.
 
 use crate::events::emit;
 use crate::ipc::{commands, RawBytes};
 use crate::service::{
-    Account, BadgeDraft, BadgeInput, ContentInput, ContentItem, ExperimentDraft, ExperimentInput, ExperimentResults,
-    JourneyDraft, JourneyInput, OpenedMedia, OrganizationOverview, PhaseInput, PreviewStep, ProgramDraft, ProgramInput,
-    ProgramReport, QuizInput, QuizOverview, SegmentDraft, SegmentForm, SegmentInput, SegmentPreview, TouchpointInput,
-    WellBeingQuestionInput,
+    Account, BadgeDraft, BadgeInput, ChallengeBoard, ChallengeInput, ChallengeSummary, ContentInput, ContentItem,
+    ExperimentDraft, ExperimentInput, ExperimentResults, JourneyDraft, JourneyInput, OpenedMedia, OrganizationOverview,
+    PhaseInput, PointsInput, PreviewStep, ProgramDraft, ProgramInput, ProgramReport, QuizInput, QuizOverview,
+    SegmentDraft, SegmentForm, SegmentInput, SegmentPreview, TouchpointInput, WellBeingQuestionInput,
 };
+use stride_domain::points::{Points, Standing};
 use stride_domain::{
-    BadgeId, ContentId, ExperimentId, JourneyBlueprintId, PhaseId, ProgramId, SegmentId, TouchpointId,
+    BadgeId, ChallengeId, ContentId, ExperimentId, JourneyBlueprintId, PhaseId, ProgramId, SegmentId, TouchpointId,
     WellBeingQuestion, WorkerId,
 };
-use stride_store::LeaderboardEntry;
 
 commands! {
     /// The signed-in account: its role, the screens it sees and what it may write.
@@ -67,5 +67,14 @@ commands! {
     fn badge_drafts() -> Vec<BadgeDraft> = run |service| service.badge_drafts();
     fn save_badge(input: BadgeInput) -> BadgeId = run |service| service.save_badge(input);
     fn award_badge(badge: BadgeId, worker: WorkerId) -> () = run |service| service.award_badge(badge, worker);
-    fn leaderboard(program: ProgramId) -> Vec<LeaderboardEntry> = run |service| service.leaderboard(program);
+    /// A program's enrolled workers ranked by the points they earned in it.
+    fn leaderboard(program: ProgramId) -> Vec<Standing> = run |service| service.leaderboard(program);
+    /// What a completed touchpoint and a badge are worth.
+    fn points() -> Points = run |service| service.points();
+    fn save_points(input: PointsInput) -> Points = run |service| service.save_points(input);
+    /// The organization's challenges, with how many of each audience reached the goal.
+    fn challenges() -> Vec<ChallengeSummary> = run |service| service.challenges();
+    fn save_challenge(input: ChallengeInput) -> ChallengeId = run |service| service.save_challenge(input);
+    /// A challenge's audience ranked by the points earned within it, with their progress.
+    fn challenge_board(id: ChallengeId) -> ChallengeBoard = run |service| service.challenge_board(id);
 }

@@ -6,8 +6,10 @@
 //! holds both sets of answers, scored on the device against the new version. Then a
 //! worker's well-being check on their page: the trend of the checks so far, a new one
 //! scored on the device, refused off its scale, and the worker's score on the server.
-//! Last, the program's report on the coordinator's device (saved as CSV too), and the
-//! same report, figure for figure, on a program manager's device signed in afresh.
+//! Then the program's report on the coordinator's device (saved as CSV too), and the
+//! same report, figure for figure, on a program manager's device signed in afresh; last,
+//! the manager sets the points and a challenge, whose board counts today's quiz, and
+//! both reach the server.
 //! Saves screenshots to docs/screenshots/.
 
 use crate::window::*;
@@ -55,8 +57,8 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
     let enter = find(&client, "[data-testid=quiz-enter]").await;
     assert!(!enter.is_enabled().await.unwrap(), "nobody ticked, nobody takes it");
     let came = client.find_all(Locator::Css("[data-testid=session-line] input[data-cell=present]")).await.unwrap();
-    click_centered(&client, &came[0]).await;
-    click_centered(&client, &came[1]).await;
+    tick(&client, &came[0]).await;
+    tick(&client, &came[1]).await;
     text_of(&client, "form[data-testid=group-session] button[type=submit]", |t| t == "Record: 2 came, 112 absent")
         .await;
 
@@ -191,6 +193,61 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
     let on_managers = find(&client, "[data-testid=program-report]").await.text().await.unwrap();
     assert_eq!(on_managers, on_coordinators, "the same data, the same figures on every device");
     screenshot(&client, "program-report").await;
+
+    // The manager sets the points and a challenge; its board counts today's quiz.
+    find(&client, "[data-testid=badges-open]").await.click().await.unwrap();
+    click_centered(&client, &find(&client, "[data-testid=points-edit]").await).await;
+    fill(&client, &[("input[name=per_touchpoint]", "2000")]).await;
+    click_centered(&client, &find(&client, "[data-testid=points-form] button[type=submit]").await).await;
+    text_of(&client, "[data-testid=points-form] .field-error", |t| t.contains("0 to 1000")).await;
+    fill(&client, &[("input[name=per_touchpoint]", "20"), ("input[name=per_badge]", "0")]).await;
+    click_centered(&client, &find(&client, "[data-testid=points-form] button[type=submit]").await).await;
+    text_of(&client, "[data-testid=points]", |t| {
+        t.starts_with("20 points for each completed touchpoint, 0 for each badge.")
+    })
+    .await;
+    click_centered(&client, &find(&client, "[data-testid=challenge-new]").await).await;
+    fill(&client, &[("[data-testid=challenge-form] input[name=title]", "Two this month"), ("input[name=goal]", "2")])
+        .await;
+    click_centered(&client, &find(&client, "[data-testid=challenge-form] button[type=submit]").await).await;
+    text_of(&client, "[data-testid=challenge-form] [data-field=audience]", |t| t == "choose a program or a segment")
+        .await;
+    choose(&client, "select[name=audience]", "Harvest season 2026").await;
+    click_centered(&client, &find(&client, "[data-testid=challenge-form] button[type=submit]").await).await;
+    text_of(&client, "[data-testid=challenge-board] h3", |t| t == "Two this month: the board").await;
+    let lines = client.find_all(Locator::Css("[data-testid=challenge-line]")).await.unwrap();
+    let mut shown = Vec::new();
+    for line in lines.iter().take(3) {
+        let mut cells = Vec::new();
+        for cell in line.find_all(Locator::Css("td")).await.unwrap() {
+            cells.push(cell.text().await.unwrap().trim().to_owned());
+        }
+        shown.push(cells);
+    }
+    // The two who took the quiz today share the first place; the demo's session was before the window.
+    let line = |rank: &str, name: &str, points: &str, progress: &str| [rank, name, points, progress].map(String::from);
+    assert_eq!(shown[0], line("1", "Amina Achieng", "20", "1 of 2"));
+    assert_eq!(shown[1], line("1", "Amina Achieng", "20", "1 of 2"));
+    assert_eq!(shown[2], line("3", "Amina Kiplagat", "0", "0 of 2"));
+    let board = find(&client, "[data-testid=challenge-board]").await;
+    client
+        .execute("arguments[0].scrollIntoView({block: 'start'})", vec![serde_json::to_value(&board).unwrap()])
+        .await
+        .unwrap();
+    screenshot(&client, "challenge").await;
+    // The program's leaderboard counts the new points at once: 20 a touchpoint, none a badge.
+    let cell = |n: usize| format!("[data-testid=leaderboard] tbody tr:first-child td:nth-child({n})");
+    let completed: u32 = find(&client, &cell(4)).await.text().await.unwrap().parse().unwrap();
+    text_of(&client, &cell(3), |points| points == (20 * completed).to_string()).await;
+    find(&client, "[data-testid=sync]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=sync-result]", |t| t.starts_with("Synced: ")).await;
+    let (per_touchpoint, goal): (i32, i32) = sqlx::query_as(
+        "SELECT (SELECT per_touchpoint FROM point_values), (SELECT goal FROM challenges WHERE title = 'Two this month')",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!((per_touchpoint, goal), (20, 2), "the points and the challenge reached the server");
     client.close().await.unwrap();
     db.drop().await;
 }

@@ -44,7 +44,7 @@ fn the_registry_matches_the_device_schema() {
     let path = dir.path().join("device.sqlite3");
     drop(stride_store::Store::open(&path).unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
-    assert_eq!(REGISTRY.len(), 24);
+    assert_eq!(REGISTRY.len(), 26);
     for spec in REGISTRY {
         let table = spec.table;
         let mut statement = conn.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)").unwrap();

@@ -176,7 +176,8 @@ fn one_of_everything(device: &mut Device) -> (Vec<Change>, Vec<(EntityKind, Stri
     let (worker, segment, content, journey, phase, touchpoint) = (id(), id(), id(), id(), id(), id());
     let (program, program_journey, assignment, progress) = (id(), id(), id(), id());
     let (experiment, variant, experiment_assignment, badge, session) = (id(), id(), id(), id(), id());
-    let (quiz, attempt, question, check) = (id(), id(), id(), id());
+    let (quiz, attempt, question, check, challenge) = (id(), id(), id(), id(), id());
+    let points = stride_domain::PointValuesId::of_organization(org.parse().unwrap()).to_string();
     let now = Timestamp::now().to_string();
     use EntityKind as E;
     let rows: Vec<(EntityKind, String, Value)> = vec![
@@ -289,6 +290,16 @@ fn one_of_everything(device: &mut Device) -> (Vec<Change>, Vec<(EntityKind, Stri
             E::WellBeingChecks,
             check.clone(),
             json!({"id": check, "worker_id": worker, "organization_id": org, "answers": serde_json::Map::from_iter([(question.clone(), json!(7))]), "score": 70.0, "checked_at": now, "recorded_by": user, "created_at": now, "updated_at": now}),
+        ),
+        (
+            E::PointValues,
+            points.clone(),
+            json!({"id": points, "organization_id": org, "per_touchpoint": 15, "per_badge": 40, "created_at": now, "updated_at": now}),
+        ),
+        (
+            E::Challenges,
+            challenge.clone(),
+            json!({"id": challenge, "organization_id": org, "title": "Five by June", "description": null, "goal_kind": "touchpoints", "goal": 5, "starts_at": now, "ends_at": "2099-06-30T21:00:00.000Z", "program_id": program, "segment_id": null, "created_by": user, "created_at": now, "updated_at": now}),
         ),
     ];
     let keys = rows.iter().map(|(entity, key, _)| (*entity, key.clone())).collect();
@@ -532,7 +543,7 @@ async fn an_organization_can_neither_read_nor_write_another_organizations_rows()
     assert_eq!(lakeside.me.organization.id, seeded.organization_id);
     let rows = lakeside.pull_all().await;
     let tables: BTreeSet<EntityKind> = rows.iter().map(|r| r.entity).collect();
-    assert_eq!(tables.len(), 24, "the demo fills every table");
+    assert_eq!(tables.len(), 26, "the demo fills every table");
     let lakeside_id = lakeside.org();
     for row in &rows {
         let tenant = row.row[row.entity.spec().tenant_column()].as_str().unwrap();

@@ -36,7 +36,7 @@ async fn two_coordinators_offline_then_sync(a_first: bool) {
     let tables: std::collections::BTreeSet<EntityKind> = server.keys().map(|(kind, _)| *kind).collect();
     assert_eq!(
         (tables.len(), server.len() > 700),
-        (24, true),
+        (26, true),
         "the comparison covers every table ({} rows)",
         server.len()
     );

@@ -373,10 +373,13 @@ fn badges_are_awarded_by_their_rule_as_a_session_is_recorded_and_rank_the_leader
     assert_eq!(holders, [("First step".into(), 2), ("Helper".into(), 1), ("Top scorer".into(), 1)]);
     let _ = (first_step, top);
 
+    // By points: 10 a touchpoint and 25 a badge until the organization sets its own.
     let board = service.leaderboard(program).unwrap();
-    let ranks: Vec<(u32, &str, u32, Option<f64>)> =
-        board.iter().map(|e| (e.rank, e.name.as_str(), e.completed, e.mean_score)).collect();
-    assert_eq!(ranks, [(1, "Amina", 1, Some(99.0)), (2, "Brian", 1, Some(70.0)), (3, "Carol", 0, None)]);
+    let ranks: Vec<(u32, &str, u32, Option<f64>, u64)> = board
+        .iter()
+        .map(|e| (e.rank, e.name.as_str(), e.tally.touchpoints, e.tally.mean_score, e.tally.points))
+        .collect();
+    assert_eq!(ranks, [(1, "Amina", 1, Some(99.0), 60), (2, "Brian", 1, Some(70.0), 35), (3, "Carol", 0, None, 25)]);
 }
 
 #[test]

@@ -1,13 +1,12 @@
-//! Badges and leaderboards, offline: badges with an award rule
-//! (`stride_domain::badge`, awarded by the store as progress is recorded), awards by
-//! hand, and each program's leaderboard.
+//! Badges, offline: badges with an award rule (`stride_domain::badge`, awarded by the
+//! store as progress is recorded) and awards by hand.
 
 use super::{optional_text, Service};
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use stride_domain::badge::AwardRule;
 use stride_domain::*;
-use stride_store::{Filter, LeaderboardEntry};
+use stride_store::Filter;
 use ts_rs::TS;
 
 /// A badge's award rule as a form holds it; all empty: awarded by hand only.
@@ -135,9 +134,5 @@ impl Service {
             awarded_at: now,
         })?;
         Ok(())
-    }
-
-    pub fn leaderboard(&self, program: ProgramId) -> Result<Vec<LeaderboardEntry>, AppError> {
-        Ok(self.store.leaderboard(program, 50)?)
     }
 }

@@ -17,6 +17,7 @@ mod authoring;
 #[cfg(test)]
 mod authoring_tests;
 mod badges;
+mod challenges;
 mod content;
 mod deletes;
 mod experiments;
@@ -39,6 +40,7 @@ pub use authoring::{PreviewState, RuleForm};
 #[cfg(test)]
 pub use badges::AwardForm;
 pub use badges::{BadgeDraft, BadgeInput};
+pub use challenges::{ChallengeBoard, ChallengeInput, ChallengeSummary, PointsInput};
 pub use content::MediaProgress;
 pub use content::{ContentInput, ContentItem, OpenedMedia};
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! A program's report, computed on the device from what it holds: enrollment,
 //! sessions and attendance, completion per touchpoint and phase, mean scores, each quiz
-//! touchpoint's item analysis, and the badges its workers hold; as figures for the
-//! screen and as CSV to hand on. The same data gives the same report on every device.
+//! touchpoint's item analysis, the badges its workers hold and the progress of its
+//! challenges; as figures for the screen and as CSV to hand on. The same data gives the same report on every device.
 
+use super::challenges::ChallengeSummary;
 use super::quizzes::{analyse, QuestionAnalysis};
 use super::Service;
 use crate::error::{AppError, ErrorCode};
@@ -66,6 +67,8 @@ pub struct ProgramReport {
     pub touchpoints: Vec<TouchpointReport>,
     pub phases: Vec<PhaseReport>,
     pub badges: Vec<BadgeReport>,
+    /// The challenges set for the program's workers, with how many reached each goal.
+    pub challenges: Vec<ChallengeSummary>,
 }
 
 /// A share to four decimals (None of nobody).
@@ -140,6 +143,7 @@ impl Service {
             touchpoints,
             phases,
             badges: figures.badges.into_iter().map(|(name, holders)| BadgeReport { name, holders }).collect(),
+            challenges: self.program_challenges(program_id)?,
         })
     }
 
@@ -219,6 +223,12 @@ pub fn report_csv(report: &ProgramReport) -> String {
     }
     for b in &report.badges {
         push("badge", &b.name, "holders", b.holders.to_string());
+    }
+    for c in &report.challenges {
+        let item = format!("{} ({} to {})", c.challenge.title, c.starts_on, c.ends_on);
+        push("challenge", &item, &format!("goal of {}", c.challenge.goal_kind), c.challenge.goal.to_string());
+        push("challenge", &item, "audience", c.audience_size.to_string());
+        push("challenge", &item, "reached", c.reached.to_string());
     }
     lines.join("\r\n") + "\r\n"
 }

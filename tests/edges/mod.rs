@@ -495,6 +495,7 @@ async fn a_pushed_delete_follows_the_seeds_rules_for_any_client() {
         EntityKind::SessionAttendance,
         EntityKind::QuizAttempts,
         EntityKind::WellBeingChecks,
+        EntityKind::Challenges,
     ] {
         assert!(deleted(kind), "{kind:?} goes with its parent");
     }

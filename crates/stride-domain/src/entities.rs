@@ -522,3 +522,81 @@ pub struct WellBeingCheck {
     pub updated_at: Timestamp,
 }
 entity!(WellBeingChecks, WellBeingCheck, id);
+
+/// The most points one touchpoint or one badge may be worth.
+pub const MAX_POINT_VALUE: i32 = 1_000;
+/// The largest goal a challenge may set.
+pub const MAX_CHALLENGE_GOAL: i32 = 100_000;
+
+/// The points an organization gives for each different touchpoint a worker completes
+/// and for each badge they earn (`points.rs`). One row per organization, its id
+/// following from the organization's ([`PointValuesId::of_organization`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PointValues {
+    pub id: PointValuesId,
+    pub organization_id: OrganizationId,
+    pub per_touchpoint: i32,
+    pub per_badge: i32,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(
+    PointValues,
+    PointValues,
+    id,
+    check = |v| {
+        let range = 0..=MAX_POINT_VALUE;
+        if v.id != PointValuesId::of_organization(v.organization_id) {
+            Err(ValidationError::new("id", InvalidValue::NotDerivedId))
+        } else if !range.contains(&v.per_touchpoint) {
+            Err(ValidationError::new(
+                "per_touchpoint",
+                InvalidValue::OutOfRange { min: 0, max: i64::from(*range.end()) },
+            ))
+        } else if !range.contains(&v.per_badge) {
+            Err(ValidationError::new("per_badge", InvalidValue::OutOfRange { min: 0, max: i64::from(*range.end()) }))
+        } else {
+            Ok(())
+        }
+    }
+);
+
+/// A goal for a program's workers or a segment's members, to be reached within a
+/// window: so many different touchpoints completed, or so many points earned
+/// (`points.rs`). The window is two instants, the first and the first after it, so
+/// every device counts the same completions in it whatever its clock's time zone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Challenge {
+    pub id: ChallengeId,
+    pub organization_id: OrganizationId,
+    pub title: Name,
+    pub description: Option<String>,
+    pub goal_kind: ChallengeGoal,
+    pub goal: i32,
+    pub starts_at: Timestamp,
+    /// The first instant after the window.
+    pub ends_at: Timestamp,
+    /// The audience: this program's enrolled workers…
+    pub program_id: Option<ProgramId>,
+    /// …or this segment's members.
+    pub segment_id: Option<SegmentId>,
+    pub created_by: Option<UserId>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+entity!(
+    Challenges,
+    Challenge,
+    id,
+    check = |c| if !(1..=MAX_CHALLENGE_GOAL).contains(&c.goal) {
+        Err(ValidationError::new("goal", InvalidValue::OutOfRange { min: 1, max: i64::from(MAX_CHALLENGE_GOAL) }))
+    } else if c.ends_at <= c.starts_at {
+        Err(ValidationError::new("ends_at", InvalidValue::EndsBeforeStart))
+    } else {
+        match (c.program_id, c.segment_id) {
+            (Some(_), Some(_)) => Err(ValidationError::new("segment_id", InvalidValue::AudienceOfBoth)),
+            (None, None) => Err(ValidationError::new("program_id", InvalidValue::NoAudience)),
+            _ => Ok(()),
+        }
+    }
+);

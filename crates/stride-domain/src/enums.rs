@@ -79,6 +79,9 @@ string_enum! {
     QuizTaker { Worker = "worker", Coordinator = "coordinator" }
     /// The answers a well-being question takes (`well_being.rs`).
     WellBeingScale { ZeroToTen = "zero_to_ten", OneToFive = "one_to_five" }
+    /// What a challenge counts toward its goal (`points.rs`): different touchpoints
+    /// completed, or points earned, within its window.
+    ChallengeGoal { Touchpoints = "touchpoints", Points = "points" }
 }
 
 #[cfg(test)]

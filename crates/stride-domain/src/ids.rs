@@ -93,6 +93,10 @@ entity_id! {
     WellBeingQuestionId;
     /// One well-being check of one worker.
     WellBeingCheckId;
+    /// An organization's points for a completed touchpoint and for a badge.
+    PointValuesId;
+    /// A goal set for a program's workers or a segment, within a window of dates.
+    ChallengeId;
     /// One installation of the app: the node of its hybrid logical clock.
     DeviceId;
     /// One captured change in a device's outbox.
@@ -136,6 +140,17 @@ impl QuizAttemptId {
     /// again in a correction edits it.
     pub fn of_progress(progress: WorkerProgressId) -> Self {
         Self::from_uuid(Uuid::new_v5(&ATTEMPT_NAMESPACE, progress.as_uuid().as_bytes()))
+    }
+}
+
+/// The namespace of an organization's point values (a fixed random UUID).
+const POINT_VALUES_NAMESPACE: Uuid = Uuid::from_u128(0x4be2_93d0_7c1a_4f65_a8e7_02d9_6b3f_c514);
+
+impl PointValuesId {
+    /// An organization has one set of point values: its id follows from the
+    /// organization's, so two managers setting them offline edit one row.
+    pub fn of_organization(organization: OrganizationId) -> Self {
+        Self::from_uuid(Uuid::new_v5(&POINT_VALUES_NAMESPACE, organization.as_uuid().as_bytes()))
     }
 }
 

@@ -4,8 +4,9 @@
 //! registry of synced entities that drives both databases' generic SQL, the hybrid
 //! logical clock that stamps every change, and the little languages of its JSON columns
 //! (when a touchpoint is due, who is in a segment, who earns a badge, a quiz and its
-//! answers, scored the same on every device; a well-being check's score), experiment
-//! assignment and the statistics of its results, tiers and roles.
+//! answers, scored the same on every device; a well-being check's score), points,
+//! challenges and leaderboards derived from progress, experiment assignment and the
+//! statistics of its results, tiers and roles.
 
 pub mod access;
 pub mod api;
@@ -26,6 +27,7 @@ pub mod migration;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod page;
+pub mod points;
 pub mod problem;
 pub mod quiz;
 pub mod registry;

@@ -92,6 +92,10 @@ pub enum InvalidValue {
     NotProgramTouchpoint,
     #[error("choose a program on this device")]
     NotProgramOnDevice,
+    #[error("choose a segment on this device")]
+    NotSegmentOnDevice,
+    #[error("must be the id that follows from the organization's")]
+    NotDerivedId,
     #[error("choose a touchpoint of this journey")]
     NotJourneyTouchpoint,
     #[error("choose the touchpoint the score is on")]
@@ -108,6 +112,8 @@ pub enum InvalidValue {
     WaitedOn,
     #[error("choose a program or a segment, not both")]
     AudienceOfBoth,
+    #[error("choose a program or a segment")]
+    NoAudience,
     #[error("an experiment compares two variants or more")]
     TooFewVariants,
     #[error("only an active experiment assigns workers")]

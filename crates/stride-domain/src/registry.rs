@@ -1,11 +1,11 @@
-//! The registry of synced entities: for each of the 24 tables (the seed's 18 and those later issues added), its columns and their
+//! The registry of synced entities: for each of the 26 tables (the seed's 18 and those later issues added), its columns and their
 //! types, its key, its foreign keys, and which roles may write it. The device store's
 //! generic repository and the server's sync SQL are driven by it, and a test holds it
 //! against both databases' real schemas, so the three cannot drift apart.
 
 use crate::enums::{
-    AssignmentStatus, AttendanceStatus, ContentType, ExperimentStatus, ExperimentType, OrganizationType, QuizTaker,
-    Role, SubscriptionTier, WellBeingScale,
+    AssignmentStatus, AttendanceStatus, ChallengeGoal, ContentType, ExperimentStatus, ExperimentType, OrganizationType,
+    QuizTaker, Role, SubscriptionTier, WellBeingScale,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -99,6 +99,8 @@ pub enum EntityKind {
     QuizAttempts,
     WellBeingQuestions,
     WellBeingChecks,
+    PointValues,
+    Challenges,
 }
 
 #[derive(Debug)]
@@ -573,6 +575,37 @@ pub static REGISTRY: &[EntitySpec] = &[
         ],
         writers: FIELD_WORK,
     },
+    // Beyond the seed: the organization's points (one row, `PointValuesId::of_organization`)
+    // and its challenges, each for a program's workers or a segment's members, gone
+    // with its audience (`points.rs`: points, progress and leaderboards are derived).
+    EntitySpec {
+        kind: EntityKind::PointValues,
+        table: "point_values",
+        key: &["id"],
+        columns: &[ID, ORG, col("per_touchpoint", Integer), col("per_badge", Integer), CREATED_AT, UPDATED_AT],
+        writers: PROGRAM_DESIGN,
+    },
+    EntitySpec {
+        kind: EntityKind::Challenges,
+        table: "challenges",
+        key: &["id"],
+        columns: &[
+            ID,
+            ORG,
+            col("title", Text),
+            col("description", Text).null(),
+            col("goal_kind", ColumnType::Enum(ChallengeGoal::NAMES)),
+            col("goal", Integer),
+            col("starts_at", Timestamp),
+            col("ends_at", Timestamp),
+            col("program_id", Uuid).null().fk("programs", Cascade),
+            col("segment_id", Uuid).null().fk("segments", Cascade),
+            CREATED_BY,
+            CREATED_AT,
+            UPDATED_AT,
+        ],
+        writers: PROGRAM_DESIGN,
+    },
 ];
 
 #[cfg(test)]
@@ -581,7 +614,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_one_entry_and_parents_come_first() {
-        assert_eq!(REGISTRY.len(), 24);
+        assert_eq!(REGISTRY.len(), 26);
         for (position, spec) in REGISTRY.iter().enumerate() {
             assert_eq!(spec.kind.spec().table, spec.table);
             assert_eq!(EntityKind::from_table(spec.table), Some(spec.kind));

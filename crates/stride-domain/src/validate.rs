@@ -89,6 +89,8 @@ pub fn row(kind: EntityKind, row: &Fields) -> Result<Fields, ValidationError> {
         EntityKind::QuizAttempts => judged::<QuizAttempt>(row),
         EntityKind::WellBeingQuestions => judged::<WellBeingQuestion>(row),
         EntityKind::WellBeingChecks => judged::<WellBeingCheck>(row),
+        EntityKind::PointValues => judged::<PointValues>(row),
+        EntityKind::Challenges => judged::<Challenge>(row),
     }
 }
 

@@ -1,7 +1,8 @@
 //! `stride-server demo seed`: a realistic demo organization (a user of every role, 200
 //! workers with site and language, segments, content of every type, two journeys of
 //! phases and touchpoints, a program with enrollments and progress, an A/B experiment,
-//! badges) and a second, smaller organization, so tenant isolation can be seen.
+//! badges, points and a challenge) and a second, smaller organization, so tenant
+//! isolation can be seen.
 //! Seeding twice changes nothing.
 
 use crate::admin;
@@ -360,6 +361,24 @@ pub async fn seed(pool: &PgPool) -> Result<Seeded, ApiError> {
     insert(&mut tx, "badges", json!({"id": top_scorer, "organization_id": org, "name": "Top scorer",
         "description": "Scored 90 or more on a touchpoint", "icon_url": "https://media.stride.example/badges/top-scorer.svg",
         "award_rule": {"min_score": 90}})).await?;
+
+    // The organization's points, and a challenge for the program's workers this season.
+    insert(
+        &mut tx,
+        "point_values",
+        json!({"id": stride_domain::PointValuesId::of_organization(lakeside),
+        "organization_id": org, "per_touchpoint": 10, "per_badge": 25}),
+    )
+    .await?;
+    insert(
+        &mut tx,
+        "challenges",
+        json!({"id": Uuid::now_v7(), "organization_id": org,
+        "title": "Three touchpoints by New Year", "description": "Any three touchpoints of the program",
+        "goal_kind": "touchpoints", "goal": 3, "starts_at": "2026-11-01T00:00:00.000Z",
+        "ends_at": "2027-01-01T00:00:00.000Z", "program_id": program, "created_by": author}),
+    )
+    .await?;
 
     let touchpoint = first_touchpoint.unwrap_or_else(|| unreachable!("the journeys have touchpoints"));
     // The progress was one group session, held by the first coordinator; every active

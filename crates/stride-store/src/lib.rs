@@ -5,8 +5,8 @@
 //! commit in one transaction, stamped with the device's hybrid logical clock; a write
 //! that fails leaves neither. The window's reads use a second, read-only connection. It also answers
 //! the questions the window asks of many rows at once: worker search with filters, what
-//! is due today, recent activity, who is in a segment, the badges progress earns and
-//! each program's leaderboard, experiment assignment and the outcomes per variant, group
+//! is due today, recent activity, who is in a segment, the badges progress earns, what
+//! points, challenges and leaderboards are derived from (`points.rs`), experiment assignment and the outcomes per variant, group
 //! sessions written and read back whole (`sessions.rs`), and a worker's well-being
 //! history (`well_being.rs`).
 
@@ -26,6 +26,7 @@ mod media;
 mod migrate;
 mod orphans;
 mod outbox;
+mod points;
 mod reports;
 mod repository;
 mod roster;
@@ -39,7 +40,7 @@ mod well_being;
 mod workers;
 
 pub use activity::{Activity, ActivityKind, Counts};
-pub use badges::{Awarded, LeaderboardEntry};
+pub use badges::Awarded;
 pub use conflicts::LostEdit;
 pub use deletes::{ClearedField, DeletePlan};
 pub use due::{DueItem, DueList, DueQuery, WorkerRecord};
@@ -49,6 +50,7 @@ pub use media::MediaDownload;
 pub use migrate::{apply_migrations, schema_version, DEVICE_MIGRATIONS};
 pub use orphans::Orphan;
 pub use outbox::{OutboxEntry, OutboxStatus};
+pub use points::ChallengeLine;
 pub use reports::{ProgramFigures, TouchpointFigures};
 pub use repository::{Filter, ListQuery, Writer, MAX_PAGE};
 pub use roster::RosterEntry;

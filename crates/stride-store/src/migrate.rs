@@ -34,6 +34,11 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 9, name: "quizzes", sql: include_str!("../../../migrations/device/0009_quizzes.sql") },
     Migration { version: 10, name: "well_being", sql: include_str!("../../../migrations/device/0010_well_being.sql") },
+    Migration {
+        version: 11,
+        name: "points_and_challenges",
+        sql: include_str!("../../../migrations/device/0011_points_and_challenges.sql"),
+    },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

@@ -93,6 +93,90 @@ export type BadgeInput = { id: BadgeId | null, name: string, description: string
 export type BadgeReport = { name: string, holders: number, };
 
 /**
+ * A goal for a program's workers or a segment's members, to be reached within a
+ * window: so many different touchpoints completed, or so many points earned
+ * (`points.rs`). The window is two instants, the first and the first after it, so
+ * every device counts the same completions in it whatever its clock's time zone.
+ */
+
+export type Challenge = { id: ChallengeId, organization_id: OrganizationId, title: Name, description: string | null, goal_kind: ChallengeGoal, goal: number, starts_at: Timestamp, 
+/**
+ * The first instant after the window.
+ */
+ends_at: Timestamp, 
+/**
+ * The audience: this program's enrolled workers…
+ */
+program_id: ProgramId | null, 
+/**
+ * …or this segment's members.
+ */
+segment_id: SegmentId | null, created_by: UserId | null, created_at: Timestamp, updated_at: Timestamp, };
+
+/**
+ * A challenge and its board: everyone it is for, by points earned within it.
+ */
+
+export type ChallengeBoard = { summary: ChallengeSummary, lines: Array<ChallengeLine>, };
+
+/**
+ * What a challenge counts toward its goal (`points.rs`): different touchpoints
+ * completed, or points earned, within its window.
+ */
+
+export type ChallengeGoal = "touchpoints" | "points";
+
+/**
+ * A goal set for a program's workers or a segment, within a window of dates.
+ */
+
+export type ChallengeId = string;
+
+export type ChallengeInput = { id: ChallengeId | null, title: string, description: string, goal_kind: ChallengeGoal, 
+/**
+ * A whole number, as typed.
+ */
+goal: string, 
+/**
+ * The first and the last day (YYYY-MM-DD) on this device's calendar.
+ */
+starts_on: string, ends_on: string, program_id: ProgramId | null, segment_id: SegmentId | null, };
+
+/**
+ * A worker's line on a challenge's board: their standing and how far they are.
+ */
+
+export type ChallengeLine = { standing: Standing, progress: ChallengeProgress, };
+
+/**
+ * How far a worker is toward a challenge's goal.
+ */
+
+export type ChallengeProgress = { 
+/**
+ * Touchpoints or points, as the goal counts, so far.
+ */
+count: number, goal: number, reached: boolean, };
+
+/**
+ * A challenge as a list shows it.
+ */
+
+export type ChallengeSummary = { challenge: Challenge, 
+/**
+ * Its first and last day on this device's calendar.
+ */
+starts_on: string, ends_on: string, 
+/**
+ * The program's or the segment's name.
+ */
+audience: string, audience_size: number, 
+/**
+ * Workers of the audience who reached the goal.
+ */
+reached: number, };
+
+/**
  * Who made a change: the user and the device it came from.
  */
 
@@ -287,7 +371,7 @@ export type EnrollmentFilter = "active" | "completed" | "dropped" | "not_enrolle
  * Every synced entity, named as its table.
  */
 
-export type EntityKind = "organizations" | "users" | "workers" | "segments" | "worker_segment" | "content" | "journey_blueprints" | "phases" | "touchpoints" | "programs" | "program_blueprints" | "worker_assignments" | "worker_progress" | "experiments" | "experiment_variants" | "experiment_assignments" | "badges" | "worker_badges" | "group_sessions" | "session_attendance" | "quiz_versions" | "quiz_attempts" | "well_being_questions" | "well_being_checks";
+export type EntityKind = "organizations" | "users" | "workers" | "segments" | "worker_segment" | "content" | "journey_blueprints" | "phases" | "touchpoints" | "programs" | "program_blueprints" | "worker_assignments" | "worker_progress" | "experiments" | "experiment_variants" | "experiment_assignments" | "badges" | "worker_badges" | "group_sessions" | "session_attendance" | "quiz_versions" | "quiz_attempts" | "well_being_questions" | "well_being_checks" | "point_values" | "challenges";
 
 /**
  * What went wrong, for a program to branch on (the message is for people and logs).
@@ -399,7 +483,7 @@ export type Interval = { low: number, high: number, };
  * The problem with a value, before it is known which field it came from.
  */
 
-export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" };
+export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" };
 
 export type JourneyBlueprintId = string;
 
@@ -424,28 +508,6 @@ export type JourneyOutline = { title: string, phases: Array<PhaseOutline>, };
  */
 
 export type JsonObject = Record<string, unknown>;
-
-/**
- * One worker's standing in a program.
- */
-
-export type LeaderboardEntry = { 
-/**
- * 1 for the first; workers who tie share a rank.
- */
-rank: number, worker_id: WorkerId, name: string, 
-/**
- * Different touchpoints of the program completed.
- */
-completed: number, 
-/**
- * Mean of their best scores on the program's touchpoints, when they have scores.
- */
-mean_score: number | null, 
-/**
- * Badges they hold (any program).
- */
-badges: number, };
 
 /**
  * One field of a record where this device's value lost.
@@ -585,6 +647,22 @@ completed: number, completion_rate: number | null, };
 
 export type PhoneNumber = string;
 
+/**
+ * What a completed touchpoint and a badge are worth.
+ */
+
+export type Points = { per_touchpoint: number, per_badge: number, };
+
+/**
+ * The point values as a form holds them.
+ */
+
+export type PointsInput = { 
+/**
+ * Whole numbers, as typed.
+ */
+per_touchpoint: string, per_badge: string, };
+
 export type PreviewStep = { touchpoint_id: TouchpointId, title: string | null, } & ({ "state": "done" } | { "state": "due", at: Timestamp, } | { "state": "waiting_for", title: string | null, } | { "state": "score_too_low", title: string | null, needed: number, } | { "state": "other_variant" });
 
 /**
@@ -635,7 +713,11 @@ export type ProgramReport = { program_id: ProgramId, program: string, enrolled: 
 /**
  * Present over everyone on the sessions' rosters.
  */
-attendance_rate: number | null, touchpoints: Array<TouchpointReport>, phases: Array<PhaseReport>, badges: Array<BadgeReport>, };
+attendance_rate: number | null, touchpoints: Array<TouchpointReport>, phases: Array<PhaseReport>, badges: Array<BadgeReport>, 
+/**
+ * The challenges set for the program's workers, with how many reached each goal.
+ */
+challenges: Array<ChallengeSummary>, };
 
 /**
  * One progress record, named by its touchpoint's content.
@@ -954,6 +1036,16 @@ default_calling_code: string, };
 
 export type SignInInput = { server_url: string, email: string, password: string, };
 
+/**
+ * One line of a leaderboard.
+ */
+
+export type Standing = { 
+/**
+ * 1 for the first; workers with the same points share a rank.
+ */
+rank: number, worker_id: WorkerId, name: string, tally: Tally, };
+
 export type SubscriptionTier = "basic" | "standard" | "premium";
 
 /**
@@ -1027,6 +1119,20 @@ export type SyncSummary = { pushed: number, rejected: number, pulled: number,
 retries: number, };
 
 /**
+ * What a worker earned within a scope.
+ */
+
+export type Tally = { 
+/**
+ * Different touchpoints completed.
+ */
+touchpoints: number, badges: number, points: number, 
+/**
+ * Mean of the best score on each of those touchpoints that has one, to two decimals.
+ */
+mean_score: number | null, };
+
+/**
  * One tier's limits; None is no limit.
  */
 
@@ -1088,7 +1194,7 @@ export type UserId = string;
  * A value that failed validation, with the field it belongs to.
  */
 
-export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" });
+export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" });
 
 export type VariantDraft = { id: ExperimentVariantId, name: string, weight: number, 
 /**
@@ -1361,7 +1467,16 @@ export function commands(invoke: Invoke) {
     badgeDrafts: () => invoke<Array<BadgeDraft>>('badge_drafts'),
     saveBadge: (input: BadgeInput) => invoke<BadgeId>('save_badge', { input }),
     awardBadge: (badge: BadgeId, worker: WorkerId) => invoke<null>('award_badge', { badge, worker }),
-    leaderboard: (program: ProgramId) => invoke<Array<LeaderboardEntry>>('leaderboard', { program }),
+    /** A program's enrolled workers ranked by the points they earned in it. */
+    leaderboard: (program: ProgramId) => invoke<Array<Standing>>('leaderboard', { program }),
+    /** What a completed touchpoint and a badge are worth. */
+    points: () => invoke<Points>('points'),
+    savePoints: (input: PointsInput) => invoke<Points>('save_points', { input }),
+    /** The organization's challenges, with how many of each audience reached the goal. */
+    challenges: () => invoke<Array<ChallengeSummary>>('challenges'),
+    saveChallenge: (input: ChallengeInput) => invoke<ChallengeId>('save_challenge', { input }),
+    /** A challenge's audience ranked by the points earned within it, with their progress. */
+    challengeBoard: (id: ChallengeId) => invoke<ChallengeBoard>('challenge_board', { id }),
   }
 }
 

@@ -6,6 +6,9 @@ import type {
   AppError,
   AssignmentStatus,
   AwardForm,
+  Challenge,
+  ChallengeGoal,
+  Points,
   ContentType,
   DeletePlan,
   HistoryConflict,
@@ -60,6 +63,11 @@ const typeNames: Record<string, string> = {
   json: 'JSON object',
 }
 
+/** A calendar day (YYYY-MM-DD) as people read it, on the device's calendar. */
+function dateOf(day: string): string {
+  return new Date(`${day}T00:00:00`).toLocaleDateString()
+}
+
 /** A count and its noun, singular or plural: `plural(1, 'worker')` is "1 worker". */
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en')} ${n === 1 ? one : many}`
@@ -78,7 +86,7 @@ export const en = {
     journeys: 'Journeys',
     segments: 'Segments',
     experiments: 'Experiments',
-    badges: 'Badges',
+    badges: 'Rewards',
     organization: 'Organization',
     /** The test ids the end-to-end tests know the screens by. */
     testIds: {
@@ -490,6 +498,50 @@ export const en = {
     completed: 'Touchpoints completed',
     meanScore: 'Mean score',
     badgeCount: 'Badges',
+    points: 'Points',
+  },
+  challenges: {
+    pointsTitle: 'Points',
+    pointsHint: 'Every device counts the same points from the progress and badges it holds: each different touchpoint a worker completes, and each badge they earn.',
+    perTouchpoint: 'Points per completed touchpoint',
+    perBadge: 'Points per badge',
+    pointsSummary: (p: Points) => `${p.per_touchpoint} points for each completed touchpoint, ${p.per_badge} for each badge.`,
+    editPoints: 'Change',
+    pointsSaved: 'The points are saved on this device.',
+    title: 'Challenges',
+    add: 'New challenge',
+    newTitle: 'New challenge',
+    editTitle: 'Edit challenge',
+    none: 'No challenges on this device yet.',
+    name: 'Title',
+    description: 'Description',
+    goalKind: 'Counts',
+    goalKinds: { touchpoints: 'Touchpoints completed', points: 'Points earned' } satisfies Record<ChallengeGoal, string>,
+    goal: 'Goal',
+    startsOn: 'From (first day)',
+    endsOn: 'To (last day)',
+    audience: 'For',
+    program: 'Program',
+    segment: 'Segment',
+    chooseAudience: 'Choose a program or a segment',
+    edit: 'Edit',
+    save: 'Save',
+    cancel: 'Cancel',
+    show: 'Board',
+    saved: (title: string) => `${title} is saved on this device.`,
+    goalSummary: (c: Challenge) =>
+      c.goal_kind === 'touchpoints' ? `Complete ${c.goal} touchpoint${c.goal === 1 ? '' : 's'}` : `Earn ${c.goal} points`,
+    window: (from: string, to: string) => `${dateOf(from)} to ${dateOf(to)}`,
+    reached: (reached: number, of: number) => `${reached} of ${of} reached the goal`,
+    board: (title: string) => `${title}: the board`,
+    boardHint: 'Ranked by the points earned within the challenge; the bar is the progress toward its goal.',
+    rank: '#',
+    worker: 'Worker',
+    progress: 'Progress',
+    progressOf: (count: number, goal: number) => `${count} of ${goal}`,
+    done: 'Reached',
+    pointsColumn: 'Points',
+    nobody: 'Nobody is in this challenge’s audience on this device.',
   },
   organization: {
     title: 'Organization',
@@ -661,6 +713,8 @@ export const en = {
     badges: 'Badges held',
     noBadges: 'No badges held yet.',
     badge: (name: string, holders: number) => `${name}: ${plural(holders, 'worker')}`,
+    challenges: 'Challenges',
+    noChallenges: 'No challenges for this program.',
   },
   workerPage: {
     back: 'Back to workers',
@@ -836,6 +890,8 @@ export const en = {
     worker_badges: 'badge award', group_sessions: 'group session', session_attendance: 'attendance record',
     quiz_versions: 'quiz version', quiz_attempts: 'quiz answers', well_being_questions: 'well-being question',
     well_being_checks: 'well-being check',
+    point_values: 'point values',
+    challenges: 'challenge',
   } satisfies Record<EntityKind, string>,
   entityPlurals: {
     organizations: 'Organizations', users: 'Users', workers: 'Workers', segments: 'Segments',
@@ -846,6 +902,8 @@ export const en = {
     worker_badges: 'Badge awards', group_sessions: 'Group sessions', session_attendance: 'Attendance records',
     quiz_versions: 'Quiz versions', quiz_attempts: 'Quiz answers', well_being_questions: 'Well-being questions',
     well_being_checks: 'Well-being checks',
+    point_values: 'Point values',
+    challenges: 'Challenges',
   } satisfies Record<EntityKind, string>,
   errors: {
     invalid_input: 'Some fields need attention.',
@@ -936,6 +994,9 @@ export const en = {
     waits_on_itself: () => 'a touchpoint cannot wait on itself',
     waited_on: () => 'another touchpoint’s rule waits on it: change that rule first',
     audience_of_both: () => 'choose a program or a segment, not both',
+    no_audience: () => 'choose a program or a segment',
+    not_segment_on_device: () => 'choose a segment on this device',
+    not_derived_id: () => 'must be the id that follows from the organization’s',
     too_few_variants: () => 'an experiment compares two variants or more',
     experiment_not_active: () => 'only an active experiment assigns workers',
     journey_twice: () => 'a journey is in the program once',
