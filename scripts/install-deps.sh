@@ -10,7 +10,7 @@ set -euo pipefail
 app=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev
      pkg-config file build-essential curl ca-certificates nodejs npm postgresql postgresql-client)
 test=(xvfb webkit2gtk-driver gnome-keyring libsecret-tools keyutils dbus dbus-x11 x11-utils
-      xdotool imagemagick python3-venv)
+      xdotool imagemagick python3-venv dunst)
 
 wanted=("${app[@]}")
 [[ "${1:-app}" == test ]] && wanted+=("${test[@]}")

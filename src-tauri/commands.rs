@@ -5,8 +5,8 @@ use crate::events::progress_to;
 use crate::ipc::commands;
 use crate::service::{
     today, DeviceStatus, EnrollTarget, GroupSessionInput, Home, ProgramChoice, ProgramOutline, QuizVersionView,
-    SegmentChoice, SegmentName, SessionOfToday, SessionRecord, SetUpInput, SignInInput, SyncDetails, SyncSummary,
-    WellBeingCheckInput, WellBeingView, WorkerPage, WorkerQuery,
+    ReminderKey, SegmentChoice, SegmentName, SessionOfToday, SessionRecord, SetUpInput, SignInInput, SnoozeFor,
+    SyncDetails, SyncSummary, WellBeingCheckInput, WellBeingView, WorkerPage, WorkerQuery,
 };
 use stride_domain::api::RecordHistory;
 use stride_domain::duplicates::DuplicateCandidate;
@@ -91,4 +91,8 @@ commands! {
     /// Records a well-being check, scored on the device; answers the worker's well-being.
     fn record_well_being_check(input: WellBeingCheckInput) -> WellBeingView =
         run |service| service.record_well_being_check(input);
+    /// Keeps a reminder off home and the desktop for an hour or until tomorrow.
+    fn snooze_reminder(key: ReminderKey, snooze: SnoozeFor) -> () = run |service| service.snooze_reminder(key, snooze);
+    /// After how many days overdue a worker is reminded of, on this device.
+    fn set_reminder_overdue_days(days: String) -> () = run |service| service.set_reminder_overdue_days(days);
 }

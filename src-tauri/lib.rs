@@ -3,7 +3,8 @@
 //! `STRIDE_SERVER_URL` suggests a server at sign-in; with `STRIDE_SIGN_IN_EMAIL` and
 //! `STRIDE_SIGN_IN_PASSWORD` too, a new device signs itself in (how `make run` opens
 //! the app signed in to the demo). `STRIDE_SYNC_CHECK_SECONDS` sets how often the app
-//! asks whether the server answers (15 s).
+//! asks whether the server answers (15 s). While it runs, the day's reminders come as
+//! desktop notifications (`notify.rs`).
 
 mod authoring_commands;
 mod bindings;
@@ -11,6 +12,7 @@ mod commands;
 mod error;
 mod events;
 mod ipc;
+mod notify;
 mod service;
 mod state;
 
@@ -76,8 +78,12 @@ pub fn run() {
                     .ok()
                     .and_then(|seconds| seconds.parse().ok())
                     .map_or(service::CHECK_EVERY, std::time::Duration::from_secs);
+                let reminding = std::sync::Arc::clone(&service);
                 tauri::async_runtime::spawn(async move {
                     service.keep_in_sync(every, |event| events::tell_window(&handle, event)).await;
+                });
+                tauri::async_runtime::spawn(async move {
+                    reminding.keep_reminding(notify::REMIND_EVERY, notify::show).await;
                 });
             }
             app.manage(state);

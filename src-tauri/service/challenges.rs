@@ -2,7 +2,7 @@
 //! goal, a window of days and an audience (a program or a segment), and the boards
 //! derived from progress and badges (`stride_domain::points`), the same on every device.
 
-use super::home::{local_date, local_midnight};
+use super::calendar::{local_date, local_midnight};
 use super::{optional_text, Service};
 use crate::error::AppError;
 use chrono::{Days, NaiveDate};

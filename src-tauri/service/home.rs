@@ -1,9 +1,10 @@
 //! Home: what is due today in each program (computed on the device from the touchpoints'
-//! rules), what happened lately, and a few counts.
+//! rules), the reminders found on the way (`reminders.rs`), what happened lately, and a
+//! few counts.
 
+use super::reminders::{DueSession, Overdue, Reminders};
 use super::Service;
 use crate::error::AppError;
-use chrono::{Days, Local, NaiveDate, NaiveTime, TimeDelta, TimeZone};
 use serde::Serialize;
 use stride_domain::journey::{Day, Urgency};
 use stride_domain::*;
@@ -50,30 +51,7 @@ pub struct Home {
     pub counts: Counts,
     /// Touchpoints whose rule this app cannot read, left out of what is due.
     pub unreadable_rules: u32,
-}
-
-/// Today, as the device's time zone draws it from the OS clock (the calendar of the
-/// person at the window).
-#[allow(clippy::disallowed_methods)] // the wall clock
-pub fn today() -> Day {
-    let date = Local::now().date_naive();
-    Day { starts: local_midnight(date), ends: local_midnight(date.checked_add_days(Days::new(1)).unwrap_or(date)) }
-}
-
-/// When a day of the device's calendar begins (where the time zone skips midnight, its
-/// first hour that exists).
-pub fn local_midnight(date: NaiveDate) -> Timestamp {
-    (0..3)
-        .find_map(|hour| Local.from_local_datetime(&date.and_time(NaiveTime::MIN + TimeDelta::hours(hour))).earliest())
-        .map_or_else(
-            || Timestamp::from_datetime(date.and_time(NaiveTime::MIN).and_utc()),
-            |at| Timestamp::from_datetime(at.to_utc()),
-        )
-}
-
-/// The day of the device's calendar an instant falls on.
-pub fn local_date(at: Timestamp) -> NaiveDate {
-    at.as_datetime().with_timezone(&Local).date_naive()
+    pub reminders: Reminders,
 }
 
 /// What home counts of one touchpoint of one program.
@@ -100,6 +78,7 @@ impl Service {
         // Counted as they are judged: a large organization has hundreds of thousands
         // of due (enrollment, touchpoint) pairs, and home shows a line per touchpoint.
         let mut tally: IdMap<(ProgramId, TouchpointId), Tally> = IdMap::default();
+        let mut overdue_workers: IdMap<WorkerId, Overdue> = IdMap::default();
         let query = DueQuery { day, until: Some(day.ends), program: None, worker: None };
         let unreadable = store.for_each_due(&query, |item| {
             let (overdue, today) = match item.urgency {
@@ -116,6 +95,13 @@ impl Service {
             entry.first_due_at = entry.first_due_at.min(item.due_at);
             entry.overdue += overdue;
             entry.today += today;
+            if overdue > 0 {
+                let late = overdue_workers
+                    .entry(item.worker_id)
+                    .or_insert(Overdue { first_due_at: item.due_at, touchpoints: 0 });
+                late.first_due_at = late.first_due_at.min(item.due_at);
+                late.touchpoints += 1;
+            }
             if entry.workers.len() < NAMES_SHOWN {
                 entry.workers.push(item.worker_id);
             }
@@ -156,8 +142,22 @@ impl Service {
         }
         programs.sort_by(|a, b| a.name.cmp(&b.name));
         let week_ago = Timestamp::from_millis(day.starts.millis() - 6 * 24 * 60 * 60 * 1000).unwrap_or(day.starts);
+        let due = programs
+            .iter()
+            .flat_map(|program| {
+                program.touchpoints.iter().map(|touchpoint| DueSession {
+                    program_id: program.id,
+                    program: program.name.clone(),
+                    touchpoint_id: touchpoint.id,
+                    title: touchpoint.title.clone(),
+                    workers: touchpoint.overdue + touchpoint.today,
+                })
+            })
+            .collect();
+        let reminders = self.reminders(day, due, overdue_workers)?;
         Ok(Home {
             day_starts: day.starts,
+            reminders,
             programs,
             recent: store.recent_activity(RECENT)?,
             counts: store.counts(week_ago)?,
@@ -211,7 +211,7 @@ impl Service {
 mod tests {
     use super::super::tests::{form, service, set_up_input};
     use super::*;
-    use crate::service::{EnrollTarget, GroupSessionInput, RecordSyncState};
+    use crate::service::{today, EnrollTarget, GroupSessionInput, RecordSyncState};
     use stride_domain::journey::Urgency;
 
     /// A program of one journey: `first` is due at enrollment, `second` two days after

@@ -17,6 +17,7 @@ mod authoring;
 #[cfg(test)]
 mod authoring_tests;
 mod badges;
+mod calendar;
 mod challenges;
 mod content;
 mod deletes;
@@ -26,6 +27,7 @@ mod home;
 mod program_editor;
 mod programs;
 mod quizzes;
+mod reminders;
 mod reports;
 mod segments;
 mod sessions;
@@ -40,16 +42,18 @@ pub use authoring::{PreviewState, RuleForm};
 #[cfg(test)]
 pub use badges::AwardForm;
 pub use badges::{BadgeDraft, BadgeInput};
+pub use calendar::today;
 pub use challenges::{ChallengeBoard, ChallengeInput, ChallengeSummary, PointsInput};
 pub use content::MediaProgress;
 pub use content::{ContentInput, ContentItem, OpenedMedia};
 #[cfg(test)]
 pub use experiments::VariantInput;
 pub use experiments::{ExperimentDraft, ExperimentInput, ExperimentResults};
-pub use home::{today, Home};
+pub use home::Home;
 pub use program_editor::{ProgramDraft, ProgramInput};
 pub use programs::{EnrollTarget, ProgramChoice, ProgramOutline, SegmentChoice, SegmentName};
 pub use quizzes::{QuizInput, QuizOverview, QuizVersionView};
+pub use reminders::{ReminderKey, Reminders, SnoozeFor};
 pub use reports::ProgramReport;
 #[cfg(test)]
 pub use segments::{Combine, ConditionForm};
@@ -78,6 +82,8 @@ pub struct Service {
     sync_turn: Mutex<()>,
     /// What the background's last check of the server found (`keep_in_sync`).
     online: std::sync::Mutex<Option<bool>>,
+    /// Woken when a sync brought rows that may be due (`keep_reminding` looks again).
+    reminders_may_change: tokio::sync::Notify,
 }
 
 /// Credentials handed to the app at launch (STRIDE_SIGN_IN_EMAIL and _PASSWORD).
@@ -152,6 +158,7 @@ impl Service {
             automatic_sign_in,
             sync_turn: Mutex::new(()),
             online: std::sync::Mutex::new(None),
+            reminders_may_change: tokio::sync::Notify::new(),
         }
     }
 

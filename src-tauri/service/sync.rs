@@ -247,6 +247,8 @@ impl Service {
             Ok(service.store.record_sync_run(&run)?)
         })
         .await?;
+        // What was pulled may be due: the reminders look again now.
+        self.reminders_may_change.notify_one();
         result
     }
 

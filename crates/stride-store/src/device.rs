@@ -112,7 +112,7 @@ impl Store {
         })
     }
 
-    fn setting(&self, key: &str) -> Result<Option<String>> {
+    pub(crate) fn setting(&self, key: &str) -> Result<Option<String>> {
         self.with_conn(|conn| {
             Ok(conn
                 .query_row("SELECT value FROM device_settings WHERE key = ?1", [key], |row| row.get(0))
@@ -120,7 +120,7 @@ impl Store {
         })
     }
 
-    fn set_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
+    pub(crate) fn set_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
         self.transaction(Mode::Write, |t| {
             match value {
                 Some(value) => t.tx.execute(
@@ -150,6 +150,7 @@ impl Store {
                  DELETE FROM media_downloads;
                  DELETE FROM sync_runs;
                  DELETE FROM conflicts;
+                 DELETE FROM reminder_snoozes;
                  DELETE FROM device_settings;
                  DELETE FROM sync_state;",
             )?;

@@ -7,8 +7,9 @@
 //! the questions the window asks of many rows at once: worker search with filters, what
 //! is due today, recent activity, who is in a segment, the badges progress earns, what
 //! points, challenges and leaderboards are derived from (`points.rs`), experiment assignment and the outcomes per variant, group
-//! sessions written and read back whole (`sessions.rs`), and a worker's well-being
-//! history (`well_being.rs`).
+//! sessions written and read back whole (`sessions.rs`), a worker's well-being
+//! history (`well_being.rs`), and the device's own reminder settings and snoozes
+//! (`reminders.rs`).
 
 mod activity;
 mod badges;
@@ -27,6 +28,7 @@ mod migrate;
 mod orphans;
 mod outbox;
 mod points;
+mod reminders;
 mod reports;
 mod repository;
 mod roster;

@@ -39,6 +39,11 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         name: "points_and_challenges",
         sql: include_str!("../../../migrations/device/0011_points_and_challenges.sql"),
     },
+    Migration {
+        version: 12,
+        name: "reminder_snoozes",
+        sql: include_str!("../../../migrations/device/0012_reminder_snoozes.sql"),
+    },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

@@ -471,7 +471,7 @@ programs: Array<ProgramDay>, recent: Array<Activity>, counts: Counts,
 /**
  * Touchpoints whose rule this app cannot read, left out of what is due.
  */
-unreadable_rules: number, };
+unreadable_rules: number, reminders: Reminders, };
 
 /**
  * A 95% confidence interval.
@@ -870,6 +870,31 @@ code: ErrorCode | null,
 reason: string, made_at: Timestamp, };
 
 /**
+ * What a reminder is about, as its snooze remembers it: "session:<program>:<touchpoint>"
+ * or "worker:<worker>".
+ */
+
+export type ReminderKey = string;
+
+export type Reminders = { 
+/**
+ * A worker is reminded of once overdue by more than this many days.
+ */
+overdue_days: number, sessions: Array<SessionReminder>, 
+/**
+ * The most overdue first, the first 8.
+ */
+workers: Array<WorkerReminder>, 
+/**
+ * Every overdue worker reminded of, listed or not.
+ */
+workers_total: number, 
+/**
+ * Reminders snoozed now.
+ */
+snoozed: number, };
+
+/**
  * The five staff roles. What each may write is in the entity registry.
  */
 
@@ -1019,6 +1044,16 @@ export type SessionRecord = { summary: SessionSummary,
 correctable: boolean, lines: Array<NamedSessionLine>, };
 
 /**
+ * A session due today: a touchpoint of a program some workers are due or overdue for.
+ */
+
+export type SessionReminder = { key: ReminderKey, program_id: ProgramId, program: string, touchpoint_id: TouchpointId, title: string | null, 
+/**
+ * Workers it is due for (overdue included).
+ */
+workers: number, };
+
+/**
  * A session as a list shows it.
  */
 
@@ -1035,6 +1070,12 @@ export type SetUpInput = { organization_name: string, organization_type: Organiz
 default_calling_code: string, };
 
 export type SignInInput = { server_url: string, email: string, password: string, };
+
+/**
+ * How long a snooze lasts.
+ */
+
+export type SnoozeFor = "hour" | "tomorrow";
 
 /**
  * One line of a leaderboard.
@@ -1351,6 +1392,20 @@ enrollment: EnrollmentFilter | null, offset: number, limit: number, };
 
 export type WorkerRef = { id: WorkerId, name: string, };
 
+/**
+ * A worker overdue for longer than the device's number of days.
+ */
+
+export type WorkerReminder = { key: ReminderKey, worker_id: WorkerId, name: string, 
+/**
+ * Days since the first touchpoint they are overdue for was due.
+ */
+days_overdue: number, 
+/**
+ * Touchpoints they are overdue for.
+ */
+touchpoints: number, };
+
 /** Sends a command by name with its named arguments; resolves with its result. */
 export type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>
 
@@ -1421,6 +1476,10 @@ export function commands(invoke: Invoke) {
     workerWellBeing: (workerId: WorkerId) => invoke<WellBeingView>('worker_well_being', { workerId }),
     /** Records a well-being check, scored on the device; answers the worker's well-being. */
     recordWellBeingCheck: (input: WellBeingCheckInput) => invoke<WellBeingView>('record_well_being_check', { input }),
+    /** Keeps a reminder off home and the desktop for an hour or until tomorrow. */
+    snoozeReminder: (key: ReminderKey, snooze: SnoozeFor) => invoke<null>('snooze_reminder', { key, snooze }),
+    /** After how many days overdue a worker is reminded of, on this device. */
+    setReminderOverdueDays: (days: string) => invoke<null>('set_reminder_overdue_days', { days }),
     /** The signed-in account: its role, the screens it sees and what it may write. */
     account: () => invoke<Account>('account'),
     /** The organization's type, tier, the tier's limits and how much of them is used. */

@@ -140,6 +140,24 @@ export const en = {
     enrolled: (n: number) => plural(n, 'active enrollment'),
     recorded: (n: number) => `${plural(n, 'progress record')} in the last 7 days`,
   },
+  reminders: {
+    title: 'Reminders',
+    none: 'No reminders now.',
+    session: (title: string | null, program: string, workers: number) =>
+      `Session due today: ${title ?? 'untitled touchpoint'} (${program}), ${plural(workers, 'worker')}`,
+    overdue: (days: number, touchpoints: number) =>
+      `overdue ${plural(days, 'day')}, ${plural(touchpoints, 'touchpoint')}`,
+    record: 'Record',
+    hour: 'Snooze 1 hour',
+    tomorrow: 'Until tomorrow',
+    moreWorkers: (n: number) => `and ${plural(n, 'more worker')} overdue`,
+    snoozed: (n: number) => `${plural(n, 'reminder')} snoozed.`,
+    threshold: (days: number) => `Workers are reminded of once overdue by more than ${plural(days, 'day')}.`,
+    change: 'Change',
+    daysField: 'Remind of workers overdue by more than (days)',
+    save: 'Save',
+    cancel: 'Cancel',
+  },
   setUp: {
     title: 'Set up this device',
     intro: 'Stride keeps its data on this computer and works without a network. Tell it which organization it works for.',

@@ -1,6 +1,6 @@
-import { render, screen } from '@testing-library/svelte'
+import { fireEvent, render, screen } from '@testing-library/svelte'
 import { describe, expect, it, vi } from 'vitest'
-import type { DeviceStatus, Home as HomeAnswer } from '../bindings'
+import type { DeviceStatus, Home as HomeAnswer, WorkerId } from '../bindings'
 import { en } from '../messages'
 import { standInApi, standInContext } from '../testing'
 import Home from './Home.svelte'
@@ -11,6 +11,7 @@ const day = (workers: number): HomeAnswer => ({
   recent: [],
   counts: { workers, programs: 1, active_enrollments: 0, recorded_since: 0 },
   unreadable_rules: 0,
+  reminders: { overdue_days: 3, sessions: [], workers: [], workers_total: 0, snoozed: 0 },
 })
 
 const status: DeviceStatus = {
@@ -48,6 +49,34 @@ describe('home', () => {
     await device.changed()
     expect(await screen.findByText(en.home.workers(13))).toBeTruthy()
     expect(home).toHaveBeenCalledTimes(2)
+  })
+
+  it('snoozes a reminder on the device and reads home again', async () => {
+    const key = 'worker:0193a000-0000-7000-8000-0000000000a1'
+    const late = (snoozed: number): HomeAnswer => ({
+      ...day(1),
+      reminders: {
+        overdue_days: 3,
+        sessions: [],
+        workers: snoozed
+          ? []
+          : [{ key, worker_id: '0193a000-0000-7000-8000-0000000000a1' as WorkerId, name: 'Amina', days_overdue: 9, touchpoints: 2 }],
+        workers_total: snoozed ? 0 : 1,
+        snoozed,
+      },
+    })
+    const home = vi.fn(async () => late(0))
+    const snoozeReminder = vi.fn(async () => {
+      home.mockImplementation(async () => late(1))
+      return null
+    })
+    const api = standInApi({ home, snoozeReminder, deviceStatus: async () => status })
+    render(Home, { props, context: standInContext(api).context })
+    expect(await screen.findByText(en.reminders.overdue(9, 2))).toBeTruthy()
+    await fireEvent.click(screen.getByRole('button', { name: en.reminders.tomorrow }))
+    expect(snoozeReminder).toHaveBeenCalledWith(key, 'tomorrow')
+    expect(await screen.findByText(en.reminders.snoozed(1))).toBeTruthy()
+    expect(screen.queryByText('Amina')).toBeNull()
   })
 
   it('says why when the device cannot answer', async () => {
