@@ -99,6 +99,9 @@ error_codes! {
     TooLarge = "too_large",
     /// Not JSON, or an encoding other than gzip and zstd.
     UnsupportedMediaType = "unsupported_media_type",
+    /// The server is up but cannot serve yet: its database is unreachable or its schema
+    /// is behind (`/v1/ready`).
+    NotReady = "not_ready",
 
     // Why the server refused a pushed change (the device keeps it for a person).
     /// The account's role may not make this change.

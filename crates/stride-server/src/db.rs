@@ -135,3 +135,12 @@ async fn bridge_locked(conn: &mut sqlx::PgConnection, migrator: &Migrator) -> Re
     tracing::info!("carried the server's migration history over to sqlx's table");
     Ok(())
 }
+
+/// The database's schema against this server's: the last migration applied, and the
+/// last one this server has (equal when the schema is current).
+pub async fn schema_versions(pool: &PgPool) -> Result<(i64, i64), sqlx::Error> {
+    let applied: i64 = sqlx::query_scalar("SELECT coalesce(max(version), 0) FROM _sqlx_migrations WHERE success")
+        .fetch_one(pool)
+        .await?;
+    Ok((applied, last_version(&MIGRATOR)))
+}

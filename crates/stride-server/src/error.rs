@@ -34,6 +34,10 @@ pub enum ApiError {
     Database(#[from] sqlx::Error),
     #[error("the server could not complete the request: {0}")]
     Internal(String),
+    /// The server is up but cannot serve: its database does not answer or is not at
+    /// its schema (`/v1/ready`).
+    #[error("not ready: {0}")]
+    NotReady(String),
     /// A request the HTTP layer refused (its body, parameters, method or encoding), with
     /// that layer's status and explanation.
     #[error("{message}")]
@@ -51,6 +55,7 @@ impl ApiError {
             ApiError::NotFound => ErrorCode::NotFound,
             ApiError::Forbidden(_) => ErrorCode::Forbidden,
             ApiError::Database(_) | ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::NotReady(_) => ErrorCode::NotReady,
             ApiError::Rejected { status, .. } => match *status {
                 StatusCode::NOT_FOUND => ErrorCode::NotFound,
                 StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
@@ -73,6 +78,7 @@ impl ApiError {
             }
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Rejected { status, .. } => *status,

@@ -19,6 +19,8 @@ pub mod generate;
 mod history;
 pub mod limiter;
 pub mod media;
+pub mod metrics;
+pub mod ops;
 mod page_cache;
 pub mod pull;
 pub mod push;
@@ -30,7 +32,7 @@ pub mod routes;
 pub mod state;
 pub mod tenant;
 
-pub use routes::router;
+pub use routes::{metrics_router, router};
 pub use state::AppState;
 
 /// Serves the API on `listener` until `shutdown` resolves.
@@ -39,6 +41,37 @@ pub async fn serve(
     pool: sqlx::PgPool,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(AppState::new(pool)).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    serve_all(listener, None, pool, shutdown).await
+}
+
+/// Serves the API on `api`, and the metrics page on `metrics` when given, until
+/// `shutdown` resolves; then stops taking connections and returns once the requests in
+/// flight are answered.
+pub async fn serve_all(
+    api: tokio::net::TcpListener,
+    metrics: Option<tokio::net::TcpListener>,
+    pool: sqlx::PgPool,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use std::future::IntoFuture;
+    let state = AppState::new(pool);
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let stopped = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stopping.wait_for(|stop| *stop).await;
+    };
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let api = axum::serve(api, app).with_graceful_shutdown(stopped(stopping.clone())).into_future();
+    match metrics {
+        None => api.await,
+        Some(listener) => {
+            let metrics =
+                axum::serve(listener, metrics_router(state)).with_graceful_shutdown(stopped(stopping)).into_future();
+            let (api, metrics) = tokio::join!(api, metrics);
+            api.and(metrics)
+        }
+    }
 }

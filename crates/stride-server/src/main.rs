@@ -20,6 +20,9 @@ struct Cli {
     /// Log filter (error, warn, info, debug, or a tracing filter).
     #[arg(long, env = "STRIDE_LOG", default_value = "info", global = true)]
     log_level: String,
+    /// Logs as text for a person, or as JSON lines for a log collector.
+    #[arg(long, env = "STRIDE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -31,6 +34,10 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "STRIDE_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Address to serve the Prometheus metrics page on (/metrics); none: not served.
+        /// Keep it off the public network: it counts every organization's devices.
+        #[arg(long, env = "STRIDE_METRICS_LISTEN")]
+        metrics_listen: Option<String>,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -130,15 +137,24 @@ async fn run(cli: Cli) -> Result<(), String> {
     let fail = |e: stride_server::error::ApiError| e.to_string();
     match cli.command {
         Command::Migrate => db::migrate(&pool).await.map_err(|e| e.to_string())?,
-        Command::Serve { listen } => {
+        Command::Serve { listen, metrics_listen } => {
             db::migrate(&pool).await.map_err(|e| e.to_string())?;
-            let listener =
-                tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("listening on {listen}: {e}"))?;
-            tracing::info!(server.address = %listener.local_addr().map_err(|e| e.to_string())?, "serving");
-            let shutdown = async {
-                let _ = tokio::signal::ctrl_c().await;
+            let bind = |address: String| async move {
+                tokio::net::TcpListener::bind(&address).await.map_err(|e| format!("listening on {address}: {e}"))
             };
-            stride_server::serve(listener, pool, shutdown).await.map_err(|e| e.to_string())?;
+            let listener = bind(listen).await?;
+            let metrics = match metrics_listen {
+                Some(address) => Some(bind(address).await?),
+                None => None,
+            };
+            let address = |listener: &tokio::net::TcpListener| listener.local_addr().map_err(|e| e.to_string());
+            tracing::info!(
+                server.address = %address(&listener)?,
+                metrics.address = metrics.as_ref().map(address).transpose()?.map(|a| a.to_string()),
+                "serving"
+            );
+            stride_server::serve_all(listener, metrics, pool, stop_signal()).await.map_err(|e| e.to_string())?;
+            tracing::info!("stopped: every request in flight was answered");
         }
         Command::Org(OrgCommand::Create { name, organization_type, tier }) => {
             let id = admin::create_organization(&pool, &parse("name", Name::parse(&name))?, organization_type, tier)
@@ -229,10 +245,37 @@ async fn run(cli: Cli) -> Result<(), String> {
     Ok(())
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Resolves at Ctrl+C or SIGTERM (how systemd stops a service).
+async fn stop_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("stopping: no new connections; finishing the requests in flight");
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new(&cli.log_level)).init();
+    let filter = tracing_subscriber::EnvFilter::new(&cli.log_level);
+    match cli.log_format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
+    }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

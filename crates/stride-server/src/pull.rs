@@ -137,6 +137,7 @@ pub async fn pull(
     })?;
     tx.commit().await?;
     let (rows, count, last_version) = (&page.rows, page.count, page.last_version);
+    state.metrics.pulled(u64::try_from(count).unwrap_or(0));
     let cursor = if count > 0 { last_version } else { params.cursor };
     let body = format!(
         r#"{{"rows":[{rows}],"cursor":{cursor},"up_to_date":{up_to_date},"head":{head},"server_time_ms":{now}}}"#,

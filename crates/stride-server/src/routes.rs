@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use sqlx::{PgPool, Row};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Instant;
 use stride_domain::api::{LoginRequest, LoginResponse, Me};
 use stride_domain::{DeviceId, Email, Name, Organization, OrganizationId, UserId};
@@ -37,6 +38,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/sync/conflicts", get(conflicts::mine))
         .route("/v1/history", get(history::record_history))
         .route("/v1/openapi.json", get(openapi))
+        .route("/v1/health", get(crate::ops::health))
+        .route("/v1/ready", get(crate::ops::ready))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async {
             ApiError::Rejected {
@@ -51,8 +54,14 @@ pub fn router(state: AppState) -> Router {
         // device can show how far a download has come.
         .route("/v1/media/{name}", get(media::get))
         .layer(axum::middleware::map_response(extract::json_errors))
+        .layer(axum::middleware::from_fn_with_state(Arc::clone(&state.metrics), crate::metrics::record))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The operator's metrics page (`GET /metrics`), served on a listener of its own.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new().route("/metrics", get(crate::ops::metrics)).with_state(state)
 }
 
 /// This document.
@@ -191,6 +200,8 @@ async fn load_me(pool: &PgPool, device: &AuthenticatedDevice) -> Result<Me, ApiE
         crate::conflicts::mine,
         crate::history::record_history,
         crate::media::get,
+        crate::ops::health,
+        crate::ops::ready,
         openapi,
     ),
     modifiers(&DeviceToken)

@@ -960,6 +960,7 @@ export const en = {
     inconsistent_change: 'The server already applied a different change under this change’s id.',
     duplicate_enrollment: 'The worker is already enrolled in this program.',
     internal: 'Something went wrong inside Stride. Your saved data is safe; try again.',
+    not_ready: 'The server is starting or being upgraded and cannot answer yet. Try again in a few minutes.',
     unknown: 'The server answered with a reason this version of Stride does not know. Updating Stride may help.',
   } satisfies Record<ErrorCode, string>,
   // What is wrong with a value the window sent, by the problem's kind (a field's message).
