@@ -229,7 +229,7 @@ async fn first_sync(server: &str, generated: &Generated, _folder: &std::path::Pa
     let proxy = proxy::Proxy::start(server).await;
     let store = std::sync::Arc::new(Store::open(folder.path().join("stride.sqlite3")).unwrap());
     let (client, _) =
-        sign_in(&store, &proxy.url, generated.coordinator_email.as_str(), PASSWORD, "Bench").await.unwrap();
+        sign_in(&store, &proxy.url, None, generated.coordinator_email.as_str(), PASSWORD, "Bench").await.unwrap();
     let before = proxy.bytes_down() + proxy.bytes_up();
     let started = Instant::now();
     let report = sync(&store, &client, |_| {}).await.unwrap();
@@ -455,6 +455,7 @@ async fn hundred_devices(server: &str, generated: &Generated, store: &Store) -> 
     }
     let head = devices[0].pull(0, 1).await.unwrap().head;
     let batches: Vec<Vec<PushedChange>> = (0..100).map(|_| progress_changes(store, 100, 1, DeviceId::new())).collect();
+    stride_sync::use_ring_by_default();
     let http = reqwest::Client::new();
     let started = Instant::now();
     let runs = devices.into_iter().zip(batches).map(|(client, changes)| {

@@ -70,8 +70,19 @@ impl From<StoreError> for AppError {
 impl From<stride_sync::ClientError> for AppError {
     fn from(error: stride_sync::ClientError) -> Self {
         use stride_sync::ClientError as E;
+        if let E::BadCaFile = error {
+            return Self::invalid(vec![ValidationError::new("ca_file", InvalidValue::NotCertificates)]);
+        }
         let code = match &error {
             E::BadAddress { .. } => ErrorCode::BadServerAddress,
+            E::PlainHttp { .. } => ErrorCode::InsecureServerAddress,
+            E::Certificate { problem, .. } => match problem {
+                stride_sync::CertificateProblem::Expired => ErrorCode::CertificateExpired,
+                stride_sync::CertificateProblem::WrongHost => ErrorCode::CertificateWrongHost,
+                stride_sync::CertificateProblem::UnknownIssuer => ErrorCode::CertificateUntrusted,
+                stride_sync::CertificateProblem::Other => ErrorCode::CertificateInvalid,
+            },
+            E::BadCaFile => ErrorCode::InvalidInput,
             E::Unreachable(_) => ErrorCode::ServerUnreachable,
             E::InvalidCredentials => ErrorCode::InvalidCredentials,
             E::Unauthenticated => ErrorCode::NotSignedIn,

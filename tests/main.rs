@@ -19,3 +19,4 @@ mod server;
 mod sync;
 mod sync_faults;
 mod sync_property;
+mod tls;

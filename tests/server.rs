@@ -30,7 +30,9 @@ struct Device {
 }
 
 async fn login(base: &str, email: &str, password: &str) -> reqwest::Response {
-    reqwest::Client::new()
+    crate::support::http()
+        .build()
+        .unwrap()
         .post(format!("{base}/v1/auth/login"))
         .json(&json!({"email": email, "password": password, "device_name": "Test laptop"}))
         .send()
@@ -54,7 +56,7 @@ impl Device {
         assert_eq!(response.status(), StatusCode::OK, "sign in as {email}");
         let body: LoginResponse = response.json().await.unwrap();
         Device {
-            http: reqwest::Client::new(),
+            http: crate::support::http().build().unwrap(),
             base: base.to_owned(),
             token: body.token.0,
             clock: HlcClock::new(body.me.device_id, None),
@@ -325,7 +327,14 @@ async fn signing_in_right_wrong_and_revoked() {
 
     let anonymous = reqwest::get(format!("{base}/v1/me")).await.unwrap();
     assert_eq!(error_code(anonymous).await, (StatusCode::UNAUTHORIZED, "unauthenticated".to_owned()));
-    let forged = reqwest::Client::new().get(format!("{base}/v1/me")).bearer_auth("0".repeat(64)).send().await.unwrap();
+    let forged = crate::support::http()
+        .build()
+        .unwrap()
+        .get(format!("{base}/v1/me"))
+        .bearer_auth("0".repeat(64))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_code(forged).await.1, "unauthenticated");
 
     assert!(admin::revoke_device(&db.pool, device.me.device_id).await.unwrap());
@@ -340,7 +349,7 @@ async fn signing_in_right_wrong_and_revoked() {
 
 /// Signs in from `address` (a loopback address of this machine).
 async fn login_from(base: &str, address: [u8; 4], email: &str, password: &str) -> reqwest::Response {
-    reqwest::Client::builder()
+    crate::support::http()
         .local_address(std::net::IpAddr::from(address))
         .build()
         .unwrap()
@@ -684,7 +693,9 @@ async fn the_api_describes_itself_answers_errors_as_json_and_compresses() {
     }
     let missing = reqwest::get(format!("{base}/v1/nothing")).await.unwrap();
     assert_eq!(error_code(missing).await, (StatusCode::NOT_FOUND, "not_found".to_owned()));
-    let garbled = reqwest::Client::new()
+    let garbled = crate::support::http()
+        .build()
+        .unwrap()
         .post(format!("{base}/v1/auth/login"))
         .header("content-type", "application/json")
         .body("{")
@@ -693,7 +704,7 @@ async fn the_api_describes_itself_answers_errors_as_json_and_compresses() {
         .unwrap();
     assert!(garbled.status().is_client_error());
 
-    let raw = reqwest::Client::builder().no_gzip().no_zstd().build().unwrap();
+    let raw = crate::support::http().no_gzip().no_zstd().build().unwrap();
     let compressed = raw.get(format!("{base}/v1/openapi.json")).header("accept-encoding", "zstd").send().await.unwrap();
     assert_eq!(compressed.headers()["content-encoding"], "zstd");
     assert!(compressed.bytes().await.unwrap().len() < served.len() / 2);
@@ -708,7 +719,9 @@ async fn the_api_describes_itself_answers_errors_as_json_and_compresses() {
             .as_bytes(),
     )
     .unwrap();
-    let zipped = reqwest::Client::new()
+    let zipped = crate::support::http()
+        .build()
+        .unwrap()
         .post(format!("{base}/v1/auth/login"))
         .header("content-type", "application/json")
         .header("content-encoding", "gzip")

@@ -280,10 +280,16 @@ async fn a_database_of_the_last_release_with_work_waiting_syncs_all_of_it_exactl
 
     let store = std::sync::Arc::new(stride_store::Store::open(&path).unwrap());
     assert_eq!((store.pending_count().unwrap(), store.rejected_count().unwrap()), (3, 1), "nothing waiting is lost");
-    let (client, _) =
-        stride_sync::sign_in(&store, &base, "coordinator@lakeside.example", demo::DEMO_PASSWORD, "Upgraded laptop")
-            .await
-            .unwrap();
+    let (client, _) = stride_sync::sign_in(
+        &store,
+        &base,
+        None,
+        "coordinator@lakeside.example",
+        demo::DEMO_PASSWORD,
+        "Upgraded laptop",
+    )
+    .await
+    .unwrap();
     let report = sync(&store, &client, |_| {}).await.unwrap();
     assert_eq!((report.pushed, report.rejected), (3, 0));
     let refused = store.rejected_changes(10).unwrap();

@@ -6,8 +6,8 @@ use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
-use stride_domain::ErrorCode;
 use stride_domain::{Change, ChangeOp, EntityKind, RowKey, Timestamp, WorkerId};
+use stride_domain::{ErrorCode, InvalidValue, ValidationError};
 use stride_store::{OutboxStatus, SyncRun, SyncStartedBy};
 use stride_sync::{Client, ClientError, Progress, RetryPolicy, SyncError};
 use ts_rs::TS;
@@ -23,6 +23,18 @@ pub struct SignInInput {
     pub server_url: String,
     pub email: String,
     pub password: String,
+    /// A self-hosted server's: the path of the organization's own CA certificate (PEM);
+    /// empty when the server's certificate is from a CA the system trusts.
+    pub ca_file: String,
+}
+
+/// The organization's CA file named at sign-in, read and checked to hold certificates.
+fn read_ca_file(path: &str) -> Result<String, AppError> {
+    let problem = |problem| AppError::invalid(vec![ValidationError::new("ca_file", problem)]);
+    let pem =
+        std::fs::read_to_string(path).map_err(|e| problem(InvalidValue::FileUnreadable { detail: e.to_string() }))?;
+    stride_sync::Trust::with_organization_ca(&pem).map_err(|_| problem(InvalidValue::NotCertificates))?;
+    Ok(pem)
 }
 
 /// What one sync did.
@@ -170,7 +182,12 @@ impl Service {
         let not_signed_in = || AppError::from(ClientError::Unauthenticated);
         let account = self.automatic_sign_in.as_ref().ok_or_else(not_signed_in)?;
         let server_url = self.suggested_server_url.clone().ok_or_else(not_signed_in)?;
-        let input = SignInInput { server_url, email: account.email.clone(), password: account.password.clone() };
+        let input = SignInInput {
+            server_url,
+            email: account.email.clone(),
+            password: account.password.clone(),
+            ca_file: String::new(),
+        };
         self.sign_in(input, progress).await
     }
 
@@ -181,9 +198,21 @@ impl Service {
         input: SignInInput,
         progress: impl FnMut(Progress),
     ) -> Result<DeviceStatus, AppError> {
+        let ca_file = input.ca_file.trim().to_owned();
+        let organization_ca = match ca_file.is_empty() {
+            true => None,
+            false => Some(self.blocking(move |_| read_ca_file(&ca_file)).await?),
+        };
         let _turn = self.sync_turn.lock().await;
-        let (client, _me) =
-            stride_sync::sign_in(&self.store, &input.server_url, &input.email, &input.password, &device_name()).await?;
+        let (client, _me) = stride_sync::sign_in(
+            &self.store,
+            &input.server_url,
+            organization_ca.as_deref(),
+            &input.email,
+            &input.password,
+            &device_name(),
+        )
+        .await?;
         let token = client.token().cloned().ok_or_else(|| AppError::from(ClientError::Unauthenticated))?;
         let server_url = client.server_url().to_owned();
         self.blocking(move |service| {
@@ -388,9 +417,8 @@ impl Service {
 
     pub(super) fn signed_in_client(&self) -> Result<Client, AppError> {
         let not_signed_in = || AppError::from(ClientError::Unauthenticated);
-        let url = self.store.server_url()?.ok_or_else(not_signed_in)?;
         let token = self.credentials.load(self.store.device().device_id)?.ok_or_else(not_signed_in)?;
-        Ok(Client::new(&url)?.with_token(token))
+        stride_sync::signed_in_client(&self.store, token)?.ok_or_else(not_signed_in)
     }
 
     /// Runs for the app's life: every `every`, a signed-in device asks the server
@@ -431,5 +459,38 @@ impl Service {
         }
         let last = self.store.last_sync_at()?;
         Ok(last.is_none_or(|at| self.store.now().millis() - at.millis() > PULL_EVERY.as_millis() as i64))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::service;
+    use super::*;
+
+    fn input(server_url: &str, ca_file: &str) -> SignInInput {
+        SignInInput {
+            server_url: server_url.into(),
+            email: "coordinator@lakeside.example".into(),
+            password: "a password".into(),
+            ca_file: ca_file.into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_sign_in_refuses_plain_http_to_another_computer_and_a_ca_file_that_is_not_one_before_any_network() {
+        let (dir, service) = service();
+        let service = Arc::new(service);
+        let refused = |result: Result<DeviceStatus, AppError>| result.unwrap_err();
+        let error = refused(service.sign_in(input("http://192.0.2.10:8080", ""), |_| {}).await);
+        assert_eq!(error.code, ErrorCode::InsecureServerAddress);
+        assert!(error.message.contains("https://"), "{}", error.message);
+        let error = refused(service.sign_in(input("https://sync.lakeside.example", "/nowhere/ca.pem"), |_| {}).await);
+        assert_eq!((error.code, error.fields[0].field.as_str()), (ErrorCode::InvalidInput, "ca_file"));
+        let not_pem = dir.path().join("ca.pem");
+        std::fs::write(&not_pem, "not a certificate").unwrap();
+        let error =
+            refused(service.sign_in(input("https://sync.lakeside.example", not_pem.to_str().unwrap()), |_| {}).await);
+        assert_eq!(error.fields[0].problem, InvalidValue::NotCertificates);
+        assert!(service.store.server_url().unwrap().is_none(), "nothing was kept");
     }
 }

@@ -364,7 +364,7 @@ async fn every_error_answer_is_json_with_a_code() {
     let base = spawn_server(&db.pool).await;
     organization(&db, "Alpha").await;
     let device = Device::sign_in(&base, "coordinator@alpha.example").await;
-    let http = reqwest::Client::builder().no_gzip().no_zstd().build().unwrap();
+    let http = crate::support::http().no_gzip().no_zstd().build().unwrap();
     let push = || http.post(format!("{base}/v1/sync/push")).bearer_auth(&device.token);
     let cases: Vec<(&str, reqwest::RequestBuilder, StatusCode, &str)> = vec![
         ("bad JSON", push().header("content-type", "application/json").body("{"), StatusCode::BAD_REQUEST, "invalid_request"),

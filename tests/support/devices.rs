@@ -18,7 +18,7 @@ pub struct Device {
 pub async fn device(base: &str, email: &str) -> Device {
     let dir = tempfile::tempdir().unwrap();
     let store = std::sync::Arc::new(Store::open(dir.path().join("stride.sqlite3")).unwrap());
-    let (client, me) = sign_in(&store, base, email, demo::DEMO_PASSWORD, "Field laptop").await.unwrap();
+    let (client, me) = sign_in(&store, base, None, email, demo::DEMO_PASSWORD, "Field laptop").await.unwrap();
     assert_eq!(store.device().organization_id, Some(me.organization.id));
     sync(&store, &client, |_| {}).await.unwrap();
     assert!(store.first_sync_completed_at().unwrap().is_some());
@@ -124,7 +124,7 @@ pub async fn device_with(base: &str, email: &str, password: &str, clock_offset_m
     let dir = tempfile::tempdir().unwrap();
     let store =
         std::sync::Arc::new(Store::open_with_clock_offset(dir.path().join("stride.sqlite3"), clock_offset_ms).unwrap());
-    let (client, _) = sign_in(&store, base, email, password, "Field laptop").await.unwrap();
+    let (client, _) = sign_in(&store, base, None, email, password, "Field laptop").await.unwrap();
     sync(&store, &client, |_| {}).await.unwrap();
     Device { dir, store, client }
 }

@@ -116,6 +116,13 @@ async fn drop_database(admin: &PgConnectOptions, name: &str, owner: Option<&str>
     }
 }
 
+/// A plain HTTP client for the tests that speak to the server by hand (rustls, which
+/// reqwest carries, needs its cryptography chosen once a process).
+pub fn http() -> reqwest::ClientBuilder {
+    stride_sync::use_ring_by_default();
+    reqwest::Client::builder()
+}
+
 /// A sync server on a free local port, against `pool`, for the rest of the test.
 pub async fn spawn_server(pool: &PgPool) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

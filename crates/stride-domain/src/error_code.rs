@@ -65,8 +65,18 @@ error_codes! {
     DatabaseUnavailable = "database_unavailable",
     /// The database is from a newer Stride.
     DatabaseTooNew = "database_too_new",
-    /// The server address is not one (http://host:port).
+    /// The server address is not one (https://host, or http://localhost:port).
     BadServerAddress = "bad_server_address",
+    /// Plain http:// to another computer than this one: refused, the data would travel readable.
+    InsecureServerAddress = "insecure_server_address",
+    /// The server's certificate has expired.
+    CertificateExpired = "certificate_expired",
+    /// The server's certificate is for another host name than the address given.
+    CertificateWrongHost = "certificate_wrong_host",
+    /// The server's certificate is not signed by a CA this device trusts.
+    CertificateUntrusted = "certificate_untrusted",
+    /// The server's certificate was refused for another reason.
+    CertificateInvalid = "certificate_invalid",
     /// No answer from the server: offline, or the address is wrong.
     ServerUnreachable = "server_unreachable",
     /// This device is not signed in to a server.

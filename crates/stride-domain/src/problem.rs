@@ -96,6 +96,10 @@ pub enum InvalidValue {
     NotSegmentOnDevice,
     #[error("must be the id that follows from the organization's")]
     NotDerivedId,
+    #[error("could not be read: {detail}")]
+    FileUnreadable { detail: String },
+    #[error("holds no PEM certificate (-----BEGIN CERTIFICATE-----)")]
+    NotCertificates,
     #[error("choose a touchpoint of this journey")]
     NotJourneyTouchpoint,
     #[error("choose the touchpoint the score is on")]

@@ -31,28 +31,36 @@ mod quota;
 pub mod routes;
 pub mod state;
 pub mod tenant;
+pub mod tls;
 
 pub use routes::{metrics_router, router};
 pub use state::AppState;
 
-/// Serves the API on `listener` until `shutdown` resolves.
+/// Where the API is served: plain HTTP (for this computer, or a proxy on it), or HTTPS.
+pub enum ApiListener {
+    Plain(tokio::net::TcpListener),
+    Tls(tls::TlsListener),
+}
+
+/// Serves the API over plain HTTP on `listener` until `shutdown` resolves.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     pool: sqlx::PgPool,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_all(listener, None, pool, shutdown).await
+    serve_all(ApiListener::Plain(listener), None, pool, shutdown).await
 }
 
 /// Serves the API on `api`, and the metrics page on `metrics` when given, until
 /// `shutdown` resolves; then stops taking connections and returns once the requests in
 /// flight are answered.
 pub async fn serve_all(
-    api: tokio::net::TcpListener,
+    api: ApiListener,
     metrics: Option<tokio::net::TcpListener>,
     pool: sqlx::PgPool,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
     use std::future::IntoFuture;
     let state = AppState::new(pool);
     let (stop, stopping) = tokio::sync::watch::channel(false);
@@ -64,7 +72,18 @@ pub async fn serve_all(
         let _ = stop.send(true);
     });
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let api = axum::serve(api, app).with_graceful_shutdown(stopped(stopping.clone())).into_future();
+    let api_stopped = stopped(stopping.clone());
+    let api = async move {
+        match api {
+            ApiListener::Plain(listener) => axum::serve(listener, app).with_graceful_shutdown(api_stopped).await,
+            // Tapped (doing nothing) so axum hands handlers the client's address as it
+            // does for a plain listener.
+            ApiListener::Tls(listener) => {
+                let listener = listener.tap_io(|_| {});
+                axum::serve(listener, app).with_graceful_shutdown(api_stopped).await
+            }
+        }
+    };
     match metrics {
         None => api.await,
         Some(listener) => {

@@ -38,6 +38,13 @@ enum Command {
         /// Keep it off the public network: it counts every organization's devices.
         #[arg(long, env = "STRIDE_METRICS_LISTEN")]
         metrics_listen: Option<String>,
+        /// The server's certificate chain (PEM): serves HTTPS. Without it, plain HTTP is
+        /// served on a loopback address only (for development, or a proxy on this machine).
+        #[arg(long, env = "STRIDE_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, env = "STRIDE_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -137,23 +144,44 @@ async fn run(cli: Cli) -> Result<(), String> {
     let fail = |e: stride_server::error::ApiError| e.to_string();
     match cli.command {
         Command::Migrate => db::migrate(&pool).await.map_err(|e| e.to_string())?,
-        Command::Serve { listen, metrics_listen } => {
+        Command::Serve { listen, metrics_listen, tls_cert, tls_key } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => {
+                    Some(stride_server::tls::server_config(&cert, &key).map_err(|e| e.to_string())?)
+                }
+                _ => None,
+            };
             db::migrate(&pool).await.map_err(|e| e.to_string())?;
             let bind = |address: String| async move {
                 tokio::net::TcpListener::bind(&address).await.map_err(|e| format!("listening on {address}: {e}"))
             };
             let listener = bind(listen).await?;
+            let api_address = listener.local_addr().map_err(|e| e.to_string())?;
+            let api = match tls {
+                Some(config) => stride_server::ApiListener::Tls(
+                    stride_server::tls::TlsListener::new(listener, config).map_err(|e| e.to_string())?,
+                ),
+                None if api_address.ip().is_loopback() => stride_server::ApiListener::Plain(listener),
+                None => {
+                    return Err(format!(
+                        "{api_address} is reached from other computers: give --tls-cert and --tls-key to serve \
+                         HTTPS there (plain HTTP is served on a loopback address only, such as 127.0.0.1, \
+                         for development or a TLS proxy on this machine)"
+                    ))
+                }
+            };
             let metrics = match metrics_listen {
                 Some(address) => Some(bind(address).await?),
                 None => None,
             };
             let address = |listener: &tokio::net::TcpListener| listener.local_addr().map_err(|e| e.to_string());
             tracing::info!(
-                server.address = %address(&listener)?,
+                server.address = %api_address,
+                server.tls = matches!(api, stride_server::ApiListener::Tls(_)),
                 metrics.address = metrics.as_ref().map(address).transpose()?.map(|a| a.to_string()),
                 "serving"
             );
-            stride_server::serve_all(listener, metrics, pool, stop_signal()).await.map_err(|e| e.to_string())?;
+            stride_server::serve_all(api, metrics, pool, stop_signal()).await.map_err(|e| e.to_string())?;
             tracing::info!("stopped: every request in flight was answered");
         }
         Command::Org(OrgCommand::Create { name, organization_type, tier }) => {

@@ -38,6 +38,12 @@ impl Database {
     }
 }
 
+/// An HTTP client (rustls needs its cryptography chosen once a process).
+fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 fn stride_server(db: &Database, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_stride-server"))
         .args(args)
@@ -105,7 +111,7 @@ async fn administering_organizations_users_and_devices_from_the_command_line() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(stride_server::serve(listener, pool.clone(), std::future::pending()));
-    let login = reqwest::Client::new()
+    let login = http()
         .post(format!("http://{address}/v1/auth/login"))
         .json(&serde_json::json!({"email": "ruth@lakeside.example", "password": "a long password", "device_name": "Ruth's laptop"}))
         .send()
@@ -175,7 +181,7 @@ async fn serve_answers_health_readiness_and_metrics_logs_json_lines_and_stops_af
     use std::io::{Read as _, Write as _};
     let db = Database::create().await;
     let mut server = Serving::start(&db);
-    let http = reqwest::Client::new();
+    let http = http();
     let get = |url: String| {
         let http = http.clone();
         async move {
@@ -248,5 +254,24 @@ async fn serve_answers_health_readiness_and_metrics_logs_json_lines_and_stops_af
     assert!(answer.contains(r#""code":"invalid_credentials""#), "{answer}");
     Serving::wait_for_in(&server.lines, "stopped: every request in flight was answered");
     assert!(server.child.wait().unwrap().success(), "a stop by SIGTERM is a clean exit");
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn serve_refuses_plain_http_where_other_computers_reach_it_and_half_a_tls_setup() {
+    let db = Database::create().await;
+    let output = stride_server(&db, &["serve", "--listen", "0.0.0.0:0"], "");
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("give --tls-cert and --tls-key"), "{said}");
+    let output = stride_server(&db, &["serve", "--listen", "0.0.0.0:0", "--tls-cert", "/etc/ssl/server.crt"], "");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--tls-key"));
+    let output = stride_server(
+        &db,
+        &["serve", "--listen", "0.0.0.0:0", "--tls-cert", "/nowhere/server.crt", "--tls-key", "/nowhere/server.key"],
+        "",
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("/nowhere/server.crt"));
     db.drop().await;
 }

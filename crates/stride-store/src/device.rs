@@ -9,6 +9,7 @@ use stride_domain::{CallingCode, DeviceId, Entity, Organization, Timestamp};
 
 const DEFAULT_CALLING_CODE: &str = "default_calling_code";
 const SERVER_URL: &str = "server_url";
+const SERVER_CA: &str = "server_ca_pem";
 const WIPED_AT: &str = "wiped_at";
 const ACCOUNT_USER: &str = "account_user_id";
 const ACCOUNT_ROLE: &str = "account_role";
@@ -55,6 +56,15 @@ impl Store {
 
     pub fn set_server_url(&self, url: Option<&str>) -> Result<()> {
         self.set_setting(SERVER_URL, url)
+    }
+
+    /// The organization's own CA (PEM) given at sign-in, for a self-hosted server.
+    pub fn server_ca(&self) -> Result<Option<String>> {
+        self.setting(SERVER_CA)
+    }
+
+    pub fn set_server_ca(&self, pem: Option<&str>) -> Result<()> {
+        self.set_setting(SERVER_CA, pem)
     }
 
     /// The account this device last signed in as, and its role then (the `users` row,

@@ -2,6 +2,7 @@
 //! (`stride_domain::api`). Bodies travel compressed; every server error is read as
 //! `{code, message}` and becomes a typed `ClientError`.
 
+use crate::tls::{is_loopback, CertificateProblem, Trust};
 use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -10,10 +11,19 @@ use stride_domain::{EntityKind, ErrorCode, RowKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
-    #[error("{url} is not a server address (http://host:port)")]
+    #[error("{url} is not a server address (https://host or http://localhost:port)")]
     BadAddress { url: String },
+    #[error(
+        "{url} is plain HTTP to another computer: anyone on the network between could read the workers' records \
+         and this device's sign-in. Use the server's https:// address (plain http:// is for a server on this computer only)"
+    )]
+    PlainHttp { url: String },
+    #[error("the organization's CA file holds no PEM certificate (-----BEGIN CERTIFICATE-----)")]
+    BadCaFile,
     #[error("the server cannot be reached")]
     Unreachable(#[source] reqwest::Error),
+    #[error("{}", problem.sentence())]
+    Certificate { problem: CertificateProblem, source: reqwest::Error },
     #[error("the email or the password is wrong")]
     InvalidCredentials,
     #[error("this device is not signed in")]
@@ -30,6 +40,28 @@ pub enum ClientError {
     Write(#[source] std::io::Error),
 }
 
+/// Redirects are followed (ten at most), but never from https:// to plain http://.
+fn never_down_to_http() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let from_https = attempt.previous().iter().any(|url| url.scheme() == "https");
+        if from_https && attempt.url().scheme() == "http" {
+            attempt.error("an https:// address redirected to plain http://")
+        } else if attempt.previous().len() >= 10 {
+            attempt.error("too many redirects")
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// A request that got no answer: a refused certificate by its reason, else unreachable.
+fn unreachable(error: reqwest::Error) -> ClientError {
+    match CertificateProblem::of(&error) {
+        Some(problem) => ClientError::Certificate { problem, source: error },
+        None => ClientError::Unreachable(error),
+    }
+}
+
 /// A connection to one sync server, signed in or not.
 #[derive(Clone)]
 pub struct Client {
@@ -39,12 +71,31 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client of the server at `server_url`, trusting the system's CAs.
     pub fn new(server_url: &str) -> Result<Self, ClientError> {
+        Self::trusting(server_url, &Trust::system())
+    }
+
+    /// A client of the server at `server_url` (https://, or http:// to this computer
+    /// only), trusting `trust`'s CAs.
+    pub fn trusting(server_url: &str, trust: &Trust) -> Result<Self, ClientError> {
+        let bad = || ClientError::BadAddress { url: server_url.to_owned() };
         let base = server_url.trim().trim_end_matches('/').to_owned();
-        if !(base.starts_with("http://") || base.starts_with("https://")) || base.len() < 10 {
-            return Err(ClientError::BadAddress { url: server_url.to_owned() });
+        let url = reqwest::Url::parse(&base).map_err(|_| bad())?;
+        let host = url.host().ok_or_else(bad)?;
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&host) => {}
+            "http" => return Err(ClientError::PlainHttp { url: base }),
+            _ => return Err(bad()),
+        }
+        // A path stays (a server behind a proxy's prefix); a query or a password does not.
+        if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+            return Err(bad());
         }
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(trust.client_config())
+            .redirect(never_down_to_http())
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(120))
             .build()
@@ -71,7 +122,7 @@ impl Client {
     }
 
     async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ClientError> {
-        let response = request.send().await.map_err(ClientError::Unreachable)?;
+        let response = request.send().await.map_err(unreachable)?;
         if response.status().is_success() {
             return response.json().await.map_err(ClientError::Decode);
         }
@@ -111,8 +162,7 @@ impl Client {
             self.http.get(media_url)
         };
         // A large file on a slow link takes longer than an API call may.
-        let mut response =
-            request.timeout(Duration::from_secs(6 * 60 * 60)).send().await.map_err(ClientError::Unreachable)?;
+        let mut response = request.timeout(Duration::from_secs(6 * 60 * 60)).send().await.map_err(unreachable)?;
         if !response.status().is_success() {
             return Err(Self::error_of(response).await);
         }

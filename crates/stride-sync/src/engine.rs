@@ -11,8 +11,9 @@
 
 use crate::client::{Client, ClientError};
 use crate::retry::RetryPolicy;
+use crate::tls::Trust;
 use std::sync::Arc;
-use stride_domain::api::{Me, Outcome, PushRequest, PushedChange};
+use stride_domain::api::{DeviceToken, Me, Outcome, PushRequest, PushedChange};
 use stride_store::{Store, StoreError};
 
 /// Changes per push request.
@@ -95,28 +96,45 @@ pub struct SyncReport {
 }
 
 /// Signs in and binds the store to the account's organization (a new device takes it;
-/// a device of another organization is refused). Returns the signed-in client.
+/// a device of another organization is refused), trusting the system's CAs and, for a
+/// self-hosted server, the organization's own (`organization_ca`, PEM), which the store
+/// then keeps for every later sync. Returns the signed-in client.
 pub async fn sign_in(
     store: &Arc<Store>,
     server_url: &str,
+    organization_ca: Option<&str>,
     email: &str,
     password: &str,
     device_name: &str,
 ) -> Result<(Client, Me), SyncError> {
-    let client = Client::new(server_url)?;
+    let trust = match organization_ca {
+        Some(pem) => Trust::with_organization_ca(pem).map_err(|_| ClientError::BadCaFile)?,
+        None => Trust::system(),
+    };
+    let client = Client::trusting(server_url, &trust)?;
     let login = client.login(email, password, device_name).await?;
     if store.device().organization_id.is_some_and(|id| id != login.me.organization.id) {
         return Err(SyncError::OtherOrganization);
     }
     let me = login.me.clone();
+    let organization_ca = organization_ca.map(str::to_owned);
     on_store(store, move |store| {
         if store.device().organization_id.is_none() {
             store.set_up_organization(&me.organization)?;
         }
+        store.set_server_ca(organization_ca.as_deref())?;
         store.set_account(me.user_id, me.role)
     })
     .await?;
     Ok((client.with_token(login.token), login.me))
+}
+
+/// A client of the server this device signed in to, trusting what it trusted then.
+pub fn signed_in_client(store: &Store, token: DeviceToken) -> Result<Option<Client>, SyncError> {
+    let Some(url) = store.server_url()? else { return Ok(None) };
+    // A CA kept at sign-in was read then; one that no longer reads trusts nothing extra.
+    let trust = store.server_ca()?.and_then(|pem| Trust::with_organization_ca(&pem).ok()).unwrap_or_default();
+    Ok(Some(Client::trusting(&url, &trust)?.with_token(token)))
 }
 
 /// Pushes every pending change, then pulls until up to date, in one attempt. A device

@@ -33,6 +33,9 @@ enum Command {
         server: String,
         #[arg(long)]
         email: String,
+        /// The organization's own CA certificate (PEM), for a self-hosted server.
+        #[arg(long)]
+        ca_file: Option<std::path::PathBuf>,
     },
     /// Push this device's changes and pull the organization's, retrying network failures.
     Sync {
@@ -67,15 +70,27 @@ async fn run(cli: Cli) -> Result<(), String> {
     let credentials = Credentials::new(cli.keyring_service);
     let policy = |attempts| RetryPolicy { attempts, ..RetryPolicy::interactive() };
     match cli.command {
-        Command::SignIn { server, email } => {
+        Command::SignIn { server, email, ca_file } => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).map_err(|e| format!("reading the password: {e}"))?;
             let device_name =
                 format!("stride-sync on {}", std::env::var("HOSTNAME").unwrap_or_else(|_| "a computer".into()));
-            let (client, me) =
-                stride_sync::sign_in(&store, &server, &email, password.trim_end_matches(['\r', '\n']), &device_name)
-                    .await
-                    .map_err(|e| e.to_string())?;
+            let organization_ca = match &ca_file {
+                Some(path) => {
+                    Some(std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?)
+                }
+                None => None,
+            };
+            let (client, me) = stride_sync::sign_in(
+                &store,
+                &server,
+                organization_ca.as_deref(),
+                &email,
+                password.trim_end_matches(['\r', '\n']),
+                &device_name,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
             let token = client.token().cloned().ok_or("the server sent no token")?;
             credentials.save(store.device().device_id, &token).map_err(|e| e.to_string())?;
             store.set_server_url(Some(client.server_url())).map_err(|e| e.to_string())?;
@@ -90,10 +105,11 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Sync { attempts } => {
             let device = store.device().device_id;
-            let url = store.server_url().map_err(|e| e.to_string())?.ok_or("not signed in: run sign-in first")?;
             let token =
                 credentials.load(device).map_err(|e| e.to_string())?.ok_or("not signed in: run sign-in first")?;
-            let client = stride_sync::Client::new(&url).map_err(|e| e.to_string())?.with_token(token);
+            let client = stride_sync::signed_in_client(&store, token)
+                .map_err(|e| e.to_string())?
+                .ok_or("not signed in: run sign-in first")?;
             let result =
                 stride_sync::sync_with_retries(&store, &client, &policy(attempts.max(1)), print_progress).await;
             if matches!(result, Err(stride_sync::SyncError::Client(stride_sync::ClientError::Revoked))) {
