@@ -9,7 +9,7 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use stride_domain::points::{Points, Standing};
 use stride_domain::*;
-use stride_store::ChallengeLine;
+use stride_store::{ChallengeLine, Filter};
 use ts_rs::TS;
 
 /// The point values as a form holds them.
@@ -104,25 +104,34 @@ impl Service {
 
     /// The organization's challenges, the latest to end first.
     pub fn challenges(&self) -> Result<Vec<ChallengeSummary>, AppError> {
-        let mut challenges = self.store.list_all::<Challenge>(&[])?;
-        challenges.sort_by(|a, b| b.ends_at.cmp(&a.ends_at).then_with(|| a.title.as_str().cmp(b.title.as_str())));
-        challenges.into_iter().map(|challenge| Ok(self.challenge_board_of(challenge)?.summary)).collect()
+        self.summaries(&[])
     }
 
     /// The challenges of a program's workers (what its report shows).
     pub(crate) fn program_challenges(&self, program: ProgramId) -> Result<Vec<ChallengeSummary>, AppError> {
-        Ok(self.challenges()?.into_iter().filter(|c| c.challenge.program_id == Some(program)).collect())
+        self.summaries(&[Filter::new("program_id", program.to_string())])
+    }
+
+    fn summaries(&self, filters: &[Filter]) -> Result<Vec<ChallengeSummary>, AppError> {
+        let mut challenges = self.store.list_all::<Challenge>(filters)?;
+        challenges.sort_by(|a, b| b.ends_at.cmp(&a.ends_at).then_with(|| a.title.as_str().cmp(b.title.as_str())));
+        let boards = self.store.challenge_boards(&challenges)?;
+        challenges
+            .into_iter()
+            .zip(boards)
+            .map(|(challenge, lines)| Ok(self.board_of(challenge, lines)?.summary))
+            .collect()
     }
 
     pub fn challenge_board(&self, id: ChallengeId) -> Result<ChallengeBoard, AppError> {
         let challenge = self.existing::<Challenge>(RowKey::of(id))?;
-        let mut board = self.challenge_board_of(challenge)?;
+        let lines = self.store.challenge_boards(std::slice::from_ref(&challenge))?.pop().unwrap_or_default();
+        let mut board = self.board_of(challenge, lines)?;
         board.lines.truncate(BOARD_LINES);
         Ok(board)
     }
 
-    fn challenge_board_of(&self, challenge: Challenge) -> Result<ChallengeBoard, AppError> {
-        let lines = self.store.challenge_board(&challenge)?;
+    fn board_of(&self, challenge: Challenge, lines: Vec<ChallengeLine>) -> Result<ChallengeBoard, AppError> {
         let audience = match (challenge.program_id, challenge.segment_id) {
             (Some(program), _) => self.store.get::<Program>(&RowKey::of(program))?.map(|p| p.name.to_string()),
             (None, Some(segment)) => self.store.get::<Segment>(&RowKey::of(segment))?.map(|s| s.name.to_string()),

@@ -74,6 +74,26 @@ struct TouchpointNames {
 impl Service {
     /// Home as of `day`.
     pub fn home(&self, day: Day) -> Result<Home, AppError> {
+        let (programs, reminders, unreadable_rules) = self.due_today(day)?;
+        let week_ago = Timestamp::from_millis(day.starts.millis() - 6 * 24 * 60 * 60 * 1000).unwrap_or(day.starts);
+        Ok(Home {
+            day_starts: day.starts,
+            reminders,
+            programs,
+            recent: self.store.recent_activity(RECENT)?,
+            counts: self.store.counts(week_ago)?,
+            unreadable_rules,
+        })
+    }
+
+    /// The reminders of `day` alone (what the desktop is told), without home's other reads.
+    pub fn reminders_of(&self, day: Day) -> Result<Reminders, AppError> {
+        Ok(self.due_today(day)?.1)
+    }
+
+    /// One pass over what is due by the end of `day`: each program's due touchpoints,
+    /// the reminders found on the way, and how many rules could not be read.
+    fn due_today(&self, day: Day) -> Result<(Vec<ProgramDay>, Reminders, u32), AppError> {
         let store = &self.store;
         // Counted as they are judged: a large organization has hundreds of thousands
         // of due (enrollment, touchpoint) pairs, and home shows a line per touchpoint.
@@ -141,7 +161,6 @@ impl Service {
             });
         }
         programs.sort_by(|a, b| a.name.cmp(&b.name));
-        let week_ago = Timestamp::from_millis(day.starts.millis() - 6 * 24 * 60 * 60 * 1000).unwrap_or(day.starts);
         let due = programs
             .iter()
             .flat_map(|program| {
@@ -155,14 +174,7 @@ impl Service {
             })
             .collect();
         let reminders = self.reminders(day, due, overdue_workers)?;
-        Ok(Home {
-            day_starts: day.starts,
-            reminders,
-            programs,
-            recent: store.recent_activity(RECENT)?,
-            counts: store.counts(week_ago)?,
-            unreadable_rules: unreadable.len() as u32,
-        })
+        Ok((programs, reminders, unreadable.len() as u32))
     }
 
     /// The program's enrollments for whom a touchpoint is due by the end of `day`

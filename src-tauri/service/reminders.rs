@@ -226,15 +226,15 @@ impl Service {
                 told.clear();
                 told_on = Some(day.starts);
             }
-            match self.blocking(move |service| service.home(day)).await {
-                Ok(home) => {
+            match self.blocking(move |service| service.reminders_of(day)).await {
+                Ok(reminders) => {
                     // Forgetting what is no longer shown (snoozed, or done) tells it again
                     // when it comes back.
-                    let shown: std::collections::BTreeSet<ReminderKey> = home.reminders.keys().collect();
+                    let shown: std::collections::BTreeSet<ReminderKey> = reminders.keys().collect();
                     told.retain(|key| shown.contains(key));
                     let fresh: Vec<ReminderKey> = shown.into_iter().filter(|key| !told.contains(key)).collect();
                     if !fresh.is_empty() {
-                        notify(&home.reminders);
+                        notify(&reminders);
                         told.extend(fresh);
                     }
                 }
@@ -290,7 +290,7 @@ mod tests {
         assert_eq!(err.fields[0].field, "overdue_days");
         assert!(service.set_reminder_overdue_days("a week".into()).is_err());
         service.set_reminder_overdue_days(" 1 ".into()).unwrap();
-        assert_eq!(service.home(today()).unwrap().reminders.workers.len(), 1);
+        assert_eq!(service.reminders_of(today()).unwrap().workers.len(), 1);
 
         service.snooze_reminder(ReminderKey::Worker(workers[0].id), SnoozeFor::Tomorrow).unwrap();
         service.snooze_reminder(ReminderKey::Session { program, touchpoint: first }, SnoozeFor::Hour).unwrap();

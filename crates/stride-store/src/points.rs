@@ -116,15 +116,26 @@ impl Store {
         Ok(board)
     }
 
-    /// A challenge's board: everyone it is for, ranked by the points earned within it,
-    /// each with their progress toward its goal.
-    pub fn challenge_board(&self, challenge: &Challenge) -> Result<Vec<ChallengeLine>> {
-        let scope = challenge.scope();
-        let tallies =
-            points::tallies(self.point_values()?, &scope, &self.completions(scope.program)?, &self.badge_awards()?);
-        Ok(points::leaderboard(&self.challenge_audience(challenge)?, &tallies)
-            .into_iter()
-            .map(|standing| ChallengeLine { progress: challenge.progress(&standing.tally), standing })
-            .collect())
+    /// Each challenge's board: everyone it is for, ranked by the points earned within
+    /// it, each with their progress toward its goal. The point values, completions and
+    /// badges are read once for all of them (only one program's completions when every
+    /// challenge is of that program).
+    pub fn challenge_boards(&self, challenges: &[Challenge]) -> Result<Vec<Vec<ChallengeLine>>> {
+        if challenges.is_empty() {
+            return Ok(Vec::new());
+        }
+        let first = challenges[0].program_id;
+        let program = first.filter(|_| challenges.iter().all(|c| c.program_id == first));
+        let (values, completions, awards) = (self.point_values()?, self.completions(program)?, self.badge_awards()?);
+        challenges
+            .iter()
+            .map(|challenge| {
+                let tallies = points::tallies(values, &challenge.scope(), &completions, &awards);
+                Ok(points::leaderboard(&self.challenge_audience(challenge)?, &tallies)
+                    .into_iter()
+                    .map(|standing| ChallengeLine { progress: challenge.progress(&standing.tally), standing })
+                    .collect())
+            })
+            .collect()
     }
 }
