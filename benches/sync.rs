@@ -12,10 +12,16 @@
 //! - (d) home on the synced device: what is due today for every active enrollment
 //!   (judged by the touchpoints' rules against a million progress rows), the recent
 //!   activity and the counts, the worker list filtered by program and state, and a
-//!   program's roster.
+//!   program's roster;
+//! - (e) the app's window (release build, over WebDriver as in the end-to-end tests):
+//!   launch to the first screen, its first sync of the organization, and its memory then.
 //!
-//! Needs STRIDE_TEST_DATABASE_URL (a PostgreSQL server to create the database on); the
-//! Makefile finds or starts one.
+//! (a) and the worker search bench (`crates/stride-store/benches`) also measure a plain,
+//! unencrypted database beside the app's encrypted one: what encryption costs.
+//!
+//! Needs STRIDE_TEST_DATABASE_URL (a PostgreSQL server to create the database on), a
+//! display and a Secret Service (the app's keyring): `make bench` finds or starts
+//! PostgreSQL and runs it in the tests' session (scripts/test-session.sh).
 
 #![allow(clippy::unwrap_used, clippy::print_stdout)] // a benchmark: failing loudly is right
 #![allow(clippy::disallowed_methods)] // the bench's rows are stamped by the wall clock
@@ -23,6 +29,11 @@
 #[path = "../tests/support/proxy.rs"]
 #[allow(dead_code)] // the fault switches serve the tests
 mod proxy;
+#[path = "../tests/window/mod.rs"]
+mod window;
+
+#[path = "sync/app.rs"]
+mod app;
 
 use futures_util::StreamExt;
 use rusqlite::types::Value;
@@ -69,10 +80,13 @@ async fn run() {
     let work = tempfile::tempdir().unwrap();
 
     let floor = floor(&pool, &generated, work.path()).await;
-    let first = first_sync(&server, &generated, work.path()).await;
+    let first = first_sync(&server, &generated, true).await;
+    let plain_first = first_sync(&server, &generated, false).await.secs;
     let day = coordinator_day(&first.store);
     let (push_ms, pull_ms) = thousand_changes(&server, &generated, &first.store).await;
     let crowd = hundred_devices(&server, &generated, &first.store).await;
+    drop(first.store);
+    let app = app::measure(&server, generated.coordinator_email.as_str(), PASSWORD).await;
 
     let floor_secs = floor.copy_secs + floor.insert_secs;
     println!();
@@ -87,6 +101,11 @@ async fn run() {
         floor.copy_secs,
         floor.insert_secs,
         first.secs / floor_secs
+    );
+    println!(
+        "| (a) the same first sync into a plain (unencrypted) database | {:.1} s | encryption costs {:+.0}% |",
+        plain_first,
+        100.0 * (first.secs / plain_first - 1.0)
     );
     println!(
         "| (a) bytes on the wire per row | {:.1} B | CSV {:.1} B per row ({:.0}% of it) |",
@@ -114,6 +133,16 @@ async fn run() {
     println!(
         "| (d) a group session's roster: {} workers of a program | median {:.1} ms, p99 {:.1} ms | |",
         day.roster, day.roster_ms.0, day.roster_ms.1
+    );
+
+    println!(
+        "| (e) the app, launch to its first screen | first {:.0} ms, median {:.0} ms of {} | under 1 s |",
+        app.first_screen_ms.0, app.first_screen_ms.1, 5
+    );
+    println!("| (e) the app's first sync of the organization, in the window | {:.1} s | as (a) |", app.first_sync_secs);
+    println!(
+        "| (e) memory after it: the app's process; WebKit's web process | {:.0} MB; {:.0} MB resident | under 150 MB |",
+        app.app_rss_mb, app.web_rss_mb
     );
 
     pool.close().await;
@@ -152,7 +181,7 @@ async fn floor(pool: &PgPool, generated: &Generated, folder: &std::path::Path) -
     let copy_secs = started.elapsed().as_secs_f64();
 
     let path = folder.join("floor.sqlite3");
-    drop(Store::open(&path).unwrap()); // the device's schema, empty
+    drop(Store::open_plain(&path).unwrap()); // the device's schema, empty, without encryption
     let started = Instant::now();
     let mut db = rusqlite::Connection::open(&path).unwrap();
     db.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;").unwrap();
@@ -224,10 +253,18 @@ struct FirstSync {
     _folder: tempfile::TempDir,
 }
 
-async fn first_sync(server: &str, generated: &Generated, _folder: &std::path::Path) -> FirstSync {
+/// A fresh device's first sync, into the app's encrypted database (or, for comparison,
+/// a plain one).
+async fn first_sync(server: &str, generated: &Generated, encrypted: bool) -> FirstSync {
     let folder = tempfile::tempdir().unwrap();
     let proxy = proxy::Proxy::start(server).await;
-    let store = std::sync::Arc::new(Store::open(folder.path().join("stride.sqlite3")).unwrap());
+    let path = folder.path().join("stride.sqlite3");
+    let store = if encrypted {
+        Store::open(&path, std::sync::Arc::new(stride_store::KeptInMemory::new()))
+    } else {
+        Store::open_plain(&path)
+    };
+    let store = std::sync::Arc::new(store.unwrap());
     let (client, _) =
         sign_in(&store, &proxy.url, None, generated.coordinator_email.as_str(), PASSWORD, "Bench").await.unwrap();
     let before = proxy.bytes_down() + proxy.bytes_up();

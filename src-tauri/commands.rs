@@ -21,6 +21,9 @@ use stride_store::{DeletePlan, RosterEntry, SessionSummary, SyncStartedBy};
 commands! {
     /// Whether the device is set up and signed in, and what waits to sync.
     fn device_status() -> DeviceStatus = run |service| service.status();
+    /// When the device's data cannot be read (its key is missing or wrong): sets it aside,
+    /// kept, and starts with an empty database to sign in to. Refused while the data opens.
+    fn start_over() -> DeviceStatus = shell |state| state.start_over().await;
     fn set_up_device(input: SetUpInput) -> DeviceStatus = run |service| service.set_up(input);
     fn search_workers(query: WorkerQuery) -> Page<Worker> = run |service| service.search_workers(query);
     fn get_worker(id: WorkerId) -> Worker = run |service| service.get_worker(id);

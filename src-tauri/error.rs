@@ -60,7 +60,14 @@ impl From<StoreError> for AppError {
         let message = with_causes(&error);
         // Logged once, here, where it becomes the UI's error; expected outcomes
         // (not found, already set up) are not failures worth a log line.
-        if matches!(code, ErrorCode::Internal | ErrorCode::DatabaseUnavailable | ErrorCode::DatabaseTooNew) {
+        if matches!(
+            code,
+            ErrorCode::Internal
+                | ErrorCode::DatabaseUnavailable
+                | ErrorCode::DatabaseTooNew
+                | ErrorCode::DatabaseKeyMissing
+                | ErrorCode::DatabaseKeyWrong
+        ) {
             tracing::error!(error.code = %code, error.message = %message, "store operation failed");
         }
         Self::new(code, message)

@@ -8,7 +8,9 @@
 /// name, documentation, argument types and result type. Two kinds:
 /// - `= run |service| …`: store work, on the blocking pool (`AppState::run`);
 /// - `= online |app, service| …`: async work that talks to the network and may report
-///   progress through the app handle.
+///   progress through the app handle;
+/// - `= shell |state| …`: async work on the app's state itself (starting over when the
+///   device's data cannot be opened, so there is no service to ask).
 macro_rules! commands {
     ($(
         $(#[doc = $doc:literal])*
@@ -55,6 +57,16 @@ macro_rules! commands {
         ) -> Result<$ret, $crate::error::AppError> {
             let $app = app;
             let $service = state.service()?;
+            $body
+        }
+    };
+    (@command [$($doc:tt)*] $name:ident ($($arg:ident: $ty:ty),*) -> $ret:ty = shell |$state:ident| $body:expr) => {
+        $($doc)*
+        #[tauri::command]
+        pub async fn $name(
+            $state: tauri::State<'_, $crate::state::AppState>,
+            $($arg: $ty),*
+        ) -> Result<$ret, $crate::error::AppError> {
             $body
         }
     };

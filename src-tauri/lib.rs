@@ -18,9 +18,8 @@ mod state;
 
 use error::AppError;
 use service::{AutomaticSignIn, Service};
-use state::AppState;
+use state::{AppState, Launch};
 use std::path::PathBuf;
-use stride_store::Store;
 use stride_sync::Credentials;
 
 /// The app's name in the OS keyring.
@@ -36,16 +35,18 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, AppError> {
     }
 }
 
-fn open_service(app: &tauri::App) -> Result<Service, AppError> {
-    let path = data_dir(app)?.join("stride.sqlite3");
-    tracing::info!(database.path = %path.display(), "opening the device database");
+fn launch(app: &tauri::App) -> Result<Launch, AppError> {
     let setting = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
     let automatic_sign_in = match (setting("STRIDE_SIGN_IN_EMAIL"), setting("STRIDE_SIGN_IN_PASSWORD")) {
         (Some(email), Some(password)) => Some(AutomaticSignIn { email, password }),
         _ => None,
     };
-    let store = Store::open(path)?;
-    Ok(Service::new(store, Credentials::new(KEYRING_SERVICE), setting("STRIDE_SERVER_URL"), automatic_sign_in))
+    Ok(Launch {
+        database: data_dir(app)?.join("stride.sqlite3"),
+        credentials: Credentials::new(KEYRING_SERVICE),
+        suggested_server_url: setting("STRIDE_SERVER_URL"),
+        automatic_sign_in,
+    })
 }
 
 /// The invoke handler of every command: each module's own, chosen by the command's name.
@@ -70,23 +71,21 @@ pub fn run() {
         .init();
     let result = tauri::Builder::default()
         .setup(|app| {
-            // A database that cannot open is shown in the window, not a crash.
-            let state = AppState::new(open_service(app));
-            if let Ok(service) = state.service() {
-                let handle = app.handle().clone();
-                let every = std::env::var("STRIDE_SYNC_CHECK_SECONDS")
-                    .ok()
-                    .and_then(|seconds| seconds.parse().ok())
-                    .map_or(service::CHECK_EVERY, std::time::Duration::from_secs);
-                let reminding = std::sync::Arc::clone(&service);
+            let handle = app.handle().clone();
+            let every = std::env::var("STRIDE_SYNC_CHECK_SECONDS")
+                .ok()
+                .and_then(|seconds| seconds.parse().ok())
+                .map_or(service::CHECK_EVERY, std::time::Duration::from_secs);
+            let start_background = move |service: &std::sync::Arc<Service>| {
+                let (syncing, reminding, handle) = (service.clone(), service.clone(), handle.clone());
                 tauri::async_runtime::spawn(async move {
-                    service.keep_in_sync(every, |event| events::tell_window(&handle, event)).await;
+                    syncing.keep_in_sync(every, |event| events::tell_window(&handle, event)).await;
                 });
                 tauri::async_runtime::spawn(async move {
                     reminding.keep_reminding(notify::REMIND_EVERY, notify::show).await;
                 });
-            }
-            app.manage(state);
+            };
+            app.manage(AppState::new(launch(app).map_err(|error| error.message)?, start_background));
             Ok(())
         })
         .invoke_handler(invoke_handler())

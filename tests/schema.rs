@@ -42,8 +42,10 @@ fn expected_columns(spec: &EntitySpec, sync: &[&str]) -> BTreeSet<String> {
 fn the_registry_matches_the_device_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("device.sqlite3");
-    drop(stride_store::Store::open(&path).unwrap());
+    let keys = std::sync::Arc::new(stride_store::KeptInMemory::new());
+    drop(stride_store::Store::open(&path, keys.clone()).unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
+    stride_store::unlock(&conn, &keys.key().unwrap()).unwrap();
     assert_eq!(REGISTRY.len(), 26);
     for spec in REGISTRY {
         let table = spec.table;

@@ -189,14 +189,15 @@ async fn a_device_restored_from_a_backup_loses_none_of_its_new_work() {
     let db = TestDatabase::migrated().await;
     demo::seed(&db.pool).await.unwrap();
     let base = spawn_server(&db.pool).await;
-    let crate::support::devices::Device { dir, store, client } = device(&base, "coordinator@lakeside.example").await;
+    let crate::support::devices::Device { dir, store, client, keys } =
+        device(&base, "coordinator@lakeside.example").await;
     let path = dir.path().join("stride.sqlite3");
     let shared = store.list::<Worker>(&ListQuery::default()).unwrap().items.remove(0);
     drop(store);
     let backup = tempfile::tempdir().unwrap();
     std::fs::copy(&path, backup.path().join("stride.sqlite3")).unwrap();
 
-    let store = std::sync::Arc::new(stride_store::Store::open(&path).unwrap());
+    let store = std::sync::Arc::new(stride_store::Store::open(&path, keys.clone()).unwrap());
     let before_loss = offline_work(&store, "Synced Before The Loss", &shared, |_| {});
     sync(&store, &client, |_| {}).await.unwrap();
     drop(store);
@@ -206,7 +207,7 @@ async fn a_device_restored_from_a_backup_loses_none_of_its_new_work() {
         let _ = std::fs::remove_file(dir.path().join(leftover));
     }
     std::fs::copy(backup.path().join("stride.sqlite3"), &path).unwrap();
-    let store = std::sync::Arc::new(stride_store::Store::open(&path).unwrap());
+    let store = std::sync::Arc::new(stride_store::Store::open(&path, keys.clone()).unwrap());
     let after_restore = offline_work(&store, "Recorded After The Restore", &shared, |_| {});
     let report = sync(&store, &client, |_| {}).await.unwrap();
     // The worker, the enrollment and its experiment assignment, the progress.
@@ -278,8 +279,17 @@ async fn a_database_of_the_last_release_with_work_waiting_syncs_all_of_it_exactl
         }
     }
 
-    let store = std::sync::Arc::new(stride_store::Store::open(&path).unwrap());
+    let store = std::sync::Arc::new(
+        stride_store::Store::open(&path, std::sync::Arc::new(stride_store::KeptInMemory::new())).unwrap(),
+    );
     assert_eq!((store.pending_count().unwrap(), store.rejected_count().unwrap()), (3, 1), "nothing waiting is lost");
+    // The plain file was encrypted in place: no waiting worker's name is readable on disk.
+    assert!(store.is_encrypted());
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(file.unwrap().path()).unwrap();
+        assert!(!bytes.starts_with(b"SQLite format 3"));
+        assert!(!bytes.windows(29).any(|window| window == b"Waiting since the last release"[..29].as_ref()));
+    }
     let (client, _) = stride_sync::sign_in(
         &store,
         &base,

@@ -156,13 +156,17 @@ async fn a_sync_killed_mid_pull_or_mid_push_resumes_and_loses_or_repeats_nothing
     let server = spawn_server(&db.pool).await;
     let dir = tempfile::tempdir().unwrap();
     let keyring = "org.stride.test.killed-sync";
+    // The database the command-line sync writes, under the key it keeps in the keyring.
+    let database = dir.path().join("stride.sqlite3");
+    let keys = std::sync::Arc::new(Credentials::new(keyring).database_keys(&database).unwrap());
+    let open = || Store::open(&database, keys.clone()).unwrap();
 
     // Killed during the first sync's pull (pages of 5,000 of ~46,000 rows).
     let mut sign_in = stride_sync_command(dir.path(), keyring);
     sign_in.args(["sign-in", "--server", &server, "--email", generated.coordinator_email.as_str()]);
     let seen = kill_when(sign_in, "pulling", 0);
     {
-        let store = std::sync::Arc::new(Store::open(dir.path().join("stride.sqlite3")).unwrap());
+        let store = std::sync::Arc::new(open());
         let device = store.device();
         assert!(!device.first_sync_done && device.pull_cursor > 0, "killed mid-pull ({seen}): {device:?}");
     }
@@ -171,7 +175,7 @@ async fn a_sync_killed_mid_pull_or_mid_push_resumes_and_loses_or_repeats_nothing
     let finished = run_to_end(resume);
     assert!(finished.contains("synced:"), "{finished}");
 
-    let store = std::sync::Arc::new(Store::open(dir.path().join("stride.sqlite3")).unwrap());
+    let store = std::sync::Arc::new(open());
     let token = Credentials::new(keyring).load(store.device().device_id).unwrap().unwrap();
     let client = Client::new(&server).unwrap().with_token(token);
     let device_rows = device_snapshot(&store);
@@ -207,17 +211,18 @@ async fn a_sync_killed_mid_pull_or_mid_push_resumes_and_loses_or_repeats_nothing
     let mut push = stride_sync_command(dir.path(), keyring);
     push.arg("sync");
     let seen = kill_when(push, "pushing", 0);
-    let pending = Store::open(dir.path().join("stride.sqlite3")).unwrap().pending_count().unwrap();
+    let pending = open().pending_count().unwrap();
     assert!(pending > 0 && pending < 3000, "killed mid-push ({seen}): {pending} still pending");
     let mut resume = stride_sync_command(dir.path(), keyring);
     resume.arg("sync");
     run_to_end(resume);
 
-    let store = std::sync::Arc::new(Store::open(dir.path().join("stride.sqlite3")).unwrap());
+    let store = std::sync::Arc::new(open());
     assert_eq!(store.pending_count().unwrap(), 0);
     assert_each_change_applied_once(&db, &BTreeMap::from([(generated.coordinator_id, 3000)])).await;
     assert_eq!(live(&device_snapshot(&store)), live(&server_snapshot(&client).await), "the device equals the server");
     Credentials::new(keyring).delete(store.device().device_id).unwrap();
+    stride_store::KeyKeeper::forget(keys.as_ref()).unwrap();
     db.drop().await;
 }
 

@@ -56,7 +56,9 @@ async fn https_server(pool: &sqlx::PgPool, certificate: (String, String)) -> u16
 
 fn store() -> (tempfile::TempDir, Arc<Store>) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(dir.path().join("stride.sqlite3")).unwrap());
+    let store = Arc::new(
+        Store::open(dir.path().join("stride.sqlite3"), std::sync::Arc::new(stride_store::KeptInMemory::new())).unwrap(),
+    );
     (dir, store)
 }
 

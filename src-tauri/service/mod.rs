@@ -87,6 +87,7 @@ pub struct Service {
 }
 
 /// Credentials handed to the app at launch (STRIDE_SIGN_IN_EMAIL and _PASSWORD).
+#[derive(Clone)]
 pub struct AutomaticSignIn {
     pub email: String,
     pub password: String,
@@ -269,7 +270,9 @@ mod tests {
 
     pub(super) fn service() -> (tempfile::TempDir, Service) {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("stride.sqlite3")).unwrap();
+        let store =
+            Store::open(dir.path().join("stride.sqlite3"), std::sync::Arc::new(stride_store::KeptInMemory::new()))
+                .unwrap();
         (dir, Service::new(store, Credentials::new("org.stride.test.service"), None, None))
     }
 

@@ -6,23 +6,26 @@ use std::collections::BTreeMap;
 use stride_domain::registry::REGISTRY;
 use stride_domain::*;
 use stride_server::demo;
-use stride_store::{ListQuery, Store};
+use stride_store::{KeptInMemory, ListQuery, Store};
 use stride_sync::{sign_in, sync, Client};
 
 pub struct Device {
     pub dir: tempfile::TempDir,
     pub store: std::sync::Arc<Store>,
     pub client: Client,
+    /// The database's key, to open the same file again.
+    pub keys: std::sync::Arc<KeptInMemory>,
 }
 
 pub async fn device(base: &str, email: &str) -> Device {
     let dir = tempfile::tempdir().unwrap();
-    let store = std::sync::Arc::new(Store::open(dir.path().join("stride.sqlite3")).unwrap());
+    let keys = std::sync::Arc::new(KeptInMemory::new());
+    let store = std::sync::Arc::new(Store::open(dir.path().join("stride.sqlite3"), keys.clone()).unwrap());
     let (client, me) = sign_in(&store, base, None, email, demo::DEMO_PASSWORD, "Field laptop").await.unwrap();
     assert_eq!(store.device().organization_id, Some(me.organization.id));
     sync(&store, &client, |_| {}).await.unwrap();
     assert!(store.first_sync_completed_at().unwrap().is_some());
-    Device { dir, store, client }
+    Device { dir, store, client, keys }
 }
 
 /// A row in a form both sides write alike: timestamps as instants, numbers as floats.
@@ -122,11 +125,13 @@ pub fn offline_work(store: &Store, name: &str, shared: &Worker, edit: impl FnOnc
 /// after its first sync.
 pub async fn device_with(base: &str, email: &str, password: &str, clock_offset_ms: i64) -> Device {
     let dir = tempfile::tempdir().unwrap();
-    let store =
-        std::sync::Arc::new(Store::open_with_clock_offset(dir.path().join("stride.sqlite3"), clock_offset_ms).unwrap());
+    let keys = std::sync::Arc::new(KeptInMemory::new());
+    let store = std::sync::Arc::new(
+        Store::open_with_clock_offset(dir.path().join("stride.sqlite3"), keys.clone(), clock_offset_ms).unwrap(),
+    );
     let (client, _) = sign_in(&store, base, None, email, password, "Field laptop").await.unwrap();
     sync(&store, &client, |_| {}).await.unwrap();
-    Device { dir, store, client }
+    Device { dir, store, client, keys }
 }
 
 /// The rows that are not deleted. A device's first sync leaves out tombstones of rows

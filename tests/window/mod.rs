@@ -41,6 +41,11 @@ pub async fn launch(home: &Path) -> (Driver, Client) {
 }
 
 pub async fn launch_with(home: &Path, env: &[(&str, &str)]) -> (Driver, Client) {
+    launch_app(Path::new(env!("CARGO_BIN_EXE_stride")), home, env).await
+}
+
+/// Starts the app binary at `application` (the build's, or an installed one).
+pub async fn launch_app(application: &Path, home: &Path, env: &[(&str, &str)]) -> (Driver, Client) {
     assert!(std::env::var_os("DISPLAY").is_some(), "no display: run under xvfb-run (make test does)");
     let (port, native_port) = (free_port(), free_port());
     let child = Command::new("tauri-driver")
@@ -60,7 +65,7 @@ pub async fn launch_with(home: &Path, env: &[(&str, &str)]) -> (Driver, Client) 
         assert!(started.elapsed() < PATIENCE, "tauri-driver did not listen on {port}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let capabilities = json!({"tauri:options": {"application": env!("CARGO_BIN_EXE_stride")}});
+    let capabilities = json!({"tauri:options": {"application": application}});
     let client = ClientBuilder::native()
         .capabilities(capabilities.as_object().unwrap().clone())
         .connect(&format!("http://127.0.0.1:{port}"))

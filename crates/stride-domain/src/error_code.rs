@@ -65,6 +65,11 @@ error_codes! {
     DatabaseUnavailable = "database_unavailable",
     /// The database is from a newer Stride.
     DatabaseTooNew = "database_too_new",
+    /// The encrypted database's key is not in this computer's keyring (reset, or the disk
+    /// came from another computer): the data can be fetched anew by signing in again.
+    DatabaseKeyMissing = "database_key_missing",
+    /// The key in the keyring does not open the encrypted database.
+    DatabaseKeyWrong = "database_key_wrong",
     /// The server address is not one (https://host, or http://localhost:port).
     BadServerAddress = "bad_server_address",
     /// Plain http:// to another computer than this one: refused, the data would travel readable.

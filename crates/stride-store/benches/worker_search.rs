@@ -59,8 +59,23 @@ fn percentile(samples: &mut [Duration], p: f64) -> Duration {
 }
 
 fn main() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path().join("bench.sqlite3")).expect("open");
+    // The app's encrypted database, then a plain one beside it: what encryption costs.
+    for encrypted in [true, false] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bench.sqlite3");
+        let store = if encrypted {
+            println!("Encrypted (SQLCipher), as the app keeps it");
+            Store::open(&path, std::sync::Arc::new(stride_store::KeptInMemory::new()))
+        } else {
+            println!("\nPlain SQLite, for comparison");
+            Store::open_plain(&path)
+        }
+        .expect("open");
+        measure(&store);
+    }
+}
+
+fn measure(store: &Store) {
     let now = Timestamp::now();
     let org = Organization {
         id: OrganizationId::new(),
@@ -116,7 +131,7 @@ fn main() {
         ..segment.clone()
     };
     store.create(&by_rule).unwrap();
-    let program = stride_store::fixtures::sample_program(&store, &[]).unwrap();
+    let program = stride_store::fixtures::sample_program(store, &[]).unwrap();
     for (chunk_index, chunk) in workers.chunks(5_000).enumerate() {
         store
             .write(|w| {
@@ -232,7 +247,7 @@ fn main() {
         p99.as_secs_f64() * 1e3
     );
 
-    search_while_pages_apply(&store, org.id, &plain("wan"));
+    search_while_pages_apply(store, org.id, &plain("wan"));
 }
 
 /// Rows per pulled page, as a first sync's.

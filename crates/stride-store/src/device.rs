@@ -150,7 +150,22 @@ impl Store {
     /// sync state, and gives it a new device id. For a device an administrator revoked
     /// (lost or stolen): what it had not synced is gone, by design. Only the time of the
     /// wipe stays, so the window can say why the device is empty.
+    ///
+    /// An encrypted database's key is replaced first, so what it held cannot be read even
+    /// if the file survived; its files are then removed and a new database started.
     pub fn wipe(&self) -> Result<()> {
+        if self.start_afresh_under_new_key()?.is_some() {
+            self.remove_media_files();
+            self.transaction(Mode::Write, |t| {
+                t.tx.execute(
+                    "INSERT INTO device_settings (key, value) VALUES (?1, ?2)",
+                    [WIPED_AT, &t.now.to_string()],
+                )?;
+                Ok(())
+            })?;
+            tracing::warn!("the device's data was wiped, and its key replaced");
+            return Ok(());
+        }
         self.transaction(Mode::WriteWithoutForeignKeys, |t| {
             for spec in stride_domain::registry::REGISTRY.iter().rev() {
                 t.tx.execute(&format!("DELETE FROM {}", spec.table), [])?;

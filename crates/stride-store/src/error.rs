@@ -11,6 +11,18 @@ pub enum StoreError {
     Folder { path: PathBuf, source: std::io::Error },
     #[error("could not open the database at {path}")]
     Open { path: PathBuf, source: rusqlite::Error },
+    #[error("could not read or move the database file {path}")]
+    File { path: PathBuf, source: std::io::Error },
+    #[error("could not encrypt the plain database at {path}")]
+    Encrypt { path: PathBuf, source: rusqlite::Error },
+    #[error("the key of the encrypted database at {path} is not in this computer's keyring (it was reset, or the database came from another computer)")]
+    KeyMissing { path: PathBuf },
+    #[error("the key in this computer's keyring does not open the database at {path}")]
+    KeyRejected { path: PathBuf },
+    #[error("the database's key could not be read or kept")]
+    KeyKeeper(#[source] crate::encryption::KeyKeeperError),
+    #[error("the operating system gave no randomness for a key: {0}")]
+    NoRandomness(String),
     #[error("database migration {version} ({name}) failed")]
     Migration { version: i64, name: &'static str, source: rusqlite::Error },
     #[error(
@@ -55,9 +67,14 @@ impl StoreError {
         match self {
             StoreError::Folder { .. }
             | StoreError::Open { .. }
+            | StoreError::File { .. }
+            | StoreError::Encrypt { .. }
             | StoreError::Migration { .. }
             | StoreError::MigrationEdited { .. } => ErrorCode::DatabaseUnavailable,
             StoreError::SchemaTooNew { .. } => ErrorCode::DatabaseTooNew,
+            StoreError::KeyMissing { .. } => ErrorCode::DatabaseKeyMissing,
+            StoreError::KeyRejected { .. } => ErrorCode::DatabaseKeyWrong,
+            StoreError::KeyKeeper(_) => ErrorCode::KeyringUnavailable,
             StoreError::Invalid(_) | StoreError::Immutable { .. } => ErrorCode::InvalidInput,
             StoreError::NotFound { .. } | StoreError::NotRejected { .. } => ErrorCode::NotFound,
             StoreError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
@@ -69,6 +86,7 @@ impl StoreError {
             | StoreError::Corrupt { .. }
             | StoreError::CorruptRecord { .. }
             | StoreError::Constraint { .. }
+            | StoreError::NoRandomness(_)
             | StoreError::Sqlite(_) => ErrorCode::Internal,
         }
     }

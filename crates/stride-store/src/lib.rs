@@ -1,5 +1,6 @@
 //! The device's SQLite store. It owns the local copy of the organization's data: it
-//! opens (or creates) the database with WAL and foreign keys on, applies pending
+//! opens (or creates) the database, encrypted at rest (SQLCipher, its key kept by a
+//! [`KeyKeeper`]: the OS keyring for the app), with WAL and foreign keys on, applies pending
 //! migrations, and offers one generic repository over every entity of the registry.
 //! Every write goes through one protocol (`store.rs`): its rows and their outbox entries
 //! commit in one transaction, stamped with the device's hybrid logical clock; a write
@@ -18,6 +19,7 @@ mod conflicts;
 mod deletes;
 mod device;
 mod due;
+mod encryption;
 mod enrollments;
 mod error;
 mod experiments;
@@ -46,6 +48,7 @@ pub use badges::Awarded;
 pub use conflicts::LostEdit;
 pub use deletes::{ClearedField, DeletePlan};
 pub use due::{DueItem, DueList, DueQuery, WorkerRecord};
+pub use encryption::{unlock, DatabaseKey, KeptInMemory, KeyKeeper, KeyKeeperError};
 pub use error::{Result, StoreError};
 pub use experiments::VariantOutcomes;
 pub use media::MediaDownload;

@@ -8,12 +8,16 @@
 //! device's time for "now", clock stamps taken through [`Tx`], the latest stamp saved with
 //! the data, commit, and only then the device's state in memory moves. A write that fails
 //! leaves nothing, on disk or in memory.
+//!
+//! The file is SQLCipher-encrypted under a random key that a [`KeyKeeper`] holds (the OS
+//! keyring, for the app; `encryption.rs`).
 
+use crate::encryption::{DatabaseKey, KeyKeeper};
 use crate::error::{from_commit, Result, StoreError};
 use crate::sync_state::{self, DeviceInfo};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use stride_domain::{Hlc, HlcClock, SegmentId, Timestamp};
 
 pub struct Store {
@@ -27,6 +31,8 @@ pub struct Store {
     /// What the device knows about itself, as of the last commit: read without waiting
     /// for a write under way.
     device: Mutex<DeviceInfo>,
+    /// Locked only by a wipe, which replaces the key and both connections.
+    encryption: Mutex<Encryption>,
 }
 
 struct WriterConnection {
@@ -99,50 +105,82 @@ impl Tx<'_> {
 }
 
 impl Store {
-    /// Opens the database at `path`, creating it and its folder if needed, and brings its
-    /// schema up to date.
-    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        Self::open_with_clock_offset(path, 0)
+    /// Opens the encrypted database at `path`, creating it and its folder if needed (a new
+    /// key kept by `keys` first), encrypting a plain one from before encryption in place,
+    /// and brings its schema up to date. A file whose key `keys` lacks, or does not match,
+    /// is refused with [`StoreError::KeyMissing`] or [`StoreError::KeyRejected`]: never
+    /// replaced by a new empty database.
+    pub fn open(path: impl AsRef<Path>, keys: Arc<dyn KeyKeeper>) -> Result<Self> {
+        Self::open_with_clock_offset(path, keys, 0)
     }
 
     /// Opens the database of a device whose wall clock runs `offset_ms` ahead (or behind,
     /// when negative): how tests and simulations model a device with a wrong clock.
-    pub fn open_with_clock_offset(path: impl AsRef<Path>, offset_ms: i64) -> Result<Self> {
-        let path = path.as_ref().to_path_buf();
-        if let Some(folder) = path.parent() {
-            std::fs::create_dir_all(folder)
-                .map_err(|source| StoreError::Folder { path: folder.to_path_buf(), source })?;
-        }
-        let open_error = |source| StoreError::Open { path: path.clone(), source };
-        let mut conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(open_error)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 5000;",
-        )
-        .map_err(open_error)?;
-        // Room for a pull's upsert per entity beside the repository's own statements.
-        conn.set_prepared_statement_cache_capacity(64);
-        crate::migrate::apply_pending(&mut conn)?;
-        let device = sync_state::load_or_create(&conn)?;
+    pub fn open_with_clock_offset(path: impl AsRef<Path>, keys: Arc<dyn KeyKeeper>, offset_ms: i64) -> Result<Self> {
+        let path = create_folder(path.as_ref())?;
+        let key = crate::encryption::key_for(&path, keys.as_ref())?;
+        Self::connect(path, Encryption::Keyed { keys, key }, offset_ms)
+    }
+
+    /// Opens a database without encryption: what devices kept before it, made by the
+    /// upgrade's tests and measured beside the encrypted one by the benchmarks. The app
+    /// never opens one this way.
+    pub fn open_plain(path: impl AsRef<Path>) -> Result<Self> {
+        let path = create_folder(path.as_ref())?;
+        Self::connect(path, Encryption::Plain, 0)
+    }
+
+    /// Moves the database at `path`, which no key opens, aside (kept, never deleted),
+    /// forgets its key, and opens a new empty one in its place: a person's choice, once the
+    /// window said what was lost. Answers the new store and where the old file went.
+    pub fn start_over(path: impl AsRef<Path>, keys: Arc<dyn KeyKeeper>) -> Result<(Self, PathBuf)> {
+        let path = create_folder(path.as_ref())?;
+        #[allow(clippy::disallowed_methods)] // no store is open to ask; it only names the file set aside
+        let now = Timestamp::now();
+        let aside = crate::encryption::set_aside(&path, &now.to_string())?;
+        keys.forget().map_err(StoreError::KeyKeeper)?;
+        Ok((Self::open(&path, keys)?, aside))
+    }
+
+    fn connect(path: PathBuf, encryption: Encryption, offset_ms: i64) -> Result<Self> {
+        let (conn, reader, device) = connections(&path, encryption.key())?;
         let clock = HlcClock::new(device.device_id, device.hlc_last);
-        let reader =
-            Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(open_error)?;
-        reader.execute_batch("PRAGMA busy_timeout = 5000;").map_err(open_error)?;
-        reader.set_prepared_statement_cache_capacity(64);
         Ok(Self {
             path,
             clock_offset_ms: offset_ms,
+            encryption: Mutex::new(encryption),
             reader: Mutex::new(Reader { conn: reader, segment_cache: None }),
             writer: Mutex::new(WriterConnection { conn, clock }),
             device: Mutex::new(device),
         })
+    }
+
+    /// For a wipe: keeps a new key in place of the database's (so what was written under
+    /// the old one is unreadable from here on), removes the files, and opens a new empty
+    /// database under the new key. None for a plain database, or when the key cannot be
+    /// replaced: the wipe then erases the rows in place.
+    pub(crate) fn start_afresh_under_new_key(&self) -> Result<Option<DeviceInfo>> {
+        let mut encryption = lock(&self.encryption);
+        let Encryption::Keyed { keys, key } = &mut *encryption else { return Ok(None) };
+        let next = DatabaseKey::generate()?;
+        if let Err(error) = keys.keep(&next) {
+            tracing::warn!(error = %error, "the database's key could not be replaced; erasing its rows in place");
+            return Ok(None);
+        }
+        *key = next.clone();
+        let mut writer = lock(&self.writer);
+        let mut reader = lock(&self.reader);
+        // Both connections close (the writer last, as on drop) before the files go.
+        reader.conn = Connection::open_in_memory()?;
+        reader.segment_cache = None;
+        writer.conn = Connection::open_in_memory()?;
+        crate::encryption::remove_database_files(&self.path)?;
+        let (conn, reader_conn, device) = connections(&self.path, Some(&next))?;
+        writer.conn = conn;
+        writer.clock = HlcClock::new(device.device_id, None);
+        reader.conn = reader_conn;
+        *lock(&self.device) = device.clone();
+        Ok(Some(device))
     }
 
     pub fn path(&self) -> &Path {
@@ -202,10 +240,72 @@ impl Store {
         lock(&self.reader)
     }
 
+    /// Whether the database on disk is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        matches!(*lock(&self.encryption), Encryption::Keyed { .. })
+    }
+
     /// The highest migration applied to this database.
     pub fn schema_version(&self) -> Result<i64> {
         self.with_conn(crate::migrate::schema_version)
     }
+}
+
+/// How the database is kept on disk.
+enum Encryption {
+    /// SQLCipher, under `key`, which `keys` keeps between runs.
+    Keyed {
+        keys: Arc<dyn KeyKeeper>,
+        key: DatabaseKey,
+    },
+    Plain,
+}
+
+impl Encryption {
+    fn key(&self) -> Option<&DatabaseKey> {
+        match self {
+            Encryption::Keyed { key, .. } => Some(key),
+            Encryption::Plain => None,
+        }
+    }
+}
+
+fn create_folder(path: &Path) -> Result<PathBuf> {
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder { path: folder.to_path_buf(), source })?;
+    }
+    Ok(path.to_path_buf())
+}
+
+/// The writer (schema brought up to date), the reader and the device's state, of the
+/// database at `path`, unlocked by `key` when it is encrypted.
+fn connections(path: &Path, key: Option<&DatabaseKey>) -> Result<(Connection, Connection, DeviceInfo)> {
+    let open_error = |source: rusqlite::Error| match (key, source.sqlite_error_code()) {
+        (Some(_), Some(rusqlite::ErrorCode::NotADatabase)) => StoreError::KeyRejected { path: path.to_path_buf() },
+        _ => StoreError::Open { path: path.to_path_buf(), source },
+    };
+    let open = |flags| -> Result<Connection> {
+        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(open_error)?;
+        if let Some(key) = key {
+            crate::encryption::unlock(&conn, key).map_err(open_error)?;
+        }
+        // Room for a pull's upsert per entity beside the repository's own statements.
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(conn)
+    };
+    let mut conn = open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 5000;",
+    )
+    .map_err(open_error)?;
+    crate::migrate::apply_pending(&mut conn)?;
+    let device = sync_state::load_or_create(&conn)?;
+    let reader = open(OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    reader.execute_batch("PRAGMA busy_timeout = 5000;").map_err(open_error)?;
+    Ok((conn, reader, device))
 }
 
 /// What `work` returned, and the device's state and clock after commit (none after a dry run).

@@ -250,7 +250,9 @@ mod tests {
     #[test]
     fn a_rows_pending_changes_are_found_by_its_index() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::Store::open(dir.path().join("plan.sqlite3")).unwrap();
+        let store =
+            crate::Store::open(dir.path().join("plan.sqlite3"), std::sync::Arc::new(crate::KeptInMemory::new()))
+                .unwrap();
         let plan: Vec<String> = store
             .with_conn(|conn| {
                 let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", super::PENDING_OF_ROW))?;

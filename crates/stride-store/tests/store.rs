@@ -436,8 +436,9 @@ fn the_device_keeps_its_identity_clock_and_settings_across_restarts() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/folder/stride.sqlite3");
     let org = organization();
+    let keys = std::sync::Arc::new(stride_store::KeptInMemory::new());
     let (device_id, stamp) = {
-        let store = Store::open(&path).unwrap();
+        let store = Store::open(&path, keys.clone()).unwrap();
         assert_eq!(store.create(&worker(org.id, "Too Early", None)).unwrap_err().code(), ErrorCode::DeviceNotSetUp);
         store.set_up_organization(&org).unwrap();
         assert_eq!(store.set_up_organization(&organization()).unwrap_err().code(), ErrorCode::DeviceAlreadySetUp);
@@ -446,7 +447,7 @@ fn the_device_keeps_its_identity_clock_and_settings_across_restarts() {
         let device = store.device();
         (device.device_id, device.hlc_last.unwrap())
     };
-    let store = Store::open(&path).unwrap();
+    let store = Store::open(&path, keys).unwrap();
     assert_eq!(store.device().device_id, device_id);
     assert_eq!(store.organization().unwrap(), Some(org.clone()));
     assert_eq!(store.default_calling_code().unwrap().unwrap().as_str(), "254");
@@ -476,7 +477,7 @@ fn a_database_made_by_the_first_migration_is_upgraded_at_open_with_its_rows_inta
         )
         .unwrap();
     }
-    let store = Store::open(&path).unwrap();
+    let store = Store::open(&path, std::sync::Arc::new(stride_store::KeptInMemory::new())).unwrap();
     assert_eq!(stride_store::DEVICE_MIGRATIONS.last().unwrap().version, store.schema_version().unwrap());
     let amina =
         store.get::<Worker>(&RowKey::from_text("0193a000-0000-7000-8000-000000000001".into())).unwrap().unwrap();
@@ -745,7 +746,7 @@ fn deletes_follow_the_seeds_rules_and_the_plan_says_what_goes_first() {
 fn a_closed_store_leaves_everything_in_its_database_file() {
     // A person who copies the database file of a closed app (a backup) has all of it:
     // the connection that closes last folds the write-ahead log into the file.
-    let Device { _dir, store, org } = device();
+    let Device { _dir, store, org, keys } = device();
     let amina = worker(org.id, "Amina Wanjiru", None);
     store.create(&amina).unwrap();
     assert_eq!(store.get::<Worker>(&amina.row_key()).unwrap().map(|w| w.id), Some(amina.id), "read by the reader");
@@ -753,7 +754,7 @@ fn a_closed_store_leaves_everything_in_its_database_file() {
     drop(store);
     let copy = tempfile::tempdir().unwrap();
     std::fs::copy(&path, copy.path().join("stride.sqlite3")).unwrap();
-    let copied = Store::open(copy.path().join("stride.sqlite3")).unwrap();
+    let copied = Store::open(copy.path().join("stride.sqlite3"), keys).unwrap();
     assert_eq!(copied.device().organization_id, Some(org.id));
     assert_eq!(copied.get::<Worker>(&amina.row_key()).unwrap().map(|w| w.id), Some(amina.id));
 }

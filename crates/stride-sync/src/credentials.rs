@@ -1,13 +1,18 @@
-//! The device token in the OS keyring (the Secret Service on Linux, cached in the
-//! kernel keyring), never in SQLite, a file or a log. One entry per device id.
+//! The device token and the device database's key in the OS keyring (the Secret Service
+//! on Linux, cached in the kernel keyring), never in SQLite, a file or a log. One entry
+//! per device id for the token, one per database file for its key.
 
+use std::path::Path;
 use stride_domain::api::DeviceToken;
 use stride_domain::DeviceId;
+use stride_store::{DatabaseKey, KeyKeeper, KeyKeeperError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CredentialError {
     #[error("the system keyring is locked or missing, so the sign-in cannot be kept")]
     Unavailable(#[source] keyring::Error),
+    #[error("the database key in the system keyring is not one this app wrote")]
+    UnreadableKey,
 }
 
 /// The keyring entries of one app.
@@ -48,6 +53,42 @@ impl Credentials {
         match self.entry(device)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(other) => Err(CredentialError::Unavailable(other)),
+        }
+    }
+
+    /// Where the key of the database at `database` is kept: an entry of its own, named by
+    /// the file's absolute path, so a database copied to another folder or computer finds
+    /// no key there.
+    pub fn database_keys(&self, database: &Path) -> Result<KeyringKeys, CredentialError> {
+        let absolute = std::path::absolute(database).unwrap_or_else(|_| database.to_path_buf());
+        let account = format!("database-key:{}", absolute.display());
+        let entry = keyring::Entry::new(&self.service, &account).map_err(CredentialError::Unavailable)?;
+        Ok(KeyringKeys { entry })
+    }
+}
+
+/// One database's key in the OS keyring (see [`Credentials::database_keys`]).
+pub struct KeyringKeys {
+    entry: keyring::Entry,
+}
+
+impl KeyKeeper for KeyringKeys {
+    fn load(&self) -> Result<Option<DatabaseKey>, KeyKeeperError> {
+        match self.entry.get_password() {
+            Ok(hex) => Ok(Some(DatabaseKey::from_hex(&hex).ok_or(CredentialError::UnreadableKey)?)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(other) => Err(CredentialError::Unavailable(other).into()),
+        }
+    }
+
+    fn keep(&self, key: &DatabaseKey) -> Result<(), KeyKeeperError> {
+        Ok(self.entry.set_password(&key.to_hex()).map_err(CredentialError::Unavailable)?)
+    }
+
+    fn forget(&self) -> Result<(), KeyKeeperError> {
+        match self.entry.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(other) => Err(CredentialError::Unavailable(other).into()),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! page by page until up to date, each page applied with its cursor in one transaction.
 //! It depends on the domain and the store, never on Tauri.
 //!
-//! The device token is kept in the OS keyring (`Credentials`); a device the server
+//! The device token and the database's key are kept in the OS keyring (`Credentials`); a device the server
 //! calls revoked wipes its data. A failure that may pass (the network) is retried after
 //! growing pauses, resuming where it stopped (`RetryPolicy`).
 
@@ -15,7 +15,7 @@ mod retry;
 mod tls;
 
 pub use client::{Client, ClientError};
-pub use credentials::{CredentialError, Credentials};
+pub use credentials::{CredentialError, Credentials, KeyringKeys};
 pub use engine::{
     sign_in, signed_in_client, sync, sync_with_retries, Progress, SyncError, SyncReport, FIRST_SYNC_PAGE, PULL_PAGE,
     PUSH_BATCH,

@@ -377,7 +377,7 @@ export type EntityKind = "organizations" | "users" | "workers" | "segments" | "w
  * What went wrong, for a program to branch on (the message is for people and logs).
  */
 
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "bad_server_address" | "insecure_server_address" | "certificate_expired" | "certificate_wrong_host" | "certificate_untrusted" | "certificate_invalid" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "server_error" | "download_failed" | "export_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_ready" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "database_key_missing" | "database_key_wrong" | "bad_server_address" | "insecure_server_address" | "certificate_expired" | "certificate_wrong_host" | "certificate_untrusted" | "certificate_invalid" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "server_error" | "download_failed" | "export_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_ready" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
 
 export type Experiment = { id: ExperimentId, organization_id: OrganizationId, experiment_type: ExperimentType, name: Name, status: ExperimentStatus, start_date: Timestamp | null, end_date: Timestamp | null, created_by: UserId | null, updated_by: UserId | null, created_at: Timestamp, updated_at: Timestamp, 
 /**
@@ -1422,6 +1422,11 @@ export function commands(invoke: Invoke) {
   return {
     /** Whether the device is set up and signed in, and what waits to sync. */
     deviceStatus: () => invoke<DeviceStatus>('device_status'),
+    /**
+     * When the device's data cannot be read (its key is missing or wrong): sets it aside,
+     * kept, and starts with an empty database to sign in to. Refused while the data opens.
+     */
+    startOver: () => invoke<DeviceStatus>('start_over'),
     setUpDevice: (input: SetUpInput) => invoke<DeviceStatus>('set_up_device', { input }),
     searchWorkers: (query: WorkerQuery) => invoke<Page<Worker>>('search_workers', { query }),
     getWorker: (id: WorkerId) => invoke<Worker>('get_worker', { id }),

@@ -170,6 +170,14 @@ export const en = {
     callingCodeHint: 'Completes phone numbers typed without it, e.g. 254 for Kenya. Optional.',
     submit: 'Set up',
   },
+  unreadableData: {
+    title: 'This device’s data cannot be opened',
+    why: 'Stride encrypts what it keeps on this computer, and keeps the key in the system keyring. The keyring was reset, or this data came from another computer, so it cannot be read here.',
+    lost: 'Changes made on this computer that had not synced yet cannot be recovered without the key. Everything that had synced is safe on the server.',
+    kept: 'Starting over keeps the unreadable file beside the new one, in case the key is found again. Then sign in to fetch your organization’s data anew.',
+    startOver: 'Start over and sign in',
+    working: 'Starting over…',
+  },
   signIn: {
     title: 'Sign in',
     intro: 'Sign in to your organization’s Stride server. After the first sign-in, Stride works without a network and syncs when it can reach the server.',
@@ -934,6 +942,8 @@ export const en = {
     device_already_set_up: 'This device is already set up.',
     database_unavailable: 'Stride could not open its database on this computer.',
     database_too_new: 'This database was written by a newer Stride. Update the app to open it.',
+    database_key_missing: 'The key that unlocks this device’s data is not in this computer’s keyring.',
+    database_key_wrong: 'The key in this computer’s keyring does not unlock this device’s data.',
     bad_server_address: 'That is not a server address. It looks like https://sync.example.org (or http://localhost:8080 for a server on this computer).',
     server_unreachable: 'The server cannot be reached. Your work is kept on this device; sync again when there is a network.',
     invalid_credentials: 'The email or the password is wrong.',

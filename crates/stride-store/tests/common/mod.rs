@@ -4,13 +4,16 @@
 #![allow(dead_code)] // each test file uses its own part
 
 use serde_json::json;
+use std::sync::Arc;
 use stride_domain::*;
-use stride_store::Store;
+use stride_store::{KeptInMemory, Store};
 
 pub struct Device {
     pub _dir: tempfile::TempDir,
     pub store: Store,
     pub org: Organization,
+    /// The database's key, to open the file (or a copy of it) again.
+    pub keys: Arc<KeptInMemory>,
 }
 
 pub fn organization() -> Organization {
@@ -28,10 +31,11 @@ pub fn organization() -> Organization {
 /// A new device, set up for an organization, its database in a temporary folder.
 pub fn device() -> Device {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("stride.sqlite3")).unwrap();
+    let keys = Arc::new(KeptInMemory::new());
+    let store = Store::open(dir.path().join("stride.sqlite3"), keys.clone()).unwrap();
     let org = organization();
     store.set_up_organization(&org).unwrap();
-    Device { _dir: dir, store, org }
+    Device { _dir: dir, store, org, keys }
 }
 
 pub fn name(text: &str) -> Name {

@@ -66,8 +66,10 @@ fn print_progress(progress: Progress) {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let folder = cli.data_dir.ok_or("set --data-dir or STRIDE_DATA_DIR")?;
-    let store = std::sync::Arc::new(Store::open(folder.join("stride.sqlite3")).map_err(|e| e.to_string())?);
     let credentials = Credentials::new(cli.keyring_service);
+    let database = folder.join("stride.sqlite3");
+    let keys = credentials.database_keys(&database).map_err(|e| e.to_string())?;
+    let store = std::sync::Arc::new(Store::open(&database, std::sync::Arc::new(keys)).map_err(|e| e.to_string())?);
     let policy = |attempts| RetryPolicy { attempts, ..RetryPolicy::interactive() };
     match cli.command {
         Command::SignIn { server, email, ca_file } => {

@@ -1,0 +1,272 @@
+//! The device database encrypted at rest (SQLCipher): the database's key, the keeper
+//! that holds it between runs, what a file on disk is (absent, plain SQLite from before
+//! encryption, or encrypted), the upgrade of a plain file in place, and setting aside a
+//! file no key opens.
+
+use crate::error::{Result, StoreError};
+use rusqlite::Connection;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A database's 256-bit key, random, given to SQLCipher as raw bytes: it is never typed by
+/// a person, so no passphrase derivation is needed (and opening costs no PBKDF2 rounds).
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseKey([u8; 32]);
+
+impl DatabaseKey {
+    /// A new key from the operating system's randomness.
+    pub fn generate() -> Result<Self> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|error| StoreError::NoRandomness(error.to_string()))?;
+        Ok(Self(bytes))
+    }
+
+    /// The key as 64 hexadecimal digits (how a keyring keeps it).
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|byte| format!("{byte:02x}")).collect()
+    }
+
+    /// A key written by [`DatabaseKey::to_hex`]; None for anything else.
+    pub fn from_hex(text: &str) -> Option<Self> {
+        let text = text.trim();
+        if text.len() != 64 || !text.is_ascii() {
+            return None;
+        }
+        let mut bytes = [0u8; 32];
+        for (index, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&text[index * 2..index * 2 + 2], 16).ok()?;
+        }
+        Some(Self(bytes))
+    }
+
+    /// SQLCipher's raw-key literal: `x'…'`, which skips the key derivation.
+    fn literal(&self) -> String {
+        format!("x'{}'", self.to_hex())
+    }
+}
+
+/// Never printed: a key in a log line would undo the encryption.
+impl fmt::Debug for DatabaseKey {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("DatabaseKey(…)")
+    }
+}
+
+pub type KeyKeeperError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Where a database's key is kept between runs: the OS keyring, for the app
+/// (`stride_sync::Credentials::database_keys`). The store asks for the key at open, keeps a
+/// new one when it creates or upgrades a database, and replaces it when a revoked
+/// device's wipe starts over, so what was written under the old key cannot be read again.
+pub trait KeyKeeper: Send + Sync {
+    /// The key kept for this database, if any.
+    fn load(&self) -> std::result::Result<Option<DatabaseKey>, KeyKeeperError>;
+    /// Keeps `key`, in place of any key kept before (which is then gone).
+    fn keep(&self, key: &DatabaseKey) -> std::result::Result<(), KeyKeeperError>;
+    /// Forgets the key; forgetting one that is not there is fine.
+    fn forget(&self) -> std::result::Result<(), KeyKeeperError>;
+}
+
+/// A key kept in this process's memory by whoever opens the store: tests, benchmarks,
+/// and tools that hold the key themselves. It is gone when the process ends.
+#[derive(Debug, Default)]
+pub struct KeptInMemory(Mutex<Option<DatabaseKey>>);
+
+impl KeptInMemory {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The key kept now (to open the same file again, or a copy of it).
+    pub fn key(&self) -> Option<DatabaseKey> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+}
+
+impl KeyKeeper for KeptInMemory {
+    fn load(&self) -> std::result::Result<Option<DatabaseKey>, KeyKeeperError> {
+        Ok(self.key())
+    }
+    fn keep(&self, key: &DatabaseKey) -> std::result::Result<(), KeyKeeperError> {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(key.clone());
+        Ok(())
+    }
+    fn forget(&self) -> std::result::Result<(), KeyKeeperError> {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        Ok(())
+    }
+}
+
+/// Gives a connection its database's key: the first statement on it, before anything
+/// reads a page. A wrong key shows at the first read, as SQLite's "not a database".
+pub fn unlock(conn: &Connection, key: &DatabaseKey) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "key", key.literal())
+}
+
+/// What a database file on disk is, judged from its first 16 bytes: plain SQLite files
+/// start with a fixed header, SQLCipher's with random salt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OnDisk {
+    Absent,
+    Plain,
+    Encrypted,
+}
+
+const PLAIN_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+pub(crate) fn probe(path: &Path) -> Result<OnDisk> {
+    let io_error = |source| StoreError::File { path: path.to_path_buf(), source };
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(OnDisk::Absent),
+        Err(error) => return Err(io_error(error)),
+    };
+    let mut header = Vec::with_capacity(16);
+    file.by_ref().take(16).read_to_end(&mut header).map_err(io_error)?;
+    Ok(match header.as_slice() {
+        [] => OnDisk::Absent,
+        bytes if bytes == PLAIN_HEADER => OnDisk::Plain,
+        _ => OnDisk::Encrypted,
+    })
+}
+
+/// The key for the database at `path`, creating or upgrading what is there: a new
+/// database gets a new key, kept before anything is written under it; a plain database
+/// from before encryption is encrypted in place, outbox and all; an encrypted one needs
+/// the key it was written under.
+pub(crate) fn key_for(path: &Path, keys: &dyn KeyKeeper) -> Result<DatabaseKey> {
+    let kept = keys.load().map_err(StoreError::KeyKeeper)?;
+    let new_key = || -> Result<DatabaseKey> {
+        let key = DatabaseKey::generate()?;
+        keys.keep(&key).map_err(StoreError::KeyKeeper)?;
+        Ok(key)
+    };
+    match (probe(path)?, kept) {
+        // A key kept for a file since removed serves the new one as well.
+        (OnDisk::Absent, Some(key)) => Ok(key),
+        (OnDisk::Absent, None) => new_key(),
+        // Kept first, so a stop halfway leaves a plain file and its key: the next open
+        // encrypts again.
+        (OnDisk::Plain, kept) => {
+            let key = match kept {
+                Some(key) => key,
+                None => new_key()?,
+            };
+            encrypt_in_place(path, &key)?;
+            Ok(key)
+        }
+        (OnDisk::Encrypted, Some(key)) => Ok(key),
+        (OnDisk::Encrypted, None) => Err(StoreError::KeyMissing { path: path.to_path_buf() }),
+    }
+}
+
+/// Rewrites a plain database as an encrypted one under `key`: everything is copied
+/// (`sqlcipher_export`) into a new file beside it, which then takes the old one's place
+/// in one rename, so a stop at any point leaves either the plain file or the encrypted
+/// one, whole.
+pub(crate) fn encrypt_in_place(path: &Path, key: &DatabaseKey) -> Result<()> {
+    let upgrade_error = |source| StoreError::Encrypt { path: path.to_path_buf(), source };
+    let file_error = |source| StoreError::File { path: path.to_path_buf(), source };
+    let encrypting = sibling(path, ".encrypting");
+    remove_if_present(&encrypting).map_err(file_error)?;
+    {
+        let plain = Connection::open(path).map_err(upgrade_error)?;
+        // Everything the WAL holds goes into the main file first, so the copy has it.
+        plain.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").map_err(upgrade_error)?;
+        plain
+            .execute("ATTACH DATABASE ?1 AS encrypted KEY ?2", (encrypting.to_string_lossy(), key.literal()))
+            .map_err(upgrade_error)?;
+        plain.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(())).map_err(upgrade_error)?;
+        let version: i64 = plain.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(upgrade_error)?;
+        plain.pragma_update(Some("encrypted"), "user_version", version).map_err(upgrade_error)?;
+        plain.execute_batch("DETACH DATABASE encrypted;").map_err(upgrade_error)?;
+        plain.close().map_err(|(_, error)| upgrade_error(error))?;
+    }
+    std::fs::File::open(&encrypting).and_then(|file| file.sync_all()).map_err(file_error)?;
+    for suffix in ["-wal", "-shm"] {
+        remove_if_present(&sibling(path, suffix)).map_err(file_error)?;
+    }
+    std::fs::rename(&encrypting, path).map_err(file_error)?;
+    if let Some(folder) = path.parent() {
+        std::fs::File::open(folder).and_then(|folder| folder.sync_all()).map_err(file_error)?;
+    }
+    tracing::info!(database.path = %path.display(), "the plain device database was encrypted in place");
+    Ok(())
+}
+
+/// Moves a database no key opens out of the way, beside where it was, with its WAL: it is
+/// kept (the key may yet be found), never deleted. Answers where the database went.
+pub(crate) fn set_aside(path: &Path, now: &str) -> Result<PathBuf> {
+    let file_error = |source| StoreError::File { path: path.to_path_buf(), source };
+    // A time in the name (":" is refused by some file systems).
+    let suffix = format!(".unreadable-{}", now.replace(':', ""));
+    let aside = sibling(path, &suffix);
+    for extra in ["", "-wal", "-shm"] {
+        let from = sibling(path, extra);
+        if from.exists() {
+            std::fs::rename(&from, sibling(&aside, extra)).map_err(file_error)?;
+        }
+    }
+    tracing::warn!(database.path = %path.display(), aside = %aside.display(), "an unreadable device database was set aside");
+    Ok(aside)
+}
+
+/// Removes the database's files (the wipe of an encrypted database, once its key is gone).
+pub(crate) fn remove_database_files(path: &Path) -> Result<()> {
+    for extra in ["", "-wal", "-shm"] {
+        remove_if_present(&sibling(path, extra))
+            .map_err(|source| StoreError::File { path: path.to_path_buf(), source })?;
+    }
+    Ok(())
+}
+
+/// `path` with `suffix` added to its file name (SQLite names its WAL this way).
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn remove_if_present(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_reads_back_from_its_hex_and_never_prints() {
+        let key = DatabaseKey::generate().unwrap();
+        assert_eq!(DatabaseKey::from_hex(&key.to_hex()), Some(key.clone()));
+        assert_ne!(DatabaseKey::generate().unwrap(), key);
+        assert_eq!(format!("{key:?}"), "DatabaseKey(…)");
+        assert_eq!(DatabaseKey::from_hex("abc"), None);
+        assert_eq!(DatabaseKey::from_hex(&"zz".repeat(32)), None);
+        assert_eq!(DatabaseKey::from_hex(&"é".repeat(32)), None);
+    }
+
+    #[test]
+    fn a_file_is_told_apart_by_its_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("probe.sqlite3");
+        assert_eq!(probe(&path).unwrap(), OnDisk::Absent);
+        std::fs::write(&path, b"").unwrap();
+        assert_eq!(probe(&path).unwrap(), OnDisk::Absent);
+        let plain = Connection::open(&path).unwrap();
+        plain.execute_batch("CREATE TABLE t (x)").unwrap();
+        drop(plain);
+        assert_eq!(probe(&path).unwrap(), OnDisk::Plain);
+        let key = DatabaseKey::generate().unwrap();
+        encrypt_in_place(&path, &key).unwrap();
+        assert_eq!(probe(&path).unwrap(), OnDisk::Encrypted);
+        let conn = Connection::open(&path).unwrap();
+        unlock(&conn, &key).unwrap();
+        conn.query_row("SELECT count(*) FROM t", [], |row| row.get::<_, i64>(0)).unwrap();
+    }
+}
