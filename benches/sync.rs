@@ -265,8 +265,16 @@ async fn first_sync(server: &str, generated: &Generated, encrypted: bool) -> Fir
         Store::open_plain(&path)
     };
     let store = std::sync::Arc::new(store.unwrap());
-    let (client, _) =
-        sign_in(&store, &proxy.url, None, generated.coordinator_email.as_str(), PASSWORD, "Bench").await.unwrap();
+    let (client, _) = sign_in(
+        &store,
+        &proxy.url,
+        None,
+        generated.coordinator_email.as_str(),
+        stride_sync::Secret::Password(PASSWORD),
+        "Bench",
+    )
+    .await
+    .unwrap();
     let before = proxy.bytes_down() + proxy.bytes_up();
     let started = Instant::now();
     let report = sync(&store, &client, |_| {}).await.unwrap();

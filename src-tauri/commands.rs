@@ -4,17 +4,18 @@
 use crate::events::progress_to;
 use crate::ipc::commands;
 use crate::service::{
-    today, DeviceStatus, EnrollTarget, GroupSessionInput, Home, ProgramChoice, ProgramOutline, QuizVersionView,
-    ReminderKey, SegmentChoice, SegmentName, SessionOfToday, SessionRecord, SetUpInput, SignInInput, SnoozeFor,
-    SyncDetails, SyncSummary, WellBeingCheckInput, WellBeingView, WorkerPage, WorkerQuery,
+    today, DeviceStatus, EnrollTarget, GroupSessionInput, Home, PasswordChangeInput, ProgramChoice, ProgramOutline,
+    QuizVersionView, ReminderKey, SegmentChoice, SegmentName, SessionOfToday, SessionRecord, SetUpInput, SignInInput,
+    SnoozeFor, SyncDetails, SyncSummary, WellBeingCheckInput, WellBeingView, WorkerPage, WorkerQuery,
 };
 use stride_domain::api::RecordHistory;
 use stride_domain::duplicates::DuplicateCandidate;
 use stride_domain::input::WorkerInput;
 use stride_domain::quiz::{Answers, QuizScore};
+use stride_domain::staff::{IssuedSetUpCode, NewStaffMember, Staff, StaffMember, StaffUpdate};
 use stride_domain::{
-    AssignmentStatus, EntityKind, GroupSessionId, Page, ProgramId, QuizVersionId, TouchpointId, Worker,
-    WorkerAssignmentId, WorkerId,
+    AssignmentStatus, EntityKind, GroupSessionId, Organization, Page, ProgramId, QuizVersionId, TouchpointId, UserId,
+    Worker, WorkerAssignmentId, WorkerId,
 };
 use stride_store::{DeletePlan, RosterEntry, SessionSummary, SyncStartedBy};
 
@@ -89,6 +90,21 @@ commands! {
     fn record_history(entity: EntityKind, key: String) -> RecordHistory =
         online |_app, service| service.record_history(entity, key).await;
     fn sign_out() -> DeviceStatus = run |service| service.sign_out();
+    /// Changes the signed-in person's own password (online; the current one is needed).
+    fn change_password(input: PasswordChangeInput) -> () = online |_app, service| service.change_password(input).await;
+    /// The organization's staff from the server (its administrators, online).
+    fn staff() -> Staff = online |_app, service| service.staff().await;
+    /// Adds a member of staff; answers with the set-up code to pass on, shown this once.
+    fn add_staff_member(input: NewStaffMember) -> IssuedSetUpCode =
+        online |_app, service| service.add_staff_member(input).await;
+    /// Changes a member's role or name, deactivates or reactivates them.
+    fn update_staff_member(user: UserId, update: StaffUpdate) -> StaffMember =
+        online |_app, service| service.update_staff_member(user, update).await;
+    /// A new set-up code for a member who forgot their password.
+    fn issue_set_up_code(user: UserId) -> IssuedSetUpCode = online |_app, service| service.issue_set_up_code(user).await;
+    /// Renames the organization (its administrators, online).
+    fn rename_organization(name: String) -> Organization =
+        online |_app, service| service.rename_organization(name).await;
     /// A worker's well-being: the questions, every check so far, the latest score and its change.
     fn worker_well_being(worker_id: WorkerId) -> WellBeingView = run |service| service.well_being(worker_id);
     /// Records a well-being check, scored on the device; answers the worker's well-being.

@@ -94,9 +94,22 @@ impl From<stride_sync::ClientError> for AppError {
             E::InvalidCredentials => ErrorCode::InvalidCredentials,
             E::Unauthenticated => ErrorCode::NotSignedIn,
             E::Revoked => ErrorCode::DeviceRevoked,
+            E::Deactivated => ErrorCode::UserDeactivated,
             E::RateLimited => ErrorCode::RateLimited,
-            // The account's role may not read it (a record's history): the window says so.
-            E::Server { code: ErrorCode::Forbidden, .. } => ErrorCode::Forbidden,
+            // Refusals a person can act on (a role that may not, an email already taken,
+            // the tier's limit, the last administrator, a wrong current password, a
+            // member gone): the window says which.
+            E::Server {
+                code:
+                    code @ (ErrorCode::Forbidden
+                    | ErrorCode::NotFound
+                    | ErrorCode::AlreadyExists
+                    | ErrorCode::TierLimit
+                    | ErrorCode::LastAdministrator
+                    | ErrorCode::WrongPassword
+                    | ErrorCode::UserDeactivated),
+                ..
+            } => *code,
             E::Server { .. } | E::Decode(_) => ErrorCode::ServerError,
             E::Write(_) => ErrorCode::DownloadFailed,
         };

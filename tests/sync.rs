@@ -295,7 +295,7 @@ async fn a_database_of_the_last_release_with_work_waiting_syncs_all_of_it_exactl
         &base,
         None,
         "coordinator@lakeside.example",
-        demo::DEMO_PASSWORD,
+        stride_sync::Secret::Password(demo::DEMO_PASSWORD),
         "Upgraded laptop",
     )
     .await

@@ -65,7 +65,16 @@ fn store() -> (tempfile::TempDir, Arc<Store>) {
 /// Why a sign-in failed, when it is a refused certificate.
 async fn refused(url: &str, ca: Option<&str>) -> Option<CertificateProblem> {
     let (_dir, store) = store();
-    match sign_in(&store, url, ca, "coordinator@lakeside.example", demo::DEMO_PASSWORD, "Laptop").await {
+    match sign_in(
+        &store,
+        url,
+        ca,
+        "coordinator@lakeside.example",
+        stride_sync::Secret::Password(demo::DEMO_PASSWORD),
+        "Laptop",
+    )
+    .await
+    {
         Err(SyncError::Client(ClientError::Certificate { problem, .. })) => Some(problem),
         Err(other) => panic!("{url}: refused for another reason: {other:?}"),
         Ok(_) => panic!("{url}: signed in"),
@@ -82,10 +91,16 @@ async fn sign_in_and_sync_work_over_https_and_each_bad_certificate_is_refused_by
     let port = https_server(&db.pool, server_certificate(&lakeside, "localhost", false)).await;
     let url = format!("https://localhost:{port}");
     let (_dir, device) = store();
-    let (client, me) =
-        sign_in(&device, &url, Some(&lakeside.pem), "coordinator@lakeside.example", demo::DEMO_PASSWORD, "Laptop")
-            .await
-            .unwrap();
+    let (client, me) = sign_in(
+        &device,
+        &url,
+        Some(&lakeside.pem),
+        "coordinator@lakeside.example",
+        stride_sync::Secret::Password(demo::DEMO_PASSWORD),
+        "Laptop",
+    )
+    .await
+    .unwrap();
     assert_eq!(me.email.as_str(), "coordinator@lakeside.example");
     let report = sync(&device, &client, |_| {}).await.unwrap();
     assert!(report.pulled > 700, "the demo arrived over HTTPS: {} rows", report.pulled);
@@ -125,7 +140,7 @@ async fn sign_in_and_sync_work_over_https_and_each_bad_certificate_is_refused_by
         &format!("http://localhost:{port}"),
         None,
         "coordinator@lakeside.example",
-        demo::DEMO_PASSWORD,
+        stride_sync::Secret::Password(demo::DEMO_PASSWORD),
         "Laptop",
     )
     .await;
@@ -138,7 +153,7 @@ async fn sign_in_and_sync_work_over_https_and_each_bad_certificate_is_refused_by
         &https_to_plain,
         Some(&lakeside.pem),
         "coordinator@lakeside.example",
-        demo::DEMO_PASSWORD,
+        stride_sync::Secret::Password(demo::DEMO_PASSWORD),
         "Laptop",
     )
     .await;

@@ -37,6 +37,8 @@ pub struct TierUsage {
     pub programs: u32,
     pub segments: u32,
     pub experiments: u32,
+    /// Staff not deactivated, as last synced.
+    pub users: u32,
 }
 
 impl Service {
@@ -94,6 +96,7 @@ impl Service {
                 programs: count(EntityKind::Programs)?,
                 segments: count(EntityKind::Segments)?,
                 experiments: count(EntityKind::Experiments)?,
+                users: self.store.list_all::<User>(&[])?.iter().filter(|u| u.deactivated_at.is_none()).count() as u32,
             },
         })
     }

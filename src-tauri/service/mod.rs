@@ -31,6 +31,7 @@ mod reminders;
 mod reports;
 mod segments;
 mod sessions;
+mod staff;
 mod sync;
 mod well_being;
 mod worker_page;
@@ -59,6 +60,7 @@ pub use reports::ProgramReport;
 pub use segments::{Combine, ConditionForm};
 pub use segments::{SegmentDraft, SegmentForm, SegmentInput, SegmentPreview};
 pub use sessions::{GroupSessionInput, SessionOfToday, SessionRecord};
+pub use staff::PasswordChangeInput;
 #[cfg(test)]
 pub use sync::RecordSyncState;
 pub use sync::{BackgroundEvent, SignInInput, SyncDetails, SyncProgress, SyncSummary, CHECK_EVERY};
@@ -118,6 +120,9 @@ pub struct DeviceStatus {
     /// Whether the server answered the background's last check (None: not asked yet),
     /// for a window that opens after the `connection-changed` event went out.
     pub online: Option<bool>,
+    /// Why the last sync failed, if it did (`user_deactivated`: the person signed in
+    /// here was deactivated, so the window asks for another).
+    pub last_sync_error: Option<ErrorCode>,
 }
 
 /// The first-run form: the organization this device works for.
@@ -188,6 +193,7 @@ impl Service {
             automatic_sign_in_as: self.automatic_sign_in.as_ref().map(|account| account.email.clone()),
             wiped_at: self.store.wiped_at()?,
             online: *self.online.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+            last_sync_error: self.store.recent_sync_runs(1)?.first().and_then(|run| run.error_code),
         })
     }
 

@@ -6,10 +6,11 @@ use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
+use stride_domain::staff::{Password, SetUpCode};
 use stride_domain::{Change, ChangeOp, EntityKind, RowKey, Timestamp, WorkerId};
 use stride_domain::{ErrorCode, InvalidValue, ValidationError};
 use stride_store::{OutboxStatus, SyncRun, SyncStartedBy};
-use stride_sync::{Client, ClientError, Progress, RetryPolicy, SyncError};
+use stride_sync::{Client, ClientError, Progress, RetryPolicy, Secret, SyncError};
 use ts_rs::TS;
 
 /// How often the background loop asks whether the server answers, unless the app is
@@ -22,7 +23,12 @@ pub const PULL_EVERY: Duration = Duration::from_secs(5 * 60);
 pub struct SignInInput {
     pub server_url: String,
     pub email: String,
+    /// The password; at a first sign-in with a set-up code, the new password chosen.
     pub password: String,
+    /// A first sign-in: the set-up code the administrator passed on (None or empty: sign
+    /// in with the password).
+    #[serde(default)]
+    pub set_up_code: Option<String>,
     /// A self-hosted server's: the path of the organization's own CA certificate (PEM);
     /// empty when the server's certificate is from a CA the system trusts.
     pub ca_file: String,
@@ -186,6 +192,7 @@ impl Service {
             server_url,
             email: account.email.clone(),
             password: account.password.clone(),
+            set_up_code: None,
             ca_file: String::new(),
         };
         self.sign_in(input, progress).await
@@ -198,6 +205,19 @@ impl Service {
         input: SignInInput,
         progress: impl FnMut(Progress),
     ) -> Result<DeviceStatus, AppError> {
+        let set_up_code = input.set_up_code.as_deref().map(str::trim).filter(|code| !code.is_empty());
+        let secret = match set_up_code {
+            None => Secret::Password(&input.password),
+            Some(code) => {
+                let code_problem = SetUpCode::parse(code).err().map(|e| e.in_field("set_up_code"));
+                let password_problem = Password::parse(&input.password).err().map(|e| e.in_field("password"));
+                let problems: Vec<_> = [code_problem, password_problem].into_iter().flatten().collect();
+                if !problems.is_empty() {
+                    return Err(AppError::invalid(problems));
+                }
+                Secret::SetUpCode { code, new_password: &input.password }
+            }
+        };
         let ca_file = input.ca_file.trim().to_owned();
         let organization_ca = match ca_file.is_empty() {
             true => None,
@@ -209,7 +229,7 @@ impl Service {
             &input.server_url,
             organization_ca.as_deref(),
             &input.email,
-            &input.password,
+            secret,
             &device_name(),
         )
         .await?;
@@ -249,6 +269,7 @@ impl Service {
         let started_at = self.store.now();
         let result = stride_sync::sync_with_retries(&self.store, client, &RetryPolicy::interactive(), progress).await;
         let revoked = matches!(result, Err(SyncError::Client(ClientError::Revoked)));
+        let deactivated = matches!(result, Err(SyncError::Client(ClientError::Deactivated)));
         let result = result
             .map(|report| SyncSummary {
                 pushed: report.pushed,
@@ -269,8 +290,10 @@ impl Service {
             error_code: result.as_ref().err().map(|error| error.code),
         };
         self.blocking(move |service| {
-            if revoked {
-                // The store wiped itself; the token goes too (it is no use any more).
+            if revoked || deactivated {
+                // A revoked device's store wiped itself; a deactivated person's device
+                // keeps everything (waiting changes too) for the next person to sign in.
+                // Either way the token is no use any more.
                 service.credentials.delete(device)?;
             }
             Ok(service.store.record_sync_run(&run)?)
@@ -431,8 +454,9 @@ impl Service {
             let Ok(client) = self.blocking(Service::signed_in_client).await else { continue };
             let (reachable, revoked) = match client.is_reachable().await {
                 Ok(reachable) => (reachable, false),
-                // The sync below hears it again, wipes the device and tells the window.
-                Err(ClientError::Revoked) => (true, true),
+                // The sync below hears it again, wipes the device (or, for a deactivated
+                // person, forgets their token) and tells the window.
+                Err(ClientError::Revoked | ClientError::Deactivated) => (true, true),
                 Err(error) => {
                     tracing::info!(error = %error, "background sync: the server refuses this device");
                     continue;
@@ -472,6 +496,7 @@ mod tests {
             server_url: server_url.into(),
             email: "coordinator@lakeside.example".into(),
             password: "a password".into(),
+            set_up_code: None,
             ca_file: ca_file.into(),
         }
     }

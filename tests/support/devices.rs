@@ -21,7 +21,10 @@ pub async fn device(base: &str, email: &str) -> Device {
     let dir = tempfile::tempdir().unwrap();
     let keys = std::sync::Arc::new(KeptInMemory::new());
     let store = std::sync::Arc::new(Store::open(dir.path().join("stride.sqlite3"), keys.clone()).unwrap());
-    let (client, me) = sign_in(&store, base, None, email, demo::DEMO_PASSWORD, "Field laptop").await.unwrap();
+    let (client, me) =
+        sign_in(&store, base, None, email, stride_sync::Secret::Password(demo::DEMO_PASSWORD), "Field laptop")
+            .await
+            .unwrap();
     assert_eq!(store.device().organization_id, Some(me.organization.id));
     sync(&store, &client, |_| {}).await.unwrap();
     assert!(store.first_sync_completed_at().unwrap().is_some());
@@ -129,7 +132,8 @@ pub async fn device_with(base: &str, email: &str, password: &str, clock_offset_m
     let store = std::sync::Arc::new(
         Store::open_with_clock_offset(dir.path().join("stride.sqlite3"), keys.clone(), clock_offset_ms).unwrap(),
     );
-    let (client, _) = sign_in(&store, base, None, email, password, "Field laptop").await.unwrap();
+    let (client, _) =
+        sign_in(&store, base, None, email, stride_sync::Secret::Password(password), "Field laptop").await.unwrap();
     sync(&store, &client, |_| {}).await.unwrap();
     Device { dir, store, client, keys }
 }

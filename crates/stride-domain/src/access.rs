@@ -62,6 +62,12 @@ impl Role {
     pub fn reads_history(self) -> bool {
         self == Role::OrgAdmin
     }
+
+    /// Whether the role manages the organization's staff and settings (on the server,
+    /// which checks it again): its administrators.
+    pub fn administers(self) -> bool {
+        self == Role::OrgAdmin
+    }
 }
 
 /// A role's screens and the entities it may write, as the window shows them.
@@ -72,6 +78,8 @@ pub struct Permissions {
     pub writes: Vec<EntityKind>,
     /// Whether a record's history may be read ([`Role::reads_history`]).
     pub reads_history: bool,
+    /// Whether staff and the organization's settings may be managed ([`Role::administers`]).
+    pub administers: bool,
 }
 
 impl Permissions {
@@ -81,6 +89,7 @@ impl Permissions {
             screens: Screen::ALL.iter().copied().filter(|s| role.sees(*s)).collect(),
             writes: REGISTRY.iter().filter(|spec| spec.may_write(role)).map(|spec| spec.kind).collect(),
             reads_history: role.reads_history(),
+            administers: role.administers(),
         }
     }
 

@@ -157,6 +157,9 @@ pub struct User {
     pub display_name: Option<Name>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// When an administrator deactivated them; None while they may work.
+    #[serde(default)]
+    pub deactivated_at: Option<Timestamp>,
 }
 entity!(Users, User, id);
 

@@ -105,6 +105,13 @@ error_codes! {
     InvalidCredentials = "invalid_credentials",
     /// An administrator signed this device out.
     DeviceRevoked = "device_revoked",
+    /// The person signed in was deactivated by an administrator: their token works no
+    /// more, anywhere; the device keeps its data and asks for another person.
+    UserDeactivated = "user_deactivated",
+    /// The current password given to change it is not the person's.
+    WrongPassword = "wrong_password",
+    /// The change would leave the organization without an active administrator.
+    LastAdministrator = "last_administrator",
     /// Too many sign-in attempts for now.
     RateLimited = "rate_limited",
     /// The account's role may not read this.

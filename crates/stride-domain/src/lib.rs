@@ -6,7 +6,7 @@
 //! (when a touchpoint is due, who is in a segment, who earns a badge, a quiz and its
 //! answers, scored the same on every device; a well-being check's score), points,
 //! challenges and leaderboards derived from progress, experiment assignment and the
-//! statistics of its results, tiers and roles.
+//! statistics of its results, tiers and roles, and the rules of staff management.
 
 pub mod access;
 pub mod api;
@@ -32,6 +32,7 @@ pub mod problem;
 pub mod quiz;
 pub mod registry;
 pub mod segment;
+pub mod staff;
 pub mod stats;
 pub mod tier;
 pub mod validate;

@@ -15,6 +15,8 @@ pub enum InvalidValue {
     Empty,
     #[error("is {chars} characters long; at most {max} are allowed")]
     TooLong { chars: usize, max: usize },
+    #[error("is {chars} characters long; at least {min} are needed")]
+    TooShort { chars: usize, min: usize },
     #[error("must not contain control characters")]
     ControlCharacters,
     #[error("must not contain the NUL character")]
@@ -154,6 +156,8 @@ pub enum InvalidValue {
     NoAnswers,
     #[error("is not one of the organization's well-being questions")]
     NotWellBeingQuestion,
+    #[error("is not a set-up code: twelve letters and digits, as ABCD-EFGH-JKMN")]
+    NotSetUpCode,
 }
 
 impl InvalidValue {

@@ -229,6 +229,7 @@ pub static REGISTRY: &[EntitySpec] = &[
             col("display_name", Text).null(),
             CREATED_AT,
             UPDATED_AT,
+            col("deactivated_at", Timestamp).null(),
         ],
         writers: ADMINISTERED_ON_SERVER,
     },

@@ -9,8 +9,10 @@
 //! | segments | 5 | 100 | no limit |
 //! | experiments | none | 5 | no limit |
 //! | variants per experiment | – | 2 (A/B) | 10 (multivariate) |
+//! | active staff (users) | 10 | 100 | no limit |
 //!
-//! Rows deleted (tombstoned) do not count.
+//! Rows deleted (tombstoned) do not count, nor do deactivated users. Staff are added on
+//! the server only (its staff routes), so only the server counts them.
 
 use crate::{EntityKind, SubscriptionTier};
 use serde::Serialize;
@@ -29,6 +31,9 @@ pub struct TierLimits {
     pub experiments: Option<u64>,
     #[ts(type = "number")]
     pub variants_per_experiment: u64,
+    /// Users not deactivated.
+    #[ts(type = "number | null")]
+    pub users: Option<u64>,
 }
 
 impl SubscriptionTier {
@@ -40,6 +45,7 @@ impl SubscriptionTier {
                 segments: Some(5),
                 experiments: Some(0),
                 variants_per_experiment: 0,
+                users: Some(10),
             },
             SubscriptionTier::Standard => TierLimits {
                 workers: Some(10_000),
@@ -47,6 +53,7 @@ impl SubscriptionTier {
                 segments: Some(100),
                 experiments: Some(5),
                 variants_per_experiment: 2,
+                users: Some(100),
             },
             SubscriptionTier::Premium => TierLimits {
                 workers: None,
@@ -54,6 +61,7 @@ impl SubscriptionTier {
                 segments: None,
                 experiments: None,
                 variants_per_experiment: 10,
+                users: None,
             },
         }
     }
@@ -87,6 +95,11 @@ pub fn over_limit(tier: SubscriptionTier, kind: EntityKind, limit: u64) -> Strin
     }
 }
 
+/// Why another member of staff cannot be active, as a sentence.
+pub fn over_user_limit(tier: SubscriptionTier, limit: u64) -> String {
+    format!("the {tier} tier allows {limit} active staff; deactivate someone first, or ask for another tier")
+}
+
 /// Why an experiment cannot have another variant, as a sentence.
 pub fn over_variant_limit(tier: SubscriptionTier) -> String {
     format!("the {tier} tier allows {} variants per experiment", tier.limits().variants_per_experiment)
@@ -109,6 +122,7 @@ mod tests {
                 assert!(at_least(low.of(*kind), high.of(*kind)), "{kind:?}");
             }
             assert!(high.variants_per_experiment >= low.variants_per_experiment);
+            assert!(at_least(low.users, high.users));
         }
         assert_eq!(
             over_limit(SubscriptionTier::Basic, EntityKind::Experiments, 0),

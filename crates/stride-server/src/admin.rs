@@ -2,10 +2,11 @@
 //! Each runs as the connecting (owner) role, with the organization set, so forced
 //! row-level security admits exactly that organization's rows.
 
-use crate::auth;
 use crate::error::ApiError;
+use crate::{auth, staff};
 use serde::Serialize;
 use sqlx::{PgPool, Postgres, Row, Transaction};
+use stride_domain::staff::Password;
 use stride_domain::{DeviceId, Email, Name, OrganizationId, OrganizationType, Role, SubscriptionTier, UserId};
 
 async fn in_organization(
@@ -39,6 +40,9 @@ pub async fn create_organization(
     Ok(id)
 }
 
+/// A user who signs in with `password` (the server's command line; in the window, an
+/// administrator adds staff, who get a set-up code instead). Within the tier's limit of
+/// active staff, as every new member.
 pub async fn create_user(
     pool: &PgPool,
     organization_id: OrganizationId,
@@ -47,36 +51,39 @@ pub async fn create_user(
     display_name: Option<&Name>,
     password: &str,
 ) -> Result<UserId, ApiError> {
-    if password.chars().count() < 8 {
-        return Err(ApiError::BadRequest("the password needs at least 8 characters".into()));
-    }
-    let id = UserId::new();
-    let hash = auth::hash_password(password.to_owned()).await?;
+    let password = Password::parse(password).map_err(|e| ApiError::BadRequest(format!("the password {e}")))?;
+    let hash = auth::hash_password(password.as_str().to_owned()).await?;
     let mut tx = in_organization(pool, organization_id).await?;
-    let taken: Option<i32> = sqlx::query_scalar("SELECT 1 FROM user_emails WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
-        return Err(ApiError::BadRequest(format!("{email} is already a user")));
-    }
-    sqlx::query("INSERT INTO users (id, organization_id, email, role, display_name) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id.as_uuid())
-        .bind(organization_id.as_uuid())
-        .bind(email.as_str())
-        .bind(role.as_str())
-        .bind(display_name.map(Name::as_str))
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO user_emails (email, organization_id, user_id, password_hash) VALUES ($1, $2, $3, $4)")
-        .bind(email.as_str())
-        .bind(organization_id.as_uuid())
-        .bind(id.as_uuid())
-        .bind(hash)
-        .execute(&mut *tx)
-        .await?;
+    let first = staff::FirstSignIn::Password(hash);
+    let id = staff::insert_member(&mut tx, organization_id, email, display_name, role, first).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Sets an organization's tier (the server operator's decision); its devices see the
+/// new limits after their next sync. Returns whether the organization exists.
+pub async fn set_tier(
+    pool: &PgPool,
+    organization_id: OrganizationId,
+    tier: SubscriptionTier,
+) -> Result<bool, ApiError> {
+    let mut tx = in_organization(pool, organization_id).await?;
+    let set = sqlx::query(
+        "UPDATE organizations SET subscription_tier = $2, updated_at = now()
+         WHERE id = $1 AND subscription_tier IS DISTINCT FROM $2 RETURNING 1",
+    )
+    .bind(organization_id.as_uuid())
+    .bind(tier.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let exists = set.is_some()
+        || sqlx::query("SELECT 1 FROM organizations WHERE id = $1")
+            .bind(organization_id.as_uuid())
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+    tx.commit().await?;
+    Ok(exists)
 }
 
 #[derive(Debug, Clone, Serialize)]

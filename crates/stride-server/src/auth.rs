@@ -1,6 +1,7 @@
-//! Sign-in and device tokens. Passwords are argon2id; a device token is 32 random bytes
-//! (hex), of which only the SHA-256 is stored. Every request but sign-in carries the
-//! token as `Authorization: Bearer …`; a revoked device is told so (`device_revoked`).
+//! Passwords and device tokens. Passwords are argon2id; a device token is 32 random
+//! bytes (hex), of which only the SHA-256 is stored. Every request but sign-in carries
+//! the token as `Authorization: Bearer …`; a revoked device is told so
+//! (`device_revoked`), and so is a deactivated user's (`user_deactivated`).
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -12,6 +13,7 @@ use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 use sqlx::{PgPool, Row};
 use stride_domain::api::DeviceToken;
+use stride_domain::staff::SetUpCode;
 use stride_domain::{DeviceId, OrganizationId, Role, UserId};
 
 /// The argon2id hash of a password. Hashing takes tens of milliseconds of CPU by
@@ -48,8 +50,31 @@ pub fn new_token() -> DeviceToken {
     DeviceToken(hex(&bytes))
 }
 
+/// A new random set-up code: each character drawn uniformly from the code's alphabet
+/// (bytes past the last whole multiple of its length are drawn again).
+pub fn new_set_up_code() -> SetUpCode {
+    let alphabet = SetUpCode::ALPHABET.len() as u8;
+    let usable = u8::MAX - u8::MAX % alphabet;
+    let mut positions = [0u8; SetUpCode::LENGTH];
+    for position in &mut positions {
+        *position = loop {
+            let mut byte = [0u8; 1];
+            OsRng.fill_bytes(&mut byte);
+            if byte[0] < usable {
+                break byte[0] % alphabet;
+            }
+        };
+    }
+    SetUpCode::from_positions(positions)
+}
+
 pub fn token_hash(token: &DeviceToken) -> String {
-    hex(&Sha256::digest(token.0.as_bytes()))
+    sha256_hex(&token.0)
+}
+
+/// The SHA-256 of a random secret (a token, a set-up code) as kept in the database.
+pub fn sha256_hex(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -81,25 +106,40 @@ pub async fn device_for_token(pool: &PgPool, token: &DeviceToken) -> Result<Auth
     }
     let organization_id = OrganizationId::from_uuid(device.get("organization_id"));
     let user_id = UserId::from_uuid(device.get("user_id"));
-    let role = live_user_role(pool, organization_id, user_id).await?.ok_or(ApiError::DeviceRevoked)?;
+    let role = match standing(pool, organization_id, user_id).await? {
+        Standing::Active(role) => role,
+        Standing::Deactivated => return Err(ApiError::UserDeactivated),
+        // A deleted user's devices are signed out for good.
+        Standing::Gone => return Err(ApiError::DeviceRevoked),
+    };
     Ok(AuthenticatedDevice { device_id: DeviceId::from_uuid(device.get("id")), organization_id, user_id, role })
 }
 
-/// The role of a user who is not deleted.
-pub async fn live_user_role(
-    pool: &PgPool,
-    organization_id: OrganizationId,
-    user_id: UserId,
-) -> Result<Option<Role>, ApiError> {
+/// Where a user stands: at work with a role, deactivated (may come back), or deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Active(Role),
+    Deactivated,
+    Gone,
+}
+
+pub async fn standing(pool: &PgPool, organization_id: OrganizationId, user_id: UserId) -> Result<Standing, ApiError> {
     let mut tx = crate::tenant::begin(pool, organization_id).await?;
-    let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM users WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL")
-            .bind(organization_id.as_uuid())
-            .bind(user_id.as_uuid())
-            .fetch_optional(&mut *tx)
-            .await?;
+    let row = sqlx::query(
+        "SELECT role, deactivated_at IS NOT NULL AS deactivated FROM users
+         WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL",
+    )
+    .bind(organization_id.as_uuid())
+    .bind(user_id.as_uuid())
+    .fetch_optional(&mut *tx)
+    .await?;
     tx.commit().await?;
-    role.map(|role| role.parse().map_err(|e| ApiError::Internal(format!("stored role: {e}")))).transpose()
+    let Some(row) = row else { return Ok(Standing::Gone) };
+    if row.get::<bool, _>("deactivated") {
+        return Ok(Standing::Deactivated);
+    }
+    let role: String = row.get("role");
+    role.parse().map(Standing::Active).map_err(|e| ApiError::Internal(format!("stored role: {e}")))
 }
 
 impl FromRequestParts<AppState> for AuthenticatedDevice {

@@ -23,10 +23,21 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("this device was signed out by an administrator")]
     DeviceRevoked,
+    #[error("this account was deactivated by an administrator")]
+    UserDeactivated,
+    #[error("the current password is wrong")]
+    WrongPassword,
+    /// The request is sound but the organization's state refuses it (an email already
+    /// taken, the tier's limit, its last administrator), with the code that says which.
+    #[error("{message}")]
+    Conflict { code: ErrorCode, message: String },
     #[error("too many sign-in attempts; wait {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
     #[error("no such route")]
     NotFound,
+    /// No such record in the organization (or one row-level security hides).
+    #[error("{0}")]
+    Missing(String),
     /// The role of the device's user may not do this.
     #[error("{0}")]
     Forbidden(String),
@@ -51,8 +62,11 @@ impl ApiError {
             ApiError::Unauthenticated => ErrorCode::Unauthenticated,
             ApiError::InvalidCredentials => ErrorCode::InvalidCredentials,
             ApiError::DeviceRevoked => ErrorCode::DeviceRevoked,
+            ApiError::UserDeactivated => ErrorCode::UserDeactivated,
+            ApiError::WrongPassword => ErrorCode::WrongPassword,
+            ApiError::Conflict { code, .. } => *code,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
-            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::NotFound | ApiError::Missing(_) => ErrorCode::NotFound,
             ApiError::Forbidden(_) => ErrorCode::Forbidden,
             ApiError::Database(_) | ApiError::Internal(_) => ErrorCode::Internal,
             ApiError::NotReady(_) => ErrorCode::NotReady,
@@ -73,11 +87,14 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthenticated | ApiError::InvalidCredentials | ApiError::DeviceRevoked => {
-                StatusCode::UNAUTHORIZED
-            }
+            ApiError::Unauthenticated
+            | ApiError::InvalidCredentials
+            | ApiError::DeviceRevoked
+            | ApiError::UserDeactivated => StatusCode::UNAUTHORIZED,
+            ApiError::WrongPassword => StatusCode::FORBIDDEN,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::Missing(_) => StatusCode::NOT_FOUND,
             ApiError::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

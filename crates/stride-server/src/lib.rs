@@ -1,5 +1,6 @@
 //! Stride's central server on PostgreSQL. It owns the central database (schema and
-//! migrations), sign-in and devices, push and pull of organization-scoped changes under
+//! migrations), sign-in and devices, the organization's staff as its administrators
+//! manage them, push and pull of organization-scoped changes under
 //! row-level security (a push is checked against the writer's role, the rule languages
 //! of JSON columns and the organization's tier), the audit trail, the media files it
 //! serves to devices, and the admin operations behind the `stride-server` command. It
@@ -29,6 +30,8 @@ mod push_rules;
 mod push_sql;
 mod quota;
 pub mod routes;
+mod sign_in;
+pub mod staff;
 pub mod state;
 pub mod tenant;
 pub mod tls;

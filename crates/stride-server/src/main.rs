@@ -87,6 +87,14 @@ enum OrgCommand {
         #[arg(long, value_enum, default_value = "basic")]
         tier: SubscriptionTier,
     },
+    /// Change an organization's subscription tier; its devices see the new limits after
+    /// their next sync.
+    SetTier {
+        #[arg(long)]
+        org: String,
+        #[arg(long, value_enum)]
+        tier: SubscriptionTier,
+    },
 }
 
 #[derive(Subcommand)]
@@ -189,6 +197,13 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(fail)?;
             println!("{id}");
+        }
+        Command::Org(OrgCommand::SetTier { org, tier }) => {
+            let id = parse("org", org.parse::<OrganizationId>())?;
+            if !admin::set_tier(&pool, id, tier).await.map_err(fail)? {
+                return Err(format!("no organization {org}"));
+            }
+            println!("{id} is now on the {tier} tier");
         }
         Command::User(UserCommand::Create { org, email, role, display_name }) => {
             let mut password = String::new();

@@ -3,7 +3,7 @@
 //! encryption, or encrypted), the upgrade of a plain file in place, and setting aside a
 //! file no key opens.
 
-use crate::error::{Result, StoreError};
+use crate::error::{KeyKeeperError, Result, StoreError};
 use rusqlite::Connection;
 use std::fmt;
 use std::io::Read;
@@ -53,8 +53,6 @@ impl fmt::Debug for DatabaseKey {
         formatter.write_str("DatabaseKey(…)")
     }
 }
-
-pub type KeyKeeperError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Where a database's key is kept between runs: the OS keyring, for the app
 /// (`stride_sync::Credentials::database_keys`). The store asks for the key at open, keeps a

@@ -3,6 +3,10 @@ use stride_domain::{EntityKind, ErrorCode, RowKey, ValidationError};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Why the keeper of a database's key (`encryption::KeyKeeper`: the OS keyring, for the
+/// app) failed.
+pub type KeyKeeperError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Everything that can go wrong in the device store. `code()` is what the app and the
 /// window branch on.
 #[derive(Debug, thiserror::Error)]
@@ -20,7 +24,7 @@ pub enum StoreError {
     #[error("the key in this computer's keyring does not open the database at {path}")]
     KeyRejected { path: PathBuf },
     #[error("the database's key could not be read or kept")]
-    KeyKeeper(#[source] crate::encryption::KeyKeeperError),
+    KeyKeeper(#[source] KeyKeeperError),
     #[error("the operating system gave no randomness for a key: {0}")]
     NoRandomness(String),
     #[error("database migration {version} ({name}) failed")]

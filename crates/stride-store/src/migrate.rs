@@ -44,6 +44,11 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         name: "reminder_snoozes",
         sql: include_str!("../../../migrations/device/0012_reminder_snoozes.sql"),
     },
+    Migration {
+        version: 13,
+        name: "deactivated_users",
+        sql: include_str!("../../../migrations/device/0013_deactivated_users.sql"),
+    },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

@@ -78,6 +78,7 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         display_name: Some(name("Grace")),
         created_at: now,
         updated_at: now,
+        deactivated_at: None,
     };
     create_and_edit(store, &user, |u| u.role = Role::ProgramManager, &["role"]);
 

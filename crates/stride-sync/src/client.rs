@@ -7,7 +7,8 @@ use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 use stride_domain::api::*;
-use stride_domain::{EntityKind, ErrorCode, RowKey};
+use stride_domain::staff::*;
+use stride_domain::{EntityKind, ErrorCode, Organization, RowKey, UserId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -30,6 +31,8 @@ pub enum ClientError {
     Unauthenticated,
     #[error("this device was signed out by an administrator")]
     Revoked,
+    #[error("this account was deactivated by an administrator")]
+    Deactivated,
     #[error("too many sign-in attempts; try again later")]
     RateLimited,
     #[error("the server refused the request ({code}): {message}")]
@@ -129,6 +132,15 @@ impl Client {
         Err(Self::error_of(response).await)
     }
 
+    /// A request answered with no body (204) when it succeeds.
+    async fn send_expecting_nothing(request: RequestBuilder) -> Result<(), ClientError> {
+        let response = request.send().await.map_err(unreachable)?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        Err(Self::error_of(response).await)
+    }
+
     /// The typed error of an answer that is not a success.
     async fn error_of(response: reqwest::Response) -> ClientError {
         let status = response.status();
@@ -138,6 +150,7 @@ impl Client {
             .unwrap_or_else(|_| ErrorBody { code: ErrorCode::Unknown, message: status.to_string() });
         match (status, body.code) {
             (StatusCode::UNAUTHORIZED, ErrorCode::DeviceRevoked) => ClientError::Revoked,
+            (StatusCode::UNAUTHORIZED, ErrorCode::UserDeactivated) => ClientError::Deactivated,
             (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials) => ClientError::InvalidCredentials,
             (StatusCode::UNAUTHORIZED, _) => ClientError::Unauthenticated,
             (StatusCode::TOO_MANY_REQUESTS, _) => ClientError::RateLimited,
@@ -184,6 +197,54 @@ impl Client {
             device_name: device_name.to_owned(),
         };
         Self::send(self.http.post(format!("{}/v1/auth/login", self.base)).json(&body)).await
+    }
+
+    /// A member's first sign-in: their set-up code and the password they choose.
+    pub async fn set_up(
+        &self,
+        email: &str,
+        code: &str,
+        new_password: &str,
+        device_name: &str,
+    ) -> Result<LoginResponse, ClientError> {
+        let body = SetUpRequest {
+            email: email.to_owned(),
+            code: code.to_owned(),
+            new_password: new_password.to_owned(),
+            device_name: device_name.to_owned(),
+        };
+        Self::send(self.http.post(format!("{}/v1/auth/set-up", self.base)).json(&body)).await
+    }
+
+    pub async fn change_password(&self, current_password: &str, new_password: &str) -> Result<(), ClientError> {
+        let body =
+            PasswordChange { current_password: current_password.to_owned(), new_password: new_password.to_owned() };
+        let request = self.http.post(format!("{}/v1/me/password", self.base)).json(&body);
+        Self::send_expecting_nothing(self.authorized(request)?).await
+    }
+
+    /// The organization's staff (its administrators only).
+    pub async fn staff(&self) -> Result<Staff, ClientError> {
+        Self::send(self.authorized(self.http.get(format!("{}/v1/staff", self.base)))?).await
+    }
+
+    pub async fn add_staff(&self, member: &NewStaffMember) -> Result<IssuedSetUpCode, ClientError> {
+        Self::send(self.authorized(self.http.post(format!("{}/v1/staff", self.base)))?.json(member)).await
+    }
+
+    pub async fn update_staff(&self, user: UserId, update: &StaffUpdate) -> Result<StaffMember, ClientError> {
+        let request = self.http.patch(format!("{}/v1/staff/{user}", self.base)).json(update);
+        Self::send(self.authorized(request)?).await
+    }
+
+    pub async fn issue_set_up_code(&self, user: UserId) -> Result<IssuedSetUpCode, ClientError> {
+        let request = self.http.post(format!("{}/v1/staff/{user}/set-up-code", self.base));
+        Self::send(self.authorized(request)?).await
+    }
+
+    pub async fn update_organization(&self, update: &OrganizationUpdate) -> Result<Organization, ClientError> {
+        let request = self.http.patch(format!("{}/v1/organization", self.base)).json(update);
+        Self::send(self.authorized(request)?).await
     }
 
     pub async fn me(&self) -> Result<Me, ClientError> {

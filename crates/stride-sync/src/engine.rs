@@ -95,6 +95,27 @@ pub struct SyncReport {
     pub retries: u32,
 }
 
+/// What a person signs in with.
+#[derive(Clone, Copy)]
+pub enum Secret<'a> {
+    Password(&'a str),
+    /// The first time: the set-up code their administrator passed on, and the password
+    /// they choose.
+    SetUpCode {
+        code: &'a str,
+        new_password: &'a str,
+    },
+}
+
+impl std::fmt::Debug for Secret<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Secret::Password(_) => "Secret::Password(…)",
+            Secret::SetUpCode { .. } => "Secret::SetUpCode(…)",
+        })
+    }
+}
+
 /// Signs in and binds the store to the account's organization (a new device takes it;
 /// a device of another organization is refused), trusting the system's CAs and, for a
 /// self-hosted server, the organization's own (`organization_ca`, PEM), which the store
@@ -104,7 +125,7 @@ pub async fn sign_in(
     server_url: &str,
     organization_ca: Option<&str>,
     email: &str,
-    password: &str,
+    secret: Secret<'_>,
     device_name: &str,
 ) -> Result<(Client, Me), SyncError> {
     let trust = match organization_ca {
@@ -112,7 +133,10 @@ pub async fn sign_in(
         None => Trust::system(),
     };
     let client = Client::trusting(server_url, &trust)?;
-    let login = client.login(email, password, device_name).await?;
+    let login = match secret {
+        Secret::Password(password) => client.login(email, password, device_name).await?,
+        Secret::SetUpCode { code, new_password } => client.set_up(email, code, new_password, device_name).await?,
+    };
     if store.device().organization_id.is_some_and(|id| id != login.me.organization.id) {
         return Err(SyncError::OtherOrganization);
     }

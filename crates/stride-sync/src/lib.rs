@@ -17,8 +17,8 @@ mod tls;
 pub use client::{Client, ClientError};
 pub use credentials::{CredentialError, Credentials, KeyringKeys};
 pub use engine::{
-    sign_in, signed_in_client, sync, sync_with_retries, Progress, SyncError, SyncReport, FIRST_SYNC_PAGE, PULL_PAGE,
-    PUSH_BATCH,
+    sign_in, signed_in_client, sync, sync_with_retries, Progress, Secret, SyncError, SyncReport, FIRST_SYNC_PAGE,
+    PULL_PAGE, PUSH_BATCH,
 };
 pub use retry::RetryPolicy;
 pub use tls::{use_ring_by_default, CertificateProblem, NotCertificates, Trust};

@@ -317,7 +317,12 @@ wiped_at: Timestamp | null,
  * Whether the server answered the background's last check (None: not asked yet),
  * for a window that opens after the `connection-changed` event went out.
  */
-online: boolean | null, };
+online: boolean | null, 
+/**
+ * Why the last sync failed, if it did (`user_deactivated`: the person signed in
+ * here was deactivated, so the window asks for another).
+ */
+last_sync_error: ErrorCode | null, };
 
 /**
  * A touchpoint due for some of a program's workers today.
@@ -354,6 +359,12 @@ export type DuplicateCandidate = { worker: Worker, reasons: Array<DuplicateReaso
 export type DuplicateReason = "same_phone" | "similar_name";
 
 /**
+ * An email address, trimmed and lower-cased.
+ */
+
+export type Email = string;
+
+/**
  * Whom to enroll in a program.
  */
 
@@ -377,7 +388,7 @@ export type EntityKind = "organizations" | "users" | "workers" | "segments" | "w
  * What went wrong, for a program to branch on (the message is for people and logs).
  */
 
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "database_key_missing" | "database_key_wrong" | "bad_server_address" | "insecure_server_address" | "certificate_expired" | "certificate_wrong_host" | "certificate_untrusted" | "certificate_invalid" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "server_error" | "download_failed" | "export_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_ready" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "database_key_missing" | "database_key_wrong" | "bad_server_address" | "insecure_server_address" | "certificate_expired" | "certificate_wrong_host" | "certificate_untrusted" | "certificate_invalid" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "server_error" | "download_failed" | "export_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "user_deactivated" | "wrong_password" | "last_administrator" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_ready" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
 
 export type Experiment = { id: ExperimentId, organization_id: OrganizationId, experiment_type: ExperimentType, name: Name, status: ExperimentStatus, start_date: Timestamp | null, end_date: Timestamp | null, created_by: UserId | null, updated_by: UserId | null, created_at: Timestamp, updated_at: Timestamp, 
 /**
@@ -483,7 +494,17 @@ export type Interval = { low: number, high: number, };
  * The problem with a value, before it is known which field it came from.
  */
 
-export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" };
+export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "too_short", chars: number, min: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" } | { "problem": "not_set_up_code" };
+
+/**
+ * A set-up code just made, shown once to the administrator who asked for it.
+ */
+
+export type IssuedSetUpCode = { member: StaffMember, 
+/**
+ * As shown: `ABCD-EFGH-JKMN`.
+ */
+code: string, expires_at: Timestamp, };
 
 export type JourneyBlueprintId = string;
 
@@ -547,6 +568,12 @@ total: number | null, };
 export type Name = string;
 
 export type NamedSessionLine = { name: string, phone: string | null, line: SessionLine, };
+
+/**
+ * A new member, as typed.
+ */
+
+export type NewStaffMember = { email: string, display_name: string, role: Role, };
 
 /**
  * A touchpoint due for the worker, now or later.
@@ -617,6 +644,12 @@ total: number,
 offset: number, };
 
 /**
+ * A person changes their own password.
+ */
+
+export type PasswordChangeInput = { current_password: string, new_password: string, };
+
+/**
  * A role's screens and the entities it may write, as the window shows them.
  */
 
@@ -624,7 +657,11 @@ export type Permissions = { role: Role, screens: Array<Screen>, writes: Array<En
 /**
  * Whether a record's history may be read ([`Role::reads_history`]).
  */
-reads_history: boolean, };
+reads_history: boolean, 
+/**
+ * Whether staff and the organization's settings may be managed ([`Role::administers`]).
+ */
+administers: boolean, };
 
 export type PhaseDraft = { id: PhaseId, name: string, sequence_order: number, touchpoints: Array<TouchpointDraft>, };
 
@@ -1069,7 +1106,16 @@ export type SetUpInput = { organization_name: string, organization_type: Organiz
  */
 default_calling_code: string, };
 
-export type SignInInput = { server_url: string, email: string, password: string, 
+export type SignInInput = { server_url: string, email: string, 
+/**
+ * The password; at a first sign-in with a set-up code, the new password chosen.
+ */
+password: string, 
+/**
+ * A first sign-in: the set-up code the administrator passed on (None or empty: sign
+ * in with the password).
+ */
+set_up_code: string | null, 
 /**
  * A self-hosted server's: the path of the organization's own CA certificate (PEM);
  * empty when the server's certificate is from a CA the system trusts.
@@ -1081,6 +1127,56 @@ ca_file: string, };
  */
 
 export type SnoozeFor = "hour" | "tomorrow";
+
+/**
+ * The organization's staff, and how many may be active under its tier.
+ */
+
+export type Staff = { members: Array<StaffMember>, 
+/**
+ * Members not deactivated.
+ */
+active: number, 
+/**
+ * The most active members the tier allows; None is no limit.
+ */
+limit: number | null, };
+
+/**
+ * A device a member signed in on.
+ */
+
+export type StaffDevice = { device_id: DeviceId, name: string, last_seen_at: Timestamp | null, revoked: boolean, };
+
+/**
+ * A member of the organization's staff, as its administrators see them.
+ */
+
+export type StaffMember = { user_id: UserId, email: Email, display_name: Name | null, role: Role, 
+/**
+ * When they were deactivated; None while they may work.
+ */
+deactivated_at: Timestamp | null, 
+/**
+ * Their last request from any device.
+ */
+last_seen_at: Timestamp | null, devices: Array<StaffDevice>, 
+/**
+ * Whether a set-up code given to them has not been used yet.
+ */
+set_up_pending: boolean, };
+
+/**
+ * What an administrator changes of a member: each field given is set, the others are
+ * left as they are.
+ */
+
+export type StaffUpdate = { role: Role | null, display_name: string | null, 
+/**
+ * false deactivates (their tokens stop working at once, on every device); true
+ * reactivates.
+ */
+active: boolean | null, };
 
 /**
  * One line of a leaderboard.
@@ -1182,9 +1278,17 @@ mean_score: number | null, };
  * One tier's limits; None is no limit.
  */
 
-export type TierLimits = { workers: number | null, programs: number | null, segments: number | null, experiments: number | null, variants_per_experiment: number, };
+export type TierLimits = { workers: number | null, programs: number | null, segments: number | null, experiments: number | null, variants_per_experiment: number, 
+/**
+ * Users not deactivated.
+ */
+users: number | null, };
 
-export type TierUsage = { workers: number, programs: number, segments: number, experiments: number, };
+export type TierUsage = { workers: number, programs: number, segments: number, experiments: number, 
+/**
+ * Staff not deactivated, as last synced.
+ */
+users: number, };
 
 /**
  * A point in time, UTC, to the millisecond: the precision both databases keep, so a
@@ -1240,7 +1344,7 @@ export type UserId = string;
  * A value that failed validation, with the field it belongs to.
  */
 
-export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" });
+export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "too_short", chars: number, min: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" } | { "problem": "not_set_up_code" });
 
 export type VariantDraft = { id: ExperimentVariantId, name: string, weight: number, 
 /**
@@ -1482,6 +1586,18 @@ export function commands(invoke: Invoke) {
     /** A record's history from the server (organization administrators, online). */
     recordHistory: (entity: EntityKind, key: string) => invoke<RecordHistory>('record_history', { entity, key }),
     signOut: () => invoke<DeviceStatus>('sign_out'),
+    /** Changes the signed-in person's own password (online; the current one is needed). */
+    changePassword: (input: PasswordChangeInput) => invoke<null>('change_password', { input }),
+    /** The organization's staff from the server (its administrators, online). */
+    staff: () => invoke<Staff>('staff'),
+    /** Adds a member of staff; answers with the set-up code to pass on, shown this once. */
+    addStaffMember: (input: NewStaffMember) => invoke<IssuedSetUpCode>('add_staff_member', { input }),
+    /** Changes a member's role or name, deactivates or reactivates them. */
+    updateStaffMember: (user: UserId, update: StaffUpdate) => invoke<StaffMember>('update_staff_member', { user, update }),
+    /** A new set-up code for a member who forgot their password. */
+    issueSetUpCode: (user: UserId) => invoke<IssuedSetUpCode>('issue_set_up_code', { user }),
+    /** Renames the organization (its administrators, online). */
+    renameOrganization: (name: string) => invoke<Organization>('rename_organization', { name }),
     /** A worker's well-being: the questions, every check so far, the latest score and its change. */
     workerWellBeing: (workerId: WorkerId) => invoke<WellBeingView>('worker_well_being', { workerId }),
     /** Records a well-being check, scored on the device; answers the worker's well-being. */

@@ -88,7 +88,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 &server,
                 organization_ca.as_deref(),
                 &email,
-                password.trim_end_matches(['\r', '\n']),
+                stride_sync::Secret::Password(password.trim_end_matches(['\r', '\n'])),
                 &device_name,
             )
             .await

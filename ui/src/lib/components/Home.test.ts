@@ -27,6 +27,7 @@ const status: DeviceStatus = {
   automatic_sign_in_as: null,
   wiped_at: null,
   online: null,
+  last_sync_error: null,
 }
 
 const props = { onRunSession: () => {}, onOpenWorker: () => {} }
