@@ -386,6 +386,7 @@ fn progress_changes(store: &Store, count: usize, first_seq: i64, node: DeviceId)
                     hlc: Hlc { wall_ms: now.millis(), counter: i as u16, node },
                     base: Default::default(),
                 },
+                author: None,
             }
         })
         .collect()
@@ -393,7 +394,7 @@ fn progress_changes(store: &Store, count: usize, first_seq: i64, node: DeviceId)
 
 async fn signed_in(server: &str, email: &str) -> Client {
     let client = Client::new(server).unwrap();
-    let login = client.login(email, PASSWORD, "Bench device").await.unwrap();
+    let login = client.login(email, PASSWORD, "Bench device", stride_domain::DeviceId::new()).await.unwrap();
     client.with_token(login.token)
 }
 

@@ -168,6 +168,7 @@ async fn rules_that_no_device_could_read_are_refused_at_push() {
                     hlc: Hlc { wall_ms: Timestamp::now().millis(), counter: 0, node },
                     base: Default::default(),
                 },
+                author: None,
             })
             .collect(),
     };

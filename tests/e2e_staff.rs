@@ -2,7 +2,8 @@
 //! shown once), changes a role, deactivates someone who left and renames the
 //! organization, each made on the server; a coordinator whose account is deactivated
 //! while they work keeps everything they recorded, and the window asks for another
-//! person, who signs in the first time with their set-up code and syncs what waited.
+//! person, who signs in the first time with their set-up code and syncs what waited,
+//! which the server keeps as the coordinator's.
 //! Saves docs/screenshots/staff.png and docs/screenshots/deactivated.png.
 
 use crate::window::*;
@@ -124,10 +125,26 @@ async fn a_deactivated_coordinators_laptop_keeps_their_work_and_a_new_member_sig
     stride_server::demo::seed(&db.pool).await.unwrap();
     let server = crate::support::spawn_server(&db.pool).await;
     let home = tempfile::tempdir().unwrap();
-    let (_driver, client) = launch_signed_in(home.path(), &server, "coordinator@lakeside.example").await;
+    // The app syncs only when asked here, so what Cora records waits until then.
+    let account = [
+        ("STRIDE_SERVER_URL", server.as_str()),
+        ("STRIDE_SIGN_IN_EMAIL", "coordinator@lakeside.example"),
+        ("STRIDE_SIGN_IN_PASSWORD", DEMO_PASSWORD),
+        ("STRIDE_SYNC_CHECK_SECONDS", "3600"),
+    ];
+    let (_driver, client) = launch_with(home.path(), &account).await;
+    text_of(&client, "[data-testid=last-sync]", |t| t.starts_with("Last sync")).await;
     text_of(&client, "[data-testid=counts]", |t| t.contains("200 workers")).await;
 
-    // The administrator deactivates Cora while she works, and adds Nia in her place.
+    // Cora's last enrollment waits on the laptop.
+    find(&client, "[data-testid=workers-open]").await.click().await.unwrap();
+    find(&client, "[data-testid=enroll]").await.click().await.unwrap();
+    fill(&client, &[("input[name=full_name]", "Neema Waiting"), ("input[name=phone_number]", "+254 799 000 222")])
+        .await;
+    find(&client, "form button[type=submit]").await.click().await.unwrap();
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("1 change ")).await;
+
+    // The administrator deactivates Cora, and adds Nia in her place.
     let (http, token) = administrator(&server).await;
     let staff: Staff =
         http.get(format!("{server}/v1/staff")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
@@ -151,14 +168,7 @@ async fn a_deactivated_coordinators_laptop_keeps_their_work_and_a_new_member_sig
         .await
         .unwrap();
 
-    // Cora's last enrollment is kept on the laptop; the sync is refused, and the window
-    // asks for another person, saying why and what waits.
-    find(&client, "[data-testid=workers-open]").await.click().await.unwrap();
-    find(&client, "[data-testid=enroll]").await.click().await.unwrap();
-    fill(&client, &[("input[name=full_name]", "Neema Waiting"), ("input[name=phone_number]", "+254 799 000 222")])
-        .await;
-    find(&client, "form button[type=submit]").await.click().await.unwrap();
-    text_of(&client, "[data-testid=pending]", |t| t.starts_with("1 change ")).await;
+    // The sync is refused, and the window asks for another person, saying why and what waits.
     find(&client, "[data-testid=sync]").await.click().await.unwrap();
     text_of(&client, "[data-testid=deactivated]", |t| t.contains("deactivated by an administrator")).await;
     text_of(&client, "[data-testid=sign-in]", |t| t.contains("1 change waits to sync")).await;
@@ -190,6 +200,14 @@ async fn a_deactivated_coordinators_laptop_keeps_their_work_and_a_new_member_sig
         .await
         .unwrap();
     assert_eq!(on_server, 1, "what waited on the laptop reached the server");
+    let author: String = sqlx::query_scalar(
+        "SELECT u.email FROM change_log c JOIN users u ON u.organization_id = c.organization_id AND u.id = c.user_id
+         WHERE c.entity = 'workers' AND c.fields->>'full_name' = 'Neema Waiting'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(author, "coordinator@lakeside.example", "Nia synced it, and it is still Cora's");
     find(&client, "[data-testid=organization-open]").await.click().await.unwrap();
     text_of(&client, "[data-testid=account-role]", |t| t.contains("nia@lakeside.example")).await;
     assert!(

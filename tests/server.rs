@@ -97,7 +97,7 @@ impl Device {
                 .into_iter()
                 .map(|change| {
                     self.seq += 1;
-                    PushedChange { seq: self.seq, change }
+                    PushedChange { seq: self.seq, change, author: None }
                 })
                 .collect(),
         };
@@ -395,7 +395,7 @@ async fn a_push_applies_exactly_once_and_every_row_comes_back_on_pull() {
         changes: changes
             .into_iter()
             .enumerate()
-            .map(|(i, change)| PushedChange { seq: i as i64 + 1, change })
+            .map(|(i, change)| PushedChange { seq: i as i64 + 1, change, author: None })
             .collect(),
     };
     let first = device.push_request(&request).await;

@@ -24,9 +24,14 @@ struct Session {
 
 impl Session {
     async fn sign_in(base: &str, email: &str, password: &str) -> Session {
-        let response =
-            post(base, "/v1/auth/login", None, json!({"email": email, "password": password, "device_name": "Laptop"}))
-                .await;
+        Self::sign_in_on(base, email, password, DeviceId::new()).await
+    }
+
+    /// Signs in from `installation`: a laptop several people sign in on shares one.
+    async fn sign_in_on(base: &str, email: &str, password: &str, installation: DeviceId) -> Session {
+        let body =
+            json!({"email": email, "password": password, "device_name": "Laptop", "installation_id": installation});
+        let response = post(base, "/v1/auth/login", None, body).await;
         assert_eq!(response.status(), StatusCode::OK, "{email} signs in");
         let body: LoginResponse = response.json().await.unwrap();
         Session { base: base.to_owned(), token: body.token.0, me: body.me }
@@ -256,7 +261,7 @@ async fn a_deactivated_members_tokens_stop_at_once_everywhere_and_what_they_push
         hlc: HlcClock::new(laptop.me.device_id, None).tick(now.millis()),
         base: Default::default(),
     };
-    let push = json!(PushRequest { changes: vec![PushedChange { seq: 1, change }] });
+    let push = json!(PushRequest { changes: vec![PushedChange { seq: 1, change, author: None }] });
     let response = laptop.call(Method::POST, "/v1/sync/push", Some(push.clone())).await;
     let pushed: PushResponse = response.json().await.unwrap();
     assert_eq!(pushed.results[0].outcome, Outcome::Applied);
@@ -448,5 +453,132 @@ async fn an_administrator_renames_the_organization_and_every_device_pulls_it() {
         .await
         .unwrap();
     assert_eq!(history.entries[0].fields["name"], json!("Lakeside Farms"));
+    db.drop().await;
+}
+
+/// A new worker, as a change made at `at` on `device`'s clock.
+fn new_worker(session: &Session, full_name: &str, at: Timestamp) -> Change {
+    let worker = WorkerId::new();
+    let org = session.me.organization.id;
+    let fields = json!({"id": worker, "organization_id": org, "full_name": full_name, "custom_attributes": {},
+        "created_at": at, "updated_at": at});
+    Change {
+        change_id: ChangeId::new(),
+        entity: EntityKind::Workers,
+        row_key: RowKey::of(worker),
+        op: ChangeOp::Upsert,
+        fields: fields.as_object().unwrap().clone(),
+        hlc: HlcClock::new(session.me.device_id, None).tick(at.millis()),
+        base: Default::default(),
+    }
+}
+
+#[tokio::test]
+async fn on_a_shared_laptop_each_change_is_its_authors_judged_by_their_role() {
+    let db = TestDatabase::migrated().await;
+    let org = organization(&db, "lakeside", SubscriptionTier::Standard).await;
+    let manager = Email::parse("training@lakeside.example").unwrap();
+    admin::create_user(&db.pool, org, &manager, Role::TrainingManager, None, PASSWORD).await.unwrap();
+    let elsewhere = Email::parse("elsewhere@lakeside.example").unwrap();
+    admin::create_user(&db.pool, org, &elsewhere, Role::Coordinator, None, PASSWORD).await.unwrap();
+    let base = spawn_server(&db.pool).await;
+    let laptop = DeviceId::new();
+    let cora = Session::sign_in_on(&base, "coordinator@lakeside.example", PASSWORD, laptop).await;
+    let tom = Session::sign_in_on(&base, "training@lakeside.example", PASSWORD, laptop).await;
+    let other = Session::sign_in_on(&base, "elsewhere@lakeside.example", PASSWORD, DeviceId::new()).await;
+    let admin = Session::sign_in(&base, "org_admin@lakeside.example", PASSWORD).await;
+    let now = Timestamp::now();
+
+    // Tom syncs the laptop: Cora's worker is hers; an experiment made under her name is
+    // judged by her role (a coordinator's may not), not his (a training manager's may).
+    let experiment = ExperimentId::new();
+    let experiment_fields = json!({"id": experiment, "organization_id": org, "name": "Reminders", "status": "draft", "experiment_type": "program_level",
+        "created_at": now, "updated_at": now});
+    let experiment_change = Change {
+        change_id: ChangeId::new(),
+        entity: EntityKind::Experiments,
+        row_key: RowKey::of(experiment),
+        op: ChangeOp::Upsert,
+        fields: experiment_fields.as_object().unwrap().clone(),
+        hlc: HlcClock::new(tom.me.device_id, None).tick(now.millis()),
+        base: Default::default(),
+    };
+    let changes = [
+        (new_worker(&cora, "Amina by Cora", now), Some(cora.me.user_id)),
+        (experiment_change.clone(), Some(cora.me.user_id)),
+        (new_worker(&tom, "Baraka by Tom", now), None),
+        // Someone who never signed in on this laptop.
+        (new_worker(&other, "Chiku by a stranger", now), Some(other.me.user_id)),
+        (new_worker(&cora, "Daudi by nobody known", now), Some(UserId::new())),
+    ];
+    let request = PushRequest {
+        changes: changes
+            .iter()
+            .enumerate()
+            .map(|(i, (change, author))| PushedChange { seq: i as i64 + 1, change: change.clone(), author: *author })
+            .collect(),
+    };
+    let response: PushResponse =
+        tom.call(Method::POST, "/v1/sync/push", Some(json!(request))).await.json().await.unwrap();
+    let outcomes: Vec<_> = response
+        .results
+        .iter()
+        .map(|r| match &r.outcome {
+            Outcome::Rejected { code, .. } => Some(*code),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [None, Some(ErrorCode::NotPermitted), None, Some(ErrorCode::NotPermitted), Some(ErrorCode::NotPermitted)]
+    );
+    // The same experiment as Tom's own goes in.
+    let own = PushRequest {
+        changes: vec![PushedChange {
+            seq: 10,
+            change: Change { change_id: ChangeId::new(), ..experiment_change },
+            author: None,
+        }],
+    };
+    let response: PushResponse = tom.call(Method::POST, "/v1/sync/push", Some(json!(own))).await.json().await.unwrap();
+    assert_eq!(response.results[0].outcome, Outcome::Applied);
+
+    let authors: Vec<(String, String)> = sqlx::query_as(
+        "SELECT c.fields->>'full_name', u.email FROM change_log c JOIN users u ON u.organization_id = c.organization_id AND u.id = c.user_id
+         WHERE c.entity = 'workers' ORDER BY c.id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let expected = [("Amina by Cora", "coordinator@lakeside.example"), ("Baraka by Tom", "training@lakeside.example")];
+    assert_eq!(authors.iter().map(|(n, e)| (n.as_str(), e.as_str())).collect::<Vec<_>>(), expected);
+
+    // Cora leaves: what she made before stays hers, what bears a later stamp is refused.
+    let cora_id = cora.me.user_id;
+    assert_eq!(admin.update(cora_id, json!({"active": false})).await.status(), StatusCode::OK);
+    let before = new_worker(&cora, "Esther before she left", now);
+    let after =
+        new_worker(&cora, "Faraji after she left", Timestamp::from_millis(Timestamp::now().millis() + 5_000).unwrap());
+    let request = PushRequest {
+        changes: vec![
+            PushedChange { seq: 20, change: before, author: Some(cora_id) },
+            PushedChange { seq: 21, change: after, author: Some(cora_id) },
+        ],
+    };
+    let response: PushResponse =
+        tom.call(Method::POST, "/v1/sync/push", Some(json!(request))).await.json().await.unwrap();
+    assert_eq!(response.results[0].outcome, Outcome::Applied);
+    assert!(matches!(response.results[1].outcome, Outcome::Rejected { code: ErrorCode::UserDeactivated, .. }));
+
+    // The laptop is lost: revoking one person's sign-in on it revokes everyone's there.
+    let lost: uuid::Uuid = sqlx::query_scalar("SELECT id FROM devices WHERE installation_id = $1 LIMIT 1")
+        .bind(laptop.as_uuid())
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert!(admin::revoke_device(&db.pool, DeviceId::from_uuid(lost)).await.unwrap());
+    let (_, code) = code_of(tom.call(Method::GET, "/v1/me", None).await).await;
+    assert_eq!(code, ErrorCode::DeviceRevoked);
+    assert_eq!(other.call(Method::GET, "/v1/me", None).await.status(), StatusCode::OK, "other laptops go on");
     db.drop().await;
 }

@@ -336,13 +336,16 @@ async fn a_change_is_known_by_its_id_so_a_device_that_numbers_again_loses_nothin
     assert_eq!(response.last_seq, 3);
 
     // The first changes sent again: applied before, by their id.
-    let again =
-        device.push_request(&PushRequest { changes: vec![PushedChange { seq: 1, change: sent[0].clone() }] }).await;
+    let again = device
+        .push_request(&PushRequest { changes: vec![PushedChange { seq: 1, change: sent[0].clone(), author: None }] })
+        .await;
     assert_eq!(again.results[0].outcome, Outcome::AlreadyApplied);
     // An id the server knows, naming another row: refused, not claimed applied.
     let mut reused = worker(&mut device, "Six");
     reused.change_id = sent[1].change_id;
-    let refused = device.push_request(&PushRequest { changes: vec![PushedChange { seq: 9, change: reused }] }).await;
+    let refused = device
+        .push_request(&PushRequest { changes: vec![PushedChange { seq: 9, change: reused, author: None }] })
+        .await;
     assert_eq!(rejection(&refused.results[0]), Some(ErrorCode::InconsistentChange));
 
     let names: BTreeSet<String> = device

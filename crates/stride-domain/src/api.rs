@@ -25,6 +25,10 @@ pub struct LoginRequest {
     pub email: String,
     pub password: String,
     pub device_name: String,
+    /// The installation signing in: the id the laptop's own database holds, the same for
+    /// every person who signs in on it (so the changes they make there are theirs).
+    #[serde(default)]
+    pub installation_id: Option<DeviceId>,
 }
 
 impl fmt::Debug for LoginRequest {
@@ -67,13 +71,18 @@ pub struct Me {
     pub organization: Organization,
 }
 
-/// One outbox entry on the wire: its device sequence number and the change.
+/// One outbox entry on the wire: its device sequence number, the change, and who made it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushedChange {
     pub seq: i64,
     #[serde(flatten)]
     pub change: Change,
+    /// The user who made it on the device, when not the one whose token pushes it (a
+    /// laptop shared by several people): one who has signed in on this same installation.
+    /// The change is judged by their role and kept as theirs. None: the pusher's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<UserId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -201,6 +201,9 @@ pub struct SetUpRequest {
     pub code: String,
     pub new_password: String,
     pub device_name: String,
+    /// As at sign-in (`LoginRequest::installation_id`).
+    #[serde(default)]
+    pub installation_id: Option<DeviceId>,
 }
 
 impl fmt::Debug for SetUpRequest {

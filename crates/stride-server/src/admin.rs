@@ -120,11 +120,18 @@ pub async fn list_devices(pool: &PgPool, organization_id: OrganizationId) -> Res
         .collect())
 }
 
-/// Revokes a device: its token stops working at its next request.
+/// Revokes a device: its token, and those of everyone else signed in on the same
+/// installation (a shared laptop is lost as a whole), stop working at their next request.
 pub async fn revoke_device(pool: &PgPool, device_id: DeviceId) -> Result<bool, ApiError> {
-    let revoked = sqlx::query("UPDATE devices SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING 1")
-        .bind(device_id.as_uuid())
-        .fetch_optional(pool)
-        .await?;
-    Ok(revoked.is_some())
+    let revoked = sqlx::query(
+        "WITH lost AS (SELECT organization_id, installation_id FROM devices WHERE id = $1)
+         UPDATE devices d SET revoked_at = coalesce(d.revoked_at, now()) FROM lost
+         WHERE d.id = $1
+            OR (d.organization_id = lost.organization_id AND d.installation_id = lost.installation_id)
+         RETURNING 1",
+    )
+    .bind(device_id.as_uuid())
+    .fetch_all(pool)
+    .await?;
+    Ok(!revoked.is_empty())
 }

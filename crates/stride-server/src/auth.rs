@@ -88,6 +88,8 @@ pub struct AuthenticatedDevice {
     pub organization_id: OrganizationId,
     pub user_id: UserId,
     pub role: Role,
+    /// The installation (the laptop's own id) it signed in from, when it said.
+    pub installation_id: Option<uuid::Uuid>,
 }
 
 pub async fn device_for_token(pool: &PgPool, token: &DeviceToken) -> Result<AuthenticatedDevice, ApiError> {
@@ -95,7 +97,7 @@ pub async fn device_for_token(pool: &PgPool, token: &DeviceToken) -> Result<Auth
     // security is not forced on the owner); the user is then read within the organization.
     let device = sqlx::query(
         "UPDATE devices SET last_seen_at = now() WHERE token_hash = $1
-         RETURNING id, organization_id, user_id, revoked_at IS NOT NULL AS revoked",
+         RETURNING id, organization_id, user_id, installation_id, revoked_at IS NOT NULL AS revoked",
     )
     .bind(token_hash(token))
     .fetch_optional(pool)
@@ -112,7 +114,13 @@ pub async fn device_for_token(pool: &PgPool, token: &DeviceToken) -> Result<Auth
         // A deleted user's devices are signed out for good.
         Standing::Gone => return Err(ApiError::DeviceRevoked),
     };
-    Ok(AuthenticatedDevice { device_id: DeviceId::from_uuid(device.get("id")), organization_id, user_id, role })
+    Ok(AuthenticatedDevice {
+        device_id: DeviceId::from_uuid(device.get("id")),
+        organization_id,
+        user_id,
+        role,
+        installation_id: device.get("installation_id"),
+    })
 }
 
 /// Where a user stands: at work with a role, deactivated (may come back), or deleted.

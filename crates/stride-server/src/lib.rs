@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod auth;
+mod authors;
 mod clock;
 mod conflicts;
 pub mod db;

@@ -7,7 +7,8 @@
 //! other change is judged and applied, whatever its sequence number, so a device
 //! restored from a backup loses nothing. Every change is checked (`push_rules.rs`: the
 //! role, the fields, the row as the domain judges it; here and in `push_batch.rs`:
-//! references inside the organization, the tier's limits in `quota.rs`); a refused
+//! references inside the organization, the tier's limits in `quota.rs`; who made it, in
+//! `authors.rs`: on a shared laptop, each change's author, by their role); a refused
 //! change comes back with its reason and never blocks the ones after it. Editable fields
 //! merge one by one: the later hybrid-clock stamp wins. A delete is a tombstone, and it
 //! wins over edits. Every applied change goes to the audit trail.
@@ -105,7 +106,8 @@ async fn push_once(
     // stays locked from the first of those until commit, so they come last.
     crate::push_sql::set_last_seq(&mut tx, device, taken_through).await?;
     let mut limits = Limits { quota: Quota::load(&mut tx, device, &fresh).await?, enrollments: Default::default() };
-    let checked: Vec<_> = fresh.iter().map(|pushed| check(device, pushed, now_ms)).collect();
+    let authors = crate::authors::Authors::load(&mut tx, device, &fresh).await?;
+    let checked: Vec<_> = fresh.iter().map(|pushed| check(device, &authors, pushed, now_ms)).collect();
     // A delete that reaches other rows is decided against them in the database, alone.
     let whole = if needs_one_by_one(&checked) {
         None
@@ -121,7 +123,7 @@ async fn push_once(
             for pushed in &fresh {
                 let before = limits.clone();
                 let one = std::slice::from_ref(pushed);
-                let checked = vec![check(device, pushed, now_ms)];
+                let checked = vec![check(device, &authors, pushed, now_ms)];
                 let outcome = match apply(&mut tx, device, one, checked, &mut limits).await? {
                     Ok(mut one) => one.pop().unwrap_or_else(|| unreachable!("one outcome per change")),
                     Err(refused) => refused.into_outcome(),

@@ -209,7 +209,7 @@ pub(crate) fn plan(
         outcomes.push(match decided {
             Ok(applied_fields) => {
                 writes.log.push(json!({
-                    "change_id": c.change.change_id, "device_seq": pushed.seq, "entity": c.spec.table,
+                    "change_id": c.change.change_id, "device_seq": pushed.seq, "user_id": c.author, "entity": c.spec.table,
                     "row_key": c.change.row_key.as_str(), "op": c.change.op.as_str(),
                     "fields": Value::Object(applied_fields), "hlc": c.hlc.to_string(),
                 }));

@@ -4,6 +4,7 @@
 //! clock comparison. The plan of every batch (`push_plan.rs`) decides by these.
 
 use crate::auth::AuthenticatedDevice;
+use crate::authors::Authors;
 use serde_json::{Map, Value};
 use stride_domain::api::{Outcome, PushedChange};
 use stride_domain::ErrorCode;
@@ -23,24 +24,28 @@ pub(crate) fn reject(code: ErrorCode, reason: impl Into<String>) -> Outcome {
 
 /// A change that passed every check that needs no database: what to write, and where.
 pub(crate) struct Checked<'a> {
+    /// Who made it (`authors.rs`): the audit trail keeps it as theirs.
+    pub author: stride_domain::UserId,
     pub spec: &'static EntitySpec,
     pub key: Vec<uuid::Uuid>,
     pub hlc: Hlc,
     pub change: &'a stride_domain::Change,
 }
 
-/// The checks of one change that need no database: the role may write the entity, the
-/// key fits it, every field exists with a value of its column's type, and the row is
-/// this organization's.
+/// The checks of one change that need no database: its author may have made it here
+/// (`authors.rs`), their role may write the entity, the key fits it, every field exists
+/// with a value of its column's type, and the row is this organization's.
 pub(crate) fn check<'a>(
     device: &AuthenticatedDevice,
+    authors: &Authors,
     pushed: &'a PushedChange,
     now_ms: i64,
 ) -> Result<Checked<'a>, Outcome> {
     let change = &pushed.change;
     let spec = change.entity.spec();
-    if !spec.may_write(device.role) {
-        return Err(reject(ErrorCode::NotPermitted, format!("a {} may not change {}", device.role, spec.table)));
+    let (author, role) = authors.of(device, pushed)?;
+    if !spec.may_write(role) {
+        return Err(reject(ErrorCode::NotPermitted, format!("a {role} may not change {}", spec.table)));
     }
     let key: Vec<uuid::Uuid> = change.row_key.parts().filter_map(|part| uuid::Uuid::parse_str(part).ok()).collect();
     if key.len() != spec.key.len() || change.row_key.parts().count() != spec.key.len() {
@@ -68,7 +73,7 @@ pub(crate) fn check<'a>(
             return Err(reject(ErrorCode::InvalidKey, format!("{column} does not match the row key")));
         }
     }
-    Ok(Checked { spec, key, hlc: change.hlc.clamped(now_ms + MAX_CLOCK_AHEAD_MS), change })
+    Ok(Checked { author, spec, key, hlc: change.hlc.clamped(now_ms + MAX_CLOCK_AHEAD_MS), change })
 }
 
 /// Judges the row a change leaves: a new row (`stored` None) made of its fields, or the

@@ -159,12 +159,11 @@ pub(crate) async fn write(
     if !log.is_empty() {
         sqlx::query(
             "INSERT INTO change_log (organization_id, change_id, device_id, device_seq, user_id, entity, row_key, op, fields, hlc)
-             SELECT $1, x.change_id, $2, x.device_seq, $3, x.entity, x.row_key, x.op, x.fields, x.hlc
-             FROM jsonb_to_recordset($4) AS x(change_id uuid, device_seq bigint, entity text, row_key text, op text, fields jsonb, hlc text)",
+             SELECT $1, x.change_id, $2, x.device_seq, x.user_id, x.entity, x.row_key, x.op, x.fields, x.hlc
+             FROM jsonb_to_recordset($3) AS x(change_id uuid, device_seq bigint, user_id uuid, entity text, row_key text, op text, fields jsonb, hlc text)",
         )
         .bind(org)
         .bind(device.device_id.as_uuid())
-        .bind(device.user_id.as_uuid())
         .bind(Value::Array(log))
         .execute(&mut **tx)
         .await?;

@@ -51,7 +51,8 @@ pub(crate) async fn login(
     let Some(account) = account.filter(|_| verified) else { return Err(attempt.failed()) };
     let (organization_id, user_id) = account_of(&account);
     attempt.passed(&state, organization_id, user_id).await?;
-    Ok(Json(open_device(&state.pool, organization_id, user_id, &device_name, &email).await?))
+    let installation = request.installation_id;
+    Ok(Json(open_device(&state.pool, organization_id, user_id, &device_name, installation, &email).await?))
 }
 
 /// A member's first sign-in: the set-up code their administrator passed on, and the
@@ -103,7 +104,8 @@ pub(crate) async fn set_up(
         return Err(ApiError::InvalidCredentials);
     }
     tracing::info!(user.id = %user_id, "set-up code used; password set");
-    Ok(Json(open_device(&state.pool, organization_id, user_id, &device_name, &email).await?))
+    let installation = request.installation_id;
+    Ok(Json(open_device(&state.pool, organization_id, user_id, &device_name, installation, &email).await?))
 }
 
 /// Who this device is signed in as.
@@ -211,24 +213,29 @@ fn account_of(row: &sqlx::postgres::PgRow) -> (OrganizationId, UserId) {
     (OrganizationId::from_uuid(row.get("organization_id")), UserId::from_uuid(row.get("user_id")))
 }
 
-/// A new device of the user, with its token.
+/// A new device of the user (a sign-in from `installation`), with its token.
 async fn open_device(
     pool: &PgPool,
     organization_id: OrganizationId,
     user_id: UserId,
     device_name: &Name,
+    installation: Option<DeviceId>,
     email: &Email,
 ) -> Result<LoginResponse, ApiError> {
     let token = auth::new_token();
     let device_id = DeviceId::new();
-    sqlx::query("INSERT INTO devices (id, organization_id, user_id, name, token_hash) VALUES ($1, $2, $3, $4, $5)")
-        .bind(device_id.as_uuid())
-        .bind(organization_id.as_uuid())
-        .bind(user_id.as_uuid())
-        .bind(device_name.as_str())
-        .bind(auth::token_hash(&token))
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO devices (id, organization_id, user_id, name, token_hash, installation_id)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(device_id.as_uuid())
+    .bind(organization_id.as_uuid())
+    .bind(user_id.as_uuid())
+    .bind(device_name.as_str())
+    .bind(auth::token_hash(&token))
+    .bind(installation.map(|id| id.as_uuid()))
+    .execute(pool)
+    .await?;
     tracing::info!(device.id = %device_id, login.email = %email, "device signed in");
     let device = auth::device_for_token(pool, &token).await?;
     Ok(LoginResponse { token, me: load_me(pool, &device).await? })

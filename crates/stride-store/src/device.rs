@@ -4,15 +4,10 @@
 use crate::error::{Result, StoreError};
 use crate::store::{Mode, Store};
 use crate::sync_state::load_or_create;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use stride_domain::{CallingCode, DeviceId, Entity, Organization, Timestamp};
 
-const DEFAULT_CALLING_CODE: &str = "default_calling_code";
-const SERVER_URL: &str = "server_url";
-const SERVER_CA: &str = "server_ca_pem";
-const WIPED_AT: &str = "wiped_at";
-const ACCOUNT_USER: &str = "account_user_id";
-const ACCOUNT_ROLE: &str = "account_role";
+use crate::settings::{setting_in, ACCOUNT_ROLE, ACCOUNT_USER, DEFAULT_CALLING_CODE, SERVER_CA, SERVER_URL, WIPED_AT};
 
 impl Store {
     /// Sets the device up for `organization`: stores the organization's row and makes it
@@ -123,11 +118,7 @@ impl Store {
     }
 
     pub(crate) fn setting(&self, key: &str) -> Result<Option<String>> {
-        self.with_conn(|conn| {
-            Ok(conn
-                .query_row("SELECT value FROM device_settings WHERE key = ?1", [key], |row| row.get(0))
-                .optional()?)
-        })
+        self.with_conn(|conn| setting_in(conn, key))
     }
 
     pub(crate) fn set_setting(&self, key: &str, value: Option<&str>) -> Result<()> {

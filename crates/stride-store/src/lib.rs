@@ -36,6 +36,7 @@ mod repository;
 mod roster;
 mod segments;
 mod sessions;
+mod settings;
 mod store;
 mod sync;
 mod sync_runs;

@@ -49,6 +49,11 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         name: "deactivated_users",
         sql: include_str!("../../../migrations/device/0013_deactivated_users.sql"),
     },
+    Migration {
+        version: 14,
+        name: "change_authors",
+        sql: include_str!("../../../migrations/device/0014_change_authors.sql"),
+    },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

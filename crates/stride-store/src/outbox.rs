@@ -6,7 +6,7 @@ use crate::store::Store;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
-use stride_domain::{Change, ChangeId, ChangeOp, EntityKind, ErrorCode, RowKey, Timestamp};
+use stride_domain::{Change, ChangeId, ChangeOp, EntityKind, ErrorCode, RowKey, Timestamp, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -27,6 +27,9 @@ pub struct OutboxEntry {
     pub status: OutboxStatus,
     pub rejection_code: Option<ErrorCode>,
     pub rejection_reason: Option<String>,
+    /// Who made it: the person working on the device then (None: made before authors
+    /// were kept, or on a device set up without a server).
+    pub author: Option<UserId>,
 }
 
 impl Writer<'_, '_> {
@@ -40,17 +43,31 @@ impl Writer<'_, '_> {
         fields: Map<String, Json>,
         base: Map<String, Json>,
     ) -> Result<()> {
+        let author = self.t.author()?;
+        self.record_by(author, entity, key, op, fields, base)
+    }
+
+    /// [`Writer::record`], by `author` (a change sent again stays its first author's).
+    fn record_by(
+        &mut self,
+        author: Option<UserId>,
+        entity: EntityKind,
+        key: &RowKey,
+        op: ChangeOp,
+        fields: Map<String, Json>,
+        base: Map<String, Json>,
+    ) -> Result<()> {
         let hlc = self.t.tick();
         let change = Change { change_id: ChangeId::new(), entity, row_key: key.clone(), op, fields, hlc, base };
-        append(&self.t.tx, &change, self.t.now)
+        append(&self.t.tx, &change, self.t.now, author)
     }
 }
 
-/// Appends `change` at the end of the outbox.
-fn append(conn: &Connection, change: &Change, now: Timestamp) -> Result<()> {
+/// Appends `change` by `author` at the end of the outbox.
+fn append(conn: &Connection, change: &Change, now: Timestamp, author: Option<UserId>) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO outbox (change_id, entity, row_key, op, fields, hlc, created_at, base)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO outbox (change_id, entity, row_key, op, fields, hlc, created_at, base, author)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         change.change_id.to_string(),
@@ -61,6 +78,7 @@ fn append(conn: &Connection, change: &Change, now: Timestamp) -> Result<()> {
         change.hlc.to_string(),
         now.to_string(),
         Json::Object(change.base.clone()).to_string(),
+        author.map(|id| id.to_string()),
     ])?;
     Ok(())
 }
@@ -94,11 +112,15 @@ fn read_entry(row: &Row<'_>) -> Result<OutboxEntry> {
         },
         rejection_code: crate::codec::error_code_column(row, 9)?,
         rejection_reason: row.get(10)?,
+        author: row
+            .get::<_, Option<String>>(12)?
+            .map(|id| id.parse().map_err(|e: uuid::Error| corrupt(format!("author: {e}"))))
+            .transpose()?,
     })
 }
 
 const ENTRY_COLUMNS: &str =
-    "seq, change_id, entity, row_key, op, fields, hlc, created_at, status, rejection_code, rejection_reason, base";
+    "seq, change_id, entity, row_key, op, fields, hlc, created_at, status, rejection_code, rejection_reason, base, author";
 
 impl Store {
     /// Pending changes in sequence order, after `after_seq`, at most `limit`.
@@ -192,7 +214,7 @@ impl Store {
                 .ok_or(StoreError::NotRejected { seq })?;
             w.conn().execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
             let Change { entity, row_key, op, fields, base, .. } = entry.change;
-            w.record(entity, &row_key, op, fields, base)
+            w.record_by(entry.author, entity, &row_key, op, fields, base)
         })
     }
 }

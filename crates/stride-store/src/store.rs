@@ -18,7 +18,7 @@ use crate::sync_state::{self, DeviceInfo};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
-use stride_domain::{Hlc, HlcClock, SegmentId, Timestamp};
+use stride_domain::{Hlc, HlcClock, SegmentId, Timestamp, UserId};
 
 pub struct Store {
     path: PathBuf,
@@ -79,6 +79,8 @@ pub(crate) struct Tx<'c> {
     latest: Option<Hlc>,
     /// Kept in memory once the transaction commits.
     pub device: DeviceInfo,
+    /// The person working, read once the transaction first records a change.
+    author: Option<Option<UserId>>,
 }
 
 impl Tx<'_> {
@@ -87,6 +89,17 @@ impl Tx<'_> {
         let stamp = self.clock.tick(self.now.millis());
         self.latest = Some(stamp);
         stamp
+    }
+
+    /// The person working on the device (the account signed in), whom the changes this
+    /// transaction records are by; None on a device set up without a server.
+    pub fn author(&mut self) -> Result<Option<UserId>> {
+        if let Some(author) = self.author {
+            return Ok(author);
+        }
+        let author = crate::settings::account_user(&self.tx)?;
+        self.author = Some(author);
+        Ok(author)
     }
 
     /// Takes in a stamp seen from elsewhere (the server's time), so later stamps order after it.
@@ -322,7 +335,7 @@ fn run<T>(
     let behavior = if mode == Mode::DryRun { TransactionBehavior::Deferred } else { TransactionBehavior::Immediate };
     #[allow(clippy::disallowed_methods)] // the protocol itself
     let tx = conn.transaction_with_behavior(behavior)?;
-    let mut t = Tx { tx, now, clock, latest: None, device };
+    let mut t = Tx { tx, now, clock, latest: None, device, author: None };
     let value = work(&mut t)?;
     let Tx { tx, latest, mut device, clock, .. } = t;
     if mode == Mode::DryRun {

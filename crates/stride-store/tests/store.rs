@@ -759,3 +759,44 @@ fn a_closed_store_leaves_everything_in_its_database_file() {
     assert_eq!(copied.device().organization_id, Some(org.id));
     assert_eq!(copied.get::<Worker>(&amina.row_key()).unwrap().map(|w| w.id), Some(amina.id));
 }
+
+#[test]
+fn every_change_keeps_the_person_who_made_it_even_when_sent_again_by_another() {
+    use stride_domain::api::{ChangeResult, Outcome};
+    let Device { store, org, .. } = &device();
+    // Set up without a server: nobody is signed in, so changes have no author.
+    let first = worker(org.id, "Amina Wanjiru", None);
+    store.create(&first).unwrap();
+    assert_eq!(last_change(store, EntityKind::Workers, &first.row_key()).author, None);
+
+    // Cora signs in and records; then Nia takes the laptop and records too.
+    let (cora, nia) = (UserId::new(), UserId::new());
+    store.set_account(cora, Role::Coordinator).unwrap();
+    let hers = worker(org.id, "Baraka Otieno", None);
+    store.create(&hers).unwrap();
+    store.set_account(nia, Role::Coordinator).unwrap();
+    let mut edited = hers.clone();
+    edited.full_name = name("Baraka Otieno Ouma");
+    store.update(&edited).unwrap();
+    let theirs = store.changes_of_row(EntityKind::Workers, &hers.row_key()).unwrap();
+    assert_eq!(theirs.iter().map(|e| e.author).collect::<Vec<_>>(), [Some(cora), Some(nia)]);
+    // The same in one write of several rows.
+    store
+        .write(|w| {
+            w.create(&worker(org.id, "Chiku Mwangi", None))?;
+            w.create(&worker(org.id, "Daudi Kamau", None))
+        })
+        .unwrap();
+    let pending = store.pending_changes(0, 100).unwrap();
+    assert!(pending.iter().rev().take(2).all(|e| e.author == Some(nia)));
+
+    // Cora's change, refused and sent again while Nia works, stays Cora's.
+    let refused = &theirs[0];
+    let outcome = Outcome::Rejected { code: ErrorCode::NotPermitted, reason: "not now".into() };
+    store
+        .record_push_results(&[ChangeResult { seq: refused.seq, change_id: refused.change.change_id, outcome }])
+        .unwrap();
+    store.retry_rejected(refused.seq).unwrap();
+    let again = store.pending_changes(0, 100).unwrap().pop().unwrap();
+    assert_eq!((again.change.row_key.clone(), again.author), (hers.row_key(), Some(cora)));
+}

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use std::time::Duration;
 use stride_domain::api::*;
 use stride_domain::staff::*;
-use stride_domain::{EntityKind, ErrorCode, Organization, RowKey, UserId};
+use stride_domain::{DeviceId, EntityKind, ErrorCode, Organization, RowKey, UserId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -190,11 +190,20 @@ impl Client {
         Ok(received)
     }
 
-    pub async fn login(&self, email: &str, password: &str, device_name: &str) -> Result<LoginResponse, ClientError> {
+    /// Signs in from `installation` (the device's own id, the same for everyone who signs
+    /// in on it).
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        device_name: &str,
+        installation: DeviceId,
+    ) -> Result<LoginResponse, ClientError> {
         let body = LoginRequest {
             email: email.to_owned(),
             password: password.to_owned(),
             device_name: device_name.to_owned(),
+            installation_id: Some(installation),
         };
         Self::send(self.http.post(format!("{}/v1/auth/login", self.base)).json(&body)).await
     }
@@ -206,12 +215,14 @@ impl Client {
         code: &str,
         new_password: &str,
         device_name: &str,
+        installation: DeviceId,
     ) -> Result<LoginResponse, ClientError> {
         let body = SetUpRequest {
             email: email.to_owned(),
             code: code.to_owned(),
             new_password: new_password.to_owned(),
             device_name: device_name.to_owned(),
+            installation_id: Some(installation),
         };
         Self::send(self.http.post(format!("{}/v1/auth/set-up", self.base)).json(&body)).await
     }

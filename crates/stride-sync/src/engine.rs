@@ -133,9 +133,12 @@ pub async fn sign_in(
         None => Trust::system(),
     };
     let client = Client::trusting(server_url, &trust)?;
+    let installation = store.device().device_id;
     let login = match secret {
-        Secret::Password(password) => client.login(email, password, device_name).await?,
-        Secret::SetUpCode { code, new_password } => client.set_up(email, code, new_password, device_name).await?,
+        Secret::Password(password) => client.login(email, password, device_name, installation).await?,
+        Secret::SetUpCode { code, new_password } => {
+            client.set_up(email, code, new_password, device_name, installation).await?
+        }
     };
     if store.device().organization_id.is_some_and(|id| id != login.me.organization.id) {
         return Err(SyncError::OtherOrganization);
@@ -259,7 +262,10 @@ async fn push(
             return Ok(());
         }
         let request = PushRequest {
-            changes: entries.into_iter().map(|e| PushedChange { seq: e.seq, change: e.change }).collect(),
+            changes: entries
+                .into_iter()
+                .map(|e| PushedChange { seq: e.seq, change: e.change, author: e.author })
+                .collect(),
         };
         let response = Arc::new(client.push(&request).await?);
         let answer = Arc::clone(&response);
