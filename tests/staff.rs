@@ -479,6 +479,8 @@ async fn on_a_shared_laptop_each_change_is_its_authors_judged_by_their_role() {
     let org = organization(&db, "lakeside", SubscriptionTier::Standard).await;
     let manager = Email::parse("training@lakeside.example").unwrap();
     admin::create_user(&db.pool, org, &manager, Role::TrainingManager, None, PASSWORD).await.unwrap();
+    let programs = Email::parse("programs@lakeside.example").unwrap();
+    admin::create_user(&db.pool, org, &programs, Role::ProgramManager, None, PASSWORD).await.unwrap();
     let elsewhere = Email::parse("elsewhere@lakeside.example").unwrap();
     admin::create_user(&db.pool, org, &elsewhere, Role::Coordinator, None, PASSWORD).await.unwrap();
     let base = spawn_server(&db.pool).await;
@@ -552,6 +554,34 @@ async fn on_a_shared_laptop_each_change_is_its_authors_judged_by_their_role() {
     .unwrap();
     let expected = [("Amina by Cora", "coordinator@lakeside.example"), ("Baraka by Tom", "training@lakeside.example")];
     assert_eq!(authors.iter().map(|(n, e)| (n.as_str(), e.as_str())).collect::<Vec<_>>(), expected);
+
+    // Paula signed in on the laptop with an app from before installations were sent: her
+    // first request that names the laptop binds her sign-in to it.
+    let login = json!({"email": "programs@lakeside.example", "password": PASSWORD, "device_name": "Laptop"});
+    let paula: LoginResponse = post(&base, "/v1/auth/login", None, login).await.json().await.unwrap();
+    let by_paula = |seq| PushRequest {
+        changes: vec![PushedChange {
+            seq,
+            change: new_worker(&tom, "Grace by Paula", now),
+            author: Some(paula.me.user_id),
+        }],
+    };
+    let response: PushResponse =
+        tom.call(Method::POST, "/v1/sync/push", Some(json!(by_paula(30)))).await.json().await.unwrap();
+    assert!(matches!(response.results[0].outcome, Outcome::Rejected { code: ErrorCode::NotPermitted, .. }));
+    let bound = crate::support::http()
+        .build()
+        .unwrap()
+        .get(format!("{base}/v1/me"))
+        .bearer_auth(&paula.token.0)
+        .header(INSTALLATION_HEADER, laptop.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bound.status(), StatusCode::OK);
+    let response: PushResponse =
+        tom.call(Method::POST, "/v1/sync/push", Some(json!(by_paula(31)))).await.json().await.unwrap();
+    assert_eq!(response.results[0].outcome, Outcome::Applied);
 
     // Cora leaves: what she made before stays hers, what bears a later stamp is refused.
     let cora_id = cora.me.user_id;

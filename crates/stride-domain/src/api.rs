@@ -40,6 +40,11 @@ impl fmt::Debug for LoginRequest {
     }
 }
 
+/// The header a signed-in device sends its installation's id in (as `LoginRequest::
+/// installation_id`): a sign-in made before the server kept installations is bound to the
+/// first one its token comes from.
+pub const INSTALLATION_HEADER: &str = "stride-installation";
+
 /// A device's bearer token. Its Debug form is redacted, so it cannot reach a log.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

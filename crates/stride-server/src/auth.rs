@@ -92,14 +92,22 @@ pub struct AuthenticatedDevice {
     pub installation_id: Option<uuid::Uuid>,
 }
 
-pub async fn device_for_token(pool: &PgPool, token: &DeviceToken) -> Result<AuthenticatedDevice, ApiError> {
+/// The device whose token this is; `installation`, when the request says it, binds a
+/// sign-in that has none yet (one made before the server kept installations).
+pub async fn device_for_token(
+    pool: &PgPool,
+    token: &DeviceToken,
+    installation: Option<uuid::Uuid>,
+) -> Result<AuthenticatedDevice, ApiError> {
     // Devices are found by token before the organization is known (their row-level
     // security is not forced on the owner); the user is then read within the organization.
     let device = sqlx::query(
-        "UPDATE devices SET last_seen_at = now() WHERE token_hash = $1
+        "UPDATE devices SET last_seen_at = now(), installation_id = coalesce(installation_id, $2)
+         WHERE token_hash = $1
          RETURNING id, organization_id, user_id, installation_id, revoked_at IS NOT NULL AS revoked",
     )
     .bind(token_hash(token))
+    .bind(installation)
     .fetch_optional(pool)
     .await?
     .ok_or(ApiError::Unauthenticated)?;
@@ -156,6 +164,11 @@ impl FromRequestParts<AppState> for AuthenticatedDevice {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         let token = header.and_then(|h| h.strip_prefix("Bearer ")).ok_or(ApiError::Unauthenticated)?;
-        device_for_token(&state.pool, &DeviceToken(token.trim().to_owned())).await
+        let installation = parts
+            .headers
+            .get(stride_domain::api::INSTALLATION_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| uuid::Uuid::parse_str(v.trim()).ok());
+        device_for_token(&state.pool, &DeviceToken(token.trim().to_owned()), installation).await
     }
 }

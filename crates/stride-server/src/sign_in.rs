@@ -237,7 +237,7 @@ async fn open_device(
     .execute(pool)
     .await?;
     tracing::info!(device.id = %device_id, login.email = %email, "device signed in");
-    let device = auth::device_for_token(pool, &token).await?;
+    let device = auth::device_for_token(pool, &token, None).await?;
     Ok(LoginResponse { token, me: load_me(pool, &device).await? })
 }
 

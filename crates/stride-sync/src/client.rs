@@ -71,6 +71,8 @@ pub struct Client {
     http: reqwest::Client,
     base: String,
     token: Option<DeviceToken>,
+    /// This installation's id, sent with every signed-in request (`INSTALLATION_HEADER`).
+    installation: Option<DeviceId>,
 }
 
 impl Client {
@@ -103,11 +105,19 @@ impl Client {
             .timeout(Duration::from_secs(120))
             .build()
             .map_err(ClientError::Unreachable)?;
-        Ok(Self { http, base, token: None })
+        Ok(Self { http, base, token: None, installation: None })
     }
 
     pub fn with_token(mut self, token: DeviceToken) -> Self {
         self.token = Some(token);
+        self
+    }
+
+    /// Sends `installation` with every signed-in request, so a sign-in from before the
+    /// server kept installations is bound to this one (the changes of everyone who signs in
+    /// here are then theirs).
+    pub fn from_installation(mut self, installation: DeviceId) -> Self {
+        self.installation = Some(installation);
         self
     }
 
@@ -121,7 +131,11 @@ impl Client {
 
     fn authorized(&self, request: RequestBuilder) -> Result<RequestBuilder, ClientError> {
         let token = self.token.as_ref().ok_or(ClientError::Unauthenticated)?;
-        Ok(request.bearer_auth(&token.0))
+        let request = request.bearer_auth(&token.0);
+        Ok(match self.installation {
+            Some(installation) => request.header(INSTALLATION_HEADER, installation.to_string()),
+            None => request,
+        })
     }
 
     async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ClientError> {

@@ -153,7 +153,7 @@ pub async fn sign_in(
         store.set_account(me.user_id, me.role)
     })
     .await?;
-    Ok((client.with_token(login.token), login.me))
+    Ok((client.with_token(login.token).from_installation(installation), login.me))
 }
 
 /// A client of the server this device signed in to, trusting what it trusted then.
@@ -161,7 +161,7 @@ pub fn signed_in_client(store: &Store, token: DeviceToken) -> Result<Option<Clie
     let Some(url) = store.server_url()? else { return Ok(None) };
     // A CA kept at sign-in was read then; one that no longer reads trusts nothing extra.
     let trust = store.server_ca()?.and_then(|pem| Trust::with_organization_ca(&pem).ok()).unwrap_or_default();
-    Ok(Some(Client::trusting(&url, &trust)?.with_token(token)))
+    Ok(Some(Client::trusting(&url, &trust)?.with_token(token).from_installation(store.device().device_id)))
 }
 
 /// Pushes every pending change, then pulls until up to date, in one attempt. A device
