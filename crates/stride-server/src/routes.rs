@@ -84,7 +84,9 @@ pub(crate) async fn openapi() -> impl IntoResponse {
             method_not_allowed, too_large, unsupported_media_type, internal). Request and response bodies \
             may be compressed (gzip or zstd); requests are limited to 8 MiB after decompression. Every route except \
             sign-in and this document needs `Authorization: Bearer <device token>`; a revoked device gets 401 with \
-            code device_revoked, and a device of a deactivated user 401 with code user_deactivated."
+            code device_revoked, and a device of a deactivated user 401 with code user_deactivated. A signed-in \
+            request may name its installation (the laptop's own id) in the `stride-installation` header, which \
+            binds a sign-in that has none to it."
     ),
     paths(
         crate::sign_in::login,

@@ -290,6 +290,12 @@ fn create_folder(path: &Path) -> Result<PathBuf> {
     Ok(path.to_path_buf())
 }
 
+/// How much of the database each connection keeps decrypted in memory, in KiB. With
+/// SQLite's default 2 MiB, `make bench`'s searches of 50,000 workers took 1.1 to 5 times
+/// as long encrypted as plain (every page read again was decrypted again); with 32 MiB
+/// they take the same (and the plain ones are faster too).
+const CACHE_KIB: u32 = 32 * 1024;
+
 /// The writer (schema brought up to date), the reader and the device's state, of the
 /// database at `path`, unlocked by `key` when it is encrypted.
 fn connections(path: &Path, key: Option<&DatabaseKey>) -> Result<(Connection, Connection, DeviceInfo)> {
@@ -304,6 +310,10 @@ fn connections(path: &Path, key: Option<&DatabaseKey>) -> Result<(Connection, Co
         }
         // Room for a pull's upsert per entity beside the repository's own statements.
         conn.set_prepared_statement_cache_capacity(64);
+        // An encrypted page is decrypted and checked each time it is read into SQLite's
+        // cache (the OS caches only the ciphertext), so the cache holds more than
+        // SQLite's default (`CACHE_KIB`).
+        conn.execute_batch(&format!("PRAGMA cache_size = -{CACHE_KIB};")).map_err(open_error)?;
         Ok(conn)
     };
     let mut conn = open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
