@@ -141,8 +141,8 @@ async fn run() {
     );
     println!("| (e) the app's first sync of the organization, in the window | {:.1} s | as (a) |", app.first_sync_secs);
     println!(
-        "| (e) memory after it: the app's process; WebKit's web process | {:.0} MB; {:.0} MB resident | under 150 MB |",
-        app.app_rss_mb, app.web_rss_mb
+        "| (e) memory after it: the app's process; WebKit's web process | {:.0} MB; {:.0} MB resident, {:.0} MB; {:.0} MB their own | under 150 MB |",
+        app.app_rss_mb, app.web_rss_mb, app.app_own_mb, app.web_own_mb
     );
 
     pool.close().await;

@@ -11,9 +11,12 @@ pub struct AppNumbers {
     pub first_screen_ms: (f64, f64),
     /// Sign-in to "Last sync" in the window, the whole organization pulled.
     pub first_sync_secs: f64,
-    /// Resident memory after that sync: the app's process, and WebKit's web process.
+    /// Memory after that sync, the app's process and WebKit's web process: resident (the
+    /// shared libraries' pages counted in full), and their own (anonymous) pages alone.
     pub app_rss_mb: f64,
     pub web_rss_mb: f64,
+    pub app_own_mb: f64,
+    pub web_own_mb: f64,
 }
 
 const LAUNCHES: usize = 5;
@@ -53,14 +56,24 @@ pub async fn measure(server: &str, email: &str, password: &str) -> AppNumbers {
     // Settled: home drawn, the background loop idle.
     tokio::time::sleep(Duration::from_secs(5)).await;
     let app = Path::new(env!("CARGO_BIN_EXE_stride"));
-    let app_rss_mb = rss_mb(|exe| exe == app);
-    let web_rss_mb = rss_mb(|exe| exe.file_name().is_some_and(|name| name == "WebKitWebProcess"));
+    let is_app = |exe: &Path| exe == app;
+    let is_web = |exe: &Path| exe.file_name().is_some_and(|name| name == "WebKitWebProcess");
+    let (app_rss_mb, app_own_mb) = (memory_mb(is_app, "VmRSS:"), memory_mb(is_app, "RssAnon:"));
+    let (web_rss_mb, web_own_mb) = (memory_mb(is_web, "VmRSS:"), memory_mb(is_web, "RssAnon:"));
     client.close().await.unwrap();
-    AppNumbers { first_screen_ms: (first, launches[LAUNCHES / 2]), first_sync_secs, app_rss_mb, web_rss_mb }
+    AppNumbers {
+        first_screen_ms: (first, launches[LAUNCHES / 2]),
+        first_sync_secs,
+        app_rss_mb,
+        web_rss_mb,
+        app_own_mb,
+        web_own_mb,
+    }
 }
 
-/// The resident memory of the running processes whose executable `is` picks, in MB.
-fn rss_mb(is: impl Fn(&Path) -> bool) -> f64 {
+/// One line of /proc/PID/status (`VmRSS:`, `RssAnon:`) summed over the running
+/// processes whose executable `is` picks, in MB.
+fn memory_mb(is: impl Fn(&Path) -> bool, line_start: &str) -> f64 {
     let mut kib = 0;
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(exe) = std::fs::read_link(entry.path().join("exe")) else { continue };
@@ -70,7 +83,7 @@ fn rss_mb(is: impl Fn(&Path) -> bool) -> f64 {
         let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
         kib += status
             .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .find_map(|line| line.strip_prefix(line_start))
             .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
             .unwrap_or(0);
     }
