@@ -246,21 +246,8 @@ async fn a_deactivated_members_tokens_stop_at_once_everywhere_and_what_they_push
     let coordinator = laptop.me.user_id;
 
     // The coordinator enrolls a worker before leaving.
-    let worker = WorkerId::new();
-    let now = Timestamp::now();
-    let org = laptop.me.organization.id;
-    let change = Change {
-        change_id: ChangeId::new(),
-        entity: EntityKind::Workers,
-        row_key: RowKey::of(worker),
-        op: ChangeOp::Upsert,
-        fields: json!({"id": worker, "organization_id": org, "full_name": "Amina Wanjiru", "custom_attributes": {}, "created_at": now, "updated_at": now})
-            .as_object()
-            .unwrap()
-            .clone(),
-        hlc: HlcClock::new(laptop.me.device_id, None).tick(now.millis()),
-        base: Default::default(),
-    };
+    let change = new_worker(&laptop, "Amina Wanjiru", Timestamp::now());
+    let worker = change.row_key.as_str().to_owned();
     let push = json!(PushRequest { changes: vec![PushedChange { seq: 1, change, author: None }] });
     let response = laptop.call(Method::POST, "/v1/sync/push", Some(push.clone())).await;
     let pushed: PushResponse = response.json().await.unwrap();

@@ -73,6 +73,20 @@ impl Service {
         }
     }
 
+    /// A signed-in client for work on the server that the account's role must allow
+    /// (`allowed`); refused before anything is asked otherwise, as "a ROLE may not `what`".
+    pub(crate) fn client_if_permitted(
+        &self,
+        allowed: impl FnOnce(&Permissions) -> bool,
+        what: &str,
+    ) -> Result<stride_sync::Client, AppError> {
+        let account = self.account()?;
+        if !allowed(&account.permissions) {
+            return Err(AppError::not_permitted(format!("a {} may not {what}", account.permissions.role)));
+        }
+        self.signed_in_client()
+    }
+
     /// Refuses a new row past the tier's limit (the server refuses it too).
     pub(crate) fn require_room(&self, kind: EntityKind) -> Result<(), AppError> {
         let organization = self.store.organization()?.ok_or(stride_store::StoreError::NoOrganization)?;

@@ -52,14 +52,7 @@ impl Service {
     pub async fn record_history(self: &Arc<Self>, entity: EntityKind, key: String) -> Result<RecordHistory, AppError> {
         let client = self
             .blocking(|service| {
-                let account = service.account()?;
-                if !account.permissions.reads_history {
-                    return Err(AppError::not_permitted(format!(
-                        "a {} may not read a record's history",
-                        account.permissions.role
-                    )));
-                }
-                service.signed_in_client()
+                service.client_if_permitted(|permissions| permissions.reads_history, "read a record's history")
             })
             .await?;
         Ok(client.history(entity, &RowKey::from_text(key)).await?)

@@ -70,14 +70,8 @@ impl Service {
     /// A client signed in as an administrator; anyone else is refused before asking.
     async fn administrator_client(self: &Arc<Self>) -> Result<Client, AppError> {
         self.blocking(|service| {
-            let account = service.account()?;
-            if !account.permissions.administers {
-                return Err(AppError::not_permitted(format!(
-                    "a {} may not manage staff or the organization's settings",
-                    account.permissions.role
-                )));
-            }
-            service.signed_in_client()
+            let what = "manage staff or the organization's settings";
+            service.client_if_permitted(|permissions| permissions.administers, what)
         })
         .await
     }

@@ -65,7 +65,7 @@ impl Store {
     /// The account this device last signed in as, and its role then (the `users` row,
     /// once pulled, has the current role).
     pub fn account(&self) -> Result<Option<(stride_domain::UserId, stride_domain::Role)>> {
-        let user = self.setting(ACCOUNT_USER)?.and_then(|id| id.parse().ok());
+        let user = self.with_conn(crate::settings::account_user)?;
         let role = self.setting(ACCOUNT_ROLE)?.and_then(|role| role.parse().ok());
         Ok(user.zip(role))
     }

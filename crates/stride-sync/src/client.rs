@@ -139,18 +139,19 @@ impl Client {
     }
 
     async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ClientError> {
-        let response = request.send().await.map_err(unreachable)?;
-        if response.status().is_success() {
-            return response.json().await.map_err(ClientError::Decode);
-        }
-        Err(Self::error_of(response).await)
+        Self::answered(request).await?.json().await.map_err(ClientError::Decode)
     }
 
     /// A request answered with no body (204) when it succeeds.
     async fn send_expecting_nothing(request: RequestBuilder) -> Result<(), ClientError> {
+        Self::answered(request).await.map(drop)
+    }
+
+    /// The answer to `request` when it is a success, else its typed error.
+    async fn answered(request: RequestBuilder) -> Result<reqwest::Response, ClientError> {
         let response = request.send().await.map_err(unreachable)?;
         if response.status().is_success() {
-            return Ok(());
+            return Ok(response);
         }
         Err(Self::error_of(response).await)
     }
