@@ -4,9 +4,10 @@
 use crate::events::progress_to;
 use crate::ipc::commands;
 use crate::service::{
-    today, DeviceStatus, EnrollTarget, GroupSessionInput, Home, PasswordChangeInput, ProgramChoice, ProgramOutline,
-    QuizVersionView, ReminderKey, SegmentChoice, SegmentName, SessionOfToday, SessionRecord, SetUpInput, SignInInput,
-    SnoozeFor, SyncDetails, SyncSummary, WellBeingCheckInput, WellBeingView, WorkerPage, WorkerQuery,
+    today, DeviceStatus, EnrollTarget, GroupSessionInput, Home, PasswordChangeInput, PinInput, ProgramChoice,
+    ProgramOutline, QuizVersionView, ReminderKey, SegmentChoice, SegmentName, SessionOfToday, SessionRecord,
+    SetUpInput, SignInInput, SnoozeFor, SyncDetails, SyncSummary, UnlockInput, WellBeingCheckInput, WellBeingView,
+    WorkerPage, WorkerQuery,
 };
 use stride_domain::api::RecordHistory;
 use stride_domain::duplicates::DuplicateCandidate;
@@ -21,7 +22,16 @@ use stride_store::{DeletePlan, RosterEntry, SessionSummary, SyncStartedBy};
 
 commands! {
     /// Whether the device is set up and signed in, and what waits to sync.
-    fn device_status() -> DeviceStatus = run |service| service.status();
+    fn device_status() -> DeviceStatus = run_while_locked |service| service.status();
+    /// Unlocks as a person signed in here, with their password or PIN, offline; switching
+    /// to another person is unlocking as them.
+    fn unlock(input: UnlockInput) -> DeviceStatus = run_while_locked |service| service.unlock(input);
+    /// Locks the app until a person signed in here unlocks it.
+    fn lock() -> DeviceStatus = run_while_locked |service| service.lock();
+    /// The window was used: keeps the app unlocked.
+    fn keep_unlocked() -> () = run |_service| Ok(());
+    /// Sets or removes the PIN of the person working.
+    fn set_pin(input: PinInput) -> () = run |service| service.set_pin(input);
     /// When the device's data cannot be read (its key is missing or wrong): sets it aside,
     /// kept, and starts with an empty database to sign in to. Refused while the data opens.
     fn start_over() -> DeviceStatus = shell |state| state.start_over().await;
@@ -69,11 +79,12 @@ commands! {
     /// Workers who may be the same person as the one being entered (`except`: the one edited).
     fn find_duplicate_workers(input: WorkerInput, except: Option<WorkerId>) -> Vec<DuplicateCandidate> =
         run |service| service.find_duplicate_workers(input, except);
+    /// Signs a person in online, adding them to the people on this laptop.
     fn sign_in(input: SignInInput) -> DeviceStatus =
-        online |app, service| service.sign_in(input, progress_to(app)).await;
+        online_while_locked |app, service| service.sign_in(input, progress_to(app)).await;
     /// Signs in with the account the app was launched with (see DeviceStatus).
     fn sign_in_automatically() -> DeviceStatus =
-        online |app, service| service.sign_in_automatically(progress_to(app)).await;
+        online_while_locked |app, service| service.sign_in_automatically(progress_to(app)).await;
     fn sync_now() -> SyncSummary = online |app, service| service.sync(SyncStartedBy::Button, progress_to(app)).await;
     /// Refused changes with their reasons, what waits, and the recent syncs.
     fn sync_details() -> SyncDetails = run |service| service.sync_details();
@@ -89,6 +100,7 @@ commands! {
     /// A record's history from the server (organization administrators, online).
     fn record_history(entity: EntityKind, key: String) -> RecordHistory =
         online |_app, service| service.record_history(entity, key).await;
+    /// Signs the person working out of this laptop; every waiting change stays.
     fn sign_out() -> DeviceStatus = run |service| service.sign_out();
     /// Changes the signed-in person's own password (online; the current one is needed).
     fn change_password(input: PasswordChangeInput) -> () = online |_app, service| service.change_password(input).await;

@@ -5,12 +5,16 @@
 //! `bindings.rs` generates.
 
 /// Declares the window's commands: for each, the Tauri command and (for the bindings) its
-/// name, documentation, argument types and result type. Two kinds:
+/// name, documentation, argument types and result type. The kinds:
 /// - `= run |service| …`: store work, on the blocking pool (`AppState::run`);
 /// - `= online |app, service| …`: async work that talks to the network and may report
 ///   progress through the app handle;
 /// - `= shell |state| …`: async work on the app's state itself (starting over when the
 ///   device's data cannot be opened, so there is no service to ask).
+///
+/// `run` and `online` refuse with `locked` while the app is locked (`service/people.rs`);
+/// `run_while_locked` and `online_while_locked` are the lock screen's own: they say what
+/// it shows, unlock, or add a person.
 macro_rules! commands {
     ($(
         $(#[doc = $doc:literal])*
@@ -38,6 +42,12 @@ macro_rules! commands {
         }
     };
     (@command [$($doc:tt)*] $name:ident ($($arg:ident: $ty:ty),*) -> $ret:ty = run |$service:ident| $body:expr) => {
+        commands!(@command [$($doc)*] $name ($($arg: $ty),*) -> $ret = run_while_locked |$service| {
+            $service.require_unlocked()?;
+            $body
+        });
+    };
+    (@command [$($doc:tt)*] $name:ident ($($arg:ident: $ty:ty),*) -> $ret:ty = run_while_locked |$service:ident| $body:expr) => {
         $($doc)*
         #[tauri::command]
         pub async fn $name(
@@ -48,6 +58,12 @@ macro_rules! commands {
         }
     };
     (@command [$($doc:tt)*] $name:ident ($($arg:ident: $ty:ty),*) -> $ret:ty = online |$app:ident, $service:ident| $body:expr) => {
+        commands!(@command [$($doc)*] $name ($($arg: $ty),*) -> $ret = online_while_locked |$app, $service| {
+            $service.require_unlocked()?;
+            $body
+        });
+    };
+    (@command [$($doc:tt)*] $name:ident ($($arg:ident: $ty:ty),*) -> $ret:ty = online_while_locked |$app:ident, $service:ident| $body:expr) => {
         $($doc)*
         #[tauri::command]
         pub async fn $name(

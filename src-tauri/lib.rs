@@ -3,7 +3,8 @@
 //! `STRIDE_SERVER_URL` suggests a server at sign-in; with `STRIDE_SIGN_IN_EMAIL` and
 //! `STRIDE_SIGN_IN_PASSWORD` too, a new device signs itself in (how `make run` opens
 //! the app signed in to the demo). `STRIDE_SYNC_CHECK_SECONDS` sets how often the app
-//! asks whether the server answers (15 s). While it runs, the day's reminders come as
+//! asks whether the server answers (15 s), `STRIDE_LOCK_AFTER_SECONDS` how long it stays
+//! unlocked without use (10 minutes). While it runs, the day's reminders come as
 //! desktop notifications (`notify.rs`).
 
 mod authoring_commands;
@@ -46,7 +47,13 @@ fn launch(app: &tauri::App) -> Result<Launch, AppError> {
         credentials: Credentials::new(KEYRING_SERVICE),
         suggested_server_url: setting("STRIDE_SERVER_URL"),
         automatic_sign_in,
+        lock_after: seconds_setting("STRIDE_LOCK_AFTER_SECONDS").unwrap_or(service::LOCK_AFTER),
     })
+}
+
+/// A number of seconds from the environment, if one is given.
+fn seconds_setting(name: &str) -> Option<std::time::Duration> {
+    std::env::var(name).ok().and_then(|seconds| seconds.trim().parse().ok()).map(std::time::Duration::from_secs)
 }
 
 /// The invoke handler of every command: each module's own, chosen by the command's name.
@@ -72,10 +79,7 @@ pub fn run() {
     let result = tauri::Builder::default()
         .setup(|app| {
             let handle = app.handle().clone();
-            let every = std::env::var("STRIDE_SYNC_CHECK_SECONDS")
-                .ok()
-                .and_then(|seconds| seconds.parse().ok())
-                .map_or(service::CHECK_EVERY, std::time::Duration::from_secs);
+            let every = seconds_setting("STRIDE_SYNC_CHECK_SECONDS").unwrap_or(service::CHECK_EVERY);
             let start_background = move |service: &std::sync::Arc<Service>| {
                 let (syncing, reminding, handle) = (service.clone(), service.clone(), handle.clone());
                 tauri::async_runtime::spawn(async move {

@@ -17,6 +17,8 @@ pub struct Launch {
     pub credentials: Credentials,
     pub suggested_server_url: Option<String>,
     pub automatic_sign_in: Option<AutomaticSignIn>,
+    /// How long the app stays unlocked without use.
+    pub lock_after: std::time::Duration,
 }
 
 impl Launch {
@@ -24,7 +26,7 @@ impl Launch {
     pub fn open(&self) -> Result<Service, AppError> {
         tracing::info!(database.path = %self.database.display(), "opening the device database");
         let keys = self.credentials.database_keys(&self.database)?;
-        Ok(self.service(Store::open(&self.database, Arc::new(keys))?))
+        self.service(Store::open(&self.database, Arc::new(keys))?)
     }
 
     /// Sets the unreadable database aside (kept beside it) and opens a new empty one.
@@ -32,11 +34,17 @@ impl Launch {
         let keys = self.credentials.database_keys(&self.database)?;
         let (store, aside) = Store::start_over(&self.database, Arc::new(keys))?;
         tracing::warn!(aside = %aside.display(), "started over with a new device database");
-        Ok(self.service(store))
+        self.service(store)
     }
 
-    fn service(&self, store: Store) -> Service {
-        Service::new(store, self.credentials.clone(), self.suggested_server_url.clone(), self.automatic_sign_in.clone())
+    fn service(&self, store: Store) -> Result<Service, AppError> {
+        Service::new(
+            store,
+            self.credentials.clone(),
+            self.suggested_server_url.clone(),
+            self.automatic_sign_in.clone(),
+            self.lock_after,
+        )
     }
 }
 

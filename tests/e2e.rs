@@ -279,8 +279,13 @@ async fn launched_with_an_account_the_app_opens_signed_in_and_synced_as_make_run
     client.close().await.unwrap();
     drop(driver);
 
-    // Started again without the account, it is still signed in: the token is in the keyring.
+    // Started again without the account, it opens locked: Paula unlocks it with her
+    // password, checked on the laptop, and is still signed in (her token is in the keyring).
     let (_driver, client) = launch_with(home.path(), &[]).await;
+    let chosen = find(&client, "[data-testid=unlock] [data-testid=person][aria-selected=true]").await;
+    assert_eq!(chosen.attr("data-email").await.unwrap().as_deref(), Some("programs@lakeside.example"));
+    fill(&client, &[("input[name=secret]", stride_server::demo::DEMO_PASSWORD)]).await;
+    find(&client, "[data-testid=unlock] button[type=submit]").await.click().await.unwrap();
     text_of(&client, "[data-testid=last-sync]", |t| t.starts_with("Last sync")).await;
     find(&client, "[data-testid=sync]").await.click().await.unwrap();
     // (The 42 changes go up with this sync, or with the background's if it came first.)

@@ -46,6 +46,7 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
     text_of(&client, "[data-testid=quiz-editor] .notice", |t| t.contains("Saved as version 2")).await;
     find(&client, "[data-testid=sync]").await.click().await.unwrap();
     text_of(&client, "[data-testid=sync-result]", |t| t.starts_with("Synced: ")).await;
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("0 changes")).await;
     client.close().await.unwrap();
     drop(driver);
 
@@ -122,6 +123,7 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
     text_of(&client, "form[data-testid=group-session] .notice", |t| t.contains("2 came, 112 absent")).await;
     find(&client, "[data-testid=sync]").await.click().await.unwrap();
     text_of(&client, "[data-testid=sync-result]", |t| t.starts_with("Synced: ")).await;
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("0 changes")).await;
 
     // On the server: both sets of answers, against version 2, and the scores they gave.
     let attempts: Vec<(String, i32, i32, i32, f64)> = sqlx::query_as(
@@ -161,7 +163,9 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
         .await;
     screenshot(&client, "well-being").await;
     find(&client, "[data-testid=sync]").await.click().await.unwrap();
+    // "Synced" may be a background sync's that began before the check: wait for nothing left.
     text_of(&client, "[data-testid=sync-result]", |t| t.starts_with("Synced: ")).await;
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("0 changes")).await;
     let (checks, latest): (i64, f64) = sqlx::query_as(
         "SELECT count(*), max(w.well_being_score)::float8 FROM well_being_checks c JOIN workers w ON w.id = c.worker_id
          WHERE w.phone_number = '+254710000000'",
@@ -241,6 +245,7 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
     text_of(&client, &cell(3), |points| points == (20 * completed).to_string()).await;
     find(&client, "[data-testid=sync]").await.click().await.unwrap();
     text_of(&client, "[data-testid=sync-result]", |t| t.starts_with("Synced: ")).await;
+    text_of(&client, "[data-testid=pending]", |t| t.starts_with("0 changes")).await;
     let (per_touchpoint, goal): (i32, i32) = sqlx::query_as(
         "SELECT (SELECT per_touchpoint FROM point_values), (SELECT goal FROM challenges WHERE title = 'Two this month')",
     )

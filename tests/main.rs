@@ -13,6 +13,7 @@ mod authoring;
 mod e2e;
 mod e2e_authoring;
 mod e2e_installed;
+mod e2e_people;
 mod e2e_quiz;
 mod e2e_reminders;
 mod e2e_staff;

@@ -176,7 +176,8 @@ async fn a_sync_killed_mid_pull_or_mid_push_resumes_and_loses_or_repeats_nothing
     assert!(finished.contains("synced:"), "{finished}");
 
     let store = std::sync::Arc::new(open());
-    let token = Credentials::new(keyring).load(store.device().device_id).unwrap().unwrap();
+    let (user, _) = store.account().unwrap().unwrap();
+    let token = Credentials::new(keyring).load(store.device().device_id, user).unwrap().unwrap();
     let client = Client::new(&server).unwrap().with_token(token);
     let device_rows = device_snapshot(&store);
     assert!(store.device().first_sync_done);
@@ -221,7 +222,7 @@ async fn a_sync_killed_mid_pull_or_mid_push_resumes_and_loses_or_repeats_nothing
     assert_eq!(store.pending_count().unwrap(), 0);
     assert_each_change_applied_once(&db, &BTreeMap::from([(generated.coordinator_id, 3000)])).await;
     assert_eq!(live(&device_snapshot(&store)), live(&server_snapshot(&client).await), "the device equals the server");
-    Credentials::new(keyring).delete(store.device().device_id).unwrap();
+    Credentials::new(keyring).delete(store.device().device_id, user).unwrap();
     stride_store::KeyKeeper::forget(keys.as_ref()).unwrap();
     db.drop().await;
 }

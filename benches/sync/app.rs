@@ -12,9 +12,13 @@ pub struct AppNumbers {
     /// Sign-in to "Last sync" in the window, the whole organization pulled.
     pub first_sync_secs: f64,
     /// Memory after that sync, the app's process and WebKit's web process: resident (the
-    /// shared libraries' pages counted in full), and their own (anonymous) pages alone.
+    /// shared libraries' pages counted in full), proportional (each shared page divided
+    /// among the processes that map it: what the kernel's PSS says each costs), and their
+    /// own (anonymous) pages alone.
     pub app_rss_mb: f64,
     pub web_rss_mb: f64,
+    pub app_pss_mb: f64,
+    pub web_pss_mb: f64,
     pub app_own_mb: f64,
     pub web_own_mb: f64,
 }
@@ -58,29 +62,33 @@ pub async fn measure(server: &str, email: &str, password: &str) -> AppNumbers {
     let app = Path::new(env!("CARGO_BIN_EXE_stride"));
     let is_app = |exe: &Path| exe == app;
     let is_web = |exe: &Path| exe.file_name().is_some_and(|name| name == "WebKitWebProcess");
-    let (app_rss_mb, app_own_mb) = (memory_mb(is_app, "VmRSS:"), memory_mb(is_app, "RssAnon:"));
-    let (web_rss_mb, web_own_mb) = (memory_mb(is_web, "VmRSS:"), memory_mb(is_web, "RssAnon:"));
+    let (app_rss_mb, app_own_mb) = (memory_mb(&is_app, "status", "VmRSS:"), memory_mb(&is_app, "status", "RssAnon:"));
+    let (web_rss_mb, web_own_mb) = (memory_mb(&is_web, "status", "VmRSS:"), memory_mb(&is_web, "status", "RssAnon:"));
+    let (app_pss_mb, web_pss_mb) =
+        (memory_mb(&is_app, "smaps_rollup", "Pss:"), memory_mb(&is_web, "smaps_rollup", "Pss:"));
     client.close().await.unwrap();
     AppNumbers {
         first_screen_ms: (first, launches[LAUNCHES / 2]),
         first_sync_secs,
         app_rss_mb,
         web_rss_mb,
+        app_pss_mb,
+        web_pss_mb,
         app_own_mb,
         web_own_mb,
     }
 }
 
-/// One line of /proc/PID/status (`VmRSS:`, `RssAnon:`) summed over the running
-/// processes whose executable `is` picks, in MB.
-fn memory_mb(is: impl Fn(&Path) -> bool, line_start: &str) -> f64 {
+/// One line of /proc/PID/`file` (`status`'s `VmRSS:`, `RssAnon:`; `smaps_rollup`'s
+/// `Pss:`) summed over the running processes whose executable `is` picks, in MB.
+fn memory_mb(is: &impl Fn(&Path) -> bool, file: &str, line_start: &str) -> f64 {
     let mut kib = 0;
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(exe) = std::fs::read_link(entry.path().join("exe")) else { continue };
         if !is(&exe) {
             continue;
         }
-        let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
+        let status = std::fs::read_to_string(entry.path().join(file)).unwrap_or_default();
         kib += status
             .lines()
             .find_map(|line| line.strip_prefix(line_start))

@@ -24,6 +24,7 @@ mod deletes;
 mod experiments;
 mod history;
 mod home;
+mod people;
 mod program_editor;
 mod programs;
 mod quizzes;
@@ -51,6 +52,7 @@ pub use content::{ContentInput, ContentItem, OpenedMedia};
 pub use experiments::VariantInput;
 pub use experiments::{ExperimentDraft, ExperimentInput, ExperimentResults};
 pub use home::Home;
+pub use people::{PinInput, UnlockInput, LOCK_AFTER};
 pub use program_editor::{ProgramDraft, ProgramInput};
 pub use programs::{EnrollTarget, ProgramChoice, ProgramOutline, SegmentChoice, SegmentName};
 pub use quizzes::{QuizInput, QuizOverview, QuizVersionView};
@@ -86,6 +88,8 @@ pub struct Service {
     online: std::sync::Mutex<Option<bool>>,
     /// Woken when a sync brought rows that may be due (`keep_reminding` looks again).
     reminders_may_change: tokio::sync::Notify,
+    /// Whether a person may use the window now (`people.rs`).
+    lock: std::sync::Mutex<people::LockState>,
 }
 
 /// Credentials handed to the app at launch (STRIDE_SIGN_IN_EMAIL and _PASSWORD).
@@ -107,8 +111,19 @@ pub struct DeviceStatus {
     pub rejected_changes: u64,
     /// The server this device signs in to, once it has.
     pub server_url: Option<String>,
-    /// Whether a sign-in is kept in the OS keyring.
+    /// Whether the person working has a sign-in kept in the OS keyring.
     pub signed_in: bool,
+    /// Everyone signed in on this laptop.
+    pub people: Vec<stride_store::PersonOnDevice>,
+    /// The person working (whom new changes are by), if anyone signed in here.
+    pub working: Option<UserId>,
+    /// Whether the app waits for a person to unlock it (see `unlock`).
+    pub locked: bool,
+    /// Wrong passwords or PINs in a row before a person must sign in online.
+    pub unlock_tries: u32,
+    /// How long the app stays unlocked without use.
+    #[ts(type = "number")]
+    pub lock_after_seconds: u64,
     pub last_sync_at: Option<Timestamp>,
     /// What the sign-in form offers as the server address.
     pub suggested_server_url: Option<String>,
@@ -156,8 +171,9 @@ impl Service {
         credentials: Credentials,
         suggested_server_url: Option<String>,
         automatic_sign_in: Option<AutomaticSignIn>,
-    ) -> Self {
-        Self {
+        lock_after: std::time::Duration,
+    ) -> Result<Self, AppError> {
+        let service = Self {
             store: Arc::new(store),
             credentials,
             suggested_server_url,
@@ -165,7 +181,10 @@ impl Service {
             sync_turn: Mutex::new(()),
             online: std::sync::Mutex::new(None),
             reminders_may_change: tokio::sync::Notify::new(),
-        }
+            lock: std::sync::Mutex::new(people::LockState::new(true, lock_after)),
+        };
+        service.lock_at_launch()?;
+        Ok(service)
     }
 
     /// Runs `work` on the blocking pool: the store (SQLite) and the OS keyring never run
@@ -180,6 +199,7 @@ impl Service {
 
     pub fn status(&self) -> Result<DeviceStatus, AppError> {
         let device = self.store.device();
+        let working = self.user_id()?;
         Ok(DeviceStatus {
             device_id: device.device_id,
             organization: self.store.organization()?,
@@ -187,7 +207,15 @@ impl Service {
             pending_changes: self.store.pending_count()?,
             rejected_changes: self.store.rejected_count()?,
             server_url: self.store.server_url()?,
-            signed_in: self.credentials.load(device.device_id)?.is_some(),
+            signed_in: match working {
+                Some(user) => self.credentials.load(device.device_id, user)?.is_some(),
+                None => false,
+            },
+            people: self.store.people()?,
+            working,
+            locked: self.is_locked(),
+            unlock_tries: stride_store::UNLOCK_TRIES,
+            lock_after_seconds: self.lock_after().as_secs(),
             last_sync_at: self.store.last_sync_at()?,
             suggested_server_url: self.suggested_server_url.clone(),
             automatic_sign_in_as: self.automatic_sign_in.as_ref().map(|account| account.email.clone()),
@@ -279,7 +307,7 @@ mod tests {
         let store =
             Store::open(dir.path().join("stride.sqlite3"), std::sync::Arc::new(stride_store::KeptInMemory::new()))
                 .unwrap();
-        (dir, Service::new(store, Credentials::new("org.stride.test.service"), None, None))
+        (dir, Service::new(store, Credentials::new("org.stride.test.service"), None, None, LOCK_AFTER).unwrap())
     }
 
     pub(super) fn set_up_input(name: &str, code: &str) -> SetUpInput {

@@ -224,7 +224,7 @@ impl Service {
             false => Some(self.blocking(move |_| read_ca_file(&ca_file)).await?),
         };
         let _turn = self.sync_turn.lock().await;
-        let (client, _me) = stride_sync::sign_in(
+        let (client, me) = stride_sync::sign_in(
             &self.store,
             &input.server_url,
             organization_ca.as_deref(),
@@ -235,8 +235,9 @@ impl Service {
         .await?;
         let token = client.token().cloned().ok_or_else(|| AppError::from(ClientError::Unauthenticated))?;
         let server_url = client.server_url().to_owned();
+        let password = input.password;
         self.blocking(move |service| {
-            service.credentials.save(service.store.device().device_id, &token)?;
+            service.keep_signed_in(&me, &token, &password)?;
             service.store.set_server_url(Some(&server_url))?;
             Ok(service.store.clear_wiped_at()?)
         })
@@ -264,8 +265,10 @@ impl Service {
         started_by: SyncStartedBy,
         progress: impl FnMut(Progress),
     ) -> Result<SyncSummary, AppError> {
-        // Taken before the sync: a revoked device's wipe gives the store a new id.
+        // Taken before the sync: a revoked device's wipe gives the store a new id and
+        // forgets who was signed in.
         let device = self.store.device().device_id;
+        let (people, working) = self.blocking(|service| Ok((service.store.people()?, service.user_id()?))).await?;
         let started_at = self.store.now();
         let result = stride_sync::sync_with_retries(&self.store, client, &RetryPolicy::interactive(), progress).await;
         let revoked = matches!(result, Err(SyncError::Client(ClientError::Revoked)));
@@ -290,11 +293,19 @@ impl Service {
             error_code: result.as_ref().err().map(|error| error.code),
         };
         self.blocking(move |service| {
-            if revoked || deactivated {
-                // A revoked device's store wiped itself; a deactivated person's device
-                // keeps everything (waiting changes too) for the next person to sign in.
-                // Either way the token is no use any more.
-                service.credentials.delete(device)?;
+            if revoked {
+                // The store wiped itself; every sign-in of this laptop was revoked with it.
+                for person in &people {
+                    service.credentials.delete(device, person.user_id)?;
+                }
+                service.lock()?;
+            } else if let (true, Some(user)) = (deactivated, working) {
+                // The device keeps everything (waiting changes too) for the next person;
+                // the deactivated person's token and verifiers are no use any more.
+                service.forget_person(device, user)?;
+                if !service.store.people()?.is_empty() {
+                    service.lock()?;
+                }
             }
             Ok(service.store.record_sync_run(&run)?)
         })
@@ -302,12 +313,6 @@ impl Service {
         // What was pulled may be due: the reminders look again now.
         self.reminders_may_change.notify_one();
         result
-    }
-
-    /// Forgets the sign-in; the data on the device stays.
-    pub fn sign_out(&self) -> Result<DeviceStatus, AppError> {
-        self.credentials.delete(self.store.device().device_id)?;
-        self.status()
     }
 
     /// What the sync panel shows: refused changes with their reasons, what waits, and
@@ -440,7 +445,8 @@ impl Service {
 
     pub(super) fn signed_in_client(&self) -> Result<Client, AppError> {
         let not_signed_in = || AppError::from(ClientError::Unauthenticated);
-        let token = self.credentials.load(self.store.device().device_id)?.ok_or_else(not_signed_in)?;
+        let user = self.user_id()?.ok_or_else(not_signed_in)?;
+        let token = self.credentials.load(self.store.device().device_id, user)?.ok_or_else(not_signed_in)?;
         stride_sync::signed_in_client(&self.store, token)?.ok_or_else(not_signed_in)
     }
 

@@ -90,6 +90,15 @@ error_codes! {
     OtherOrganization = "other_organization",
     /// The OS keyring is locked or missing, so the sign-in cannot be kept.
     KeyringUnavailable = "keyring_unavailable",
+    /// The app is locked (idle, or just started): a person signed in here unlocks it.
+    Locked = "locked",
+    /// Not the person's password or PIN, at an offline unlock (the tries left are said).
+    WrongUnlock = "wrong_unlock",
+    /// Too many wrong tries, or nothing kept to check against: the person signs in online
+    /// with their password to unlock.
+    UnlockNeedsSignIn = "unlock_needs_sign_in",
+    /// The person is not signed in on this laptop.
+    NotOnDevice = "not_on_device",
     /// The server answered with an error of its own, or with something unreadable.
     ServerError = "server_error",
     /// Media could not be downloaded: the server has no such file, or it could not be written here.

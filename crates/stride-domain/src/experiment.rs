@@ -124,10 +124,19 @@ mod tests {
 
     #[test]
     fn the_split_follows_the_weights_over_100_000_workers() {
-        for weights in [vec![50, 50], vec![1, 3], vec![20, 30, 50], vec![10, 10, 10, 70], vec![1, 1, 1, 1, 1]] {
-            let experiment = ExperimentId::new();
-            let variants: Vec<WeightedVariant> =
-                weights.iter().map(|w| WeightedVariant { id: ExperimentVariantId::new(), weight: *w }).collect();
+        // Fixed ids, so the test judges one draw every run rather than a new one each time
+        // (four standard deviations, over 20 counts, fail about once in 800 random draws).
+        let fixed = |n: u128| uuid::Uuid::from_u128(0x019b_0000_0000_7000_8000_0000_0000_0000 + n);
+        let all = [vec![50, 50], vec![1, 3], vec![20, 30, 50], vec![10, 10, 10, 70], vec![1, 1, 1, 1, 1]];
+        for (e, weights) in all.into_iter().enumerate() {
+            let experiment = ExperimentId::from_uuid(fixed(100 * e as u128));
+            let variants: Vec<WeightedVariant> = (1..)
+                .zip(&weights)
+                .map(|(v, w)| WeightedVariant {
+                    id: ExperimentVariantId::from_uuid(fixed(100 * e as u128 + v)),
+                    weight: *w,
+                })
+                .collect();
             let total: u64 = weights.iter().sum();
             let n = 100_000u128;
             let mut counts = vec![0u64; variants.len()];

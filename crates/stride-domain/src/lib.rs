@@ -6,7 +6,7 @@
 //! (when a touchpoint is due, who is in a segment, who earns a badge, a quiz and its
 //! answers, scored the same on every device; a well-being check's score), points,
 //! challenges and leaderboards derived from progress, experiment assignment and the
-//! statistics of its results, tiers and roles, and the rules of staff management.
+//! statistics of its results, tiers and roles, the rules of staff management, and the one way secrets are hashed.
 
 pub mod access;
 pub mod api;
@@ -31,6 +31,7 @@ pub mod points;
 pub mod problem;
 pub mod quiz;
 pub mod registry;
+pub mod secret;
 pub mod segment;
 pub mod staff;
 pub mod stats;

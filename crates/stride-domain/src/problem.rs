@@ -158,6 +158,10 @@ pub enum InvalidValue {
     NotWellBeingQuestion,
     #[error("is not a set-up code: twelve letters and digits, as ABCD-EFGH-JKMN")]
     NotSetUpCode,
+    #[error("is not a PIN: 4 to 12 digits")]
+    NotPin,
+    #[error("is too easy to guess: not one digit repeated, nor digits in a row")]
+    PinTooEasy,
 }
 
 impl InvalidValue {

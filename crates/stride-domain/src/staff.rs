@@ -55,6 +55,42 @@ impl fmt::Debug for Password {
     }
 }
 
+/// A PIN a person sets for unlocking this laptop offline: 4 to 12 digits, neither one
+/// digit repeated (`1111`) nor digits in a row (`1234`, `9876`). A few wrong tries lock
+/// it, so its few thousand guesses are enough. Redacted in Debug, as a password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pin(String);
+
+impl Pin {
+    pub const MIN_DIGITS: usize = 4;
+    pub const MAX_DIGITS: usize = 12;
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        let pin = raw.trim();
+        let digits: Vec<i16> = pin.bytes().map(|b| i16::from(b) - i16::from(b'0')).collect();
+        let shaped =
+            (Self::MIN_DIGITS..=Self::MAX_DIGITS).contains(&digits.len()) && digits.iter().all(|d| (0..=9).contains(d));
+        if !shaped {
+            return Err(InvalidValue::NotPin);
+        }
+        let steps: Vec<i16> = digits.windows(2).map(|pair| pair[1] - pair[0]).collect();
+        if steps.iter().all(|step| *step == steps[0] && step.abs() <= 1) {
+            return Err(InvalidValue::PinTooEasy);
+        }
+        Ok(Self(pin.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Pin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Pin(…)")
+    }
+}
+
 /// A set-up code: twelve letters and digits from an alphabet without look-alikes (no
 /// 0/O, 1/I/L), about 59 bits, shown in three groups of four (`ABCD-EFGH-JKMN`). Typed
 /// in any case, with or without the dashes and spaces.
@@ -251,6 +287,20 @@ mod tests {
         let password = Password::parse("correct horse").unwrap();
         assert_eq!(password.as_str(), "correct horse");
         assert!(!format!("{password:?}").contains("horse"));
+    }
+
+    #[test]
+    fn a_pin_is_4_to_12_digits_not_too_easy_to_guess_and_never_shows_in_debug() {
+        assert_eq!(Pin::parse(" 2580 ").unwrap().as_str(), "2580");
+        assert!(Pin::parse("135792468024").is_ok());
+        for wrong in ["258", "1357924680246", "25a0", "", "25 80", "２５８０"] {
+            assert_eq!(Pin::parse(wrong), Err(InvalidValue::NotPin), "{wrong}");
+        }
+        for easy in ["0000", "1234", "6543", "89", "0123456789"] {
+            let expected = if easy.len() < 4 { InvalidValue::NotPin } else { InvalidValue::PinTooEasy };
+            assert_eq!(Pin::parse(easy), Err(expected), "{easy}");
+        }
+        assert!(!format!("{:?}", Pin::parse("2580").unwrap()).contains("2580"));
     }
 
     #[test]

@@ -5,8 +5,6 @@
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use rand_core::{OsRng, RngCore};
@@ -20,23 +18,17 @@ use stride_domain::{DeviceId, OrganizationId, Role, UserId};
 /// design, so it runs on the blocking pool, never on the threads that serve requests.
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
     on_blocking_pool(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-            .map_err(|e| ApiError::Internal(format!("hashing a password: {e}")))
+        let mut salt = [0u8; stride_domain::secret::SALT_BYTES];
+        OsRng.fill_bytes(&mut salt);
+        stride_domain::secret::hash(&password, salt)
     })
-    .await?
+    .await
 }
 
 /// Whether `password` is the one `stored` (an argon2 hash) was made from; on the
 /// blocking pool, as [`hash_password`].
 pub async fn verify_password(password: String, stored: String) -> Result<bool, ApiError> {
-    on_blocking_pool(move || {
-        PasswordHash::new(&stored)
-            .is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
-    })
-    .await
+    on_blocking_pool(move || stride_domain::secret::matches(&password, &stored)).await
 }
 
 async fn on_blocking_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {

@@ -167,6 +167,7 @@ impl Store {
                  DELETE FROM sync_runs;
                  DELETE FROM conflicts;
                  DELETE FROM reminder_snoozes;
+                 DELETE FROM device_people;
                  DELETE FROM device_settings;
                  DELETE FROM sync_state;",
             )?;

@@ -51,6 +51,8 @@ pub enum StoreError {
     NotRejected { seq: i64 },
     #[error("this device is not set up for an organization yet")]
     NoOrganization,
+    #[error("that person is not signed in on this laptop")]
+    NotOnDevice,
     #[error("this device is already set up for another organization")]
     OrganizationAlreadySet,
     #[error("{entity:?} {key} belongs to another organization")]
@@ -84,6 +86,7 @@ impl StoreError {
             StoreError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
             StoreError::Restricted { .. } => ErrorCode::Restricted,
             StoreError::NoOrganization => ErrorCode::DeviceNotSetUp,
+            StoreError::NotOnDevice => ErrorCode::NotOnDevice,
             StoreError::OrganizationAlreadySet => ErrorCode::DeviceAlreadySetUp,
             StoreError::WrongOrganization { .. } => ErrorCode::WrongOrganization,
             StoreError::UnknownColumn { .. }

@@ -54,6 +54,7 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         name: "change_authors",
         sql: include_str!("../../../migrations/device/0014_change_authors.sql"),
     },
+    Migration { version: 15, name: "people", sql: include_str!("../../../migrations/device/0015_people.sql") },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

@@ -236,6 +236,14 @@ impl Store {
         Ok(value)
     }
 
+    /// Gives back the writer's page cache (SQLite's `shrink_memory`): after a first sync
+    /// it holds up to `CACHE_KIB` of pages that were written once and will rarely be
+    /// written again. The reader's cache, which the window's searches use, stays.
+    pub fn release_write_cache(&self) -> Result<()> {
+        lock(&self.writer).conn.execute_batch("PRAGMA shrink_memory")?;
+        Ok(())
+    }
+
     /// Rewrites the database file without its free pages (outside any transaction).
     pub(crate) fn vacuum(&self) -> Result<()> {
         lock(&self.writer).conn.execute_batch("VACUUM")?;

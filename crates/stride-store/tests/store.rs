@@ -465,12 +465,7 @@ fn a_database_made_by_the_first_migration_is_upgraded_at_open_with_its_rows_inta
         // What the first release wrote: its schema and rows, by plain SQL.
         let mut conn = rusqlite::Connection::open(&path).unwrap();
         stride_store::apply_migrations(&mut conn, &stride_store::DEVICE_MIGRATIONS[..1]).unwrap();
-        conn.execute(
-            "INSERT INTO organizations (id, name, type, subscription_tier, created_at, updated_at)
-             VALUES (?1, 'Lakeside Farms', 'client', 'standard', ?2, ?2)",
-            rusqlite::params![org.id.to_string(), org.created_at.to_string()],
-        )
-        .unwrap();
+        common::insert_organization_row(&conn, &org);
         conn.execute(
             "INSERT INTO workers (id, organization_id, full_name, phone_number, custom_attributes, created_at, updated_at)
              VALUES ('0193a000-0000-7000-8000-000000000001', ?1, 'Amina Wanjiru', '+254712345678', '{\"site\":\"Kisumu\"}', ?2, ?2)",

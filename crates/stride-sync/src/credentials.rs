@@ -1,10 +1,11 @@
-//! The device token and the device database's key in the OS keyring (the Secret Service
-//! on Linux, cached in the kernel keyring), never in SQLite, a file or a log. One entry
-//! per device id for the token, one per database file for its key.
+//! The tokens of the people signed in on a device and the device database's key in the
+//! OS keyring (the Secret Service on Linux, cached in the kernel keyring), never in
+//! SQLite, a file or a log. One entry per person on each device for their token, one
+//! per database file for its key.
 
 use std::path::Path;
 use stride_domain::api::DeviceToken;
-use stride_domain::DeviceId;
+use stride_domain::{DeviceId, UserId};
 use stride_store::{DatabaseKey, KeyKeeper, KeyKeeperError};
 
 #[derive(Debug, thiserror::Error)]
@@ -31,29 +32,36 @@ impl Credentials {
         &self.service
     }
 
-    fn entry(&self, device: DeviceId) -> Result<keyring::Entry, CredentialError> {
-        keyring::Entry::new(&self.service, &device.to_string()).map_err(CredentialError::Unavailable)
+    /// The token entry of `user` on `device`.
+    fn entry(&self, device: DeviceId, user: UserId) -> Result<keyring::Entry, CredentialError> {
+        keyring::Entry::new(&self.service, &format!("{device}:{user}")).map_err(CredentialError::Unavailable)
     }
 
-    pub fn save(&self, device: DeviceId, token: &DeviceToken) -> Result<(), CredentialError> {
-        self.entry(device)?.set_password(&token.0).map_err(CredentialError::Unavailable)
+    pub fn save(&self, device: DeviceId, user: UserId, token: &DeviceToken) -> Result<(), CredentialError> {
+        self.entry(device, user)?.set_password(&token.0).map_err(CredentialError::Unavailable)
     }
 
-    /// The device's token, if it is signed in.
-    pub fn load(&self, device: DeviceId) -> Result<Option<DeviceToken>, CredentialError> {
-        match self.entry(device)?.get_password() {
-            Ok(token) => Ok(Some(DeviceToken(token))),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(other) => Err(CredentialError::Unavailable(other)),
+    /// The person's token on the device, if they are signed in there.
+    pub fn load(&self, device: DeviceId, user: UserId) -> Result<Option<DeviceToken>, CredentialError> {
+        read(&self.entry(device, user)?)
+    }
+
+    /// Forgets the person's token (signing them out). Forgetting one that is not there
+    /// is fine.
+    pub fn delete(&self, device: DeviceId, user: UserId) -> Result<(), CredentialError> {
+        forget(&self.entry(device, user)?)
+    }
+
+    /// A device signed in before a laptop kept several people kept one token, named by
+    /// the device alone: it becomes `user`'s, who was the one signed in.
+    pub fn adopt_device_token(&self, device: DeviceId, user: UserId) -> Result<(), CredentialError> {
+        let device_entry =
+            keyring::Entry::new(&self.service, &device.to_string()).map_err(CredentialError::Unavailable)?;
+        if let Some(token) = read(&device_entry)? {
+            self.save(device, user, &token)?;
+            forget(&device_entry)?;
         }
-    }
-
-    /// Forgets the token (signing out). Forgetting one that is not there is fine.
-    pub fn delete(&self, device: DeviceId) -> Result<(), CredentialError> {
-        match self.entry(device)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(other) => Err(CredentialError::Unavailable(other)),
-        }
+        Ok(())
     }
 
     /// Where the key of the database at `database` is kept: an entry of its own, named by
@@ -90,5 +98,20 @@ impl KeyKeeper for KeyringKeys {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(other) => Err(CredentialError::Unavailable(other).into()),
         }
+    }
+}
+
+fn read(entry: &keyring::Entry) -> Result<Option<DeviceToken>, CredentialError> {
+    match entry.get_password() {
+        Ok(token) => Ok(Some(DeviceToken(token))),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(other) => Err(CredentialError::Unavailable(other)),
+    }
+}
+
+fn forget(entry: &keyring::Entry) -> Result<(), CredentialError> {
+    match entry.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(other) => Err(CredentialError::Unavailable(other)),
     }
 }

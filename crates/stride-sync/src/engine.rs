@@ -224,6 +224,7 @@ async fn sync_once(
 ) -> Result<(), SyncError> {
     if !store.device().first_sync_done {
         pull(store, client, report, progress).await?;
+        on_store(store, Store::release_write_cache).await?;
     }
     push(store, client, report, progress).await?;
     pull(store, client, report, progress).await?;

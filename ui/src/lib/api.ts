@@ -10,19 +10,30 @@ import { asAppError } from './app-error'
 
 export type * from './bindings'
 
+// Told when a command is refused because the app locked itself (idle too long).
+const whenLocked = new Set<() => void>()
+
 const call: Invoke = async <T>(command: string, args?: Record<string, unknown>): Promise<T> => {
   try {
     return await invoke<T>(command, args)
   } catch (error) {
-    throw asAppError(error)
+    const failure = asAppError(error)
+    if (failure.code === 'locked') whenLocked.forEach((tell) => tell())
+    throw failure
   }
+}
+
+/** Calls `handler` whenever a command is refused with `locked`; returns its remover. */
+function onLocked(handler: () => void): () => void {
+  whenLocked.add(handler)
+  return () => whenLocked.delete(handler)
 }
 
 const listenTo: Listen = <T>(event: string, handler: (payload: T) => void) =>
   listen<T>(event, (message) => handler(message.payload))
 
 /** Every command and event of the app, over Tauri. */
-export const tauriApi = { ...commands(call), ...events(listenTo) }
+export const tauriApi = { ...commands(call), ...events(listenTo), onLocked }
 
 /** What the window can ask of Rust: the shape a component test's stand-in has too. */
 export type Api = typeof tauriApi

@@ -297,9 +297,29 @@ rejected_changes: number,
  */
 server_url: string | null, 
 /**
- * Whether a sign-in is kept in the OS keyring.
+ * Whether the person working has a sign-in kept in the OS keyring.
  */
-signed_in: boolean, last_sync_at: Timestamp | null, 
+signed_in: boolean, 
+/**
+ * Everyone signed in on this laptop.
+ */
+people: Array<PersonOnDevice>, 
+/**
+ * The person working (whom new changes are by), if anyone signed in here.
+ */
+working: UserId | null, 
+/**
+ * Whether the app waits for a person to unlock it (see `unlock`).
+ */
+locked: boolean, 
+/**
+ * Wrong passwords or PINs in a row before a person must sign in online.
+ */
+unlock_tries: number, 
+/**
+ * How long the app stays unlocked without use.
+ */
+lock_after_seconds: number, last_sync_at: Timestamp | null, 
 /**
  * What the sign-in form offers as the server address.
  */
@@ -388,7 +408,7 @@ export type EntityKind = "organizations" | "users" | "workers" | "segments" | "w
  * What went wrong, for a program to branch on (the message is for people and logs).
  */
 
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "database_key_missing" | "database_key_wrong" | "bad_server_address" | "insecure_server_address" | "certificate_expired" | "certificate_wrong_host" | "certificate_untrusted" | "certificate_invalid" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "server_error" | "download_failed" | "export_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "user_deactivated" | "wrong_password" | "last_administrator" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_ready" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "database_key_missing" | "database_key_wrong" | "bad_server_address" | "insecure_server_address" | "certificate_expired" | "certificate_wrong_host" | "certificate_untrusted" | "certificate_invalid" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "locked" | "wrong_unlock" | "unlock_needs_sign_in" | "not_on_device" | "server_error" | "download_failed" | "export_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "user_deactivated" | "wrong_password" | "last_administrator" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_ready" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
 
 export type Experiment = { id: ExperimentId, organization_id: OrganizationId, experiment_type: ExperimentType, name: Name, status: ExperimentStatus, start_date: Timestamp | null, end_date: Timestamp | null, created_by: UserId | null, updated_by: UserId | null, created_at: Timestamp, updated_at: Timestamp, 
 /**
@@ -494,7 +514,7 @@ export type Interval = { low: number, high: number, };
  * The problem with a value, before it is known which field it came from.
  */
 
-export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "too_short", chars: number, min: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" } | { "problem": "not_set_up_code" };
+export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "too_short", chars: number, min: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" } | { "problem": "not_set_up_code" } | { "problem": "not_pin" } | { "problem": "pin_too_easy" };
 
 /**
  * A set-up code just made, shown once to the administrator who asked for it.
@@ -663,6 +683,25 @@ reads_history: boolean,
  */
 administers: boolean, };
 
+/**
+ * A person signed in on this laptop, as the unlock screen and the switcher show them.
+ */
+
+export type PersonOnDevice = { user_id: UserId, email: string, display_name: string | null, 
+/**
+ * Their role when they last signed in here.
+ */
+role: Role, 
+/**
+ * Whether they can unlock offline now: a verifier is kept and the wrong tries are
+ * under the limit (else they sign in online with their password).
+ */
+unlocks_offline: boolean, has_pin: boolean, 
+/**
+ * Wrong tries since their last unlock.
+ */
+failed_unlocks: number, signed_in_at: Timestamp, };
+
 export type PhaseDraft = { id: PhaseId, name: string, sequence_order: number, touchpoints: Array<TouchpointDraft>, };
 
 export type PhaseId = string;
@@ -683,6 +722,12 @@ completed: number, completion_rate: number | null, };
  */
 
 export type PhoneNumber = string;
+
+export type PinInput = { 
+/**
+ * The new PIN; None or empty removes the PIN (the password still unlocks).
+ */
+pin: string | null, };
 
 /**
  * What a completed touchpoint and a badge are worth.
@@ -1329,6 +1374,16 @@ mean_score: number | null, scored: number,
 quiz: QuizReport | null, };
 
 /**
+ * No Debug: what is typed here must not reach a log.
+ */
+
+export type UnlockInput = { user_id: UserId, 
+/**
+ * Their password or their PIN.
+ */
+secret: string, };
+
+/**
  * How a due moment stands against a day.
  */
 
@@ -1344,7 +1399,7 @@ export type UserId = string;
  * A value that failed validation, with the field it belongs to.
  */
 
-export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "too_short", chars: number, min: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" } | { "problem": "not_set_up_code" });
+export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "too_short", chars: number, min: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" } | { "problem": "not_set_up_code" } | { "problem": "not_pin" } | { "problem": "pin_too_easy" });
 
 export type VariantDraft = { id: ExperimentVariantId, name: string, weight: number, 
 /**
@@ -1527,6 +1582,17 @@ export function commands(invoke: Invoke) {
     /** Whether the device is set up and signed in, and what waits to sync. */
     deviceStatus: () => invoke<DeviceStatus>('device_status'),
     /**
+     * Unlocks as a person signed in here, with their password or PIN, offline; switching
+     * to another person is unlocking as them.
+     */
+    unlock: (input: UnlockInput) => invoke<DeviceStatus>('unlock', { input }),
+    /** Locks the app until a person signed in here unlocks it. */
+    lock: () => invoke<DeviceStatus>('lock'),
+    /** The window was used: keeps the app unlocked. */
+    keepUnlocked: () => invoke<null>('keep_unlocked'),
+    /** Sets or removes the PIN of the person working. */
+    setPin: (input: PinInput) => invoke<null>('set_pin', { input }),
+    /**
      * When the device's data cannot be read (its key is missing or wrong): sets it aside,
      * kept, and starts with an empty database to sign in to. Refused while the data opens.
      */
@@ -1568,6 +1634,7 @@ export function commands(invoke: Invoke) {
     updateWorker: (id: WorkerId, input: WorkerInput) => invoke<Worker>('update_worker', { id, input }),
     /** Workers who may be the same person as the one being entered (`except`: the one edited). */
     findDuplicateWorkers: (input: WorkerInput, except: WorkerId | null) => invoke<Array<DuplicateCandidate>>('find_duplicate_workers', { input, except }),
+    /** Signs a person in online, adding them to the people on this laptop. */
     signIn: (input: SignInInput) => invoke<DeviceStatus>('sign_in', { input }),
     /** Signs in with the account the app was launched with (see DeviceStatus). */
     signInAutomatically: () => invoke<DeviceStatus>('sign_in_automatically'),
@@ -1585,6 +1652,7 @@ export function commands(invoke: Invoke) {
     dismissLostEdit: (id: number) => invoke<null>('dismiss_lost_edit', { id }),
     /** A record's history from the server (organization administrators, online). */
     recordHistory: (entity: EntityKind, key: string) => invoke<RecordHistory>('record_history', { entity, key }),
+    /** Signs the person working out of this laptop; every waiting change stays. */
     signOut: () => invoke<DeviceStatus>('sign_out'),
     /** Changes the signed-in person's own password (online; the current one is needed). */
     changePassword: (input: PasswordChangeInput) => invoke<null>('change_password', { input }),

@@ -28,7 +28,7 @@ export class DeviceState {
   async refresh(): Promise<void> {
     try {
       this.status = await this.#api.deviceStatus()
-      this.account = this.status.organization ? await this.#api.account() : null
+      this.account = this.status.organization && !this.status.locked ? await this.#api.account() : null
       this.error = null
     } catch (failure) {
       this.error = asAppError(failure)

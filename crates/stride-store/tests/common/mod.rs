@@ -28,6 +28,16 @@ pub fn organization() -> Organization {
     }
 }
 
+/// Writes `org` by plain SQL into a database an older release made (tests of upgrades).
+pub fn insert_organization_row(conn: &rusqlite::Connection, org: &Organization) {
+    conn.execute(
+        "INSERT INTO organizations (id, name, type, subscription_tier, created_at, updated_at)
+         VALUES (?1, 'Lakeside Farms', 'client', 'standard', ?2, ?2)",
+        rusqlite::params![org.id.to_string(), org.created_at.to_string()],
+    )
+    .unwrap();
+}
+
 /// A new device, set up for an organization, its database in a temporary folder.
 pub fn device() -> Device {
     let dir = tempfile::tempdir().unwrap();

@@ -94,7 +94,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
             let token = client.token().cloned().ok_or("the server sent no token")?;
-            credentials.save(store.device().device_id, &token).map_err(|e| e.to_string())?;
+            credentials.save(store.device().device_id, me.user_id, &token).map_err(|e| e.to_string())?;
             store.set_server_url(Some(client.server_url())).map_err(|e| e.to_string())?;
             say(format_args!("signed in as {} ({}) of {}", me.email, me.role, me.organization.name));
             let report = stride_sync::sync_with_retries(&store, &client, &policy(5), print_progress)
@@ -107,15 +107,17 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Sync { attempts } => {
             let device = store.device().device_id;
+            let (user, _) = store.account().map_err(|e| e.to_string())?.ok_or("not signed in: run sign-in first")?;
+            credentials.adopt_device_token(device, user).map_err(|e| e.to_string())?;
             let token =
-                credentials.load(device).map_err(|e| e.to_string())?.ok_or("not signed in: run sign-in first")?;
+                credentials.load(device, user).map_err(|e| e.to_string())?.ok_or("not signed in: run sign-in first")?;
             let client = stride_sync::signed_in_client(&store, token)
                 .map_err(|e| e.to_string())?
                 .ok_or("not signed in: run sign-in first")?;
             let result =
                 stride_sync::sync_with_retries(&store, &client, &policy(attempts.max(1)), print_progress).await;
             if matches!(result, Err(stride_sync::SyncError::Client(stride_sync::ClientError::Revoked))) {
-                credentials.delete(device).map_err(|e| e.to_string())?;
+                credentials.delete(device, user).map_err(|e| e.to_string())?;
             }
             let report = result.map_err(|e| e.to_string())?;
             say(format_args!(

@@ -2,7 +2,7 @@ import { fireEvent, render, screen } from '@testing-library/svelte'
 import { describe, expect, it, vi } from 'vitest'
 import type { DeviceStatus, Home as HomeAnswer, WorkerId } from '../bindings'
 import { en } from '../messages'
-import { standInApi, standInContext } from '../testing'
+import { deviceStatus, standInApi, standInContext } from '../testing'
 import Home from './Home.svelte'
 
 const day = (workers: number): HomeAnswer => ({
@@ -14,21 +14,7 @@ const day = (workers: number): HomeAnswer => ({
   reminders: { overdue_days: 3, sessions: [], workers: [], workers_total: 0, snoozed: 0 },
 })
 
-const status: DeviceStatus = {
-  device_id: '0193a000-0000-7000-8000-0000000000d1',
-  organization: null,
-  default_calling_code: null,
-  pending_changes: 0,
-  rejected_changes: 0,
-  server_url: null,
-  signed_in: false,
-  last_sync_at: null,
-  suggested_server_url: null,
-  automatic_sign_in_as: null,
-  wiped_at: null,
-  online: null,
-  last_sync_error: null,
-}
+const status: DeviceStatus = deviceStatus()
 
 const props = { onRunSession: () => {}, onOpenWorker: () => {} }
 
