@@ -95,6 +95,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
             let token = client.token().cloned().ok_or("the server sent no token")?;
             credentials.save(store.device().device_id, me.user_id, &token).map_err(|e| e.to_string())?;
+            // One of the people on this laptop, as the app's sign-in makes them.
+            store.keep_person(&me, password.trim_end_matches(['\r', '\n'])).map_err(|e| e.to_string())?;
             store.set_server_url(Some(client.server_url())).map_err(|e| e.to_string())?;
             say(format_args!("signed in as {} ({}) of {}", me.email, me.role, me.organization.name));
             let report = stride_sync::sync_with_retries(&store, &client, &policy(5), print_progress)
