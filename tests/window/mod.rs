@@ -44,34 +44,45 @@ pub async fn launch_with(home: &Path, env: &[(&str, &str)]) -> (Driver, Client) 
     launch_app(Path::new(env!("CARGO_BIN_EXE_stride")), home, env).await
 }
 
-/// Starts the app binary at `application` (the build's, or an installed one).
+/// Starts the app binary at `application` (the build's, or an installed one). A
+/// WebDriver session that tauri-driver drops while it starts (seen after a launch on a
+/// million-row database, while the last app was still closing) is tried again with a
+/// new driver, up to three times.
 pub async fn launch_app(application: &Path, home: &Path, env: &[(&str, &str)]) -> (Driver, Client) {
     assert!(std::env::var_os("DISPLAY").is_some(), "no display: run under xvfb-run (make test does)");
-    let (port, native_port) = (free_port(), free_port());
-    let child = Command::new("tauri-driver")
-        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-        .env("STRIDE_DATA_DIR", home.join("data"))
-        .env("XDG_DATA_HOME", home.join("xdg-data"))
-        .env("XDG_CONFIG_HOME", home.join("xdg-config"))
-        .env("XDG_CACHE_HOME", home.join("xdg-cache"))
-        .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("tauri-driver is installed (make test installs it)");
-    let driver = Driver { child };
-    let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < PATIENCE, "tauri-driver did not listen on {port}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut failures = Vec::new();
+    for _attempt in 0..3 {
+        let (port, native_port) = (free_port(), free_port());
+        let child = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("STRIDE_DATA_DIR", home.join("data"))
+            .env("XDG_DATA_HOME", home.join("xdg-data"))
+            .env("XDG_CONFIG_HOME", home.join("xdg-config"))
+            .env("XDG_CACHE_HOME", home.join("xdg-cache"))
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver is installed (make test installs it)");
+        let driver = Driver { child };
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < PATIENCE, "tauri-driver did not listen on {port}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let capabilities = json!({"tauri:options": {"application": application}});
+        match ClientBuilder::native()
+            .capabilities(capabilities.as_object().unwrap().clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return (driver, client),
+            Err(error) => failures.push(error.to_string()),
+        }
+        drop(driver);
+        tokio::time::sleep(Duration::from_secs(1)).await;
     }
-    let capabilities = json!({"tauri:options": {"application": application}});
-    let client = ClientBuilder::native()
-        .capabilities(capabilities.as_object().unwrap().clone())
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a WebDriver session with the app");
-    (driver, client)
+    panic!("a WebDriver session with the app: {failures:?}");
 }
 
 /// Starts the app signed in to `server` as a demo user (the demo's password), as `make
