@@ -443,21 +443,26 @@ async fn an_administrator_renames_the_organization_and_every_device_pulls_it() {
     db.drop().await;
 }
 
-/// A new worker, as a change made at `at` on `device`'s clock.
-fn new_worker(session: &Session, full_name: &str, at: Timestamp) -> Change {
-    let worker = WorkerId::new();
-    let org = session.me.organization.id;
-    let fields = json!({"id": worker, "organization_id": org, "full_name": full_name, "custom_attributes": {},
-        "created_at": at, "updated_at": at});
+/// A new row of `entity` with `fields`, as a change made at `at` on `session`'s clock.
+fn upsert(session: &Session, entity: EntityKind, row_key: RowKey, fields: serde_json::Value, at: Timestamp) -> Change {
     Change {
         change_id: ChangeId::new(),
-        entity: EntityKind::Workers,
-        row_key: RowKey::of(worker),
+        entity,
+        row_key,
         op: ChangeOp::Upsert,
         fields: fields.as_object().unwrap().clone(),
         hlc: HlcClock::new(session.me.device_id, None).tick(at.millis()),
         base: Default::default(),
     }
+}
+
+/// A new worker, as a change made at `at` on `session`'s clock.
+fn new_worker(session: &Session, full_name: &str, at: Timestamp) -> Change {
+    let worker = WorkerId::new();
+    let org = session.me.organization.id;
+    let fields = json!({"id": worker, "organization_id": org, "full_name": full_name, "custom_attributes": {},
+        "created_at": at, "updated_at": at});
+    upsert(session, EntityKind::Workers, RowKey::of(worker), fields, at)
 }
 
 #[tokio::test]
@@ -483,15 +488,7 @@ async fn on_a_shared_laptop_each_change_is_its_authors_judged_by_their_role() {
     let experiment = ExperimentId::new();
     let experiment_fields = json!({"id": experiment, "organization_id": org, "name": "Reminders", "status": "draft", "experiment_type": "program_level",
         "created_at": now, "updated_at": now});
-    let experiment_change = Change {
-        change_id: ChangeId::new(),
-        entity: EntityKind::Experiments,
-        row_key: RowKey::of(experiment),
-        op: ChangeOp::Upsert,
-        fields: experiment_fields.as_object().unwrap().clone(),
-        hlc: HlcClock::new(tom.me.device_id, None).tick(now.millis()),
-        base: Default::default(),
-    };
+    let experiment_change = upsert(&tom, EntityKind::Experiments, RowKey::of(experiment), experiment_fields, now);
     let changes = [
         (new_worker(&cora, "Amina by Cora", now), Some(cora.me.user_id)),
         (experiment_change.clone(), Some(cora.me.user_id)),

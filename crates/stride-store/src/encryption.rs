@@ -10,6 +10,13 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// `N` bytes from the operating system's randomness (keys, salts).
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|error| StoreError::NoRandomness(error.to_string()))?;
+    Ok(bytes)
+}
+
 /// A database's 256-bit key, random, given to SQLCipher as raw bytes: it is never typed by
 /// a person, so no passphrase derivation is needed (and opening costs no PBKDF2 rounds).
 #[derive(Clone, PartialEq, Eq)]
@@ -18,9 +25,7 @@ pub struct DatabaseKey([u8; 32]);
 impl DatabaseKey {
     /// A new key from the operating system's randomness.
     pub fn generate() -> Result<Self> {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|error| StoreError::NoRandomness(error.to_string()))?;
-        Ok(Self(bytes))
+        Ok(Self(random_bytes()?))
     }
 
     /// The key as 64 hexadecimal digits (how a keyring keeps it).

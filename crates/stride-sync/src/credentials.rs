@@ -32,9 +32,14 @@ impl Credentials {
         &self.service
     }
 
+    /// This app's keyring entry named `account`.
+    fn named(&self, account: &str) -> Result<keyring::Entry, CredentialError> {
+        keyring::Entry::new(&self.service, account).map_err(CredentialError::Unavailable)
+    }
+
     /// The token entry of `user` on `device`.
     fn entry(&self, device: DeviceId, user: UserId) -> Result<keyring::Entry, CredentialError> {
-        keyring::Entry::new(&self.service, &format!("{device}:{user}")).map_err(CredentialError::Unavailable)
+        self.named(&format!("{device}:{user}"))
     }
 
     pub fn save(&self, device: DeviceId, user: UserId, token: &DeviceToken) -> Result<(), CredentialError> {
@@ -55,8 +60,7 @@ impl Credentials {
     /// A device signed in before a laptop kept several people kept one token, named by
     /// the device alone: it becomes `user`'s, who was the one signed in.
     pub fn adopt_device_token(&self, device: DeviceId, user: UserId) -> Result<(), CredentialError> {
-        let device_entry =
-            keyring::Entry::new(&self.service, &device.to_string()).map_err(CredentialError::Unavailable)?;
+        let device_entry = self.named(&device.to_string())?;
         if let Some(token) = read(&device_entry)? {
             self.save(device, user, &token)?;
             forget(&device_entry)?;
@@ -70,8 +74,7 @@ impl Credentials {
     pub fn database_keys(&self, database: &Path) -> Result<KeyringKeys, CredentialError> {
         let absolute = std::path::absolute(database).unwrap_or_else(|_| database.to_path_buf());
         let account = format!("database-key:{}", absolute.display());
-        let entry = keyring::Entry::new(&self.service, &account).map_err(CredentialError::Unavailable)?;
-        Ok(KeyringKeys { entry })
+        Ok(KeyringKeys { entry: self.named(&account)? })
     }
 }
 
