@@ -1,22 +1,49 @@
 //! The commands of authoring and program design (content, journeys, programs, segments,
-//! experiments, badges, points and challenges) and of the account and organization, declared once each like
-//! `commands.rs`.
+//! experiments, badges, points and challenges), of the marketplace, and of the account and
+//! organization, declared once each like `commands.rs`.
 
 use crate::events::emit;
 use crate::ipc::{commands, RawBytes};
 use crate::service::{
-    Account, BadgeDraft, BadgeInput, ChallengeBoard, ChallengeInput, ChallengeSummary, ContentInput, ContentItem,
-    ExperimentDraft, ExperimentInput, ExperimentResults, JourneyDraft, JourneyInput, OpenedMedia, OrganizationOverview,
-    PhaseInput, PointsInput, PreviewStep, ProgramDraft, ProgramInput, ProgramReport, QuizInput, QuizOverview,
-    SegmentDraft, SegmentForm, SegmentInput, SegmentPreview, TouchpointInput, WellBeingQuestionInput,
+    Account, BadgeDraft, BadgeInput, CatalogView, ChallengeBoard, ChallengeInput, ChallengeSummary, ContentInput,
+    ContentItem, ExperimentDraft, ExperimentInput, ExperimentResults, JourneyDraft, JourneyInput, OpenedMedia,
+    OrganizationOverview, PhaseInput, PointsInput, PreviewStep, ProgramDraft, ProgramInput, ProgramReport, QuizInput,
+    QuizOverview, SegmentDraft, SegmentForm, SegmentInput, SegmentPreview, TouchpointInput, WellBeingQuestionInput,
+};
+use stride_domain::marketplace::{
+    CatalogQuery, License, LicenseDecision, LicenseRequest, Licenses, ListingDetail, ListingUpdate, MarketplaceCopy,
+    NewListing, NewVersion,
 };
 use stride_domain::points::{Points, Standing};
 use stride_domain::{
-    BadgeId, ChallengeId, ContentId, ExperimentId, JourneyBlueprintId, PhaseId, ProgramId, SegmentId, TouchpointId,
-    WellBeingQuestion, WorkerId,
+    BadgeId, ChallengeId, ContentId, ExperimentId, JourneyBlueprintId, LicenseId, ListingId, PhaseId, ProgramId,
+    SegmentId, TouchpointId, WellBeingQuestion, WorkerId,
 };
 
 commands! {
+    /// The marketplace's catalog, filtered: from the server, or as last seen when offline.
+    fn marketplace_catalog(query: CatalogQuery) -> CatalogView = online |_app, service| service.catalog(query).await;
+    /// A marketplace listing's page (online).
+    fn marketplace_listing(id: ListingId) -> ListingDetail = online |_app, service| service.listing(id).await;
+    /// Publishes a journey or content item to the marketplace (an expert organization's authors).
+    fn publish_listing(listing: NewListing) -> ListingDetail =
+        online |_app, service| service.publish_listing(listing).await;
+    /// Publishes a listing's journey or content as it is now, as its next version.
+    fn publish_listing_version(id: ListingId, version: NewVersion) -> ListingDetail =
+        online |_app, service| service.publish_version(id, version).await;
+    /// Changes a listing's description or terms, withdraws it, or publishes it again.
+    fn update_listing(id: ListingId, update: ListingUpdate) -> ListingDetail =
+        online |_app, service| service.update_listing(id, update).await;
+    /// Asks for a license to a listing (a free listing's is granted at once).
+    fn request_license(id: ListingId, request: LicenseRequest) -> License =
+        online |_app, service| service.request_license(id, request).await;
+    /// The licenses the organization holds, and those of its own listings.
+    fn marketplace_licenses() -> Licenses = online |_app, service| service.licenses().await;
+    /// Grants or declines a request for one of the organization's listings.
+    fn decide_license(id: LicenseId, decision: LicenseDecision) -> License =
+        online |_app, service| service.decide_license(id, decision).await;
+    /// Copies a licensed listing's latest version into the organization, then syncs.
+    fn copy_listing(license: LicenseId) -> MarketplaceCopy = online |_app, service| service.copy_listing(license).await;
     /// The signed-in account: its role, the screens it sees and what it may write.
     fn account() -> Account = run |service| service.account();
     /// The organization's type, tier, the tier's limits and how much of them is used.

@@ -107,7 +107,9 @@ impl From<stride_sync::ClientError> for AppError {
                     | ErrorCode::TierLimit
                     | ErrorCode::LastAdministrator
                     | ErrorCode::WrongPassword
-                    | ErrorCode::UserDeactivated),
+                    | ErrorCode::UserDeactivated
+                    | ErrorCode::ListingWithdrawn
+                    | ErrorCode::LicenseNotInForce),
                 ..
             } => *code,
             E::Server { .. } | E::Decode(_) => ErrorCode::ServerError,

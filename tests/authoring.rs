@@ -50,6 +50,7 @@ fn content(org: OrganizationId, title: &str) -> Content {
         license_type: None,
         created_at: now,
         updated_at: now,
+        source: Source::default(),
     }
 }
 
@@ -85,6 +86,7 @@ async fn rules_that_no_device_could_read_are_refused_at_push() {
         updated_by: None,
         created_at: now,
         updated_at: now,
+        source: Source::default(),
     };
     let phase = Phase {
         id: PhaseId::new(),
@@ -92,6 +94,7 @@ async fn rules_that_no_device_could_read_are_refused_at_push() {
         organization_id: org,
         name: Name::parse("Week 1").unwrap(),
         sequence_order: 1,
+        source: Source::default(),
     };
     let touchpoint = |rule| Touchpoint {
         id: TouchpointId::new(),
@@ -101,6 +104,7 @@ async fn rules_that_no_device_could_read_are_refused_at_push() {
         rule_logic: rule,
         created_at: now,
         updated_at: now,
+        source: Source::default(),
     };
     let good = touchpoint(json_object(json!({"after_days": 2})));
     let misspelt = touchpoint(json_object(json!({"after_dayz": 2})));

@@ -384,3 +384,43 @@ async fn a_database_migrated_before_sqlx_with_an_edited_migration_is_refused() {
     assert!(old.is_some(), "nothing is carried over from a history that does not match");
     db.drop().await;
 }
+
+#[tokio::test]
+async fn license_types_typed_before_they_were_an_enumeration_are_kept_when_the_server_upgrades() {
+    use stride_server::db::{apply, MIGRATOR};
+    let db = TestDatabase::empty().await;
+    let before = migrator_of(MIGRATOR.iter().take_while(|m| m.version < 14).cloned().collect());
+    apply(&db.pool, &before).await.unwrap();
+    seed_two_organizations(&db).await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO content (id, organization_id, type, title, description, license_type) VALUES
+           ('0193a000-0000-7000-8000-0000000000c1', '{ORG_A}', 'video', 'One', NULL, ' Paid'),
+           ('0193a000-0000-7000-8000-0000000000c2', '{ORG_A}', 'video', 'Two', 'Lifting', 'CC-BY 4.0'),
+           ('0193a000-0000-7000-8000-0000000000c3', '{ORG_A}', 'video', 'Three', NULL, NULL);"
+    )))
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    apply(&db.pool, &MIGRATOR).await.unwrap();
+    let rows: Vec<(String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT title, description, license_type FROM content ORDER BY id")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        rows,
+        [
+            ("One".into(), None, Some("paid".into())),
+            ("Two".into(), Some("Lifting\n\nLicense: CC-BY 4.0".into()), None),
+            ("Three".into(), None, None),
+        ]
+    );
+    let refused = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "UPDATE content SET license_type = 'cc' WHERE organization_id = '{ORG_A}'"
+    )))
+    .execute(&db.pool)
+    .await
+    .unwrap_err();
+    assert!(refused.to_string().contains("ck_content_license_type"), "{refused}");
+    db.drop().await;
+}

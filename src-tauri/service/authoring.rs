@@ -178,13 +178,15 @@ impl Service {
             updated_by: user,
             created_at: now,
             updated_at: now,
+            source: Source::default(),
         };
         match input.id {
             None => self.store.create(&journey)?,
             Some(id) => {
-                let stored = self.existing::<JourneyBlueprint>(RowKey::of(id))?;
+                let stored = self.editable::<JourneyBlueprint>(RowKey::of(id))?;
                 journey.created_by = stored.created_by;
                 journey.created_at = stored.created_at;
+                journey.source = stored.source;
                 self.store.update(&journey)?;
             }
         }
@@ -195,12 +197,12 @@ impl Service {
     pub fn save_phase(&self, input: PhaseInput) -> Result<PhaseId, AppError> {
         self.require_write(EntityKind::Phases)?;
         let name = Name::parse(&input.name).map_err(|e| AppError::invalid(vec![e.in_field("name")]))?;
-        self.existing::<JourneyBlueprint>(RowKey::of(input.journey_id))?;
+        self.editable::<JourneyBlueprint>(RowKey::of(input.journey_id))?;
         let siblings =
             self.store.list_all::<Phase>(&[Filter::new("journey_blueprint_id", input.journey_id.to_string())])?;
         match input.id {
             Some(id) => {
-                let mut phase = self.existing::<Phase>(RowKey::of(id))?;
+                let mut phase = self.editable::<Phase>(RowKey::of(id))?;
                 phase.name = name;
                 self.store.update(&phase)?;
                 Ok(id)
@@ -212,6 +214,7 @@ impl Service {
                     organization_id: self.organization_id()?,
                     name,
                     sequence_order: siblings.iter().map(|p| p.sequence_order).max().unwrap_or(0) + 1,
+                    source: Source::default(),
                 };
                 self.store.create(&phase)?;
                 Ok(phase.id)
@@ -223,7 +226,7 @@ impl Service {
     /// phases are renumbered 1…n in their new order, in one commit.
     pub fn move_phase(&self, id: PhaseId, earlier: bool) -> Result<(), AppError> {
         self.require_write(EntityKind::Phases)?;
-        let phase = self.existing::<Phase>(RowKey::of(id))?;
+        let phase = self.editable::<Phase>(RowKey::of(id))?;
         let mut siblings = self
             .store
             .list_all::<Phase>(&[Filter::new("journey_blueprint_id", phase.journey_blueprint_id.to_string())])?;
@@ -312,7 +315,7 @@ impl Service {
 
     pub fn save_touchpoint(&self, input: TouchpointInput) -> Result<TouchpointId, AppError> {
         self.require_write(EntityKind::Touchpoints)?;
-        let phase = self.existing::<Phase>(RowKey::of(input.phase_id))?;
+        let phase = self.editable::<Phase>(RowKey::of(input.phase_id))?;
         if self.store.get::<Content>(&RowKey::of(input.content_id))?.is_none() {
             return Err(AppError::invalid(vec![ValidationError::new("content_id", InvalidValue::NotLibraryContent)]));
         }
@@ -331,11 +334,14 @@ impl Service {
             rule_logic,
             created_at: now,
             updated_at: now,
+            source: Source::default(),
         };
         match input.id {
             None => self.store.create(&touchpoint)?,
             Some(id) => {
-                touchpoint.created_at = self.existing::<Touchpoint>(RowKey::of(id))?.created_at;
+                let stored = self.editable::<Touchpoint>(RowKey::of(id))?;
+                touchpoint.created_at = stored.created_at;
+                touchpoint.source = stored.source;
                 self.store.update(&touchpoint)?;
             }
         }
@@ -394,6 +400,19 @@ impl Service {
     /// A row that must exist, or `not_found`.
     pub(crate) fn existing<E: Entity>(&self, key: RowKey) -> Result<E, AppError> {
         Ok(self.store.get::<E>(&key)?.ok_or(stride_store::StoreError::NotFound { entity: E::KIND, key })?)
+    }
+
+    /// A stored row this organization may change: not a locked copy of a marketplace
+    /// listing (the server refuses a change to one too, with the same code).
+    pub(crate) fn editable<E: Copied>(&self, key: RowKey) -> Result<E, AppError> {
+        let row = self.existing::<E>(key)?;
+        if row.source().is_locked() {
+            return Err(AppError::new(
+                ErrorCode::CopyLocked,
+                "this is a locked copy of a marketplace listing: it follows its publisher's updates",
+            ));
+        }
+        Ok(row)
     }
 
     pub(crate) fn organization_id(&self) -> Result<OrganizationId, AppError> {

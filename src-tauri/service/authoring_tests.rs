@@ -31,7 +31,7 @@ fn content(service: &Service, title: &str) -> ContentId {
             title: title.into(),
             description: String::new(),
             media_url: String::new(),
-            license_type: String::new(),
+            license_type: None,
         })
         .unwrap()
 }
@@ -78,7 +78,7 @@ fn a_journey_is_authored_through_forms_that_name_each_problem_and_previews_for_a
             title: " ".into(),
             description: String::new(),
             media_url: "ftp://media.example/lifting.mp4".into(),
-            license_type: String::new(),
+            license_type: None,
         })
         .unwrap_err();
     assert_eq!((bad.code, fields(&bad)), (ErrorCode::InvalidInput, vec!["title", "media_url"]));
@@ -432,4 +432,48 @@ fn roles_and_tiers_refuse_before_anything_is_written() {
     let account = service.account().unwrap();
     assert!(!account.permissions.screens.contains(&stride_domain::access::Screen::Experiments));
     assert_eq!(account.roles.len(), 5);
+}
+
+#[test]
+fn a_locked_copy_of_a_marketplace_listing_is_not_changed_here_and_a_forked_one_keeps_where_it_came_from() {
+    let (_dir, service) = service();
+    set_up(&service, SubscriptionTier::Premium);
+    let video = content(&service, "Lifting safely");
+    let journey =
+        service.save_journey(JourneyInput { id: None, title: "Safety".into(), purpose: String::new() }).unwrap();
+    let phase = service.save_phase(PhaseInput { id: None, journey_id: journey, name: "Week 1".into() }).unwrap();
+    // As the server's copy of a listing arrives by the pull.
+    let from = |state| Source {
+        source_listing_id: Some(ListingId::new()),
+        source_version: Some(2),
+        source_state: Some(state),
+    };
+    let mut copied = service.existing::<JourneyBlueprint>(RowKey::of(journey)).unwrap();
+    copied.source = from(CopyState::Following);
+    service.store.update(&copied).unwrap();
+
+    fn locked<T: std::fmt::Debug>(result: Result<T, AppError>) -> ErrorCode {
+        result.unwrap_err().code
+    }
+    let rename = JourneyInput { id: Some(journey), title: "Our safety".into(), purpose: String::new() };
+    assert_eq!(locked(service.save_journey(rename.clone())), ErrorCode::CopyLocked);
+    let another = PhaseInput { id: None, journey_id: journey, name: "Week 2".into() };
+    assert_eq!(locked(service.save_phase(another)), ErrorCode::CopyLocked, "nothing is added to it either");
+    assert_eq!(
+        locked(service.delete_record(EntityKind::JourneyBlueprints, journey.to_string())),
+        ErrorCode::CopyLocked
+    );
+    let mut phase_row = service.existing::<Phase>(RowKey::of(phase)).unwrap();
+    phase_row.source = from(CopyState::Following);
+    service.store.update(&phase_row).unwrap();
+    let touchpoint = TouchpointInput { id: None, phase_id: phase, content_id: video, rule: rule() };
+    assert_eq!(locked(service.save_touchpoint(touchpoint)), ErrorCode::CopyLocked);
+    assert_eq!(service.existing::<JourneyBlueprint>(RowKey::of(journey)).unwrap().title.as_str(), "Safety");
+
+    // Forked: the organization's own to edit, still saying where it came from.
+    copied.source = from(CopyState::Forked);
+    service.store.update(&copied).unwrap();
+    service.save_journey(rename).unwrap();
+    let edited = service.existing::<JourneyBlueprint>(RowKey::of(journey)).unwrap();
+    assert_eq!((edited.title.as_str(), edited.source), ("Our safety", copied.source));
 }

@@ -69,7 +69,8 @@ pub struct ContentInput {
     pub title: String,
     pub description: String,
     pub media_url: String,
-    pub license_type: String,
+    /// None: no license named.
+    pub license_type: Option<LicenseType>,
 }
 
 /// A media address must be one the app can fetch: a file this organization's server
@@ -133,15 +134,17 @@ impl Service {
             title: Some(title),
             description: optional_text(&input.description),
             media_url: url,
-            license_type: optional_text(&input.license_type),
+            license_type: input.license_type,
             created_at: now,
             updated_at: now,
+            source: Source::default(),
         };
         match input.id {
             None => self.store.create(&content)?,
             Some(id) => {
-                let stored = self.existing::<Content>(RowKey::of(id))?;
+                let stored = self.editable::<Content>(RowKey::of(id))?;
                 content.created_at = stored.created_at;
+                content.source = stored.source;
                 self.store.update(&content)?;
             }
         }

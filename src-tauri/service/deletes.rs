@@ -6,7 +6,9 @@
 use super::Service;
 use crate::error::AppError;
 use serde::Serialize;
-use stride_domain::{EntityKind, JourneyBlueprintId, Phase, RowKey, Touchpoint, TouchpointId};
+use stride_domain::{
+    Content, EntityKind, JourneyBlueprint, JourneyBlueprintId, Phase, RowKey, Touchpoint, TouchpointId,
+};
 use stride_store::{DeletePlan, Filter, Orphan};
 use ts_rs::TS;
 
@@ -32,6 +34,13 @@ impl Service {
     pub fn delete_record(&self, entity: EntityKind, key: String) -> Result<(), AppError> {
         self.require_write(entity)?;
         let key = RowKey::from_text(key);
+        match entity {
+            EntityKind::Content => self.editable::<Content>(key.clone()).map(|_| ())?,
+            EntityKind::JourneyBlueprints => self.editable::<JourneyBlueprint>(key.clone()).map(|_| ())?,
+            EntityKind::Phases => self.editable::<Phase>(key.clone()).map(|_| ())?,
+            EntityKind::Touchpoints => self.editable::<Touchpoint>(key.clone()).map(|_| ())?,
+            _ => {}
+        }
         let going = self.touchpoints_going(entity, &key)?;
         if !going.is_empty() {
             self.refuse_if_waited_on(&going)?;

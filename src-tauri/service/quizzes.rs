@@ -106,6 +106,7 @@ impl Service {
     pub fn save_quiz(&self, input: QuizInput) -> Result<QuizOverview, AppError> {
         self.require_write(EntityKind::QuizVersions)?;
         self.quiz_content(input.content_id)?;
+        self.editable::<Content>(RowKey::of(input.content_id))?;
         let definition = parse_quiz(&input)?;
         let versions = self.quiz_versions(input.content_id)?;
         if versions.last().is_some_and(|(_, latest)| *latest == definition) {
@@ -312,7 +313,7 @@ mod tests {
                 title: "Safety check".into(),
                 description: String::new(),
                 media_url: String::new(),
-                license_type: String::new(),
+                license_type: None,
             })
             .unwrap();
         let mut touchpoint = service.store.get::<Touchpoint>(&RowKey::of(first)).unwrap().unwrap();

@@ -103,6 +103,10 @@ fn expected(
     if column.check_value(value).is_err() {
         return Some(ErrorCode::InvalidValue);
     }
+    // Where a row came from is the server's to write (a marketplace copy).
+    if column.server_written && model.get(column.name).unwrap_or(&Value::Null) != value {
+        return Some(ErrorCode::NotPermitted);
+    }
     if column.references.is_some() && value.as_str().is_some_and(|id| !live.iter().any(|known| known == id)) {
         return Some(ErrorCode::MissingReference);
     }

@@ -24,6 +24,7 @@ pub enum Screen {
     Experiments,
     Badges,
     Organization,
+    Marketplace,
 }
 
 impl Screen {
@@ -38,6 +39,7 @@ impl Screen {
         Screen::Experiments,
         Screen::Badges,
         Screen::Organization,
+        Screen::Marketplace,
     ];
 }
 
@@ -46,7 +48,9 @@ impl Role {
         use Screen::*;
         match self {
             Role::OrgAdmin | Role::TrainingManager | Role::ProgramManager => true,
-            Role::ContentSpecialist => matches!(screen, Home | Programs | Content | Journeys | Badges | Organization),
+            Role::ContentSpecialist => {
+                matches!(screen, Home | Programs | Content | Journeys | Badges | Organization | Marketplace)
+            }
             Role::Coordinator => {
                 matches!(screen, Home | Workers | Programs | GroupSession | Content | Badges | Organization)
             }
@@ -80,6 +84,12 @@ pub struct Permissions {
     pub reads_history: bool,
     /// Whether staff and the organization's settings may be managed ([`Role::administers`]).
     pub administers: bool,
+    /// Whether the role publishes to the marketplace, in an expert organization
+    /// ([`Role::publishes`]).
+    pub publishes: bool,
+    /// Whether the role licenses listings and copies them in, or decides the licenses of
+    /// its organization's listings ([`Role::licenses`]).
+    pub licenses: bool,
 }
 
 impl Permissions {
@@ -90,6 +100,8 @@ impl Permissions {
             writes: REGISTRY.iter().filter(|spec| spec.may_write(role)).map(|spec| spec.kind).collect(),
             reads_history: role.reads_history(),
             administers: role.administers(),
+            publishes: role.publishes(),
+            licenses: role.licenses(),
         }
     }
 

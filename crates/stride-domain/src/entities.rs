@@ -197,6 +197,51 @@ pub struct WorkerSegment {
 }
 entity!(WorkerSegment, WorkerSegment, pair(worker_id, segment_id));
 
+/// Where a copied row came from: the marketplace listing and version it was copied from,
+/// and whether its copy still follows the listing. All three or none (a row of the
+/// organization's own); written by the server only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct Source {
+    #[serde(default)]
+    pub source_listing_id: Option<ListingId>,
+    #[serde(default)]
+    pub source_version: Option<u32>,
+    #[serde(default)]
+    pub source_state: Option<CopyState>,
+}
+
+impl Source {
+    /// Whether the row is a copy that follows its listing: the server updates it, and
+    /// nobody else may change it.
+    pub fn is_locked(&self) -> bool {
+        self.source_state == Some(CopyState::Following)
+    }
+
+    fn check(&self) -> Result<(), ValidationError> {
+        let given = [self.source_listing_id.is_some(), self.source_version.is_some(), self.source_state.is_some()];
+        match given {
+            [true, true, true] | [false, false, false] => Ok(()),
+            _ => Err(ValidationError::new("source_listing_id", InvalidValue::IncompleteSource)),
+        }
+    }
+}
+
+/// An entity a marketplace copy is made of (content, journeys, phases, touchpoints).
+pub trait Copied: Entity {
+    fn source(&self) -> &Source;
+}
+
+macro_rules! copied {
+    ($($ty:ident),*) => {$(
+        impl Copied for $ty {
+            fn source(&self) -> &Source {
+                &self.source
+            }
+        }
+    )*};
+}
+copied!(Content, JourneyBlueprint, Phase, Touchpoint);
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Content {
     pub id: ContentId,
@@ -206,21 +251,14 @@ pub struct Content {
     pub title: Option<Name>,
     pub description: Option<String>,
     pub media_url: Option<String>,
-    pub license_type: Option<String>,
+    pub license_type: Option<LicenseType>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub source: Source,
 }
-entity!(
-    Content,
-    Content,
-    id,
-    check = |c| match &c.license_type {
-        Some(license) if license.chars().count() > 50 => {
-            Err(ValidationError::new("license_type", InvalidValue::TooLong { chars: license.chars().count(), max: 50 }))
-        }
-        _ => Ok(()),
-    }
-);
+entity!(Content, Content, id, check = |c| c.source.check());
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct JourneyBlueprint {
@@ -232,8 +270,11 @@ pub struct JourneyBlueprint {
     pub updated_by: Option<UserId>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub source: Source,
 }
-entity!(JourneyBlueprints, JourneyBlueprint, id);
+entity!(JourneyBlueprints, JourneyBlueprint, id, check = |j| j.source.check());
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Phase {
@@ -242,8 +283,11 @@ pub struct Phase {
     pub organization_id: OrganizationId,
     pub name: Name,
     pub sequence_order: i32,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub source: Source,
 }
-entity!(Phases, Phase, id);
+entity!(Phases, Phase, id, check = |p| p.source.check());
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Touchpoint {
@@ -254,8 +298,11 @@ pub struct Touchpoint {
     pub rule_logic: Option<JsonObject>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub source: Source,
 }
-entity!(Touchpoints, Touchpoint, id);
+entity!(Touchpoints, Touchpoint, id, check = |t| t.source.check());
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Program {

@@ -1,5 +1,6 @@
-//! The seed schema's enumerations. Each is stored as its snake_case name and checked by
-//! both databases (CHECK ... IN (...)); `ALL` lists the values in schema order.
+//! The seed schema's enumerations, and the marketplace's. Each is stored as its snake_case
+//! name and checked by the databases that hold it (CHECK ... IN (...)); `ALL` lists the
+//! values in schema order.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -68,6 +69,20 @@ string_enum! {
         Coordinator = "coordinator",
     }
     ContentType { Video = "video", Text = "text", Audio = "audio", Quiz = "quiz" }
+    /// On what terms a content item (or a marketplace listing) may be used.
+    LicenseType { Free = "free", Paid = "paid", Subscription = "subscription" }
+    /// What a marketplace listing publishes: a journey blueprint (with its phases,
+    /// touchpoints, content and media) or one content item.
+    ListingKind { Journey = "journey", Content = "content" }
+    /// A withdrawn listing takes no new licenses; its licensees keep what they have.
+    ListingStatus { Published = "published", Withdrawn = "withdrawn" }
+    /// A license as its publisher decided it (a free listing's is active at once).
+    LicenseStatus { Requested = "requested", Active = "active", Declined = "declined" }
+    /// What a licensee may do with its copy: a locked copy follows the listing's updates
+    /// and is not edited; a forkable one may be forked into the licensee's own.
+    CopyPolicy { Locked = "locked", Forkable = "forkable" }
+    /// Whether a copied row still follows its listing (locked) or was forked.
+    CopyState { Following = "following", Forked = "forked" }
     AssignmentStatus { Active = "active", Completed = "completed", Dropped = "dropped" }
     ExperimentStatus { Draft = "draft", Active = "active", Completed = "completed" }
     /// What an experiment varies. A/B versus multivariate is the number of variants.

@@ -133,6 +133,13 @@ error_codes! {
     /// The server is up but cannot serve yet: its database is unreachable or its schema
     /// is behind (`/v1/ready`).
     NotReady = "not_ready",
+    /// The marketplace listing was withdrawn by its publisher: it takes no new license.
+    ListingWithdrawn = "listing_withdrawn",
+    /// The license is not (or no longer) in force: requested, declined, or past its end.
+    LicenseNotInForce = "license_not_in_force",
+    /// The row is a locked copy of a marketplace listing: it follows the listing's
+    /// updates and is not edited here.
+    CopyLocked = "copy_locked",
 
     // Why the server refused a pushed change (the device keeps it for a person).
     /// The account's role may not make this change.

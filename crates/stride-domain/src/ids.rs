@@ -101,6 +101,12 @@ entity_id! {
     DeviceId;
     /// One captured change in a device's outbox.
     ChangeId;
+    /// A marketplace listing: a journey or content item an expert organization publishes.
+    ListingId;
+    /// A client organization's license to a listing (or its request for one).
+    LicenseId;
+    /// A licensed version copied into a client organization.
+    MarketplaceCopyId;
 }
 
 /// The namespace of enrollment ids (a fixed random UUID).

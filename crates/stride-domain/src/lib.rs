@@ -22,6 +22,7 @@ pub mod ids;
 pub mod input;
 pub mod journey;
 pub mod languages;
+pub mod marketplace;
 pub mod media;
 pub mod migration;
 #[cfg(feature = "openapi")]

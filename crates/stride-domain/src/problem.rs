@@ -66,6 +66,14 @@ pub enum InvalidValue {
     MissingReference { table: String },
     #[error("cannot be changed")]
     Unchangeable,
+    #[error("names a listing, its version and its state together, or none of them")]
+    IncompleteSource,
+    #[error("has no touchpoints yet: there is nothing to publish")]
+    NothingToPublish,
+    #[error("is a copy of another organization's listing: it is not this organization's to publish")]
+    CopiedFromListing,
+    #[error("{value:?} is not a language tag (two or three letters, then any subtags: en, sw, pt-BR)")]
+    NotLanguage { value: String },
     #[error("must not be before the start date")]
     EndsBeforeStart,
     #[error("must not be before the start")]

@@ -4,8 +4,8 @@
 //! against both databases' real schemas, so the three cannot drift apart.
 
 use crate::enums::{
-    AssignmentStatus, AttendanceStatus, ChallengeGoal, ContentType, ExperimentStatus, ExperimentType, OrganizationType,
-    QuizTaker, Role, SubscriptionTier, WellBeingScale,
+    AssignmentStatus, AttendanceStatus, ChallengeGoal, ContentType, CopyState, ExperimentStatus, ExperimentType,
+    LicenseType, OrganizationType, QuizTaker, Role, SubscriptionTier, WellBeingScale,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -56,11 +56,17 @@ pub struct ColumnSpec {
     pub ty: ColumnType,
     pub nullable: bool,
     pub references: Option<ForeignKey>,
+    /// Written by the server only (where a copied row came from): a push may leave it
+    /// out or repeat what is stored, never change it.
+    pub server_written: bool,
 }
 
 impl ColumnSpec {
     const fn new(name: &'static str, ty: ColumnType) -> Self {
-        Self { name, ty, nullable: false, references: None }
+        Self { name, ty, nullable: false, references: None, server_written: false }
+    }
+    const fn by_server(self) -> Self {
+        Self { server_written: true, ..self }
     }
     const fn null(self) -> Self {
         Self { nullable: true, ..self }
@@ -189,6 +195,10 @@ const ORG: ColumnSpec = col("organization_id", Uuid).fk("organizations", Cascade
 const ID: ColumnSpec = col("id", Uuid);
 const CREATED_AT: ColumnSpec = col("created_at", Timestamp);
 const UPDATED_AT: ColumnSpec = col("updated_at", Timestamp);
+// Where a row copied from a marketplace listing came from (`entities::Source`).
+const SOURCE_LISTING: ColumnSpec = col("source_listing_id", Uuid).null().by_server();
+const SOURCE_VERSION: ColumnSpec = col("source_version", Integer).null().by_server();
+const SOURCE_STATE: ColumnSpec = col("source_state", ColumnType::Enum(CopyState::NAMES)).null().by_server();
 const CREATED_BY: ColumnSpec = col("created_by", Uuid).null().fk("users", SetNull);
 const UPDATED_BY: ColumnSpec = col("updated_by", Uuid).null().fk("users", SetNull);
 
@@ -280,9 +290,12 @@ pub static REGISTRY: &[EntitySpec] = &[
             col("title", Text).null(),
             col("description", Text).null(),
             col("media_url", Text).null(),
-            col("license_type", Text).null(),
+            col("license_type", ColumnType::Enum(LicenseType::NAMES)).null(),
             CREATED_AT,
             UPDATED_AT,
+            SOURCE_LISTING,
+            SOURCE_VERSION,
+            SOURCE_STATE,
         ],
         writers: AUTHORING,
     },
@@ -299,6 +312,9 @@ pub static REGISTRY: &[EntitySpec] = &[
             UPDATED_BY,
             CREATED_AT,
             UPDATED_AT,
+            SOURCE_LISTING,
+            SOURCE_VERSION,
+            SOURCE_STATE,
         ],
         writers: AUTHORING,
     },
@@ -312,6 +328,9 @@ pub static REGISTRY: &[EntitySpec] = &[
             ORG,
             col("name", Text),
             col("sequence_order", Integer),
+            SOURCE_LISTING,
+            SOURCE_VERSION,
+            SOURCE_STATE,
         ],
         writers: AUTHORING,
     },
@@ -327,6 +346,9 @@ pub static REGISTRY: &[EntitySpec] = &[
             col("rule_logic", Json).null(),
             CREATED_AT,
             UPDATED_AT,
+            SOURCE_LISTING,
+            SOURCE_VERSION,
+            SOURCE_STATE,
         ],
         writers: AUTHORING,
     },

@@ -66,7 +66,12 @@ pub fn token_hash(token: &DeviceToken) -> String {
 
 /// The SHA-256 of a random secret (a token, a set-up code) as kept in the database.
 pub fn sha256_hex(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
+    sha256_hex_of(secret.as_bytes())
+}
+
+/// The SHA-256 of some bytes (a media file), in lower-case hexadecimal.
+pub fn sha256_hex_of(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -7,6 +7,7 @@
 //! never depends on a GUI library.
 
 pub mod admin;
+mod audit;
 pub mod auth;
 mod authors;
 mod clock;
@@ -20,6 +21,7 @@ mod extract;
 pub mod generate;
 mod history;
 pub mod limiter;
+mod marketplace;
 pub mod media;
 pub mod metrics;
 pub mod ops;

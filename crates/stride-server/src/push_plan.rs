@@ -9,7 +9,9 @@
 use crate::auth::AuthenticatedDevice;
 use crate::deletes::reaches_others;
 use crate::enrollments::LiveEnrollments;
-use crate::push_rules::{conflicts, judge, reject, revives, with_clocks, Checked, FieldConflict, Fields, DELETE_CLOCK};
+use crate::push_rules::{
+    conflicts, copy_rules, judge, reject, revives, with_clocks, Checked, FieldConflict, Fields, DELETE_CLOCK,
+};
 use crate::quota::Quota;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -169,15 +171,15 @@ pub(crate) fn plan(
         let id: RowId = (c.spec.table, c.key.clone());
         let decided = match c.change.op {
             ChangeOp::Delete => match rows.get_mut(&id) {
-                Some(stored) => {
+                Some(stored) => copy_rules(c.spec, Some(&stored.fields), &Fields::new()).map(|()| {
                     stored.deleted(c.hlc);
                     if c.spec.kind == EntityKind::WorkerAssignments {
                         limits.enrollments.deleted(c.key[0]);
                     }
                     let follow = reaches_others(c.spec);
                     writes.later.push(Write::Delete { spec: c.spec, key: c.key.clone(), hlc: c.hlc, follow });
-                    Ok(Fields::new())
-                }
+                    Fields::new()
+                }),
                 None => Err(reject(ErrorCode::NotFound, format!("{} has no such row", c.spec.table))),
             },
             ChangeOp::Upsert => match missing_reference(&c, &existing, &rows, &limits.enrollments) {
@@ -239,6 +241,7 @@ fn decide(
     stored: Option<&mut Stored>,
     limits: &mut Limits,
 ) -> Result<(Fields, Decided, Vec<FieldConflict>), Outcome> {
+    copy_rules(c.spec, stored.as_ref().map(|s| &s.fields), &c.change.fields)?;
     let judged = judge(c.spec, org, &c.key, stored.as_ref().map(|s| &s.fields), &c.change.fields)?;
     let revive = stored.as_ref().is_some_and(|s| revives(c.spec, &s.fields, &s.clocks, &c.change.fields, c.hlc));
     if c.spec.kind == EntityKind::WorkerAssignments {

@@ -76,6 +76,33 @@ pub(crate) fn check<'a>(
     Ok(Checked { author, spec, key, hlc: change.hlc.clamped(now_ms + MAX_CLOCK_AHEAD_MS), change })
 }
 
+/// The rules of rows copied from a marketplace listing: a copy that follows its listing
+/// is the server's to change (its updates), so a change or delete of one is refused; and
+/// where a row came from (`ColumnSpec::server_written`) is never set by a push: a new
+/// row leaves it empty, an edit repeats what is stored or leaves it out.
+pub(crate) fn copy_rules(spec: &EntitySpec, stored: Option<&Fields>, fields: &Fields) -> Result<(), Outcome> {
+    let locked = stored
+        .and_then(|row| row.get("source_state"))
+        .is_some_and(|state| state.as_str() == Some(stride_domain::CopyState::Following.as_str()));
+    if locked {
+        return Err(reject(
+            ErrorCode::CopyLocked,
+            format!(
+                "this {} row is a locked copy of a marketplace listing: it follows the listing's updates",
+                spec.table
+            ),
+        ));
+    }
+    for (name, value) in fields {
+        let written_by_server = spec.column(name).is_some_and(|column| column.server_written);
+        let as_stored = stored.and_then(|row| row.get(name)).unwrap_or(&Value::Null);
+        if written_by_server && value != as_stored {
+            return Err(reject(ErrorCode::NotPermitted, format!("{name} is written by the server only")));
+        }
+    }
+    Ok(())
+}
+
 /// Judges the row a change leaves: a new row (`stored` None) made of its fields, or the
 /// stored row with the change's fields laid over it. Returns the change's fields in
 /// canonical form (for a new row, with its organization and key).

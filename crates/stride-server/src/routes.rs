@@ -6,7 +6,7 @@
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{conflicts, extract, history, media, pull, push, sign_in, staff};
+use crate::{conflicts, extract, history, marketplace, media, pull, push, sign_in, staff};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
@@ -36,6 +36,13 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/sync/pull", get(pull::pull))
         .route("/v1/sync/conflicts", get(conflicts::mine))
         .route("/v1/history", get(history::record_history))
+        .route("/v1/marketplace/listings", get(marketplace::catalog).post(marketplace::publish))
+        .route("/v1/marketplace/listings/{listing_id}", get(marketplace::listing).patch(marketplace::update))
+        .route("/v1/marketplace/listings/{listing_id}/versions", post(marketplace::new_version))
+        .route("/v1/marketplace/listings/{listing_id}/license", post(marketplace::request_license))
+        .route("/v1/marketplace/licenses", get(marketplace::licenses))
+        .route("/v1/marketplace/licenses/{license_id}", patch(marketplace::decide))
+        .route("/v1/marketplace/licenses/{license_id}/copy", post(marketplace::copy))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/health", get(crate::ops::health))
         .route("/v1/ready", get(crate::ops::ready))
@@ -78,10 +85,11 @@ pub(crate) async fn openapi() -> impl IntoResponse {
     info(
         title = "Stride sync server",
         version = "1",
-        description = "Sign-in, organization-scoped sync, and staff management for Stride devices. Every error is JSON {code, message} \
+        description = "Sign-in, organization-scoped sync, staff management, and the marketplace (expert organizations publish, client \
+            organizations license and copy in) for Stride devices. Every error is JSON {code, message} \
             (codes: invalid_request, unauthenticated, invalid_credentials, device_revoked, user_deactivated, \
             wrong_password, rate_limited, forbidden, not_found, already_exists, tier_limit, last_administrator, \
-            method_not_allowed, too_large, unsupported_media_type, internal). Request and response bodies \
+            listing_withdrawn, license_not_in_force, method_not_allowed, too_large, unsupported_media_type, internal). Request and response bodies \
             may be compressed (gzip or zstd); requests are limited to 8 MiB after decompression. Every route except \
             sign-in and this document needs `Authorization: Bearer <device token>`; a revoked device gets 401 with \
             code device_revoked, and a device of a deactivated user 401 with code user_deactivated. A signed-in \
@@ -102,6 +110,15 @@ pub(crate) async fn openapi() -> impl IntoResponse {
         crate::pull::pull,
         crate::conflicts::mine,
         crate::history::record_history,
+        crate::marketplace::catalog,
+        crate::marketplace::publish,
+        crate::marketplace::listing,
+        crate::marketplace::update,
+        crate::marketplace::new_version,
+        crate::marketplace::licenses::request_license,
+        crate::marketplace::licenses::licenses,
+        crate::marketplace::licenses::decide,
+        crate::marketplace::copy::copy,
         crate::media::get,
         crate::ops::health,
         crate::ops::ready,

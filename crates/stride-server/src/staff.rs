@@ -12,6 +12,7 @@
 //! (`change_log`) as a change of the users or organizations row, from the
 //! administrator's device, so a member's history shows who changed their role and when.
 
+use crate::audit::audit;
 use crate::auth::{self, AuthenticatedDevice};
 use crate::error::ApiError;
 use crate::extract::{Body, Segment};
@@ -351,32 +352,6 @@ fn new_code() -> (SetUpCode, String, chrono::DateTime<chrono::Utc>) {
 
 fn issued(member: StaffMember, code: &SetUpCode, expires_at: chrono::DateTime<chrono::Utc>) -> IssuedSetUpCode {
     IssuedSetUpCode { member, code: code.to_string(), expires_at: Timestamp::from_datetime(expires_at) }
-}
-
-/// One change of the audit trail, made on the server by an administrator's request.
-async fn audit(
-    tx: &mut Tx,
-    device: &AuthenticatedDevice,
-    entity: EntityKind,
-    id: uuid::Uuid,
-    fields: Value,
-) -> Result<(), ApiError> {
-    let hlc = Hlc { wall_ms: crate::clock::now().millis(), counter: 0, node: device.device_id };
-    sqlx::query(
-        "INSERT INTO change_log (organization_id, change_id, device_id, device_seq, user_id, entity, row_key, op, fields, hlc)
-         VALUES ($1, $2, $3, 0, $4, $5, $6, 'upsert', $7, $8)",
-    )
-    .bind(device.organization_id.as_uuid())
-    .bind(ChangeId::new().as_uuid())
-    .bind(device.device_id.as_uuid())
-    .bind(device.user_id.as_uuid())
-    .bind(entity.table())
-    .bind(RowKey::of(id).as_str())
-    .bind(fields)
-    .bind(hlc.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 async fn one_member(tx: &mut Tx, device: &AuthenticatedDevice, user_id: UserId) -> Result<StaffMember, ApiError> {

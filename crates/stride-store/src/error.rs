@@ -17,7 +17,7 @@ pub enum StoreError {
     Open { path: PathBuf, source: rusqlite::Error },
     #[error("could not read or move the database file {path}")]
     File { path: PathBuf, source: std::io::Error },
-    #[error("could not encrypt the plain database at {path}")]
+    #[error("could not rewrite the database at {path} encrypted in the current format")]
     Encrypt { path: PathBuf, source: rusqlite::Error },
     #[error("the key of the encrypted database at {path} is not in this computer's keyring (it was reset, or the database came from another computer)")]
     KeyMissing { path: PathBuf },

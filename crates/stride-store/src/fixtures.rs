@@ -25,6 +25,7 @@ pub fn sample_program(store: &Store, touchpoints: &[(TouchpointId, i32, Option<J
         license_type: None,
         created_at: now,
         updated_at: now,
+        source: Source::default(),
     };
     let journey = JourneyBlueprint {
         id: JourneyBlueprintId::new(),
@@ -35,6 +36,7 @@ pub fn sample_program(store: &Store, touchpoints: &[(TouchpointId, i32, Option<J
         updated_by: None,
         created_at: now,
         updated_at: now,
+        source: Source::default(),
     };
     let program = Program {
         id: ProgramId::new(),
@@ -55,6 +57,7 @@ pub fn sample_program(store: &Store, touchpoints: &[(TouchpointId, i32, Option<J
             organization_id: org,
             name: name(&format!("Week {week}")),
             sequence_order: week,
+            source: Source::default(),
         })
         .collect();
     store.write(|w| {
@@ -82,6 +85,7 @@ pub fn sample_program(store: &Store, touchpoints: &[(TouchpointId, i32, Option<J
                 rule_logic: if readable { rule_logic.clone() } else { None },
                 created_at: now,
                 updated_at: now,
+                source: Source::default(),
             })?;
             if let (false, Some(rule)) = (readable, rule) {
                 // A rule this version cannot read only arrives from a newer version, by

@@ -25,6 +25,7 @@ mod error;
 mod experiments;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
+mod marketplace;
 mod media;
 mod migrate;
 mod orphans;

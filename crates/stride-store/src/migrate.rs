@@ -55,6 +55,16 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../migrations/device/0014_change_authors.sql"),
     },
     Migration { version: 15, name: "people", sql: include_str!("../../../migrations/device/0015_people.sql") },
+    Migration {
+        version: 16,
+        name: "license_types",
+        sql: include_str!("../../../migrations/device/0016_license_types.sql"),
+    },
+    Migration {
+        version: 17,
+        name: "marketplace_sources",
+        sql: include_str!("../../../migrations/device/0017_marketplace_sources.sql"),
+    },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

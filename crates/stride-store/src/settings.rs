@@ -11,6 +11,7 @@ pub(crate) const SERVER_CA: &str = "server_ca_pem";
 pub(crate) const WIPED_AT: &str = "wiped_at";
 pub(crate) const ACCOUNT_USER: &str = "account_user_id";
 pub(crate) const ACCOUNT_ROLE: &str = "account_role";
+pub(crate) const MARKETPLACE_CATALOG: &str = "marketplace_catalog";
 
 pub(crate) fn setting_in(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn.query_row("SELECT value FROM device_settings WHERE key = ?1", [key], |row| row.get(0)).optional()?)

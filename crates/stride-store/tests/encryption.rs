@@ -1,6 +1,7 @@
 //! The device database at rest: encrypted under a kept key, unreadable without it, a
-//! plain database from before encryption upgraded in place with all it held, and a
-//! wipe that leaves nothing the old key could open.
+//! plain database from before encryption (or one encrypted in the earlier page format)
+//! upgraded in place with all it held, and a wipe that leaves nothing the old key could
+//! open.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 #![allow(clippy::disallowed_methods)] // test rows are stamped by the wall clock
@@ -63,6 +64,18 @@ fn store_with_worker_plain(path: &Path) -> Store {
     store
 }
 
+/// A plain database of 41 workers, each a change waiting to be pushed: its workers,
+/// outbox and device state, to compare after an upgrade.
+fn plain_with_waiting_changes(path: &Path) -> (Vec<Worker>, Vec<stride_store::OutboxEntry>, stride_store::DeviceInfo) {
+    let store = store_with_worker_plain(path);
+    let org = store.organization().unwrap().unwrap();
+    for n in 0..40 {
+        store.create(&worker(org.id, &format!("Waiting Worker {n}"), None)).unwrap();
+    }
+    let rows = store.list::<Worker>(&ListQuery { limit: 100, ..Default::default() }).unwrap().items;
+    (rows, store.pending_changes(0, 1000).unwrap(), store.device())
+}
+
 #[test]
 fn without_its_key_or_with_another_the_database_is_refused_by_name_and_left_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
@@ -92,16 +105,7 @@ fn without_its_key_or_with_another_the_database_is_refused_by_name_and_left_as_i
 fn a_plain_database_is_encrypted_in_place_with_every_row_and_every_waiting_change() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("stride.sqlite3");
-    let (rows, outbox, device) = {
-        let store = store_with_worker_plain(&path);
-        let org = store.organization().unwrap().unwrap();
-        for n in 0..40 {
-            store.create(&worker(org.id, &format!("Waiting Worker {n}"), None)).unwrap();
-        }
-        let rows = store.list::<Worker>(&ListQuery { limit: 100, ..Default::default() }).unwrap().items;
-        let outbox = store.pending_changes(0, 1000).unwrap();
-        (rows, outbox, store.device())
-    };
+    let (rows, outbox, device) = plain_with_waiting_changes(&path);
     assert_eq!((rows.len(), outbox.len()), (41, 41), "41 workers, each a change waiting");
     assert!(std::fs::read(&path).unwrap().starts_with(b"SQLite format 3\0"));
 
@@ -118,6 +122,57 @@ fn a_plain_database_is_encrypted_in_place_with_every_row_and_every_waiting_chang
     // Opened again, it is simply encrypted.
     let store = Store::open(&path, keys).unwrap();
     assert_eq!(store.pending_count().unwrap(), 41);
+}
+
+/// Rewrites the plain database at `path` as the app wrote encrypted ones before the
+/// current page format: SQLCipher 4's defaults (HMAC-SHA512), under `key`.
+fn encrypt_in_sqlcipher4_defaults(path: &Path, key: &stride_store::DatabaseKey) {
+    let copy = path.with_extension("old-format");
+    {
+        let plain = rusqlite::Connection::open(path).unwrap();
+        plain.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+        plain
+            .execute("ATTACH DATABASE ?1 AS old KEY ?2", (copy.to_str().unwrap(), format!("x'{}'", key.to_hex())))
+            .unwrap();
+        plain.query_row("SELECT sqlcipher_export('old')", [], |_| Ok(())).unwrap();
+        let version: i64 = plain.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
+        plain.pragma_update(Some("old"), "user_version", version).unwrap();
+    }
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    std::fs::rename(copy, path).unwrap();
+}
+
+/// Whether the encrypted database at `path` reads under `key` with these settings.
+fn reads_with(path: &Path, key: &stride_store::DatabaseKey, settings: &str) -> bool {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "key", format!("x'{}'", key.to_hex())).unwrap();
+    conn.execute_batch(settings).unwrap();
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())).is_ok()
+}
+
+#[test]
+fn a_database_encrypted_in_the_earlier_page_format_is_rewritten_with_every_row_and_waiting_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stride.sqlite3");
+    let (rows, outbox, device) = plain_with_waiting_changes(&path);
+    let key = stride_store::DatabaseKey::generate().unwrap();
+    encrypt_in_sqlcipher4_defaults(&path, &key);
+    const SHA256: &str = "PRAGMA cipher_hmac_algorithm = HMAC_SHA256;";
+    assert!(reads_with(&path, &key, "") && !reads_with(&path, &key, SHA256), "written in the earlier format");
+
+    let keys = Arc::new(KeptInMemory::new());
+    keys.keep(&key).unwrap();
+    let store = Store::open(&path, keys.clone()).unwrap();
+    assert_eq!(keys.key(), Some(key.clone()), "under the same key");
+    assert_eq!(store.list::<Worker>(&ListQuery { limit: 100, ..Default::default() }).unwrap().items, rows);
+    assert_eq!(store.pending_changes(0, 1000).unwrap(), outbox, "every waiting change, in order");
+    assert_eq!(store.device(), device, "the same device, clock and cursors");
+    drop(store);
+    assert!(reads_with(&path, &key, SHA256) && !reads_with(&path, &key, ""), "now in the current format");
+    assert!(!any_file_holds(dir.path(), NAME) && !any_file_holds(dir.path(), "Waiting Worker"));
+    assert_eq!(Store::open(&path, keys).unwrap().pending_count().unwrap(), 41);
 }
 
 #[test]

@@ -110,9 +110,10 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         title: Some(name("Lifting safely")),
         description: None,
         media_url: Some("https://media.example/lifting.mp4".into()),
-        license_type: Some("free".into()),
+        license_type: Some(LicenseType::Free),
         created_at: now,
         updated_at: now,
+        source: Source::default(),
     };
     create_and_edit(store, &content, |c| c.content_type = ContentType::Quiz, &["type"]);
 
@@ -125,6 +126,7 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         updated_by: Some(user.id),
         created_at: now,
         updated_at: now,
+        source: Source::default(),
     };
     create_and_edit(store, &journey, |j| j.purpose = None, &["purpose"]);
 
@@ -134,6 +136,7 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         organization_id: org_id,
         name: name("Week 1"),
         sequence_order: 1,
+        source: Source::default(),
     };
     create_and_edit(store, &phase, |p| p.sequence_order = 2, &["sequence_order"]);
 
@@ -145,6 +148,7 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         rule_logic: None,
         created_at: now,
         updated_at: now,
+        source: Source::default(),
     };
     create_and_edit(
         store,
@@ -794,4 +798,64 @@ fn every_change_keeps_the_person_who_made_it_even_when_sent_again_by_another() {
     store.retry_rejected(refused.seq).unwrap();
     let again = store.pending_changes(0, 100).unwrap().pop().unwrap();
     assert_eq!((again.change.row_key.clone(), again.author), (hers.row_key(), Some(cora)));
+}
+
+#[test]
+fn license_types_typed_before_they_were_an_enumeration_are_kept_readable_rows_and_waiting_changes_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v15.sqlite3");
+    let org = organization();
+    let (known, other) = (ContentId::new(), ContentId::new());
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        let before = &stride_store::DEVICE_MIGRATIONS[..15];
+        assert_eq!(before.last().unwrap().version, 15);
+        stride_store::apply_migrations(&mut conn, before).unwrap();
+        common::insert_organization_row(&conn, &org);
+        for (id, license, description) in [(known, " Free", None), (other, "CC-BY 4.0", Some("Lifting"))] {
+            conn.execute(
+                "INSERT INTO content (id, organization_id, type, title, description, license_type, created_at, updated_at)
+                 VALUES (?1, ?2, 'video', 'A video', ?3, ?4, ?5, ?5)",
+                rusqlite::params![id.to_string(), org.id.to_string(), description, license, org.created_at.to_string()],
+            )
+            .unwrap();
+        }
+        // A change typed before the upgrade, still waiting to be pushed.
+        let fields = json!({"license_type": "CC-BY 4.0", "title": "A video"}).to_string();
+        conn.execute(
+            "INSERT INTO outbox (change_id, entity, row_key, op, fields, hlc, created_at)
+             VALUES (?1, 'content', ?2, 'upsert', ?3, ?4, ?5)",
+            rusqlite::params![
+                ChangeId::new().to_string(),
+                other.to_string(),
+                fields,
+                Hlc { wall_ms: 1, counter: 0, node: DeviceId::new() }.to_string(),
+                org.created_at.to_string()
+            ],
+        )
+        .unwrap();
+    }
+    let keys = std::sync::Arc::new(stride_store::KeptInMemory::new());
+    let store = Store::open(&path, keys.clone()).unwrap();
+    let read = |id: ContentId| store.get::<Content>(&RowKey::of(id)).unwrap().unwrap();
+    assert_eq!(read(known).license_type, Some(LicenseType::Free));
+    assert_eq!(read(known).description, None);
+    let moved = read(other);
+    assert_eq!(moved.license_type, None);
+    assert_eq!(moved.description.as_deref(), Some("Lifting\n\nLicense: CC-BY 4.0"), "what was typed is kept");
+    let waiting = store.pending_changes(0, 10).unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].change.fields.get("license_type"), Some(&Value::Null));
+    assert_eq!(
+        waiting[0].change.fields.get("description"),
+        Some(&json!("Lifting\n\nLicense: CC-BY 4.0")),
+        "as the row says"
+    );
+    drop(store);
+    // The database refuses a license type outside the three, whatever writes it.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    stride_store::unlock(&conn, &keys.key().unwrap()).unwrap();
+    let refused =
+        conn.execute(&format!("UPDATE content SET license_type = 'cc' WHERE id = '{known}'"), []).unwrap_err();
+    assert!(refused.to_string().contains("license_type"), "{refused}");
 }

@@ -2,6 +2,8 @@
 //! (`stride_domain::api`). Bodies travel compressed; every server error is read as
 //! `{code, message}` and becomes a typed `ClientError`.
 
+mod marketplace;
+
 use crate::tls::{is_loopback, CertificateProblem, Trust};
 use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;

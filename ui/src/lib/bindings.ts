@@ -93,6 +93,34 @@ export type BadgeInput = { id: BadgeId | null, name: string, description: string
 export type BadgeReport = { name: string, holders: number, };
 
 /**
+ * What the catalog is filtered by (query parameters; each one given must hold).
+ */
+
+export type CatalogQuery = { 
+/**
+ * Words in the title or description (each word must appear).
+ */
+search: string | null, language: string | null, license_type: LicenseType | null, publisher: OrganizationId | null, 
+/**
+ * Only the asking organization's own listings (withdrawn ones included).
+ */
+mine: boolean | null, };
+
+/**
+ * The catalog as the window shows it: fetched now, or as last seen when offline.
+ */
+
+export type CatalogView = { listings: Array<Listing>, 
+/**
+ * When the catalog shown was fetched (None: never yet).
+ */
+seen_at: Timestamp | null, 
+/**
+ * Whether the server could not be reached, so this is the catalog last seen.
+ */
+offline: boolean, };
+
+/**
  * A goal for a program's workers or a segment's members, to be reached within a
  * window: so many different touchpoints completed, or so many points earned
  * (`points.rs`). The window is two instants, the first and the first after it, so
@@ -220,7 +248,7 @@ value: string, };
 
 export type ConnectionChanged = { online: boolean, };
 
-export type Content = { id: ContentId, organization_id: OrganizationId, type: ContentType, title: Name | null, description: string | null, media_url: string | null, license_type: string | null, created_at: Timestamp, updated_at: Timestamp, };
+export type Content = { id: ContentId, organization_id: OrganizationId, type: ContentType, title: Name | null, description: string | null, media_url: string | null, license_type: LicenseType | null, created_at: Timestamp, updated_at: Timestamp, source_listing_id: ListingId | null, source_version: number | null, source_state: CopyState | null, };
 
 export type ContentId = string;
 
@@ -232,11 +260,38 @@ export type ContentInput = {
 /**
  * None for new content.
  */
-id: ContentId | null, content_type: ContentType, title: string, description: string, media_url: string, license_type: string, };
+id: ContentId | null, content_type: ContentType, title: string, description: string, media_url: string, 
+/**
+ * None: no license named.
+ */
+license_type: LicenseType | null, };
 
 export type ContentItem = { content: Content, offline: Offline, };
 
+export type ContentSnapshot = { key: ContentId, type: ContentType, title: string | null, description: string | null, 
+/**
+ * An outside address kept as it is; a file of the publisher's server is in `media`.
+ */
+media_url: string | null, media: SnapshotMedia | null, 
+/**
+ * A quiz's latest questions (`quiz.rs`'s definition).
+ */
+quiz: unknown, };
+
 export type ContentType = "video" | "text" | "audio" | "quiz";
+
+/**
+ * What a licensee may do with its copy: a locked copy follows the listing's updates
+ * and is not edited; a forkable one may be forked into the licensee's own.
+ */
+
+export type CopyPolicy = "locked" | "forkable";
+
+/**
+ * Whether a copied row still follows its listing (locked) or was forked.
+ */
+
+export type CopyState = "following" | "forked";
 
 /**
  * How much there is on the device.
@@ -408,7 +463,7 @@ export type EntityKind = "organizations" | "users" | "workers" | "segments" | "w
  * What went wrong, for a program to branch on (the message is for people and logs).
  */
 
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "database_key_missing" | "database_key_wrong" | "bad_server_address" | "insecure_server_address" | "certificate_expired" | "certificate_wrong_host" | "certificate_untrusted" | "certificate_invalid" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "locked" | "wrong_unlock" | "unlock_needs_sign_in" | "not_on_device" | "server_error" | "download_failed" | "export_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "user_deactivated" | "wrong_password" | "last_administrator" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_ready" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "database_key_missing" | "database_key_wrong" | "bad_server_address" | "insecure_server_address" | "certificate_expired" | "certificate_wrong_host" | "certificate_untrusted" | "certificate_invalid" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "locked" | "wrong_unlock" | "unlock_needs_sign_in" | "not_on_device" | "server_error" | "download_failed" | "export_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "user_deactivated" | "wrong_password" | "last_administrator" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_ready" | "listing_withdrawn" | "license_not_in_force" | "copy_locked" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
 
 export type Experiment = { id: ExperimentId, organization_id: OrganizationId, experiment_type: ExperimentType, name: Name, status: ExperimentStatus, start_date: Timestamp | null, end_date: Timestamp | null, created_by: UserId | null, updated_by: UserId | null, created_at: Timestamp, updated_at: Timestamp, 
 /**
@@ -514,7 +569,7 @@ export type Interval = { low: number, high: number, };
  * The problem with a value, before it is known which field it came from.
  */
 
-export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "too_short", chars: number, min: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" } | { "problem": "not_set_up_code" } | { "problem": "not_pin" } | { "problem": "pin_too_easy" };
+export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "too_short", chars: number, min: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "incomplete_source" } | { "problem": "nothing_to_publish" } | { "problem": "copied_from_listing" } | { "problem": "not_language", value: string, } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" } | { "problem": "not_set_up_code" } | { "problem": "not_pin" } | { "problem": "pin_too_easy" };
 
 /**
  * A set-up code just made, shown once to the administrator who asked for it.
@@ -542,6 +597,12 @@ export type JourneyInput = { id: JourneyBlueprintId | null, title: string, purpo
 
 export type JourneyOutline = { title: string, phases: Array<PhaseOutline>, };
 
+export type JourneySnapshot = { title: string, purpose: string | null, 
+/**
+ * In their order.
+ */
+phases: Array<PhaseSnapshot>, };
+
 /**
  * A JSON object: the form of the rule and configuration columns (segment
  * rule_definition, touchpoint rule_logic, variant_details). What their keys mean is
@@ -549,6 +610,133 @@ export type JourneyOutline = { title: string, phases: Array<PhaseOutline>, };
  */
 
 export type JsonObject = Record<string, unknown>;
+
+/**
+ * A language tag (BCP 47's shape): two or three letters, then subtags of two to eight
+ * letters or digits (`en`, `sw`, `pt-BR`). The first is kept lower-case.
+ */
+
+export type Language = string;
+
+/**
+ * A license, as either of its two parties sees it.
+ */
+
+export type License = { id: LicenseId, listing_id: ListingId, listing_title: string, license_type: LicenseType, publisher_organization_id: OrganizationId, publisher_name: string, licensee_organization_id: OrganizationId, licensee_name: string, status: LicenseStatus, seats: number | null, ends_on: string | null, terms: string | null, message: string | null, requested_at: Timestamp, decided_at: Timestamp | null, 
+/**
+ * Active and not past its end: a version may be copied in and updated.
+ */
+in_force: boolean, 
+/**
+ * The licensee's copy, once made (shown to the licensee only).
+ */
+copy: MarketplaceCopy | null, };
+
+/**
+ * A publisher's answer to a request, or new terms for a license it granted.
+ */
+
+export type LicenseDecision = { grant: boolean, 
+/**
+ * How many workers may be enrolled on it; None is no limit.
+ */
+seats: number | null, 
+/**
+ * The last day it is in force (a subscription's end); None is no end.
+ */
+ends_on: string | null, terms: string, };
+
+/**
+ * A client organization's license to a listing (or its request for one).
+ */
+
+export type LicenseId = string;
+
+/**
+ * A client organization asks for a license (granted at once for a free listing).
+ */
+
+export type LicenseRequest = { 
+/**
+ * A note to the publisher (seats wanted, the program it is for).
+ */
+message: string, };
+
+/**
+ * A license as its publisher decided it (a free listing's is active at once).
+ */
+
+export type LicenseStatus = "requested" | "active" | "declined";
+
+/**
+ * On what terms a content item (or a marketplace listing) may be used.
+ */
+
+export type LicenseType = "free" | "paid" | "subscription";
+
+/**
+ * An organization's licenses: those it holds, and (for a publisher) those of its listings.
+ */
+
+export type Licenses = { held: Array<License>, granted: Array<License>, };
+
+/**
+ * A listing as the catalog shows it.
+ */
+
+export type Listing = { id: ListingId, publisher_organization_id: OrganizationId, publisher_name: string, kind: ListingKind, 
+/**
+ * The journey blueprint or content item published (the publisher's).
+ */
+source_id: string, title: string, description: string | null, language: Language, license_type: LicenseType, copies: CopyPolicy, status: ListingStatus, latest_version: number, updated_at: Timestamp, 
+/**
+ * The asking organization's license to it, if it has asked for one.
+ */
+license_status: LicenseStatus | null, };
+
+/**
+ * A listing's page: its terms, every version, a read-only preview of the latest, and
+ * the asking organization's license.
+ */
+
+export type ListingDetail = { listing: Listing, terms: string | null, 
+/**
+ * Newest first.
+ */
+versions: Array<ListingVersion>, preview: Snapshot, license: License | null, };
+
+/**
+ * A marketplace listing: a journey or content item an expert organization publishes.
+ */
+
+export type ListingId = string;
+
+/**
+ * What a marketplace listing publishes: a journey blueprint (with its phases,
+ * touchpoints, content and media) or one content item.
+ */
+
+export type ListingKind = "journey" | "content";
+
+/**
+ * A withdrawn listing takes no new licenses; its licensees keep what they have.
+ */
+
+export type ListingStatus = "published" | "withdrawn";
+
+/**
+ * What a publisher changes of a listing: each field given is set, the others are left
+ * as they are. Withdrawing (`status: withdrawn`) stops new licenses; licensees keep
+ * what they have. Publishing again reopens it.
+ */
+
+export type ListingUpdate = { title: string | null, description: string | null, language: string | null, license_type: LicenseType | null, terms: string | null, status: ListingStatus | null, };
+
+/**
+ * One published version.
+ */
+
+export type ListingVersion = { number: number, notes: string | null, published_at: Timestamp, counts: SnapshotCounts, };
 
 /**
  * One field of a record where this device's value lost.
@@ -571,6 +759,22 @@ kept: unknown, noticed_at: Timestamp, };
 export type LostEditRecord = { edit: LostEdit, label: string | null, };
 
 /**
+ * A licensed version copied into the licensee's organization.
+ */
+
+export type MarketplaceCopy = { id: MarketplaceCopyId, license_id: LicenseId, listing_id: ListingId, version: number, kind: ListingKind, 
+/**
+ * The journey blueprint or content item made in the licensee's organization.
+ */
+root_id: string, copied_at: Timestamp, };
+
+/**
+ * A licensed version copied into a client organization.
+ */
+
+export type MarketplaceCopyId = string;
+
+/**
  * How far a download has come (the `media-progress` event).
  */
 
@@ -590,10 +794,38 @@ export type Name = string;
 export type NamedSessionLine = { name: string, phone: string | null, line: SessionLine, };
 
 /**
+ * A listing's first publish, as typed.
+ */
+
+export type NewListing = { kind: ListingKind, 
+/**
+ * The journey blueprint or content item published (the publisher's own).
+ */
+source_id: string, title: string, description: string, language: string, license_type: LicenseType, 
+/**
+ * What a licensee agrees to (free text; no payment is processed).
+ */
+terms: string, copies: CopyPolicy, 
+/**
+ * What version 1 is, for the catalog.
+ */
+notes: string, };
+
+/**
  * A new member, as typed.
  */
 
 export type NewStaffMember = { email: string, display_name: string, role: Role, };
+
+/**
+ * A new version of a listing, published from its journey or content as they are now.
+ */
+
+export type NewVersion = { 
+/**
+ * What changed, for licensees deciding whether to update.
+ */
+notes: string, };
 
 /**
  * A touchpoint due for the worker, now or later.
@@ -681,7 +913,17 @@ reads_history: boolean,
 /**
  * Whether staff and the organization's settings may be managed ([`Role::administers`]).
  */
-administers: boolean, };
+administers: boolean, 
+/**
+ * Whether the role publishes to the marketplace, in an expert organization
+ * ([`Role::publishes`]).
+ */
+publishes: boolean, 
+/**
+ * Whether the role licenses listings and copies them in, or decides the licenses of
+ * its organization's listings ([`Role::licenses`]).
+ */
+licenses: boolean, };
 
 /**
  * A person signed in on this laptop, as the unlock screen and the switcher show them.
@@ -715,6 +957,8 @@ export type PhaseReport = { journey: string, phase: string,
  * Enrollments that completed every touchpoint of the phase.
  */
 completed: number, completion_rate: number | null, };
+
+export type PhaseSnapshot = { key: PhaseId, name: string, sequence_order: number, touchpoints: Array<TouchpointSnapshot>, };
 
 /**
  * A phone number in international form: "+" then the country calling code and the
@@ -1038,7 +1282,7 @@ export type Score = number;
  * A screen of the app.
  */
 
-export type Screen = "home" | "workers" | "programs" | "group_session" | "content" | "journeys" | "segments" | "experiments" | "badges" | "organization";
+export type Screen = "home" | "workers" | "programs" | "group_session" | "content" | "journeys" | "segments" | "experiments" | "badges" | "organization" | "marketplace";
 
 /**
  * A segment, for choosing whom to enroll.
@@ -1166,6 +1410,38 @@ set_up_code: string | null,
  * empty when the server's certificate is from a CA the system trusts.
  */
 ca_file: string, };
+
+/**
+ * A version's content: what a licensee previews and copies. Every row is named by its
+ * publisher's id (`key`), which stays the same across versions, so an update knows
+ * which touchpoint continues.
+ */
+
+export type Snapshot = { kind: ListingKind, 
+/**
+ * The journey, for a journey listing.
+ */
+journey: JourneySnapshot | null, 
+/**
+ * Every content item the journey's touchpoints use, or the one item listed.
+ */
+content: Array<ContentSnapshot>, };
+
+/**
+ * What a version holds, counted.
+ */
+
+export type SnapshotCounts = { phases: number, touchpoints: number, content: number, media_files: number, };
+
+/**
+ * A media file a version carries, kept with the version by its SHA-256.
+ */
+
+export type SnapshotMedia = { 
+/**
+ * Its name on the publisher's server.
+ */
+name: string, sha256: string, bytes: number, };
 
 /**
  * How long a snooze lasts.
@@ -1373,6 +1649,14 @@ mean_score: number | null, scored: number,
  */
 quiz: QuizReport | null, };
 
+export type TouchpointSnapshot = { key: TouchpointId, content_key: ContentId, 
+/**
+ * The rule, naming other touchpoints by their keys; a condition on one of the
+ * publisher's experiment variants is left out (experiments are each organization's
+ * own).
+ */
+rule_logic: JsonObject | null, };
+
 /**
  * No Debug: what is typed here must not reach a log.
  */
@@ -1399,7 +1683,7 @@ export type UserId = string;
  * A value that failed validation, with the field it belongs to.
  */
 
-export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "too_short", chars: number, min: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" } | { "problem": "not_set_up_code" } | { "problem": "not_pin" } | { "problem": "pin_too_easy" });
+export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "too_short", chars: number, min: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "incomplete_source" } | { "problem": "nothing_to_publish" } | { "problem": "copied_from_listing" } | { "problem": "not_language", value: string, } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" } | { "problem": "not_set_up_code" } | { "problem": "not_pin" } | { "problem": "pin_too_easy" });
 
 export type VariantDraft = { id: ExperimentVariantId, name: string, weight: number, 
 /**
@@ -1674,6 +1958,24 @@ export function commands(invoke: Invoke) {
     snoozeReminder: (key: ReminderKey, snooze: SnoozeFor) => invoke<null>('snooze_reminder', { key, snooze }),
     /** After how many days overdue a worker is reminded of, on this device. */
     setReminderOverdueDays: (days: string) => invoke<null>('set_reminder_overdue_days', { days }),
+    /** The marketplace's catalog, filtered: from the server, or as last seen when offline. */
+    marketplaceCatalog: (query: CatalogQuery) => invoke<CatalogView>('marketplace_catalog', { query }),
+    /** A marketplace listing's page (online). */
+    marketplaceListing: (id: ListingId) => invoke<ListingDetail>('marketplace_listing', { id }),
+    /** Publishes a journey or content item to the marketplace (an expert organization's authors). */
+    publishListing: (listing: NewListing) => invoke<ListingDetail>('publish_listing', { listing }),
+    /** Publishes a listing's journey or content as it is now, as its next version. */
+    publishListingVersion: (id: ListingId, version: NewVersion) => invoke<ListingDetail>('publish_listing_version', { id, version }),
+    /** Changes a listing's description or terms, withdraws it, or publishes it again. */
+    updateListing: (id: ListingId, update: ListingUpdate) => invoke<ListingDetail>('update_listing', { id, update }),
+    /** Asks for a license to a listing (a free listing's is granted at once). */
+    requestLicense: (id: ListingId, request: LicenseRequest) => invoke<License>('request_license', { id, request }),
+    /** The licenses the organization holds, and those of its own listings. */
+    marketplaceLicenses: () => invoke<Licenses>('marketplace_licenses'),
+    /** Grants or declines a request for one of the organization's listings. */
+    decideLicense: (id: LicenseId, decision: LicenseDecision) => invoke<License>('decide_license', { id, decision }),
+    /** Copies a licensed listing's latest version into the organization, then syncs. */
+    copyListing: (license: LicenseId) => invoke<MarketplaceCopy>('copy_listing', { license }),
     /** The signed-in account: its role, the screens it sees and what it may write. */
     account: () => invoke<Account>('account'),
     /** The organization's type, tier, the tier's limits and how much of them is used. */

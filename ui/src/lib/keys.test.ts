@@ -60,6 +60,7 @@ describe('screenForShortcut', () => {
     expect(press('8', { altKey: true }, coordinator)).toBeNull()
     expect(shortcutOf(0)).toBe('Alt+1')
     expect(shortcutOf(9)).toBe('Alt+0')
+    expect(shortcutOf(10)).toBeUndefined()
   })
   it('ignores digits without Alt, with other modifiers, and beyond the screens', () => {
     expect(press('1')).toBeNull()

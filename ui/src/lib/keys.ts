@@ -45,6 +45,7 @@ export const SCREENS = [
   'experiments',
   'badges',
   'organization',
+  'marketplace',
 ] as const
 export type Screen = (typeof SCREENS)[number]
 
@@ -64,8 +65,9 @@ export function screenForShortcut(
   return index < screens.length ? screens[index] : null
 }
 
-/** The shortcut of the screen at `index` on the bar. */
-export function shortcutOf(index: number): string {
+/** The shortcut of the screen at `index` on the bar (past the tenth, none). */
+export function shortcutOf(index: number): string | undefined {
+  if (index > 9) return undefined
   return `Alt+${index === 9 ? 0 : index + 1}`
 }
 
