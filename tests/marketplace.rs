@@ -202,9 +202,20 @@ async fn a_client_licenses_a_free_journey_copies_it_in_and_its_devices_pull_the_
     let mut edited = video.clone();
     edited.title = Some(Name::parse("Our lifting video").unwrap());
     lakeside.store.update(&edited).unwrap();
+    // Nor is a part added to it (a phase of the copied journey).
+    let extra = Phase {
+        id: PhaseId::new(),
+        journey_blueprint_id: copied[0].id,
+        organization_id: orgs.lakeside,
+        name: Name::parse("Our extra week").unwrap(),
+        sequence_order: 3,
+        source: Source::default(),
+    };
+    lakeside.store.create(&extra).unwrap();
     sync(&lakeside.store, &lakeside.client, |_| {}).await.unwrap();
     let refused = lakeside.store.rejected_changes(10).unwrap();
-    assert_eq!(refused.iter().map(|r| r.rejection_code).collect::<Vec<_>>(), [Some(ErrorCode::CopyLocked)]);
+    let codes: Vec<_> = refused.iter().map(|r| r.rejection_code).collect();
+    assert_eq!(codes, [Some(ErrorCode::CopyLocked), Some(ErrorCode::CopyLocked)]);
 
     // Nothing crosses the other way, nor to another client.
     sync(&expert.store, &expert.client, |_| {}).await.unwrap();

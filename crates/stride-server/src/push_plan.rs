@@ -68,6 +68,8 @@ pub(crate) struct Loaded {
     pub rows: HashMap<RowId, Stored>,
     /// The referenced rows that exist in the organization, deleted or not.
     pub existing: HashSet<(&'static str, Uuid)>,
+    /// Those of them that are locked copies of a marketplace listing.
+    pub locked: HashSet<(&'static str, Uuid)>,
 }
 
 /// The rows a batch must load: those it touches, by table, and the ids it refers to.
@@ -157,7 +159,7 @@ pub(crate) fn plan(
     limits: &mut Limits,
 ) -> Plan {
     let org = device.organization_id.as_uuid();
-    let Loaded { mut rows, existing } = loaded;
+    let Loaded { mut rows, existing, locked } = loaded;
     let mut writes = Writes::default();
     let mut outcomes = Vec::with_capacity(fresh.len());
     for (pushed, checked) in fresh.iter().zip(checked) {
@@ -182,7 +184,9 @@ pub(crate) fn plan(
                 }),
                 None => Err(reject(ErrorCode::NotFound, format!("{} has no such row", c.spec.table))),
             },
-            ChangeOp::Upsert => match missing_reference(&c, &existing, &rows, &limits.enrollments) {
+            ChangeOp::Upsert => match missing_reference(&c, &existing, &rows, &limits.enrollments)
+                .or_else(|| part_of_locked_copy(&c, &locked, &rows))
+            {
                 Some(refused) => Err(refused),
                 None => decide(&c, org, rows.get_mut(&id), limits).map(|(judged, decided, found)| {
                     let pusher = device.device_id.as_uuid();
@@ -283,6 +287,31 @@ fn enrollment_after(stored: Option<&Fields>, judged: &Fields, revive: bool) -> F
 }
 
 /// A reference of `c` to a row that is neither in the organization nor new in this batch.
+/// A new part (a phase, a touchpoint, a quiz version) of a locked copy of a marketplace
+/// listing: refused, as a change of the copy itself is (`copy_rules`).
+fn part_of_locked_copy(
+    c: &Checked<'_>,
+    locked: &HashSet<(&str, Uuid)>,
+    batch: &HashMap<RowId, Stored>,
+) -> Option<Outcome> {
+    c.change.fields.iter().find_map(|(name, value)| {
+        if !stride_domain::marketplace::is_part_of(c.spec.kind, name) {
+            return None;
+        }
+        let fk = c.spec.column(name)?.references?;
+        let id = Uuid::parse_str(value.as_str()?).ok()?;
+        let in_batch = batch.get(&(fk.table, vec![id])).and_then(|row| row.fields.get("source_state"));
+        let is_locked = locked.contains(&(fk.table, id))
+            || in_batch.is_some_and(|state| state.as_str() == Some(stride_domain::CopyState::Following.as_str()));
+        is_locked.then(|| {
+            reject(
+                ErrorCode::CopyLocked,
+                format!("{name} is a locked copy of a marketplace listing: nothing is added to it"),
+            )
+        })
+    })
+}
+
 /// References must point at rows of this organization: row-level security hides every
 /// other organization's rows, so they "do not exist" here.
 fn missing_reference(

@@ -89,9 +89,9 @@ pub(crate) async fn load(
 ) -> Result<Loaded, sqlx::Error> {
     let wanted = Wanted::of(checked);
     let rows = lock_rows(tx, org, &wanted.touched).await?;
-    let existing = existing_rows(tx, org, &wanted.referenced).await?;
+    let (existing, locked) = existing_rows(tx, org, &wanted.referenced).await?;
     enrollments.learn(tx, org, enrollments_written(checked, &rows).collect::<Vec<_>>().into_iter()).await?;
-    Ok(Loaded { rows, existing })
+    Ok(Loaded { rows, existing, locked })
 }
 
 /// The rows the batch touches, with their field clocks, locked until commit in one
@@ -126,20 +126,35 @@ async fn lock_rows(
     Ok(rows)
 }
 
-/// Which of the referenced ids exist in the organization (deleted or not).
+/// Referenced rows: (those that exist in the organization, deleted or not; those of
+/// them that are locked copies of a marketplace listing).
+type Referenced = (HashSet<(&'static str, Uuid)>, HashSet<(&'static str, Uuid)>);
+
+/// Which of the referenced ids exist in the organization (deleted or not), and which of
+/// those are locked copies.
 async fn existing_rows(
     tx: &mut Tx<'_>,
     org: Uuid,
     referenced: &BTreeMap<&'static str, Vec<Uuid>>,
-) -> Result<HashSet<(&'static str, Uuid)>, sqlx::Error> {
-    let mut found = HashSet::new();
+) -> Result<Referenced, sqlx::Error> {
+    let (mut found, mut locked) = (HashSet::new(), HashSet::new());
     for (table, ids) in referenced {
-        let sql = format!("SELECT id FROM {table} WHERE organization_id = $1 AND id = ANY($2)");
-        let rows =
-            sqlx::query_scalar::<_, Uuid>(sqlx::AssertSqlSafe(sql)).bind(org).bind(ids).fetch_all(&mut **tx).await?;
-        found.extend(rows.into_iter().map(|id| (*table, id)));
+        let copied = REGISTRY.iter().any(|spec| spec.table == *table && spec.column("source_state").is_some());
+        let locked_column = if copied { "source_state IS NOT DISTINCT FROM 'following'" } else { "false" };
+        let sql = format!("SELECT id, {locked_column} FROM {table} WHERE organization_id = $1 AND id = ANY($2)");
+        let rows = sqlx::query_as::<_, (Uuid, bool)>(sqlx::AssertSqlSafe(sql))
+            .bind(org)
+            .bind(ids)
+            .fetch_all(&mut **tx)
+            .await?;
+        for (id, is_locked) in rows {
+            found.insert((*table, id));
+            if is_locked {
+                locked.insert((*table, id));
+            }
+        }
     }
-    Ok(found)
+    Ok((found, locked))
 }
 
 /// Rows a delete reached by the seed's ON DELETE rules, besides its own.

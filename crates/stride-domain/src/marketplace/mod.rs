@@ -23,6 +23,21 @@ use crate::{EntityKind, Role};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// The references that make a row a part of another: a phase of its journey, a
+/// touchpoint of its phase, a quiz's version of its content item. A new part under a
+/// locked copy is refused, as an edit of the copy is (using a copied content item in the
+/// organization's own journey, or a copied journey in a program, is not a part of it).
+pub const PARTS: &[(EntityKind, &str)] = &[
+    (EntityKind::Phases, "journey_blueprint_id"),
+    (EntityKind::Touchpoints, "phase_id"),
+    (EntityKind::QuizVersions, "content_id"),
+];
+
+/// Whether `column` of `kind` names the row it is a part of ([`PARTS`]).
+pub fn is_part_of(kind: EntityKind, column: &str) -> bool {
+    PARTS.iter().any(|(part, reference)| *part == kind && *reference == column)
+}
+
 /// The longest description or terms a listing takes, in characters.
 pub const MAX_TEXT_CHARS: usize = 10_000;
 
