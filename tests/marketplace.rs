@@ -428,3 +428,57 @@ async fn the_database_holds_the_marketplace_apart_whatever_a_request_asks() {
     );
     assert!(refused(orgs.hilltop, late).await.contains("not published"));
 }
+
+#[tokio::test]
+async fn a_quiz_is_copied_in_with_its_latest_questions_as_the_licensees_first_version() {
+    let db = TestDatabase::migrated().await;
+    let orgs = organizations(&db).await;
+    let base = spawn_server(&db.pool).await;
+    let expert = signed_in(&base, Role::OrgAdmin, "safework").await;
+    let now = expert.store.now();
+    let quiz = Content {
+        id: ContentId::new(),
+        organization_id: orgs.expert,
+        content_type: ContentType::Quiz,
+        title: Some(Name::parse("Heat check").unwrap()),
+        description: None,
+        media_url: None,
+        license_type: Some(LicenseType::Free),
+        created_at: now,
+        updated_at: now,
+        source: Source::default(),
+    };
+    expert.store.create(&quiz).unwrap();
+    let questions = |prompt: &str| {
+        JsonObject::parse(&format!(
+            r#"{{"pass_mark": 50, "questions": [{{"id": "q1", "prompt": "{prompt}", "points": 1, "kind": "true_false", "correct": true}}]}}"#
+        ))
+        .unwrap()
+    };
+    for (number, prompt) in [(1, "Shade helps."), (2, "Shade slows dehydration.")] {
+        let version = QuizVersion {
+            id: QuizVersionId::new(),
+            content_id: quiz.id,
+            organization_id: orgs.expert,
+            version_number: number,
+            definition: questions(prompt),
+            created_by: None,
+            created_at: now,
+        };
+        expert.store.create(&version).unwrap();
+    }
+    sync(&expert.store, &expert.client, |_| {}).await.unwrap();
+    let listing = new_listing(ListingKind::Content, quiz.id.as_uuid(), "Heat check", LicenseType::Free);
+    let id = expert.client.publish_listing(&listing).await.unwrap().listing.id;
+
+    let lakeside = signed_in(&base, Role::OrgAdmin, "lakeside").await;
+    let license = lakeside.client.request_license(id, &LicenseRequest::default()).await.unwrap();
+    let copy = lakeside.client.copy_listing(license.id).await.unwrap();
+    sync(&lakeside.store, &lakeside.client, |_| {}).await.unwrap();
+    let versions = lakeside.store.list_all::<QuizVersion>(&[]).unwrap();
+    assert_eq!(versions.len(), 1, "the latest questions only");
+    let copied = &versions[0];
+    assert_eq!((copied.content_id.as_uuid(), copied.version_number), (copy.root_id, 1));
+    assert_eq!(copied.definition, questions("Shade slows dehydration."));
+    assert_eq!(copied.organization_id, orgs.lakeside);
+}

@@ -10,7 +10,8 @@ use crate::auth::AuthenticatedDevice;
 use crate::deletes::reaches_others;
 use crate::enrollments::LiveEnrollments;
 use crate::push_rules::{
-    conflicts, copy_rules, judge, reject, revives, with_clocks, Checked, FieldConflict, Fields, DELETE_CLOCK,
+    conflicts, copy_rules, follows_listing, judge, reject, revives, with_clocks, Checked, FieldConflict, Fields,
+    DELETE_CLOCK,
 };
 use crate::quota::Quota;
 use serde_json::{json, Value};
@@ -286,7 +287,6 @@ fn enrollment_after(stored: Option<&Fields>, judged: &Fields, revive: bool) -> F
     after
 }
 
-/// A reference of `c` to a row that is neither in the organization nor new in this batch.
 /// A new part (a phase, a touchpoint, a quiz version) of a locked copy of a marketplace
 /// listing: refused, as a change of the copy itself is (`copy_rules`).
 fn part_of_locked_copy(
@@ -300,10 +300,8 @@ fn part_of_locked_copy(
         }
         let fk = c.spec.column(name)?.references?;
         let id = Uuid::parse_str(value.as_str()?).ok()?;
-        let in_batch = batch.get(&(fk.table, vec![id])).and_then(|row| row.fields.get("source_state"));
-        let is_locked = locked.contains(&(fk.table, id))
-            || in_batch.is_some_and(|state| state.as_str() == Some(stride_domain::CopyState::Following.as_str()));
-        is_locked.then(|| {
+        let in_batch = batch.get(&(fk.table, vec![id])).is_some_and(|row| follows_listing(&row.fields));
+        (in_batch || locked.contains(&(fk.table, id))).then(|| {
             reject(
                 ErrorCode::CopyLocked,
                 format!("{name} is a locked copy of a marketplace listing: nothing is added to it"),
@@ -312,6 +310,7 @@ fn part_of_locked_copy(
     })
 }
 
+/// A reference of `c` to a row that is neither in the organization nor new in this batch.
 /// References must point at rows of this organization: row-level security hides every
 /// other organization's rows, so they "do not exist" here.
 fn missing_reference(

@@ -8,7 +8,7 @@ use crate::authors::Authors;
 use serde_json::{Map, Value};
 use stride_domain::api::{Outcome, PushedChange};
 use stride_domain::ErrorCode;
-use stride_domain::{validate, EntitySpec, Hlc};
+use stride_domain::{validate, CopyState, EntitySpec, Hlc};
 
 pub(crate) type Fields = Map<String, Value>;
 
@@ -81,10 +81,7 @@ pub(crate) fn check<'a>(
 /// where a row came from (`ColumnSpec::server_written`) is never set by a push: a new
 /// row leaves it empty, an edit repeats what is stored or leaves it out.
 pub(crate) fn copy_rules(spec: &EntitySpec, stored: Option<&Fields>, fields: &Fields) -> Result<(), Outcome> {
-    let locked = stored
-        .and_then(|row| row.get("source_state"))
-        .is_some_and(|state| state.as_str() == Some(stride_domain::CopyState::Following.as_str()));
-    if locked {
+    if stored.is_some_and(follows_listing) {
         return Err(reject(
             ErrorCode::CopyLocked,
             format!(
@@ -101,6 +98,12 @@ pub(crate) fn copy_rules(spec: &EntitySpec, stored: Option<&Fields>, fields: &Fi
         }
     }
     Ok(())
+}
+
+/// Whether a stored row (as `to_jsonb` gives it) is a locked copy of a marketplace
+/// listing: the server's side of `Source::is_locked`.
+pub(crate) fn follows_listing(row: &Fields) -> bool {
+    row.get("source_state").and_then(Value::as_str) == Some(CopyState::Following.as_str())
 }
 
 /// Judges the row a change leaves: a new row (`stored` None) made of its fields, or the

@@ -17,7 +17,7 @@ use sqlx::{Postgres, Row, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use stride_domain::api::{Outcome, PushedChange};
 use stride_domain::registry::REGISTRY;
-use stride_domain::{EntityKind, EntitySpec, Hlc};
+use stride_domain::{CopyState, EntityKind, EntitySpec, Hlc};
 use uuid::Uuid;
 
 type Tx<'t> = Transaction<'t, Postgres>;
@@ -140,7 +140,11 @@ async fn existing_rows(
     let (mut found, mut locked) = (HashSet::new(), HashSet::new());
     for (table, ids) in referenced {
         let copied = REGISTRY.iter().any(|spec| spec.table == *table && spec.column("source_state").is_some());
-        let locked_column = if copied { "source_state IS NOT DISTINCT FROM 'following'" } else { "false" };
+        let locked_column = if copied {
+            format!("source_state IS NOT DISTINCT FROM '{}'", CopyState::Following.as_str())
+        } else {
+            "false".to_owned()
+        };
         let sql = format!("SELECT id, {locked_column} FROM {table} WHERE organization_id = $1 AND id = ANY($2)");
         let rows = sqlx::query_as::<_, (Uuid, bool)>(sqlx::AssertSqlSafe(sql))
             .bind(org)

@@ -134,8 +134,7 @@ pub(crate) async fn copy(
     ))
 }
 
-/// Inserts one copied row (its columns as JSON, laid over the table's row type, so the
-/// one statement serves every table) and keeps it in the audit trail.
+/// Inserts one copied row, keeping the listing and version it came from (following it).
 async fn insert(
     tx: &mut Tx,
     device: &AuthenticatedDevice,
@@ -144,15 +143,26 @@ async fn insert(
     id: uuid::Uuid,
     mut row: serde_json::Map<String, Value>,
 ) -> Result<(), ApiError> {
-    row.insert("id".into(), json!(id));
-    row.insert("organization_id".into(), json!(device.organization_id));
     row.insert("source_listing_id".into(), json!(from.listing));
     row.insert("source_version".into(), json!(from.version));
     row.insert("source_state".into(), json!(CopyState::Following));
+    insert_row(tx, device, entity, id, row).await
+}
+
+/// Inserts one row of the licensee's (its columns as JSON, laid over the table's row
+/// type, so the one statement serves every table) and keeps it in the audit trail.
+async fn insert_row(
+    tx: &mut Tx,
+    device: &AuthenticatedDevice,
+    entity: EntityKind,
+    id: uuid::Uuid,
+    mut row: serde_json::Map<String, Value>,
+) -> Result<(), ApiError> {
+    row.insert("id".into(), json!(id));
+    row.insert("organization_id".into(), json!(device.organization_id));
     let table = entity.table();
-    let columns: Vec<&str> = row.keys().map(String::as_str).collect();
     // The names are this file's own (each table's columns), never a request's.
-    let list = columns.join(", ");
+    let list = row.keys().map(String::as_str).collect::<Vec<_>>().join(", ");
     let fields: Value = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "INSERT INTO {table} ({list}) SELECT {list} FROM jsonb_populate_record(NULL::{table}, $1)
          RETURNING to_jsonb({table}) - 'version' - 'field_hlc' - 'deleted_at'"
@@ -180,22 +190,11 @@ async fn copy_content(
     });
     insert(tx, device, from, EntityKind::Content, id.as_uuid(), as_map(row)).await?;
     if let Some(definition) = &item.quiz {
-        let quiz = QuizVersionId::new();
+        // Its questions as the organization's first version (quiz versions keep no source:
+        // the content item they belong to does).
         let row =
             json!({"content_id": id, "version_number": 1, "definition": definition, "created_by": device.user_id});
-        let mut row = as_map(row);
-        row.insert("id".into(), json!(quiz));
-        row.insert("organization_id".into(), json!(device.organization_id));
-        let fields: Value = sqlx::query_scalar(
-            "INSERT INTO quiz_versions (id, organization_id, content_id, version_number, definition, created_by)
-             SELECT id, organization_id, content_id, version_number, definition, created_by
-             FROM jsonb_populate_record(NULL::quiz_versions, $1)
-             RETURNING to_jsonb(quiz_versions) - 'version' - 'field_hlc' - 'deleted_at'",
-        )
-        .bind(Value::Object(row))
-        .fetch_one(&mut **tx)
-        .await?;
-        audit(tx, device, EntityKind::QuizVersions, quiz.as_uuid(), fields).await?;
+        insert_row(tx, device, EntityKind::QuizVersions, QuizVersionId::new().as_uuid(), as_map(row)).await?;
     }
     Ok(id)
 }
