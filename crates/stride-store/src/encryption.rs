@@ -107,7 +107,8 @@ impl KeyKeeper for KeptInMemory {
 /// the same strength of tag, and on processors with SHA instructions (AMD since Zen, Intel
 /// since Ice Lake) three times as fast, which is most of what encryption cost a first
 /// sync (`make bench`). `Sqlcipher4Defaults` is how databases were written before; one
-/// is rewritten in the current format at open (`key_for`).
+/// is rewritten in the current format when its key is refused at open
+/// (`rewrite_if_earlier_format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PageFormat {
     Current,
@@ -134,6 +135,18 @@ pub fn unlock(conn: &Connection, key: &DatabaseKey) -> rusqlite::Result<()> {
 fn unlock_as(conn: &Connection, key: &DatabaseKey, format: PageFormat) -> rusqlite::Result<()> {
     conn.pragma_update(None, "key", key.literal())?;
     conn.execute_batch(&format.settings("main"))
+}
+
+/// For a database `key` did not open: when the key opens it in the earlier page format,
+/// rewrites it in the current one under the same key and answers true; false when the
+/// key opens it in neither (a wrong key, which the store refuses as `KeyRejected`).
+pub(crate) fn rewrite_if_earlier_format(path: &Path, key: &DatabaseKey) -> Result<bool> {
+    let earlier = PageFormat::Sqlcipher4Defaults;
+    if !opens_as(path, key, earlier)? {
+        return Ok(false);
+    }
+    encrypt_in_place(path, Before::Encrypted(key, earlier), key)?;
+    Ok(true)
 }
 
 /// Whether `key` reads the encrypted database at `path` written in `format` (opened for
@@ -202,14 +215,9 @@ pub(crate) fn key_for(path: &Path, keys: &dyn KeyKeeper) -> Result<DatabaseKey> 
             encrypt_in_place(path, Before::Plain, &key)?;
             Ok(key)
         }
-        // Written in the earlier page format: rewritten in the current one, under the
-        // same key. A key that opens neither is the store's to refuse (`KeyRejected`).
-        (OnDisk::Encrypted, Some(key)) => {
-            if !opens_as(path, &key, PageFormat::Current)? && opens_as(path, &key, PageFormat::Sqlcipher4Defaults)? {
-                encrypt_in_place(path, Before::Encrypted(&key, PageFormat::Sqlcipher4Defaults), &key)?;
-            }
-            Ok(key)
-        }
+        // One the key does not open may be in the earlier page format: the store asks
+        // (`rewrite_if_earlier_format`) only then, so a usual open reads nothing twice.
+        (OnDisk::Encrypted, Some(key)) => Ok(key),
         (OnDisk::Encrypted, None) => Err(StoreError::KeyMissing { path: path.to_path_buf() }),
     }
 }

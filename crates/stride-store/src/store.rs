@@ -132,7 +132,13 @@ impl Store {
     pub fn open_with_clock_offset(path: impl AsRef<Path>, keys: Arc<dyn KeyKeeper>, offset_ms: i64) -> Result<Self> {
         let path = create_folder(path.as_ref())?;
         let key = crate::encryption::key_for(&path, keys.as_ref())?;
-        Self::connect(path, Encryption::Keyed { keys, key }, offset_ms)
+        let keyed = || Encryption::Keyed { keys: Arc::clone(&keys), key: key.clone() };
+        match Self::connect(path.clone(), keyed(), offset_ms) {
+            Err(StoreError::KeyRejected { .. }) if crate::encryption::rewrite_if_earlier_format(&path, &key)? => {
+                Self::connect(path, keyed(), offset_ms)
+            }
+            opened => opened,
+        }
     }
 
     /// Opens a database without encryption: what devices kept before it, made by the
