@@ -11,8 +11,8 @@ use crate::service::{
     QuizOverview, SegmentDraft, SegmentForm, SegmentInput, SegmentPreview, TouchpointInput, WellBeingQuestionInput,
 };
 use stride_domain::marketplace::{
-    CatalogQuery, License, LicenseDecision, LicenseRequest, Licenses, ListingDetail, ListingUpdate, MarketplaceCopy,
-    NewListing, NewVersion,
+    ApplyUpdate, CatalogQuery, CopyUpdate, License, LicenseDecision, LicenseRequest, Licenses, ListingDetail,
+    ListingUpdate, ListingUsage, MarketplaceCopy, NewListing, NewVersion,
 };
 use stride_domain::points::{Points, Standing};
 use stride_domain::{
@@ -25,6 +25,8 @@ commands! {
     fn marketplace_catalog(query: CatalogQuery) -> CatalogView = online |_app, service| service.catalog(query).await;
     /// A marketplace listing's page (online).
     fn marketplace_listing(id: ListingId) -> ListingDetail = online |_app, service| service.listing(id).await;
+    /// How a listing is used, as the asking organization may see it (online).
+    fn listing_usage(id: ListingId) -> ListingUsage = online |_app, service| service.listing_usage(id).await;
     /// Publishes a journey or content item to the marketplace (an expert organization's authors).
     fn publish_listing(listing: NewListing) -> ListingDetail =
         online |_app, service| service.publish_listing(listing).await;
@@ -44,6 +46,13 @@ commands! {
         online |_app, service| service.decide_license(id, decision).await;
     /// Copies a licensed listing's latest version into the organization, then syncs.
     fn copy_listing(license: LicenseId) -> MarketplaceCopy = online |_app, service| service.copy_listing(license).await;
+    /// What the listing's newest version would change in the organization's copy.
+    fn copy_update(license: LicenseId) -> CopyUpdate = online |_app, service| service.copy_update(license).await;
+    /// Applies the version previewed to the organization's copy, then syncs.
+    fn apply_update(license: LicenseId, update: ApplyUpdate) -> MarketplaceCopy =
+        online |_app, service| service.apply_update(license, update).await;
+    /// Makes a forkable copy the organization's own, then syncs.
+    fn fork_copy(license: LicenseId) -> MarketplaceCopy = online |_app, service| service.fork_copy(license).await;
     /// The signed-in account: its role, the screens it sees and what it may write.
     fn account() -> Account = run |service| service.account();
     /// The organization's type, tier, the tier's limits and how much of them is used.

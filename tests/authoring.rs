@@ -87,6 +87,7 @@ async fn rules_that_no_device_could_read_are_refused_at_push() {
         created_at: now,
         updated_at: now,
         source: Source::default(),
+        licensed_until: None,
     };
     let phase = Phase {
         id: PhaseId::new(),

@@ -20,6 +20,8 @@ mod e2e_reminders;
 mod e2e_staff;
 mod e2e_unreadable;
 mod marketplace;
+mod marketplace_updates;
+mod marketplace_usage;
 mod schema;
 mod server;
 mod staff;

@@ -13,19 +13,19 @@ use stride_server::{admin, media};
 use stride_store::fixtures::sample_program;
 use stride_sync::{sync, ClientError};
 
-const PASSWORD: &str = "correct horse battery";
+pub(crate) const PASSWORD: &str = "correct horse battery";
 const VIDEO: &[u8] = b"\x00\x00\x00\x18ftypmp42 the lifting video";
 
-struct Organizations {
-    expert: OrganizationId,
-    lakeside: OrganizationId,
-    hilltop: OrganizationId,
+pub(crate) struct Organizations {
+    pub expert: OrganizationId,
+    pub lakeside: OrganizationId,
+    pub hilltop: OrganizationId,
 }
 
 /// An expert organization (an administrator, a content specialist, a coordinator) and two
 /// client organizations (an administrator and a coordinator each), every one signing in
 /// with `PASSWORD`.
-async fn organizations(db: &TestDatabase) -> Organizations {
+pub(crate) async fn organizations(db: &TestDatabase) -> Organizations {
     let organization = |name: &'static str, kind| async move {
         let org = admin::create_organization(&db.pool, &Name::parse(name).unwrap(), kind, SubscriptionTier::Premium)
             .await
@@ -44,12 +44,12 @@ async fn organizations(db: &TestDatabase) -> Organizations {
     }
 }
 
-async fn signed_in(base: &str, role: Role, slug: &str) -> Device {
+pub(crate) async fn signed_in(base: &str, role: Role, slug: &str) -> Device {
     device_with(base, &format!("{role}@{slug}.example"), PASSWORD, 0).await
 }
 
 /// The code of a refused call.
-fn code<T: std::fmt::Debug>(result: Result<T, ClientError>) -> (u16, ErrorCode) {
+pub(crate) fn code<T: std::fmt::Debug>(result: Result<T, ClientError>) -> (u16, ErrorCode) {
     match result {
         Err(ClientError::Server { status, code, .. }) => (status, code),
         other => panic!("expected a refusal, got {other:?}"),
@@ -58,7 +58,7 @@ fn code<T: std::fmt::Debug>(result: Result<T, ClientError>) -> (u16, ErrorCode) 
 
 /// The expert's journey: two touchpoints, the second due two days after the first and
 /// only for a variant of the expert's experiments; its video a file of the expert's server.
-async fn expert_journey(
+pub(crate) async fn expert_journey(
     db: &TestDatabase,
     expert: &Device,
     org: OrganizationId,
@@ -80,7 +80,7 @@ async fn expert_journey(
     (journey.id, [first, second])
 }
 
-fn new_listing(kind: ListingKind, source: uuid::Uuid, title: &str, license_type: LicenseType) -> NewListing {
+pub(crate) fn new_listing(kind: ListingKind, source: uuid::Uuid, title: &str, license_type: LicenseType) -> NewListing {
     NewListing {
         kind,
         source_id: source,

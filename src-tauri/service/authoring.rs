@@ -179,6 +179,7 @@ impl Service {
             created_at: now,
             updated_at: now,
             source: Source::default(),
+            licensed_until: None,
         };
         match input.id {
             None => self.store.create(&journey)?,

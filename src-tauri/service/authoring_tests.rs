@@ -477,3 +477,47 @@ fn a_locked_copy_of_a_marketplace_listing_is_not_changed_here_and_a_forked_one_k
     let edited = service.existing::<JourneyBlueprint>(RowKey::of(journey)).unwrap();
     assert_eq!((edited.title.as_str(), edited.source), ("Our safety", copied.source));
 }
+
+#[test]
+fn a_program_holding_a_copy_whose_license_ended_takes_no_new_enrollment_and_keeps_those_it_has() {
+    let (_dir, service) = service();
+    set_up(&service, SubscriptionTier::Premium);
+    let journey =
+        service.save_journey(JourneyInput { id: None, title: "Safe lifting".into(), purpose: String::new() }).unwrap();
+    let program = service
+        .save_program(ProgramInput {
+            id: None,
+            name: "Harvest".into(),
+            start_date: String::new(),
+            end_date: String::new(),
+            journeys: vec![journey],
+        })
+        .unwrap();
+    let amina = worker(&service, "Amina Otieno", "Kisumu", "sw");
+    let baraka = worker(&service, "Baraka Mwangi", "Kisumu", "sw");
+    // As the server's copy arrives by the pull, its license's last day with it.
+    let today = service.store.now().date();
+    let mut copied = service.existing::<JourneyBlueprint>(RowKey::of(journey)).unwrap();
+    copied.source = Source {
+        source_listing_id: Some(ListingId::new()),
+        source_version: Some(1),
+        source_state: Some(CopyState::Following),
+    };
+    copied.licensed_until = Some(today);
+    service.store.update(&copied).unwrap();
+    assert_eq!(service.enroll_in_program(program, EnrollTarget::Worker(amina.id)).unwrap(), 1, "its last day");
+
+    copied.licensed_until = today.pred_opt();
+    service.store.update(&copied).unwrap();
+    let pending = service.status().unwrap().pending_changes;
+    let err = service.enroll_in_program(program, EnrollTarget::Worker(baraka.id)).unwrap_err();
+    assert_eq!((err.code, fields(&err)), (ErrorCode::InvalidInput, vec!["program_id"]));
+    assert!(err.message.contains("Safe lifting"), "{}", err.message);
+    assert_eq!(service.status().unwrap().pending_changes, pending, "nothing written");
+    let enrolled = service.store.list_all::<WorkerAssignment>(&[]).unwrap();
+    assert_eq!(
+        enrolled.iter().map(|a| (a.worker_id, a.status)).collect::<Vec<_>>(),
+        [(amina.id, AssignmentStatus::Active)],
+        "the worker enrolled before goes on"
+    );
+}

@@ -2,8 +2,9 @@
 //! offline, and filtered here by the domain's one rule, `CatalogQuery::matches`), a
 //! listing's page, publishing and new versions for an expert organization's authors,
 //! licenses asked for and decided by administrators, and copying a licensed version in
-//! (then a sync, so the copy is on this device at once). The server is the authority;
-//! the service checks the role and what was typed first.
+//! (then a sync, so the copy is on this device at once), its updates and fork, and how
+//! a listing is used. The server is the authority; the service checks the role and
+//! what was typed first.
 
 use super::Service;
 use crate::error::AppError;
@@ -61,6 +62,13 @@ impl Service {
     pub async fn listing(self: &Arc<Self>, id: ListingId) -> Result<ListingDetail, AppError> {
         let client = self.marketplace_client(|_| true, "browse the marketplace").await?;
         Ok(client.listing(id).await?)
+    }
+
+    /// How a listing is used: for its publisher, across licensees; for a licensee, its
+    /// own figures beside everyone's (each from five workers or more).
+    pub async fn listing_usage(self: &Arc<Self>, id: ListingId) -> Result<ListingUsage, AppError> {
+        let client = self.marketplace_client(|p| p.publishes || p.licenses, "read how listings are used").await?;
+        Ok(client.listing_usage(id).await?)
     }
 
     /// Publishes one of this organization's journeys or content items as a new listing.
@@ -129,11 +137,43 @@ impl Service {
     pub async fn copy_listing(self: &Arc<Self>, license: LicenseId) -> Result<MarketplaceCopy, AppError> {
         let client = self.marketplace_client(|p| p.licenses, "copy marketplace listings in").await?;
         let copy = client.copy_listing(license).await?;
-        // The copy is made; a sync that fails now brings it at the next one.
-        if let Err(error) = self.sync(SyncStartedBy::Button, |_| {}).await {
-            tracing::info!(error.code = %error.code, "the sync after a copy did not finish");
-        }
+        self.sync_after("copy").await;
         Ok(copy)
+    }
+
+    /// What the listing's newest version would change in this organization's copy.
+    pub async fn copy_update(self: &Arc<Self>, license: LicenseId) -> Result<CopyUpdate, AppError> {
+        let client = self.marketplace_client(|p| p.licenses, "update marketplace copies").await?;
+        Ok(client.copy_update(license).await?)
+    }
+
+    /// Applies the version previewed to this organization's copy, then syncs so the
+    /// change is on this device.
+    pub async fn apply_update(
+        self: &Arc<Self>,
+        license: LicenseId,
+        update: ApplyUpdate,
+    ) -> Result<MarketplaceCopy, AppError> {
+        let client = self.marketplace_client(|p| p.licenses, "update marketplace copies").await?;
+        let copy = client.apply_update(license, &update).await?;
+        self.sync_after("update").await;
+        Ok(copy)
+    }
+
+    /// Makes a forkable copy this organization's own, then syncs.
+    pub async fn fork_copy(self: &Arc<Self>, license: LicenseId) -> Result<MarketplaceCopy, AppError> {
+        let client = self.marketplace_client(|p| p.licenses, "fork marketplace copies").await?;
+        let copy = client.fork_copy(license).await?;
+        self.sync_after("fork").await;
+        Ok(copy)
+    }
+
+    /// A sync after the server changed this organization's rows: one that fails now
+    /// brings them at the next.
+    async fn sync_after(self: &Arc<Self>, what: &'static str) {
+        if let Err(error) = self.sync(SyncStartedBy::Button, |_| {}).await {
+            tracing::info!(error.code = %error.code, after = what, "the sync after a marketplace change did not finish");
+        }
     }
 
     /// A journey with touchpoints, or a content item, of this organization's own (not a

@@ -190,6 +190,7 @@ impl Service {
         if store.get::<Program>(&RowKey::of(program_id))?.is_none() {
             return Err(AppError::invalid(vec![ValidationError::new("program_id", InvalidValue::NotProgramOnDevice)]));
         }
+        self.require_licensed(program_id, store.now().date())?;
         let workers: Vec<WorkerId> = match whom {
             EnrollTarget::Worker(id) => vec![self.get_worker(id)?.id],
             EnrollTarget::Segment(id) => store.segment_members(id)?,
@@ -202,6 +203,24 @@ impl Service {
             Ok(enrolled)
         })?;
         Ok(enrolled)
+    }
+
+    /// A program holding a marketplace copy whose license ended before `day` takes no
+    /// new enrollment (the server holds the same line, `marketplace::within`); those
+    /// enrolled before keep going.
+    fn require_licensed(&self, program: ProgramId, day: chrono::NaiveDate) -> Result<(), AppError> {
+        let placed = self.store.list_all::<ProgramBlueprint>(&[Filter::new("program_id", program.to_string())])?;
+        for place in placed {
+            let Some(journey) = self.store.get::<JourneyBlueprint>(&RowKey::of(place.journey_blueprint_id))? else {
+                continue;
+            };
+            if let Some(last_day) = journey.licensed_until.filter(|_| !marketplace::within(journey.licensed_until, day))
+            {
+                let ended = InvalidValue::LicenseEnded { journey: journey.title.to_string(), last_day };
+                return Err(AppError::invalid(vec![ValidationError::new("program_id", ended)]));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -150,10 +150,11 @@ impl Service {
         Ok(WorkerPage { worker, sync, enrollments, next, timeline, segments, badges, lost_edits })
     }
 
-    /// The content a touchpoint shows, if both are on the device.
+    /// The content a touchpoint shows, if both are on the device (a touchpoint a
+    /// marketplace update removed, and its content, still name the sessions kept on it).
     fn touchpoint_content(&self, id: TouchpointId) -> Result<Option<Content>, AppError> {
-        Ok(match self.store.get::<Touchpoint>(&RowKey::of(id))? {
-            Some(touchpoint) => self.store.get::<Content>(&RowKey::of(touchpoint.content_id))?,
+        Ok(match self.store.get_even_deleted::<Touchpoint>(&RowKey::of(id))? {
+            Some(touchpoint) => self.store.get_even_deleted::<Content>(&RowKey::of(touchpoint.content_id))?,
             None => None,
         })
     }

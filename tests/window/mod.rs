@@ -131,10 +131,22 @@ pub async fn fill(client: &Client, fields: &[(&str, &str)]) {
 
 /// Clicks an element after scrolling it to the middle of the window, clear of the
 /// status bar fixed at the bottom (which would take a click aimed at the very bottom).
+/// A click another element takes while the page still moves (a line appearing above it
+/// after the last action) is tried again, a few times, once the page has settled.
 pub async fn click_centered(client: &Client, element: &Element) {
     let target = serde_json::to_value(element).unwrap();
-    client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![target]).await.unwrap();
-    element.click().await.unwrap();
+    for _ in 0..20 {
+        client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![target.clone()]).await.unwrap();
+        match element.click().await {
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::ElementClickIntercepted =>
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            clicked => return clicked.unwrap(),
+        }
+    }
+    panic!("another element kept taking the click");
 }
 
 /// Ticks a checkbox: clicks it, centered, until it is ticked. Once in a fresh-clone run

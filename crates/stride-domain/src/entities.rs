@@ -273,6 +273,10 @@ pub struct JourneyBlueprint {
     #[serde(flatten)]
     #[ts(flatten)]
     pub source: Source,
+    /// For a copy of a marketplace listing, the last day its license is in force (None:
+    /// no end): workers are not newly enrolled in it after that day. Written by the server.
+    #[serde(default, deserialize_with = "optional_date")]
+    pub licensed_until: Option<NaiveDate>,
 }
 entity!(JourneyBlueprints, JourneyBlueprint, id, check = |j| j.source.check());
 

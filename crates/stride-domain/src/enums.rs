@@ -83,6 +83,24 @@ string_enum! {
     CopyPolicy { Locked = "locked", Forkable = "forkable" }
     /// Whether a copied row still follows its listing (locked) or was forked.
     CopyState { Following = "following", Forked = "forked" }
+    /// A part of a marketplace version, as an update names what changed.
+    SnapshotPart { Journey = "journey", Phase = "phase", Touchpoint = "touchpoint", Content = "content" }
+    /// What a newer version did to a part of the one copied.
+    PartChange { Added = "added", Changed = "changed", Removed = "removed" }
+    /// What of a part a newer version changed.
+    PartField {
+        Title = "title",
+        Purpose = "purpose",
+        Name = "name",
+        Order = "order",
+        Phase = "phase",
+        Content = "content",
+        Rule = "rule",
+        Type = "type",
+        Description = "description",
+        Media = "media",
+        Questions = "questions",
+    }
     AssignmentStatus { Active = "active", Completed = "completed", Dropped = "dropped" }
     ExperimentStatus { Draft = "draft", Active = "active", Completed = "completed" }
     /// What an experiment varies. A/B versus multivariate is the number of variants.

@@ -140,6 +140,8 @@ error_codes! {
     /// The row is a locked copy of a marketplace listing: it follows the listing's
     /// updates and is not edited here.
     CopyLocked = "copy_locked",
+    /// The marketplace copy was forked: it is the organization's own and takes no updates.
+    CopyForked = "copy_forked",
 
     // Why the server refused a pushed change (the device keeps it for a person).
     /// The account's role may not make this change.

@@ -72,6 +72,9 @@ pub enum InvalidValue {
     NothingToPublish,
     #[error("is a copy of another organization's listing: it is not this organization's to publish")]
     CopiedFromListing,
+    /// A program holding a marketplace copy whose license ended takes no new enrollment.
+    #[error("uses {journey:?}, whose license ended on {last_day}: no new enrollments")]
+    LicenseEnded { journey: String, last_day: chrono::NaiveDate },
     #[error("{value:?} is not a language tag (two or three letters, then any subtags: en, sw, pt-BR)")]
     NotLanguage { value: String },
     #[error("must not be before the start date")]

@@ -315,6 +315,8 @@ pub static REGISTRY: &[EntitySpec] = &[
             SOURCE_LISTING,
             SOURCE_VERSION,
             SOURCE_STATE,
+            // The last day a copy's license is in force (`JourneyBlueprint::licensed_until`).
+            col("licensed_until", Date).null().by_server(),
         ],
         writers: AUTHORING,
     },

@@ -4,14 +4,18 @@
 //! knows why. Devices write the one row by its derived id (`WorkerAssignmentId::of`);
 //! this catches older clients and hand-made requests. Loaded once per push for the pairs
 //! the push touches, then kept in memory as the batch is decided.
+//!
+//! A new enrollment in a program that holds a marketplace copy whose license ended
+//! before the enrollment's date is refused too (`license_not_in_force`), as the device
+//! refuses it offline (`marketplace::within`); enrollments made before go on.
 
 use crate::push_rules::{reject, Fields};
 use serde_json::Value;
 use sqlx::{Postgres, Transaction};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use stride_domain::api::Outcome;
 use stride_domain::EntityKind;
-use stride_domain::ErrorCode;
+use stride_domain::{ErrorCode, Timestamp};
 use uuid::Uuid;
 
 type Pair = (Uuid, Uuid);
@@ -20,8 +24,11 @@ type Pair = (Uuid, Uuid);
 pub(crate) struct LiveEnrollments {
     /// The live enrollment of each (program, worker) the push touches.
     by_pair: HashMap<Pair, Uuid>,
-    /// Enrollments this push refused as duplicates.
-    refused: HashSet<Uuid>,
+    /// Enrollments this push refused (as duplicates, or past a license), with why.
+    refused: HashMap<Uuid, (ErrorCode, &'static str)>,
+    /// For each program the push enrolls in that holds a marketplace copy with a last
+    /// licensed day: the earliest such day, and that journey's title.
+    licensed_until: HashMap<Uuid, (chrono::NaiveDate, String)>,
 }
 
 fn pair_of(row: &Fields) -> Option<Pair> {
@@ -56,7 +63,32 @@ impl LiveEnrollments {
             // Pairs stored twice before this rule keep their first enrollment.
             self.by_pair.entry((program, worker)).or_insert(id);
         }
+        let ends: Vec<(Uuid, chrono::NaiveDate, String)> = sqlx::query_as(
+            "SELECT DISTINCT ON (pb.program_id) pb.program_id, j.licensed_until, j.title
+             FROM program_blueprints pb
+             JOIN journey_blueprints j ON j.organization_id = pb.organization_id AND j.id = pb.journey_blueprint_id
+             WHERE pb.organization_id = $1 AND pb.program_id = ANY($2) AND pb.deleted_at IS NULL
+               AND j.deleted_at IS NULL AND j.licensed_until IS NOT NULL
+             ORDER BY pb.program_id, j.licensed_until",
+        )
+        .bind(org)
+        .bind(&programs)
+        .fetch_all(&mut **tx)
+        .await?;
+        self.licensed_until.extend(ends.into_iter().map(|(program, day, title)| (program, (day, title))));
         Ok(())
+    }
+
+    /// A new enrollment dated after the last licensed day of a copy its program holds.
+    fn past_license(&self, program: Uuid, after: &Fields) -> Option<Outcome> {
+        let (last_day, journey) = self.licensed_until.get(&program)?;
+        let enrolled = after.get("enrollment_date").and_then(Value::as_str).and_then(|at| Timestamp::parse(at).ok())?;
+        (!stride_domain::marketplace::within(Some(*last_day), enrolled.date())).then(|| {
+            reject(
+                ErrorCode::LicenseNotInForce,
+                format!("the program uses {journey:?}, whose license ended on {last_day}: it takes no new enrollments"),
+            )
+        })
     }
 
     /// Admits enrollment `id` as the row `after` (live, unless it is a tombstone), moving
@@ -73,8 +105,13 @@ impl LiveEnrollments {
             // An edit of an enrollment that keeps its pair (even one stored twice before).
             return Ok(());
         }
+        if let Some(refused) = self.past_license(pair.0, after) {
+            self.refused
+                .insert(id, (ErrorCode::LicenseNotInForce, "the license of a journey in its program had ended"));
+            return Err(refused);
+        }
         if let Some(holder) = self.by_pair.get(&pair).filter(|holder| **holder != id) {
-            self.refused.insert(id);
+            self.refused.insert(id, (ErrorCode::DuplicateEnrollment, "the worker is already enrolled in this program"));
             return Err(reject(
                 ErrorCode::DuplicateEnrollment,
                 format!("the worker is already enrolled in this program (enrollment {holder}); progress belongs there"),
@@ -107,13 +144,9 @@ impl LiveEnrollments {
     }
 
     /// Why a reference to a missing row fails, when that row is an enrollment this push
-    /// refused as a duplicate.
+    /// refused.
     pub(crate) fn refused_reference(&self, table: &str, id: Uuid) -> Option<Outcome> {
-        (table == EntityKind::WorkerAssignments.table() && self.refused.contains(&id)).then(|| {
-            reject(
-                ErrorCode::DuplicateEnrollment,
-                "it was recorded on an enrollment the server refused: the worker is already enrolled in this program",
-            )
-        })
+        let (code, why) = self.refused.get(&id).filter(|_| table == EntityKind::WorkerAssignments.table())?;
+        Some(reject(*code, format!("it was recorded on an enrollment the server refused: {why}")))
     }
 }

@@ -40,9 +40,15 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/marketplace/listings/{listing_id}", get(marketplace::listing).patch(marketplace::update))
         .route("/v1/marketplace/listings/{listing_id}/versions", post(marketplace::new_version))
         .route("/v1/marketplace/listings/{listing_id}/license", post(marketplace::request_license))
+        .route("/v1/marketplace/listings/{listing_id}/usage", get(marketplace::usage::usage))
         .route("/v1/marketplace/licenses", get(marketplace::licenses))
         .route("/v1/marketplace/licenses/{license_id}", patch(marketplace::decide))
         .route("/v1/marketplace/licenses/{license_id}/copy", post(marketplace::copy))
+        .route(
+            "/v1/marketplace/licenses/{license_id}/update",
+            get(marketplace::update::preview).post(marketplace::update::apply),
+        )
+        .route("/v1/marketplace/licenses/{license_id}/fork", post(marketplace::update::fork))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/health", get(crate::ops::health))
         .route("/v1/ready", get(crate::ops::ready))
@@ -119,6 +125,10 @@ pub(crate) async fn openapi() -> impl IntoResponse {
         crate::marketplace::licenses::licenses,
         crate::marketplace::licenses::decide,
         crate::marketplace::copy::copy,
+        crate::marketplace::update::preview,
+        crate::marketplace::update::apply,
+        crate::marketplace::update::fork,
+        crate::marketplace::usage::usage,
         crate::media::get,
         crate::ops::health,
         crate::ops::ready,

@@ -37,6 +37,7 @@ pub fn sample_program(store: &Store, touchpoints: &[(TouchpointId, i32, Option<J
         created_at: now,
         updated_at: now,
         source: Source::default(),
+        licensed_until: None,
     };
     let program = Program {
         id: ProgramId::new(),

@@ -65,6 +65,11 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         name: "marketplace_sources",
         sql: include_str!("../../../migrations/device/0017_marketplace_sources.sql"),
     },
+    Migration {
+        version: 18,
+        name: "licensed_until",
+        sql: include_str!("../../../migrations/device/0018_licensed_until.sql"),
+    },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

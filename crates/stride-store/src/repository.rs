@@ -328,6 +328,12 @@ impl Store {
         self.with_conn(|conn| select_one(conn, &E::KIND, key, false))
     }
 
+    /// A row by its key, live or a tombstone (what a kept record still names: a
+    /// touchpoint a marketplace update removed, whose sessions stay).
+    pub fn get_even_deleted<E: Entity>(&self, key: &RowKey) -> Result<Option<E>> {
+        self.with_conn(|conn| select_one(conn, &E::KIND, key, true))
+    }
+
     /// A page of rows matching every filter, in key order (creation order for UUIDv7).
     pub fn list<E: Entity>(&self, query: &ListQuery) -> Result<Page<E>> {
         let spec = E::KIND.spec();

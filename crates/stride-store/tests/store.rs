@@ -127,6 +127,7 @@ fn every_entity_is_created_edited_and_deleted_with_an_outbox_entry_for_each_writ
         created_at: now,
         updated_at: now,
         source: Source::default(),
+        licensed_until: None,
     };
     create_and_edit(store, &journey, |j| j.purpose = None, &["purpose"]);
 

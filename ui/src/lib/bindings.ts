@@ -46,6 +46,13 @@ export type AppError = { code: ErrorCode, message: string,
  */
 fields: Array<ValidationError>, };
 
+/**
+ * Apply a newer version to the copy: the one the licensee looked at, so an update
+ * published meanwhile is not applied unseen.
+ */
+
+export type ApplyUpdate = { version: number, };
+
 export type AssignmentStatus = "active" | "completed" | "dropped";
 
 /**
@@ -294,6 +301,30 @@ export type CopyPolicy = "locked" | "forkable";
 export type CopyState = "following" | "forked";
 
 /**
+ * What applying a newer version to a copy would do, shown before it is applied.
+ */
+
+export type CopyUpdate = { license_id: LicenseId, 
+/**
+ * The version the copy holds.
+ */
+from_version: number, 
+/**
+ * The newest version, the one the update brings (equal to `from_version` when the
+ * copy is up to date).
+ */
+to_version: number, 
+/**
+ * The versions published since the copy's, newest first, with their notes.
+ */
+versions: Array<ListingVersion>, 
+/**
+ * Every part added, changed or removed, journey first, then phases, touchpoints and
+ * content, each in the newer version's order (removed ones after).
+ */
+changes: Array<SnapshotChange>, };
+
+/**
  * How much there is on the device.
  */
 
@@ -463,7 +494,7 @@ export type EntityKind = "organizations" | "users" | "workers" | "segments" | "w
  * What went wrong, for a program to branch on (the message is for people and logs).
  */
 
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "database_key_missing" | "database_key_wrong" | "bad_server_address" | "insecure_server_address" | "certificate_expired" | "certificate_wrong_host" | "certificate_untrusted" | "certificate_invalid" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "locked" | "wrong_unlock" | "unlock_needs_sign_in" | "not_on_device" | "server_error" | "download_failed" | "export_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "user_deactivated" | "wrong_password" | "last_administrator" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_ready" | "listing_withdrawn" | "license_not_in_force" | "copy_locked" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "database_key_missing" | "database_key_wrong" | "bad_server_address" | "insecure_server_address" | "certificate_expired" | "certificate_wrong_host" | "certificate_untrusted" | "certificate_invalid" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "locked" | "wrong_unlock" | "unlock_needs_sign_in" | "not_on_device" | "server_error" | "download_failed" | "export_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "user_deactivated" | "wrong_password" | "last_administrator" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_ready" | "listing_withdrawn" | "license_not_in_force" | "copy_locked" | "copy_forked" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
 
 export type Experiment = { id: ExperimentId, organization_id: OrganizationId, experiment_type: ExperimentType, name: Name, status: ExperimentStatus, start_date: Timestamp | null, end_date: Timestamp | null, created_by: UserId | null, updated_by: UserId | null, created_at: Timestamp, updated_at: Timestamp, 
 /**
@@ -569,7 +600,7 @@ export type Interval = { low: number, high: number, };
  * The problem with a value, before it is known which field it came from.
  */
 
-export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "too_short", chars: number, min: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "incomplete_source" } | { "problem": "nothing_to_publish" } | { "problem": "copied_from_listing" } | { "problem": "not_language", value: string, } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" } | { "problem": "not_set_up_code" } | { "problem": "not_pin" } | { "problem": "pin_too_easy" };
+export type InvalidValue = { "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "too_short", chars: number, min: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "incomplete_source" } | { "problem": "nothing_to_publish" } | { "problem": "copied_from_listing" } | { "problem": "license_ended", journey: string, last_day: string, } | { "problem": "not_language", value: string, } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" } | { "problem": "not_set_up_code" } | { "problem": "not_pin" } | { "problem": "pin_too_easy" };
 
 /**
  * A set-up code just made, shown once to the administrator who asked for it.
@@ -628,6 +659,19 @@ export type License = { id: LicenseId, listing_id: ListingId, listing_title: str
  */
 in_force: boolean, 
 /**
+ * The listing's newest version (a copy of an older one may be updated to it).
+ */
+latest_version: number, 
+/**
+ * Whether the licensee's copy may be forked into its own (the listing's policy).
+ */
+copies: CopyPolicy, 
+/**
+ * The licensee's copy holds an older version and may take the newest now
+ * ([`update_available`]).
+ */
+update_available: boolean, 
+/**
  * The licensee's copy, once made (shown to the licensee only).
  */
 copy: MarketplaceCopy | null, };
@@ -673,6 +717,20 @@ export type LicenseStatus = "requested" | "active" | "declined";
  */
 
 export type LicenseType = "free" | "paid" | "subscription";
+
+/**
+ * A licensee, as the publisher sees it.
+ */
+
+export type LicenseeUsage = { name: string, 
+/**
+ * The version its copy holds (None: not copied in yet).
+ */
+version: number | null, 
+/**
+ * Its workers enrolled (None: fewer than [`MIN_WORKERS`]).
+ */
+workers: number | null, };
 
 /**
  * An organization's licenses: those it holds, and (for a publisher) those of its listings.
@@ -733,6 +791,33 @@ export type ListingStatus = "published" | "withdrawn";
 export type ListingUpdate = { title: string | null, description: string | null, language: string | null, license_type: LicenseType | null, terms: string | null, status: ListingStatus | null, };
 
 /**
+ * How a listing is used: for its publisher, across every licensee; for a licensee, its
+ * own figures beside everyone's.
+ */
+
+export type ListingUsage = { listing_id: ListingId, title: string, 
+/**
+ * Newest first.
+ */
+versions: Array<VersionUsage>, 
+/**
+ * Every licensee, for the publisher (empty for a licensee).
+ */
+licensees: Array<LicenseeUsage>, 
+/**
+ * Across every licensee.
+ */
+all: UsageFigures, 
+/**
+ * The asking licensee's own (None for the publisher).
+ */
+own: UsageFigures | null, 
+/**
+ * Figures drawn from fewer workers than this are not shown.
+ */
+min_workers: number, };
+
+/**
  * One published version.
  */
 
@@ -766,7 +851,11 @@ export type MarketplaceCopy = { id: MarketplaceCopyId, license_id: LicenseId, li
 /**
  * The journey blueprint or content item made in the licensee's organization.
  */
-root_id: string, copied_at: Timestamp, };
+root_id: string, copied_at: Timestamp, 
+/**
+ * Made the licensee's own: edited freely, taking no more updates.
+ */
+forked: boolean, };
 
 /**
  * A licensed version copied into a client organization.
@@ -894,6 +983,18 @@ total: number,
  * Where this page starts within them.
  */
 offset: number, };
+
+/**
+ * What a newer version did to a part of the one copied.
+ */
+
+export type PartChange = "added" | "changed" | "removed";
+
+/**
+ * What of a part a newer version changed.
+ */
+
+export type PartField = "title" | "purpose" | "name" | "order" | "phase" | "content" | "rule" | "type" | "description" | "media" | "questions";
 
 /**
  * A person changes their own password.
@@ -1090,6 +1191,12 @@ correct_true: boolean,
 correct_number: string, tolerance: string, };
 
 export type QuestionKindName = "single_choice" | "multiple_choice" | "true_false" | "number";
+
+export type QuestionUsage = { content_key: ContentId, question_id: string, quiz: string, prompt: string, 
+/**
+ * Of the workers who answered it, the percentage who got it right.
+ */
+correct_percent: number | null, };
 
 export type QuizAnswersInput = { 
 /**
@@ -1428,6 +1535,30 @@ journey: JourneySnapshot | null,
 content: Array<ContentSnapshot>, };
 
 /**
+ * One part a newer version added, changed or removed.
+ */
+
+export type SnapshotChange = { part: SnapshotPart, 
+/**
+ * The part's key in the snapshots (the publisher's id); None for the journey itself.
+ */
+key: string | null, change: PartChange, 
+/**
+ * The part's name: the journey's title, a phase's name, a content item's title (a
+ * touchpoint is named by its content's).
+ */
+name: string, 
+/**
+ * What changed, for a changed part.
+ */
+fields: Array<PartField>, 
+/**
+ * For a removed touchpoint: how many of the licensee's workers have progress
+ * recorded on it. It is kept; the touchpoint is no longer scheduled.
+ */
+progress_kept: number | null, };
+
+/**
  * What a version holds, counted.
  */
 
@@ -1442,6 +1573,12 @@ export type SnapshotMedia = {
  * Its name on the publisher's server.
  */
 name: string, sha256: string, bytes: number, };
+
+/**
+ * A part of a marketplace version, as an update names what changed.
+ */
+
+export type SnapshotPart = "journey" | "phase" | "touchpoint" | "content";
 
 /**
  * How long a snooze lasts.
@@ -1657,6 +1794,20 @@ export type TouchpointSnapshot = { key: TouchpointId, content_key: ContentId,
  */
 rule_logic: JsonObject | null, };
 
+export type TouchpointUsage = { key: TouchpointId, name: string, 
+/**
+ * Whether the newest version still has it.
+ */
+current: boolean, 
+/**
+ * Of the workers enrolled, the percentage who completed it.
+ */
+completed_percent: number | null, 
+/**
+ * The mean of each scored worker's best score.
+ */
+mean_score: number | null, };
+
 /**
  * No Debug: what is typed here must not reach a log.
  */
@@ -1674,6 +1825,16 @@ secret: string, };
 export type Urgency = "overdue" | "today" | "later";
 
 /**
+ * The figures of a tally as a viewer may see them (None: drawn from too few workers).
+ */
+
+export type UsageFigures = { 
+/**
+ * Workers enrolled in programs that hold a copy.
+ */
+workers: number | null, touchpoints: Array<TouchpointUsage>, questions: Array<QuestionUsage>, };
+
+/**
  * A staff user account.
  */
 
@@ -1683,7 +1844,7 @@ export type UserId = string;
  * A value that failed validation, with the field it belongs to.
  */
 
-export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "too_short", chars: number, min: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "incomplete_source" } | { "problem": "nothing_to_publish" } | { "problem": "copied_from_listing" } | { "problem": "not_language", value: string, } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" } | { "problem": "not_set_up_code" } | { "problem": "not_pin" } | { "problem": "pin_too_easy" });
+export type ValidationError = { field: string, } & ({ "problem": "required" } | { "problem": "empty" } | { "problem": "too_long", chars: number, max: number, } | { "problem": "too_short", chars: number, min: number, } | { "problem": "control_characters" } | { "problem": "nul_character" } | { "problem": "not_timestamp", value: string, } | { "problem": "year_out_of_range", value: string, } | { "problem": "not_date", value: string, } | { "problem": "not_email", value: string, } | { "problem": "not_calling_code", value: string, } | { "problem": "phone_needs_country_code", value: string, } | { "problem": "phone_digits_only", value: string, } | { "problem": "phone_length", value: string, } | { "problem": "score_out_of_range", value: number, min: number, max: number, } | { "problem": "not_number", value: string, } | { "problem": "not_whole_number" } | { "problem": "out_of_range", min: number, max: number, } | { "problem": "not_json", detail: string, } | { "problem": "not_json_object", found: string, } | { "problem": "attribute_name", name: string, } | { "problem": "not_one_of", value: string, allowed: Array<string>, } | { "problem": "wrong_type", value: string, expected: string, } | { "problem": "unreadable", detail: string, } | { "problem": "unreadable_rule", detail: string, } | { "problem": "missing_reference", table: string, } | { "problem": "unchangeable" } | { "problem": "incomplete_source" } | { "problem": "nothing_to_publish" } | { "problem": "copied_from_listing" } | { "problem": "license_ended", journey: string, last_day: string, } | { "problem": "not_language", value: string, } | { "problem": "ends_before_start" } | { "problem": "completed_before_start" } | { "problem": "not_web_address", value: string, } | { "problem": "not_media_address", media_path: string, } | { "problem": "not_server_file", value: string, media_path: string, } | { "problem": "no_media" } | { "problem": "no_value" } | { "problem": "no_number" } | { "problem": "no_values" } | { "problem": "no_text" } | { "problem": "not_comparison", op: string, } | { "problem": "nobody_present" } | { "problem": "not_program_touchpoint" } | { "problem": "not_program_on_device" } | { "problem": "not_segment_on_device" } | { "problem": "not_derived_id" } | { "problem": "file_unreadable", detail: string, } | { "problem": "not_certificates" } | { "problem": "not_journey_touchpoint" } | { "problem": "no_score_touchpoint" } | { "problem": "no_score" } | { "problem": "not_variant" } | { "problem": "not_library_content" } | { "problem": "waits_on_itself" } | { "problem": "waited_on" } | { "problem": "audience_of_both" } | { "problem": "no_audience" } | { "problem": "too_few_variants" } | { "problem": "experiment_not_active" } | { "problem": "journey_twice" } | { "problem": "not_journey_on_device" } | { "problem": "result_for_absent" } | { "problem": "not_on_roster" } | { "problem": "worker_twice" } | { "problem": "in_future" } | { "problem": "session_closed" } | { "problem": "not_session_on_device" } | { "problem": "no_questions" } | { "problem": "too_many", count: number, max: number, } | { "problem": "question_id" } | { "problem": "too_few_options" } | { "problem": "no_correct_option" } | { "problem": "not_quiz_on_device" } | { "problem": "no_answers" } | { "problem": "not_well_being_question" } | { "problem": "not_set_up_code" } | { "problem": "not_pin" } | { "problem": "pin_too_easy" });
 
 export type VariantDraft = { id: ExperimentVariantId, name: string, weight: number, 
 /**
@@ -1710,6 +1871,12 @@ export type VariantResult = { id: ExperimentVariantId, name: string, weight: num
  * Over the workers with scores: each worker's mean score.
  */
 scored: number, mean_score: number | null, mean_interval: Interval | null, };
+
+/**
+ * How many licensees' copies hold a version.
+ */
+
+export type VersionUsage = { number: number, copies: number, };
 
 export type WaitingChanges = { entity: EntityKind, count: number, };
 
@@ -1962,6 +2129,8 @@ export function commands(invoke: Invoke) {
     marketplaceCatalog: (query: CatalogQuery) => invoke<CatalogView>('marketplace_catalog', { query }),
     /** A marketplace listing's page (online). */
     marketplaceListing: (id: ListingId) => invoke<ListingDetail>('marketplace_listing', { id }),
+    /** How a listing is used, as the asking organization may see it (online). */
+    listingUsage: (id: ListingId) => invoke<ListingUsage>('listing_usage', { id }),
     /** Publishes a journey or content item to the marketplace (an expert organization's authors). */
     publishListing: (listing: NewListing) => invoke<ListingDetail>('publish_listing', { listing }),
     /** Publishes a listing's journey or content as it is now, as its next version. */
@@ -1976,6 +2145,12 @@ export function commands(invoke: Invoke) {
     decideLicense: (id: LicenseId, decision: LicenseDecision) => invoke<License>('decide_license', { id, decision }),
     /** Copies a licensed listing's latest version into the organization, then syncs. */
     copyListing: (license: LicenseId) => invoke<MarketplaceCopy>('copy_listing', { license }),
+    /** What the listing's newest version would change in the organization's copy. */
+    copyUpdate: (license: LicenseId) => invoke<CopyUpdate>('copy_update', { license }),
+    /** Applies the version previewed to the organization's copy, then syncs. */
+    applyUpdate: (license: LicenseId, update: ApplyUpdate) => invoke<MarketplaceCopy>('apply_update', { license, update }),
+    /** Makes a forkable copy the organization's own, then syncs. */
+    forkCopy: (license: LicenseId) => invoke<MarketplaceCopy>('fork_copy', { license }),
     /** The signed-in account: its role, the screens it sees and what it may write. */
     account: () => invoke<Account>('account'),
     /** The organization's type, tier, the tier's limits and how much of them is used. */

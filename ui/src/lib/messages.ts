@@ -23,6 +23,9 @@ import type {
   ListingKind,
   CopyPolicy,
   Offline,
+  PartField,
+  SnapshotChange,
+  SnapshotPart,
   OrganizationType,
   PreviewStep,
   QuestionKindName,
@@ -715,6 +718,62 @@ export const en = {
     granted: (name: string) => `Granted to ${name}.`,
     declined: (name: string) => `Declined for ${name}.`,
     published: (title: string) => `${title} is published as version 1.`,
+    seeUpdate: (version: number) => `Update available: see what version ${version} changes`,
+    updateTitle: (from: number, to: number) => `From version ${from} to version ${to}`,
+    noChanges: 'Nothing in the journey or its content changes.',
+    changeLine: (c: SnapshotChange) => {
+      const part = en.marketplace.parts[c.part]
+      if (c.change === 'added') return `New ${part}: ${c.name}`
+      if (c.change === 'changed') return `${part[0].toUpperCase()}${part.slice(1)} ${c.name}: ${c.fields.map((f) => en.marketplace.partFields[f]).join(', ')} changed`
+      const kept = c.progress_kept ? ` — the sessions of ${plural(c.progress_kept, 'worker')} on it are kept` : ''
+      return `Removed ${part}: ${c.name}${kept}`
+    },
+    parts: { journey: 'journey', phase: 'phase', touchpoint: 'touchpoint', content: 'content item' } satisfies Record<SnapshotPart, string>,
+    partFields: {
+      title: 'title',
+      purpose: 'purpose',
+      name: 'name',
+      order: 'order',
+      phase: 'phase',
+      content: 'content',
+      rule: 'when it is due',
+      type: 'type',
+      description: 'description',
+      media: 'media',
+      questions: 'questions',
+    } satisfies Record<PartField, string>,
+    keptProgress: 'Touchpoints that continue keep every worker’s progress; a removed touchpoint is no longer scheduled, and what was recorded on it stays.',
+    applyUpdate: (version: number) => `Apply version ${version}`,
+    updated: (title: string, version: number) => `${title} is updated to version ${version}, here and on every device at its next sync.`,
+    fork: 'Make it our own',
+    forkWarning: 'A forked copy is yours to edit, and takes no more versions from its publisher. This cannot be undone.',
+    forked: (title: string) => `${title} is your organization’s own now: edit it freely; it takes no more updates.`,
+    forkedNote: 'Forked: your organization’s own, taking no more versions.',
+    endedNote: 'The license has ended: the copy takes no more versions and no new enrollments; workers enrolled keep going.',
+    usage: {
+      title: 'How it is used',
+      workers: (all: number | null, organizations: number, own: number | null) => {
+        const across = organizations ? ` across ${plural(organizations, 'licensed organization')}` : ' across every licensee'
+        const everyone = all === null ? `Fewer than 5 workers${across} so far` : `${plural(all, 'worker')} enrolled${across}`
+        return own === null ? `${everyone}.` : `${everyone}; ${plural(own, 'worker')} of yours.`
+      },
+      version: (number: number, copies: number) => `version ${number}: ${plural(copies, 'copy', 'copies')}`,
+      licensee: 'Organization',
+      versionHeld: 'Version held',
+      enrolled: 'Workers enrolled',
+      notCopied: 'not copied in',
+      fewer: (min: number) => `fewer than ${min}`,
+      completion: 'Completed, per touchpoint',
+      everyone: 'every licensee',
+      yours: 'yours',
+      removed: 'no longer in the newest version',
+      percent: (p: number | null, min: number) => (p === null ? `fewer than ${min} workers` : `${Math.round(p)}% completed`),
+      mean: (score: number) => `mean score ${score.toFixed(1)}`,
+      questions: 'Quiz questions answered right',
+      right: (p: number | null, min: number) => (p === null ? `fewer than ${min} workers` : `${Math.round(p)}% right`),
+      note: (min: number) =>
+        `Counts and shares only, never a worker’s name or record; a figure drawn from fewer than ${min} workers is not shown outside their own organization.`,
+    },
   },
   staff: {
     title: 'Staff',
@@ -1069,6 +1128,7 @@ export const en = {
     duplicate_enrollment: 'The worker is already enrolled in this program on the server; their progress belongs to that enrollment.',
     restricted: 'Other records on the server still use this one, so it was not deleted.',
     copy_locked: 'It is a locked copy of a marketplace listing: the publisher’s new versions change it, nobody here.',
+    copy_forked: 'It was forked: it is your organization’s own and takes no more versions from its publisher.',
   } satisfies Partial<Record<ErrorCode, string>>,
   entities: {
     organizations: 'organization', users: 'user', workers: 'worker', segments: 'segment',
@@ -1129,6 +1189,7 @@ export const en = {
     listing_withdrawn: 'The publisher withdrew this listing: it takes no new licenses.',
     license_not_in_force: 'The license is not in force: it is still a request, was declined, or is past its last day.',
     copy_locked: 'This is a locked copy of a marketplace listing: it follows its publisher’s new versions and is not changed here.',
+    copy_forked: 'This copy was forked: it is your organization’s own and takes no more versions from its publisher.',
     unauthenticated: 'Sign in again to sync.',
     forbidden: 'Your role may not see this.',
     method_not_allowed: 'The server does not take this request; Stride may need an update.',
@@ -1233,6 +1294,7 @@ export const en = {
     incomplete_source: () => 'names a marketplace listing, its version and its state together, or none of them',
     nothing_to_publish: () => 'has no touchpoints yet: there is nothing to publish',
     copied_from_listing: () => 'is a copy of another organization’s listing: it is not yours to publish',
+    license_ended: (p) => `uses “${p.journey}”, whose license ended on ${p.last_day}: it takes no new enrollments`,
     not_language: (p) => `“${p.value}” is not a language tag: two or three letters, then any subtags (en, sw, pt-BR)`,
   } satisfies ProblemSentences as ProblemSentences,
 }

@@ -2,7 +2,7 @@
 //! and the copy a licensee makes of a licensed version.
 
 use super::optional_text;
-use crate::enums::{LicenseStatus, LicenseType, ListingKind};
+use crate::enums::{CopyPolicy, LicenseStatus, LicenseType, ListingKind};
 use crate::ids::{LicenseId, ListingId, MarketplaceCopyId, OrganizationId};
 use crate::problem::{InvalidValue, ValidationError};
 use crate::values::Timestamp;
@@ -81,6 +81,13 @@ pub struct License {
     pub decided_at: Option<Timestamp>,
     /// Active and not past its end: a version may be copied in and updated.
     pub in_force: bool,
+    /// The listing's newest version (a copy of an older one may be updated to it).
+    pub latest_version: u32,
+    /// Whether the licensee's copy may be forked into its own (the listing's policy).
+    pub copies: CopyPolicy,
+    /// The licensee's copy holds an older version and may take the newest now
+    /// ([`update_available`]).
+    pub update_available: bool,
     /// The licensee's copy, once made (shown to the licensee only).
     pub copy: Option<MarketplaceCopy>,
 }
@@ -105,11 +112,25 @@ pub struct MarketplaceCopy {
     /// The journey blueprint or content item made in the licensee's organization.
     pub root_id: uuid::Uuid,
     pub copied_at: Timestamp,
+    /// Made the licensee's own: edited freely, taking no more updates.
+    pub forked: bool,
+}
+
+/// Whether a copy may be updated to the listing's newest version now: the license is in
+/// force, and the copy follows the listing and holds an older version.
+pub fn update_available(in_force: bool, copy: Option<&MarketplaceCopy>, latest_version: u32) -> bool {
+    in_force && copy.is_some_and(|c| !c.forked && c.version < latest_version)
 }
 
 /// Whether a license is in force on `today`: active, and not past its last day.
 pub fn in_force(status: LicenseStatus, ends_on: Option<NaiveDate>, today: NaiveDate) -> bool {
-    status == LicenseStatus::Active && ends_on.is_none_or(|last| today <= last)
+    status == LicenseStatus::Active && within(ends_on, today)
+}
+
+/// Whether `day` is on or before `last_day` (None: no end). A copied journey takes new
+/// enrollments while its `licensed_until` holds, on the device and at the server alike.
+pub fn within(last_day: Option<NaiveDate>, day: NaiveDate) -> bool {
+    last_day.is_none_or(|last| day <= last)
 }
 
 #[cfg(test)]

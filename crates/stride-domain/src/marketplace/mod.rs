@@ -7,13 +7,19 @@
 //!
 //! Here: who may publish and license, the bodies of the listing and catalog routes and
 //! the rules both sides apply to what a person types; the snapshot a version holds
-//! (`snapshot.rs`); licenses and copies (`license.rs`).
+//! (`snapshot.rs`); licenses and copies (`license.rs`); what an update of a copy
+//! changes (`update.rs`); how a listing is used, for its publisher and licensees
+//! (`usage.rs`).
 
 mod license;
 mod snapshot;
+mod update;
+mod usage;
 
 pub use license::*;
 pub use snapshot::*;
+pub use update::*;
+pub use usage::*;
 
 use crate::enums::{CopyPolicy, LicenseStatus, LicenseType, ListingKind, ListingStatus};
 use crate::ids::{ListingId, OrganizationId};

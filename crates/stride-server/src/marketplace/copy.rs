@@ -7,8 +7,8 @@
 //! administrator's.
 
 use super::licenses::one;
+use super::rows::{fields, insert, insert_row, Origin};
 use super::{listing_of, listing_row, Tx};
-use crate::audit::audit;
 use crate::auth::AuthenticatedDevice;
 use crate::error::ApiError;
 use crate::extract::Segment;
@@ -17,18 +17,21 @@ use crate::tenant;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde_json::{json, Value};
-use sqlx::Row;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 use std::collections::HashMap;
 use stride_domain::marketplace::*;
 use stride_domain::media::MEDIA_PATH;
 use stride_domain::*;
 
-/// Where every copied row came from.
-#[derive(Clone, Copy)]
-struct Origin {
-    listing: ListingId,
-    version: i32,
+/// Which copied row stands for which row of the snapshot, by the snapshot's keys (kept
+/// with the copy, so an update knows the rows that continue; a key an update removed
+/// stays, so a later version that has the part again brings its row back).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(super) struct CopiedIds {
+    pub content: HashMap<ContentId, ContentId>,
+    pub phases: HashMap<PhaseId, PhaseId>,
+    pub touchpoints: HashMap<TouchpointId, TouchpointId>,
 }
 
 /// Copy the latest version of a licensed listing into this organization.
@@ -75,33 +78,23 @@ pub(crate) async fn copy(
             message: format!("{} was withdrawn by its publisher: it can no longer be copied in", listing.title),
         });
     }
-    let version =
-        sqlx::query("SELECT number, snapshot FROM listing_versions WHERE listing_id = $1 ORDER BY number DESC LIMIT 1")
-            .bind(listing.id.as_uuid())
-            .fetch_one(&mut *tx)
-            .await?;
-    let snapshot: Snapshot = serde_json::from_value(version.get("snapshot"))
-        .map_err(|e| ApiError::Internal(format!("stored snapshot: {e}")))?;
-    let from = Origin { listing: listing.id, version: version.get("number") };
+    let number = listing.latest_version as i32;
+    let snapshot = super::snapshot_of(&mut tx, listing.id, number).await?;
+    let from = Origin { listing: listing.id, version: number };
 
-    let mut content_ids = HashMap::new();
+    let mut ids = CopiedIds::default();
     for item in &snapshot.content {
         let id = copy_content(&mut tx, &device, from, item).await?;
-        content_ids.insert(item.key, id);
+        ids.content.insert(item.key, id);
     }
-    let (root_id, phase_ids, touchpoint_ids) = match &snapshot.journey {
-        Some(journey) => copy_journey(&mut tx, &device, from, journey, &content_ids).await?,
+    let root_id = match &snapshot.journey {
+        Some(journey) => copy_journey(&mut tx, &device, from, journey, license.ends_on, &mut ids).await?,
         None => {
-            let only = snapshot.content.first().and_then(|c| content_ids.get(&c.key));
-            let root = only.ok_or_else(|| ApiError::Internal("a content listing without its item".into()))?;
-            (root.as_uuid(), HashMap::new(), HashMap::new())
+            let only = snapshot.content.first().and_then(|c| ids.content.get(&c.key));
+            only.ok_or_else(|| ApiError::Internal("a content listing without its item".into()))?.as_uuid()
         }
     };
-    let copied_ids = json!({
-        "content": content_ids.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
-        "phases": phase_ids.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
-        "touchpoints": touchpoint_ids.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
-    });
+    let copied_ids = serde_json::to_value(&ids).map_err(|e| ApiError::Internal(format!("copied ids: {e}")))?;
     let id = MarketplaceCopyId::new();
     let copied_at: chrono::DateTime<chrono::Utc> = sqlx::query_scalar(
         "INSERT INTO marketplace_copies (id, organization_id, license_id, listing_id, version, kind, root_id, copied_ids, copied_by)
@@ -130,73 +123,61 @@ pub(crate) async fn copy(
             kind: snapshot.kind,
             root_id,
             copied_at: Timestamp::from_datetime(copied_at),
+            forked: false,
         }),
     ))
 }
 
-/// Inserts one copied row, keeping the listing and version it came from (following it).
-async fn insert(
-    tx: &mut Tx,
-    device: &AuthenticatedDevice,
-    from: Origin,
-    entity: EntityKind,
-    id: uuid::Uuid,
-    mut row: serde_json::Map<String, Value>,
-) -> Result<(), ApiError> {
-    row.insert("source_listing_id".into(), json!(from.listing));
-    row.insert("source_version".into(), json!(from.version));
-    row.insert("source_state".into(), json!(CopyState::Following));
-    insert_row(tx, device, entity, id, row).await
-}
-
-/// Inserts one row of the licensee's (its columns as JSON, laid over the table's row
-/// type, so the one statement serves every table) and keeps it in the audit trail.
-async fn insert_row(
-    tx: &mut Tx,
-    device: &AuthenticatedDevice,
-    entity: EntityKind,
-    id: uuid::Uuid,
-    mut row: serde_json::Map<String, Value>,
-) -> Result<(), ApiError> {
-    row.insert("id".into(), json!(id));
-    row.insert("organization_id".into(), json!(device.organization_id));
-    let table = entity.table();
-    // The names are this file's own (each table's columns), never a request's.
-    let list = row.keys().map(String::as_str).collect::<Vec<_>>().join(", ");
-    let fields: Value = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO {table} ({list}) SELECT {list} FROM jsonb_populate_record(NULL::{table}, $1)
-         RETURNING to_jsonb({table}) - 'version' - 'field_hlc' - 'deleted_at'"
-    )))
-    .bind(Value::Object(row))
-    .fetch_one(&mut **tx)
-    .await?;
-    audit(tx, device, entity, id, fields).await
-}
-
 /// A content item, with its media file (a file of the licensee's server now) and quiz.
-async fn copy_content(
+pub(super) async fn copy_content(
     tx: &mut Tx,
     device: &AuthenticatedDevice,
     from: Origin,
     item: &ContentSnapshot,
 ) -> Result<ContentId, ApiError> {
+    let id = ContentId::new();
+    let row = content_fields(tx, device, from, item).await?;
+    insert(tx, device, from, EntityKind::Content, id.as_uuid(), row).await?;
+    if let Some(definition) = &item.quiz {
+        add_quiz_version(tx, device, id, definition).await?;
+    }
+    Ok(id)
+}
+
+/// A content item's columns as a version has them (its media file copied to the
+/// licensee's server).
+pub(super) async fn content_fields(
+    tx: &mut Tx,
+    device: &AuthenticatedDevice,
+    from: Origin,
+    item: &ContentSnapshot,
+) -> Result<super::rows::Fields, ApiError> {
     let media_url = match &item.media {
         Some(media) => Some(copy_media(tx, device.organization_id, from.listing, media).await?),
         None => item.media_url.clone(),
     };
-    let id = ContentId::new();
-    let row = json!({
+    Ok(fields(json!({
         "type": item.content_type, "title": item.title, "description": item.description, "media_url": media_url,
-    });
-    insert(tx, device, from, EntityKind::Content, id.as_uuid(), as_map(row)).await?;
-    if let Some(definition) = &item.quiz {
-        // Its questions as the organization's first version (quiz versions keep no source:
-        // the content item they belong to does).
-        let row =
-            json!({"content_id": id, "version_number": 1, "definition": definition, "created_by": device.user_id});
-        insert_row(tx, device, EntityKind::QuizVersions, QuizVersionId::new().as_uuid(), as_map(row)).await?;
-    }
-    Ok(id)
+    })))
+}
+
+/// A quiz's questions as the copy's next quiz version (quiz versions keep no source: the
+/// content item they belong to does).
+pub(super) async fn add_quiz_version(
+    tx: &mut Tx,
+    device: &AuthenticatedDevice,
+    content: ContentId,
+    definition: &serde_json::Value,
+) -> Result<(), ApiError> {
+    let number: i32 = sqlx::query_scalar(
+        "SELECT coalesce(max(version_number), 0) + 1 FROM quiz_versions WHERE organization_id = $1 AND content_id = $2",
+    )
+    .bind(device.organization_id.as_uuid())
+    .bind(content.as_uuid())
+    .fetch_one(&mut **tx)
+    .await?;
+    let row = json!({"content_id": content, "version_number": number, "definition": definition, "created_by": device.user_id});
+    insert_row(tx, device, EntityKind::QuizVersions, QuizVersionId::new().as_uuid(), fields(row)).await
 }
 
 /// The listing's copy of a media file, kept as a file of the licensee's server under a
@@ -233,46 +214,51 @@ async fn copy_media(
     Ok(format!("{MEDIA_PATH}{name}"))
 }
 
-type JourneyIds = (uuid::Uuid, HashMap<PhaseId, PhaseId>, HashMap<TouchpointId, TouchpointId>);
-
-/// The journey, its phases and its touchpoints, each touchpoint's rule naming the copy's
-/// touchpoints.
+/// The journey (with its license's last day), its phases and its touchpoints, each
+/// touchpoint's rule naming the copy's touchpoints; their ids go into `ids`.
 async fn copy_journey(
     tx: &mut Tx,
     device: &AuthenticatedDevice,
     from: Origin,
     journey: &JourneySnapshot,
-    content_ids: &HashMap<ContentId, ContentId>,
-) -> Result<JourneyIds, ApiError> {
+    licensed_until: Option<chrono::NaiveDate>,
+    ids: &mut CopiedIds,
+) -> Result<uuid::Uuid, ApiError> {
     let journey_id = JourneyBlueprintId::new();
-    let row = json!({"title": journey.title, "purpose": journey.purpose, "created_by": device.user_id, "updated_by": device.user_id});
-    insert(tx, device, from, EntityKind::JourneyBlueprints, journey_id.as_uuid(), as_map(row)).await?;
-    let touchpoint_ids: HashMap<TouchpointId, TouchpointId> =
+    let row = json!({
+        "title": journey.title, "purpose": journey.purpose, "licensed_until": licensed_until,
+        "created_by": device.user_id, "updated_by": device.user_id,
+    });
+    insert(tx, device, from, EntityKind::JourneyBlueprints, journey_id.as_uuid(), fields(row)).await?;
+    ids.touchpoints =
         journey.phases.iter().flat_map(|p| &p.touchpoints).map(|t| (t.key, TouchpointId::new())).collect();
-    let mut phase_ids = HashMap::new();
     for phase in &journey.phases {
         let phase_id = PhaseId::new();
-        phase_ids.insert(phase.key, phase_id);
+        ids.phases.insert(phase.key, phase_id);
         let row =
             json!({"journey_blueprint_id": journey_id, "name": phase.name, "sequence_order": phase.sequence_order});
-        insert(tx, device, from, EntityKind::Phases, phase_id.as_uuid(), as_map(row)).await?;
+        insert(tx, device, from, EntityKind::Phases, phase_id.as_uuid(), fields(row)).await?;
         for touchpoint in &phase.touchpoints {
-            let content = content_ids
-                .get(&touchpoint.content_key)
-                .ok_or_else(|| ApiError::Internal("a snapshot's touchpoint without its content".into()))?;
-            let rule = carry_rule(touchpoint.rule_logic.as_ref(), &touchpoint_ids)
-                .map_err(|e| ApiError::Internal(format!("a snapshot's rule: {e}")))?;
-            let row = json!({"phase_id": phase_id, "content_id": content, "rule_logic": rule});
-            insert(tx, device, from, EntityKind::Touchpoints, touchpoint_ids[&touchpoint.key].as_uuid(), as_map(row))
-                .await?;
+            let row = touchpoint_fields(touchpoint, phase_id, ids, &ids.touchpoints)?;
+            insert(tx, device, from, EntityKind::Touchpoints, ids.touchpoints[&touchpoint.key].as_uuid(), row).await?;
         }
     }
-    Ok((journey_id.as_uuid(), phase_ids, touchpoint_ids))
+    Ok(journey_id.as_uuid())
 }
 
-fn as_map(value: Value) -> serde_json::Map<String, Value> {
-    match value {
-        Value::Object(map) => map,
-        _ => serde_json::Map::new(),
-    }
+/// A touchpoint's columns in the copy: its phase, its content and its rule, naming the
+/// copy's touchpoints by `renamed` (a condition on one it lacks is left out).
+pub(super) fn touchpoint_fields(
+    touchpoint: &TouchpointSnapshot,
+    phase: PhaseId,
+    ids: &CopiedIds,
+    renamed: &HashMap<TouchpointId, TouchpointId>,
+) -> Result<super::rows::Fields, ApiError> {
+    let content = ids
+        .content
+        .get(&touchpoint.content_key)
+        .ok_or_else(|| ApiError::Internal("a snapshot's touchpoint without its content".into()))?;
+    let rule = carry_rule(touchpoint.rule_logic.as_ref(), renamed)
+        .map_err(|e| ApiError::Internal(format!("a snapshot's rule: {e}")))?;
+    Ok(fields(json!({"phase_id": phase, "content_id": content, "rule_logic": rule})))
 }

@@ -37,8 +37,8 @@ fn today() -> chrono::NaiveDate {
 const LICENSE_COLUMNS: &str =
     "l.id, l.listing_id, m.title AS listing_title, m.license_type, l.publisher_organization_id,
     m.publisher_name, l.licensee_organization_id, l.licensee_name, l.status, l.seats, l.ends_on, l.terms, l.message,
-    l.requested_at, l.decided_at, c.id AS copy_id, c.version AS copy_version, c.kind AS copy_kind, c.root_id,
-    c.copied_at";
+    l.requested_at, l.decided_at, m.latest_version, m.copies, c.id AS copy_id, c.version AS copy_version,
+    c.kind AS copy_kind, c.root_id, c.copied_at, c.forked_at IS NOT NULL AS copy_forked";
 
 const LICENSE_FROM: &str = "marketplace_licenses l
     JOIN marketplace_listings m ON m.id = l.listing_id
@@ -48,6 +48,8 @@ pub(super) fn license_of(row: &PgRow) -> Result<License, ApiError> {
     let bad = |what: &str, e: String| ApiError::Internal(format!("stored license {what}: {e}"));
     let status: LicenseStatus = row.get::<String, _>("status").parse().map_err(|e| bad("status", format!("{e}")))?;
     let ends_on: Option<chrono::NaiveDate> = row.get("ends_on");
+    let latest_version = row.get::<i32, _>("latest_version") as u32;
+    let in_force_today = in_force(status, ends_on, today());
     let copy = match row.get::<Option<uuid::Uuid>, _>("copy_id") {
         None => None,
         Some(id) => Some(MarketplaceCopy {
@@ -58,6 +60,7 @@ pub(super) fn license_of(row: &PgRow) -> Result<License, ApiError> {
             kind: row.get::<String, _>("copy_kind").parse().map_err(|e| bad("copy kind", format!("{e}")))?,
             root_id: row.get("root_id"),
             copied_at: Timestamp::from_datetime(row.get("copied_at")),
+            forked: row.get("copy_forked"),
         }),
     };
     Ok(License {
@@ -76,7 +79,10 @@ pub(super) fn license_of(row: &PgRow) -> Result<License, ApiError> {
         message: row.get("message"),
         requested_at: Timestamp::from_datetime(row.get("requested_at")),
         decided_at: row.get::<Option<chrono::DateTime<chrono::Utc>>, _>("decided_at").map(Timestamp::from_datetime),
-        in_force: in_force(status, ends_on, today()),
+        in_force: in_force_today,
+        latest_version,
+        copies: row.get::<String, _>("copies").parse().map_err(|e| bad("copies", format!("{e}")))?,
+        update_available: update_available(in_force_today, copy.as_ref(), latest_version),
         copy,
     })
 }

@@ -1,7 +1,8 @@
 //! The marketplace's routes (`stride_domain::marketplace` holds their bodies and rules):
 //! listings here (publish, a new version, change or withdraw, the catalog, a listing's
-//! page), licenses in `licenses.rs`, copying a licensed version in `copy.rs`, and the
-//! snapshot a version holds in `snapshot.rs`.
+//! page), licenses in `licenses.rs`, copying a licensed version in `copy.rs` (the rows it
+//! writes in `rows.rs`), updating and forking a copy in `update.rs`, how a listing is used
+//! in `usage.rs`, and the snapshot a version holds in `snapshot.rs`.
 //!
 //! Every route runs in a transaction scoped to the asking organization, and the tables'
 //! row-level security (server migration 15) decides what it may see and write: the
@@ -11,7 +12,10 @@
 
 pub(crate) mod copy;
 pub(crate) mod licenses;
+mod rows;
 mod snapshot;
+pub(crate) mod update;
+pub(crate) mod usage;
 
 pub(crate) use copy::copy;
 pub(crate) use licenses::{decide, licenses, request_license};
@@ -109,32 +113,55 @@ async fn listing_row(tx: &mut Tx, org: OrganizationId, id: ListingId, for_update
 async fn detail(tx: &mut Tx, org: OrganizationId, id: ListingId) -> Result<ListingDetail, ApiError> {
     let row = listing_row(tx, org, id, false).await?;
     let listing = listing_of(&row)?;
-    let versions = sqlx::query(
-        "SELECT number, notes, published_at, snapshot FROM listing_versions WHERE listing_id = $1 ORDER BY number DESC",
-    )
-    .bind(id.as_uuid())
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut preview = None;
-    let mut infos = Vec::with_capacity(versions.len());
-    for version in versions {
-        let snapshot: Snapshot = serde_json::from_value(version.get("snapshot"))
-            .map_err(|e| ApiError::Internal(format!("stored snapshot: {e}")))?;
-        infos.push(ListingVersion {
-            number: version.get::<i32, _>("number") as u32,
-            notes: version.get("notes"),
-            published_at: Timestamp::from_datetime(version.get("published_at")),
-            counts: snapshot.counts(),
-        });
-        preview.get_or_insert(snapshot);
-    }
+    let versions = versions_since(tx, id, 0).await?;
+    let preview = versions.first().map(|(_, snapshot)| snapshot.clone());
     let preview = preview.ok_or_else(|| ApiError::Internal("a listing without a version".into()))?;
+    let infos = versions.into_iter().map(|(info, _)| info).collect();
     let license = if listing.publisher_organization_id == org {
         None
     } else {
         licenses::of_licensee(tx, org, Some(id)).await?.pop()
     };
     Ok(ListingDetail { listing, terms: row.get("terms"), versions: infos, preview, license })
+}
+
+fn stored_snapshot(value: serde_json::Value) -> Result<Snapshot, ApiError> {
+    serde_json::from_value(value).map_err(|e| ApiError::Internal(format!("stored snapshot: {e}")))
+}
+
+/// The listing's versions after `after`, newest first, each with its snapshot.
+async fn versions_since(tx: &mut Tx, id: ListingId, after: i32) -> Result<Vec<(ListingVersion, Snapshot)>, ApiError> {
+    let rows = sqlx::query(
+        "SELECT number, notes, published_at, snapshot FROM listing_versions
+         WHERE listing_id = $1 AND number > $2 ORDER BY number DESC",
+    )
+    .bind(id.as_uuid())
+    .bind(after)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let snapshot = stored_snapshot(row.get("snapshot"))?;
+            let info = ListingVersion {
+                number: row.get::<i32, _>("number") as u32,
+                notes: row.get("notes"),
+                published_at: Timestamp::from_datetime(row.get("published_at")),
+                counts: snapshot.counts(),
+            };
+            Ok((info, snapshot))
+        })
+        .collect()
+}
+
+/// One version's snapshot (`not_found` when the listing has no such version).
+async fn snapshot_of(tx: &mut Tx, id: ListingId, number: i32) -> Result<Snapshot, ApiError> {
+    let snapshot = sqlx::query_scalar("SELECT snapshot FROM listing_versions WHERE listing_id = $1 AND number = $2")
+        .bind(id.as_uuid())
+        .bind(number)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| ApiError::Missing(format!("the listing has no version {number}")))?;
+    stored_snapshot(snapshot)
 }
 
 /// Takes the snapshot of the listing's source as it is now and keeps it as the next

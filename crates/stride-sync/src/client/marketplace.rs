@@ -1,6 +1,7 @@
 //! The marketplace's calls (`stride_domain::marketplace` holds their bodies): the
 //! catalog and a listing's page, publishing and new versions, licenses asked for and
-//! decided, and copying a licensed version in.
+//! decided, copying a licensed version in, updating and forking the copy, and how a
+//! listing is used.
 
 use super::{Client, ClientError};
 use stride_domain::marketplace::*;
@@ -14,6 +15,10 @@ impl Client {
 
     pub async fn listing(&self, id: ListingId) -> Result<ListingDetail, ClientError> {
         Self::send(self.authorized(self.http.get(format!("{}/v1/marketplace/listings/{id}", self.base)))?).await
+    }
+
+    pub async fn listing_usage(&self, id: ListingId) -> Result<ListingUsage, ClientError> {
+        Self::send(self.authorized(self.http.get(format!("{}/v1/marketplace/listings/{id}/usage", self.base)))?).await
     }
 
     pub async fn publish_listing(&self, listing: &NewListing) -> Result<ListingDetail, ClientError> {
@@ -47,6 +52,21 @@ impl Client {
 
     pub async fn copy_listing(&self, license: LicenseId) -> Result<MarketplaceCopy, ClientError> {
         let request = self.http.post(format!("{}/v1/marketplace/licenses/{license}/copy", self.base));
+        Self::send(self.authorized(request)?).await
+    }
+
+    pub async fn copy_update(&self, license: LicenseId) -> Result<CopyUpdate, ClientError> {
+        let request = self.http.get(format!("{}/v1/marketplace/licenses/{license}/update", self.base));
+        Self::send(self.authorized(request)?).await
+    }
+
+    pub async fn apply_update(&self, license: LicenseId, update: &ApplyUpdate) -> Result<MarketplaceCopy, ClientError> {
+        let request = self.http.post(format!("{}/v1/marketplace/licenses/{license}/update", self.base)).json(update);
+        Self::send(self.authorized(request)?).await
+    }
+
+    pub async fn fork_copy(&self, license: LicenseId) -> Result<MarketplaceCopy, ClientError> {
+        let request = self.http.post(format!("{}/v1/marketplace/licenses/{license}/fork", self.base));
         Self::send(self.authorized(request)?).await
     }
 }

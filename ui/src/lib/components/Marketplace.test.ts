@@ -73,6 +73,9 @@ const license = (extra: Partial<License> = {}): License => ({
   requested_at: '2026-12-01T08:00:00.000Z',
   decided_at: '2026-12-01T08:00:00.000Z',
   in_force: true,
+  latest_version: 1,
+  copies: 'locked',
+  update_available: false,
   copy: null,
   ...extra,
 })
@@ -104,8 +107,17 @@ describe('marketplace', () => {
       marketplaceLicenses: async () => ({ held: held ? [held] : [], granted: [] }),
       marketplaceListing: async () => detail(held),
       requestLicense: vi.fn(async () => (held = license())),
+      listingUsage: vi.fn(async () => ({
+        listing_id: lifting.id,
+        title: lifting.title,
+        versions: [{ number: 1, copies: 1 }],
+        licensees: [],
+        all: { workers: null, touchpoints: [], questions: [] },
+        own: { workers: 0, touchpoints: [], questions: [] },
+        min_workers: 5,
+      })),
       copyListing: vi.fn(async () => {
-        held = license({ copy: { id: 'x', license_id: license().id, listing_id: lifting.id, version: 1, kind: 'journey', root_id: 'r', copied_at: '2026-12-01T09:00:00.000Z' } })
+        held = license({ copy: { id: 'x', license_id: license().id, listing_id: lifting.id, version: 1, kind: 'journey', root_id: 'r', copied_at: '2026-12-01T09:00:00.000Z', forked: false } })
         return held.copy!
       }),
     })
@@ -118,6 +130,7 @@ describe('marketplace', () => {
     await fireEvent.click(await screen.findByTestId('copy-listing'))
     await screen.findByText(en.marketplace.copied('Safe lifting', 1))
     expect(await screen.findByText(en.marketplace.copiedVersion(1))).toBeTruthy()
+    expect((await screen.findByTestId('usage-workers')).textContent).toBe(en.marketplace.usage.workers(null, 0, 0))
   })
 
   it('shows a refusal by its code', async () => {
