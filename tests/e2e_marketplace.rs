@@ -215,11 +215,10 @@ async fn an_expert_publishes_a_journey_and_a_client_licenses_it_and_copies_it_in
         t.contains("80% completed") && !t.contains("mean score") && t.contains("20% completed")
     })
     .await;
-    let usage = find(&client, "[data-testid=listing-usage]").await;
-    let page = usage.text().await.unwrap();
+    let page = text_of(&client, "[data-testid=listing-usage]", |t| t.contains("80% completed")).await;
     assert!(!newcomers.iter().any(|w| page.contains(w.full_name.as_str())), "{page}");
     client
-        .execute("arguments[0].scrollIntoView({block: 'start'})", vec![serde_json::to_value(&usage).unwrap()])
+        .execute("document.querySelector('[data-testid=listing-usage]').scrollIntoView({block: 'start'})", vec![])
         .await
         .unwrap();
     screenshot(&client, "marketplace-usage").await;

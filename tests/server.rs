@@ -347,6 +347,48 @@ async fn signing_in_right_wrong_and_revoked() {
     db.drop().await;
 }
 
+#[tokio::test]
+async fn a_devices_last_seen_time_is_written_once_a_minute_not_on_every_request() {
+    let db = TestDatabase::migrated().await;
+    let base = spawn_server(&db.pool).await;
+    organization(&db, "Alpha").await;
+    let device = Device::sign_in(&base, "coordinator@alpha.example").await;
+    // A row's xmin changes with every write of it.
+    let row = || {
+        let pool = db.pool.clone();
+        let id = device.me.device_id;
+        async move {
+            sqlx::query_as::<_, (String, Option<chrono::DateTime<chrono::Utc>>)>(
+                "SELECT xmin::text, last_seen_at FROM devices WHERE id = $1",
+            )
+            .bind(id.as_uuid())
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(device.get("/v1/me").send().await.unwrap().status(), StatusCode::OK);
+    let (written, seen) = row().await;
+    assert!(seen.is_some(), "the first request is seen");
+    for _ in 0..3 {
+        assert_eq!(device.get("/v1/sync/pull").send().await.unwrap().status(), StatusCode::OK);
+    }
+    assert_eq!(row().await, (written.clone(), seen), "no write for requests within the minute");
+
+    let stale = stride_server::auth::LAST_SEEN_EVERY_SECS + 1;
+    sqlx::query("UPDATE devices SET last_seen_at = now() - make_interval(secs => $2) WHERE id = $1")
+        .bind(device.me.device_id.as_uuid())
+        .bind(f64::from(stale))
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let (aged, before) = row().await;
+    assert_eq!(device.get("/v1/me").send().await.unwrap().status(), StatusCode::OK);
+    let (rewritten, after) = row().await;
+    assert!(rewritten != aged && after > before, "written again once a minute old");
+    db.drop().await;
+}
+
 /// Signs in from `address` (a loopback address of this machine).
 async fn login_from(base: &str, address: [u8; 4], email: &str, password: &str) -> reqwest::Response {
     crate::support::http()

@@ -89,8 +89,14 @@ pub struct AuthenticatedDevice {
     pub installation_id: Option<uuid::Uuid>,
 }
 
+/// How stale a device's `last_seen_at` may grow before a request writes it again: one
+/// write a minute per device at most, not one per request (a syncing device sends
+/// several a second, and every write would be a row version to vacuum).
+pub const LAST_SEEN_EVERY_SECS: i32 = 60;
+
 /// The device whose token this is; `installation`, when the request says it, binds a
-/// sign-in that has none yet (one made before the server kept installations).
+/// sign-in that has none yet (one made before the server kept installations). The
+/// device's last-seen time is written when it is older than [`LAST_SEEN_EVERY_SECS`].
 pub async fn device_for_token(
     pool: &PgPool,
     token: &DeviceToken,
@@ -99,12 +105,25 @@ pub async fn device_for_token(
     // Devices are found by token before the organization is known (their row-level
     // security is not forced on the owner); the user is then read within the organization.
     let device = sqlx::query(
-        "UPDATE devices SET last_seen_at = now(), installation_id = coalesce(installation_id, $2)
-         WHERE token_hash = $1
-         RETURNING id, organization_id, user_id, installation_id, revoked_at IS NOT NULL AS revoked",
+        "WITH found AS (
+           SELECT id, organization_id, user_id, installation_id, revoked_at, last_seen_at FROM devices
+           WHERE token_hash = $1
+         ), seen AS (
+           UPDATE devices d SET last_seen_at = now(), installation_id = coalesce(d.installation_id, $2)
+           FROM found f
+           WHERE d.id = f.id
+             AND (f.last_seen_at IS NULL OR f.last_seen_at < now() - make_interval(secs => $3)
+                  OR (f.installation_id IS NULL AND $2 IS NOT NULL))
+           RETURNING d.installation_id
+         )
+         SELECT f.id, f.organization_id, f.user_id,
+                coalesce((SELECT installation_id FROM seen), f.installation_id) AS installation_id,
+                f.revoked_at IS NOT NULL AS revoked
+         FROM found f",
     )
     .bind(token_hash(token))
     .bind(installation)
+    .bind(f64::from(LAST_SEEN_EVERY_SECS))
     .fetch_optional(pool)
     .await?
     .ok_or(ApiError::Unauthenticated)?;
