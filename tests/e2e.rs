@@ -346,7 +346,7 @@ async fn work_done_offline_syncs_by_itself_when_the_server_answers_again_and_a_r
     click_centered(&client, &everyone).await;
     click_centered(&client, &submit).await;
     text_of(&client, "[data-field=present]", |t| t.contains("at least one")).await;
-    click_centered(&client, &find(&client, "[data-testid=tick-due]").await).await;
+    click(&client, "[data-testid=tick-due]").await;
     text_of(&client, "form[data-testid=group-session] button[type=submit]", |t| t == "Record: 60 came, 54 absent")
         .await;
     // Each one present gets their own score, typed down the column: Enter moves to the
@@ -379,14 +379,14 @@ async fn work_done_offline_syncs_by_itself_when_the_server_answers_again_and_a_r
 
     // Corrected the same day: the second worker's score was 70, not 75. An edit.
     text_of(&client, "[data-testid=sessions-today]", |t| t.contains("60 came, 54 absent")).await;
-    click_centered(&client, &find(&client, "[data-testid=correct-session]").await).await;
+    click(&client, "[data-testid=correct-session]").await;
     text_of(&client, "form[data-testid=group-session] button[type=submit]", |t| t == "Save the correction").await;
     let scores =
         client.find_all(Locator::Css("[data-testid=session-line] input[name=score]:not(:disabled)")).await.unwrap();
     assert_eq!(scores[1].prop("value").await.unwrap().as_deref(), Some("75"));
     scores[1].clear().await.unwrap();
     scores[1].send_keys("70").await.unwrap();
-    click_centered(&client, &find(&client, "form[data-testid=group-session] button[type=submit]").await).await;
+    click(&client, "form[data-testid=group-session] button[type=submit]").await;
     text_of(&client, "form[data-testid=group-session] .notice", |t| t.starts_with("Corrected: 60 came")).await;
     text_of(&client, "[data-testid=pending]", |t| waiting(t) == recorded + 1).await;
     find(&client, "form[data-testid=group-session] header button").await.click().await.unwrap();

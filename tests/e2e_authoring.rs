@@ -42,23 +42,23 @@ async fn a_manager_authors_a_journey_that_after_sync_is_due_on_a_coordinators_de
     find(&client, "[data-testid=journey-form] button[type=submit]").await.click().await.unwrap();
     text_of(&client, "[data-testid=journeys] .notice", |t| t == "Night shift safety is saved on this device.").await;
     fill(&client, &[("input[name=phase]", "Week 1")]).await;
-    click_centered(&client, &find(&client, ".add-phase button[type=submit]").await).await;
+    click(&client, ".add-phase button[type=submit]").await;
     text_of(&client, "[data-testid=phase]", |t| t.contains("Week 1")).await;
-    click_centered(&client, &find(&client, "[data-testid=touchpoint-add]").await).await;
+    click(&client, "[data-testid=touchpoint-add]").await;
     // A wrong rule is named by its field and writes nothing.
     choose(&client, "[data-testid=touchpoint-form] select[name=content]", "Heat and hydration").await;
     fill(&client, &[("input[name=after_days]", "soon")]).await;
-    click_centered(&client, &find(&client, "[data-testid=touchpoint-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=touchpoint-form] button[type=submit]").await;
     text_of(&client, "[data-testid=touchpoint-form] .field-error", |t| t.contains("whole number")).await;
     fill(&client, &[("input[name=after_days]", "0")]).await;
-    click_centered(&client, &find(&client, "[data-testid=touchpoint-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=touchpoint-form] button[type=submit]").await;
     text_of(&client, "[data-testid=touchpoint]", |t| {
         t.contains("Heat and hydration") && t.contains("Due from enrollment")
     })
     .await;
     // What a worker enrolled in the program would see of it.
     fill(&client, &[("input[name=preview-worker]", "Amina")]).await;
-    click_centered(&client, &find(&client, "[data-testid=journey-preview] .matches button").await).await;
+    click(&client, "[data-testid=journey-preview] .matches button").await;
     text_of(&client, "[data-testid=preview-step]", |t| t.starts_with("Heat and hydration: due")).await;
     screenshot(&client, "journey-editor").await;
     // Deleting the phase would take its touchpoint: the window says so and waits.
@@ -69,18 +69,18 @@ async fn a_manager_authors_a_journey_that_after_sync_is_due_on_a_coordinators_de
     click_centered(&client, &delete_phase).await;
     text_of(&client, "[data-testid=delete-confirmation]", |t| t.contains("Also deletes 1 touchpoint.")).await;
     screenshot(&client, "delete-confirmation").await;
-    click_centered(&client, &find(&client, "[data-testid=delete-confirmation] button.link").await).await;
+    click(&client, "[data-testid=delete-confirmation] button.link").await;
     assert!(client.find(Locator::Css("[data-testid=delete-confirmation]")).await.is_err(), "kept");
     text_of(&client, "[data-testid=touchpoint]", |t| t.contains("Heat and hydration")).await;
 
     // Into the program, after its two journeys.
     find(&client, "[data-testid=programs-open]").await.click().await.unwrap();
-    click_centered(&client, &find(&client, "[data-testid=program-edit]").await).await;
+    click(&client, "[data-testid=program-edit]").await;
     choose(&client, "select[name=add-journey]", "Night shift safety").await;
-    click_centered(&client, &find(&client, "[data-testid=program-form] .toolbar button").await).await;
+    click(&client, "[data-testid=program-form] .toolbar button").await;
     text_of(&client, "[data-testid=program-form] ol.ordered", |t| t.contains("Night shift safety")).await;
     screenshot(&client, "program-editor").await;
-    click_centered(&client, &find(&client, "[data-testid=program-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=program-form] button[type=submit]").await;
     text_of(&client, "[data-testid=programs] .notice", |t| t == "Harvest season 2026 is saved on this device.").await;
     text_of(&client, "[data-testid=program]", |t| t.contains("Night shift safety")).await;
 
@@ -133,16 +133,16 @@ async fn a_manager_authors_a_journey_that_after_sync_is_due_on_a_coordinators_de
     .await;
     text_of(&client, "[data-testid=segment-count]", |t| t == "50 workers on this device match.").await;
     screenshot(&client, "segment-editor").await;
-    click_centered(&client, &find(&client, "[data-testid=segment-form] .actions button[type=submit]").await).await;
+    click(&client, "[data-testid=segment-form] .actions button[type=submit]").await;
     text_of(&client, "[data-testid=segments]", |t| t.contains("Eldoret site") && t.contains("Site equal to Eldoret"))
         .await;
 
     // The experiment: its audience assigned (the demo's 120 keep the variant they had),
     // then its results per variant, with intervals, the split checked, and a chart.
     find(&client, "[data-testid=experiments-open]").await.click().await.unwrap();
-    click_centered(&client, &find(&client, "[data-testid=experiment-assign]").await).await;
+    click(&client, "[data-testid=experiment-assign]").await;
     text_of(&client, "[data-testid=experiments] .notice", |t| t.contains("was assigned already")).await;
-    click_centered(&client, &find(&client, "[data-testid=experiment-results]").await).await;
+    click(&client, "[data-testid=experiment-results]").await;
     text_of(&client, "[data-testid=results-table]", |t| t.contains("A: video first") && t.contains("95% CI")).await;
     text_of(&client, "[data-testid=srm]", |t| t.starts_with("The split fits the weights")).await;
     find(&client, "[data-testid=results-chart] svg").await;
@@ -154,7 +154,7 @@ async fn a_manager_authors_a_journey_that_after_sync_is_due_on_a_coordinators_de
     choose(&client, "select[name=award-badge]", "Top scorer").await;
     fill(&client, &[("input[name=award-worker]", "Zawadi")]).await;
     fill(&client, &[("input[name=award-worker]", "Esther Achieng")]).await;
-    click_centered(&client, &find(&client, "[data-testid=badges] .matches button").await).await;
+    click(&client, "[data-testid=badges] .matches button").await;
     text_of(&client, "[data-testid=badges] .notice", |t| t.ends_with("has the badge Top scorer now.")).await;
     screenshot(&client, "badges").await;
 
@@ -314,7 +314,7 @@ async fn an_admin_sees_a_lost_edit_reads_the_history_deletes_a_worker_and_restor
     })
     .await;
     screenshot(&client, "orphans").await;
-    click_centered(&client, &find(&client, "[data-testid=orphan] button[data-nav-item]").await).await;
+    click(&client, "[data-testid=orphan] button[data-nav-item]").await;
     text_of(&client, "[data-testid=sync-panel] .notice", |t| t == "The enrollment is back.").await;
     until_gone(&client, "[data-testid=orphan]").await;
     find(&client, "[data-testid=sync]").await.click().await.unwrap();

@@ -56,7 +56,7 @@ async fn an_expert_publishes_a_journey_and_a_client_licenses_it_and_copies_it_in
         let home = tempfile::tempdir().unwrap();
         let (_driver, client) = launch_signed_in(home.path(), &server, "specialist@safework.example").await;
         find(&client, "[data-testid=marketplace-open]").await.click().await.unwrap();
-        click_centered(&client, &find(&client, "[data-testid=marketplace] header button").await).await;
+        click(&client, "[data-testid=marketplace] header button").await;
         choose(&client, "select[name=source]", "Harvest lifting").await;
         fill(
             &client,
@@ -69,7 +69,7 @@ async fn an_expert_publishes_a_journey_and_a_client_licenses_it_and_copies_it_in
         )
         .await;
         screenshot(&client, "marketplace-publish").await;
-        click_centered(&client, &find(&client, "[data-testid=publish-form] button[type=submit]").await).await;
+        click(&client, "[data-testid=publish-form] button[type=submit]").await;
         text_of(&client, "[data-testid=marketplace-notice]", |t| t.contains("is published as version 1")).await;
         text_of(&client, "[data-testid=listing-preview]", |t| t.contains("Week 1") && t.contains("Lifting safely"))
             .await;
@@ -81,16 +81,16 @@ async fn an_expert_publishes_a_journey_and_a_client_licenses_it_and_copies_it_in
     find(&client, "[data-testid=marketplace-open]").await.click().await.unwrap();
     text_of(&client, "[data-testid=listing]", |t| t.contains("Safe lifting for harvest crews")).await;
     type_into(&client, "input[name=search]", "welding").await;
-    click_centered(&client, &find(&client, "form.filters button[type=submit]").await).await;
+    click(&client, "form.filters button[type=submit]").await;
     until_gone(&client, "[data-testid=listing]").await;
     type_into(&client, "input[name=search]", "harvest LIFTING").await;
-    click_centered(&client, &find(&client, "form.filters button[type=submit]").await).await;
-    click_centered(&client, &find(&client, "[data-testid=listing] button").await).await;
+    click(&client, "form.filters button[type=submit]").await;
+    click(&client, "[data-testid=listing] button").await;
     text_of(&client, "[data-testid=listing-preview]", |t| t.contains("Week 2") && t.contains("Lifting safely")).await;
     screenshot(&client, "marketplace-listing").await;
-    click_centered(&client, &find(&client, "[data-testid=license-listing]").await).await;
+    click(&client, "[data-testid=license-listing]").await;
     text_of(&client, "[data-testid=marketplace-notice]", |t| t.contains("is licensed")).await;
-    click_centered(&client, &find(&client, "[data-testid=copy-listing]").await).await;
+    click(&client, "[data-testid=copy-listing]").await;
     text_of(&client, "[data-testid=marketplace-notice]", |t| t.contains("copied into your organization")).await;
     text_of(&client, "[data-testid=copied]", |t| t.contains("version 1")).await;
     text_of(&client, "[data-testid=listing]", |t| t.contains("licensed")).await;
@@ -134,7 +134,7 @@ async fn an_expert_publishes_a_journey_and_a_client_licenses_it_and_copies_it_in
     authoring.client.publish_version(listing.id, &notes).await.unwrap();
 
     find(&client, "[data-testid=marketplace-open]").await.click().await.unwrap();
-    click_centered(&client, &find(&client, "[data-testid=see-update]").await).await;
+    click(&client, "[data-testid=see-update]").await;
     text_of(&client, "[data-testid=copy-update]", |t| {
         t.contains("Resting folded into week 1")
             && t.contains("Phase Week 1: lifting and resting: name changed")
@@ -142,7 +142,7 @@ async fn an_expert_publishes_a_journey_and_a_client_licenses_it_and_copies_it_in
     })
     .await;
     screenshot(&client, "marketplace-update").await;
-    click_centered(&client, &find(&client, "[data-testid=apply-update]").await).await;
+    click(&client, "[data-testid=apply-update]").await;
     text_of(&client, "[data-testid=marketplace-notice]", |t| t.contains("is updated to version 2")).await;
     let (version, sessions): (i32, i64) = sqlx::query_as(
         "SELECT c.version, (SELECT count(*) FROM worker_progress p
@@ -162,7 +162,7 @@ async fn an_expert_publishes_a_journey_and_a_client_licenses_it_and_copies_it_in
     let home = tempfile::tempdir().unwrap();
     let (_driver, client) = launch_signed_in(home.path(), &server, "admin@safework.example").await;
     find(&client, "[data-testid=marketplace-open]").await.click().await.unwrap();
-    click_centered(&client, &find(&client, "[data-testid=listing] button").await).await;
+    click(&client, "[data-testid=listing] button").await;
     text_of(&client, "[data-testid=usage-workers]", |t| t.starts_with("Fewer than 5 workers")).await;
     text_of(&client, "[data-testid=usage-licensees]", |t| t.contains("Lakeside Farms") && t.contains("fewer than 5"))
         .await;
@@ -204,7 +204,7 @@ async fn an_expert_publishes_a_journey_and_a_client_licenses_it_and_copies_it_in
     assert_eq!(stride_sync::sync(&coordinator.store, &coordinator.client, |_| {}).await.unwrap().rejected, 0);
 
     // Five workers: the expert's figures show them, and still no one by name.
-    click_centered(&client, &find(&client, "[data-testid=listing] button").await).await;
+    click(&client, "[data-testid=listing] button").await;
     text_of(&client, "[data-testid=usage-workers]", |t| {
         t.starts_with("5 workers enrolled across 1 licensed organization")
     })

@@ -67,10 +67,10 @@ async fn two_coordinators_record_offline_on_one_laptop_and_their_supervisor_sync
     open_person_menu(&client).await;
     find(&client, "[data-testid=set-pin]").await.click().await.unwrap();
     fill(&client, &[("input[name=pin]", "1234")]).await;
-    click_centered(&client, &find(&client, "[data-testid=pin-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=pin-form] button[type=submit]").await;
     text_of(&client, "[data-testid=pin-form] [data-field=pin]", |t| t.contains("too easy")).await;
     type_into(&client, "input[name=pin]", "2468").await;
-    click_centered(&client, &find(&client, "[data-testid=pin-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=pin-form] button[type=submit]").await;
     text_of(&client, "[data-testid=person-message]", |t| t.starts_with("PIN saved")).await;
 
     // The network goes. Cyrus records a session.

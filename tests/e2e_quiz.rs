@@ -26,23 +26,23 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
     let specialist_home = tempfile::tempdir().unwrap();
     let (driver, client) = launch_signed_in(specialist_home.path(), &server, "content@lakeside.example").await;
     find(&client, "[data-testid=content-open]").await.click().await.unwrap();
-    click_centered(&client, &find(&client, "[data-testid=quiz-questions]").await).await;
+    click(&client, "[data-testid=quiz-questions]").await;
     text_of(&client, "[data-testid=quiz-editor]", |t| t.contains("Version 1 · taken 6 times, 0 passed")).await;
     let analysis = text_of(&client, "[data-testid=quiz-analysis]", |t| t.contains("Which are signs")).await;
     assert!(analysis.contains("6 (100%)") && analysis.contains("0 (0%)"), "{analysis}");
     text_of(&client, "[data-testid=quiz-preview]", |t| t.contains("How many litres of water a day in the heat?")).await;
     // A fifth question, true or false: a blank prompt is refused by its place.
-    click_centered(&client, &find(&client, "[data-testid=quiz-add-question]").await).await;
+    click(&client, "[data-testid=quiz-add-question]").await;
     let forms = client.find_all(Locator::Css("[data-testid=quiz-question-form]")).await.unwrap();
     assert_eq!(forms.len(), 5);
     choose_in(&client, &forms[4].find(Locator::Css("select[name=kind]")).await.unwrap(), "True or false").await;
-    click_centered(&client, &find(&client, "[data-testid=quiz-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=quiz-form] button[type=submit]").await;
     text_of(&client, "[data-testid=quiz-form] [data-field=prompt]", |t| t.contains("empty")).await;
     let prompt = forms[4].find(Locator::Css("input[name=prompt]")).await.unwrap();
     prompt.send_keys("Dark urine is a sign to drink more.").await.unwrap();
     text_of(&client, "[data-testid=quiz-preview]", |t| t.contains("Dark urine is a sign to drink more.")).await;
     screenshot(&client, "quiz-editor").await;
-    click_centered(&client, &find(&client, "[data-testid=quiz-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=quiz-form] button[type=submit]").await;
     text_of(&client, "[data-testid=quiz-editor] .notice", |t| t.contains("Saved as version 2")).await;
     find(&client, "[data-testid=sync]").await.click().await.unwrap();
     text_of(&client, "[data-testid=sync-result]", |t| t.starts_with("Synced: ")).await;
@@ -64,9 +64,9 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
         .await;
 
     // Handed to the first worker: the quiz fills the window, behind a key the coordinator chose.
-    click_centered(&client, &find(&client, "[data-testid=quiz-hand-over]").await).await;
+    click(&client, "[data-testid=quiz-hand-over]").await;
     fill(&client, &[("input[name=handover_key]", "4711")]).await;
-    click_centered(&client, &find(&client, "[data-testid=handover-key] button[type=submit]").await).await;
+    click(&client, "[data-testid=handover-key] button[type=submit]").await;
     let handover = find(&client, "[data-testid=handover]").await;
     let covers: bool = client
         .execute(
@@ -98,12 +98,12 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
     press(&client, &format!("{}1{}", Key::Alt, Key::Null)).await;
     find(&client, "[data-testid=handover]").await;
     screenshot(&client, "quiz-handover").await;
-    click_centered(&client, &find(&client, "[data-testid=handover-finish]").await).await;
+    click(&client, "[data-testid=handover-finish]").await;
     fill(&client, &[("input[name=give_back_key]", "1234")]).await;
-    click_centered(&client, &find(&client, "[data-testid=handover-return] button[type=submit]").await).await;
+    click(&client, "[data-testid=handover-return] button[type=submit]").await;
     text_of(&client, "[data-field=give_back_key]", |t| t.contains("not the key")).await;
     fill(&client, &[("input[name=give_back_key]", "4711")]).await;
-    click_centered(&client, &find(&client, "[data-testid=handover-return] button[type=submit]").await).await;
+    click(&client, "[data-testid=handover-return] button[type=submit]").await;
     until_gone(&client, "[data-testid=handover]").await;
     text_of(&client, "[data-testid=quiz-result]", |t| t == "11 of 11 points").await;
 
@@ -113,13 +113,13 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
     let taking = find(&client, "[data-testid=quiz-taking]").await;
     let first = taking.find(Locator::XPath(".//label[normalize-space()='Every 20 minutes']/input")).await.unwrap();
     click_centered(&client, &first).await;
-    click_centered(&client, &find(&client, "[data-testid=quiz-done]").await).await;
+    click(&client, "[data-testid=quiz-done]").await;
     let results = client.find_all(Locator::Css("[data-testid=quiz-result]")).await.unwrap();
     text_of(&client, "[data-testid=session-line]:nth-child(2) [data-testid=quiz-result]", |t| t == "2 of 11 points")
         .await;
     assert_eq!(results.len(), 114);
     screenshot(&client, "quiz-session").await;
-    click_centered(&client, &find(&client, "form[data-testid=group-session] button[type=submit]").await).await;
+    click(&client, "form[data-testid=group-session] button[type=submit]").await;
     text_of(&client, "form[data-testid=group-session] .notice", |t| t.contains("2 came, 112 absent")).await;
     find(&client, "[data-testid=sync]").await.click().await.unwrap();
     text_of(&client, "[data-testid=sync-result]", |t| t.starts_with("Synced: ")).await;
@@ -153,12 +153,12 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
     .await;
     let dots = client.find_all(Locator::Css("[data-testid=well-being-trend] circle")).await.unwrap();
     assert_eq!(dots.len(), 2);
-    click_centered(&client, &find(&client, "[data-testid=well-being-check]").await).await;
+    click(&client, "[data-testid=well-being-check]").await;
     fill(&client, &[("input[name=well-being-1]", "11"), ("input[name=well-being-2]", "5")]).await;
-    click_centered(&client, &find(&client, "[data-testid=well-being-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=well-being-form] button[type=submit]").await;
     text_of(&client, "[data-testid=well-being-form] [data-field=answer]", |t| t.contains("0 to 10")).await;
     fill(&client, &[("input[name=well-being-1]", "8")]).await;
-    click_centered(&client, &find(&client, "[data-testid=well-being-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=well-being-form] button[type=submit]").await;
     text_of(&client, "[data-testid=well-being-latest]", |t| t == "Latest 90, up 80 since the check before (3 checks).")
         .await;
     screenshot(&client, "well-being").await;
@@ -177,14 +177,14 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
 
     // The program's report on the coordinator's device: the demo's session and this one.
     find(&client, "[data-testid=programs-open]").await.click().await.unwrap();
-    click_centered(&client, &find(&client, "[data-testid=program-report-open]").await).await;
+    click(&client, "[data-testid=program-report-open]").await;
     let attendance = "2 group sessions: 62 came, 166 absent (attendance 27.2%).";
     text_of(&client, "[data-testid=report-attendance]", |t| t == attendance).await;
     let quiz =
         text_of(&client, "[data-testid=report-touchpoints]", |t| t.contains("Quiz: 8 attempts, 1 passed.")).await;
     let on_coordinators = find(&client, "[data-testid=program-report]").await.text().await.unwrap();
     assert!(quiz.contains("Dark urine is a sign to drink more.: 1 of 1 right"), "{quiz}");
-    click_centered(&client, &find(&client, "[data-testid=report-csv]").await).await;
+    click(&client, "[data-testid=report-csv]").await;
     text_of(&client, "[data-testid=program-report] .notice", |t| t.contains(".csv")).await;
     client.close().await.unwrap();
 
@@ -192,7 +192,7 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
     let manager_home = tempfile::tempdir().unwrap();
     let (_manager_driver, client) = launch_signed_in(manager_home.path(), &server, "programs@lakeside.example").await;
     find(&client, "[data-testid=programs-open]").await.click().await.unwrap();
-    click_centered(&client, &find(&client, "[data-testid=program-report-open]").await).await;
+    click(&client, "[data-testid=program-report-open]").await;
     text_of(&client, "[data-testid=report-attendance]", |t| t == attendance).await;
     let on_managers = find(&client, "[data-testid=program-report]").await.text().await.unwrap();
     assert_eq!(on_managers, on_coordinators, "the same data, the same figures on every device");
@@ -200,24 +200,24 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
 
     // The manager sets the points and a challenge; its board counts today's quiz.
     find(&client, "[data-testid=badges-open]").await.click().await.unwrap();
-    click_centered(&client, &find(&client, "[data-testid=points-edit]").await).await;
+    click(&client, "[data-testid=points-edit]").await;
     fill(&client, &[("input[name=per_touchpoint]", "2000")]).await;
-    click_centered(&client, &find(&client, "[data-testid=points-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=points-form] button[type=submit]").await;
     text_of(&client, "[data-testid=points-form] .field-error", |t| t.contains("0 to 1000")).await;
     fill(&client, &[("input[name=per_touchpoint]", "20"), ("input[name=per_badge]", "0")]).await;
-    click_centered(&client, &find(&client, "[data-testid=points-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=points-form] button[type=submit]").await;
     text_of(&client, "[data-testid=points]", |t| {
         t.starts_with("20 points for each completed touchpoint, 0 for each badge.")
     })
     .await;
-    click_centered(&client, &find(&client, "[data-testid=challenge-new]").await).await;
+    click(&client, "[data-testid=challenge-new]").await;
     fill(&client, &[("[data-testid=challenge-form] input[name=title]", "Two this month"), ("input[name=goal]", "2")])
         .await;
-    click_centered(&client, &find(&client, "[data-testid=challenge-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=challenge-form] button[type=submit]").await;
     text_of(&client, "[data-testid=challenge-form] [data-field=audience]", |t| t == "choose a program or a segment")
         .await;
     choose(&client, "select[name=audience]", "Harvest season 2026").await;
-    click_centered(&client, &find(&client, "[data-testid=challenge-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=challenge-form] button[type=submit]").await;
     text_of(&client, "[data-testid=challenge-board] h3", |t| t == "Two this month: the board").await;
     let lines = client.find_all(Locator::Css("[data-testid=challenge-line]")).await.unwrap();
     let mut shown = Vec::new();

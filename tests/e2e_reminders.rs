@@ -101,12 +101,12 @@ async fn the_days_reminders_come_as_a_desktop_notification_and_on_home_and_a_sno
     assert!(!client.find_all(Locator::Css("[data-testid=due-touchpoint]")).await.unwrap().is_empty());
 
     // The threshold: refused off its range, then two days.
-    click_centered(&client, &find(&client, "[data-testid=overdue-days-edit]").await).await;
+    click(&client, "[data-testid=overdue-days-edit]").await;
     fill(&client, &[("input[name=overdue_days]", "400")]).await;
-    click_centered(&client, &find(&client, "[data-testid=overdue-days-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=overdue-days-form] button[type=submit]").await;
     text_of(&client, "[data-testid=overdue-days-form] .field-error", |t| t.contains("from 1 to 365")).await;
     fill(&client, &[("input[name=overdue_days]", "2")]).await;
-    click_centered(&client, &find(&client, "[data-testid=overdue-days-form] button[type=submit]").await).await;
+    click(&client, "[data-testid=overdue-days-form] button[type=submit]").await;
     text_of(&client, "[data-testid=overdue-days]", |t| t.contains("more than 2 days")).await;
     let card = find(&client, "[data-testid=reminders]").await;
     client

@@ -49,11 +49,11 @@ async fn an_administrator_adds_a_member_changes_a_role_deactivates_someone_and_r
 
     // A form gone wrong says where; then a new member and their code, shown once.
     fill(&client, &[("input[name=staff_email]", "nia@"), ("input[name=staff_display_name]", "Nia Newcomer")]).await;
-    click_centered(&client, &find(&client, "[data-testid=add-staff] button[type=submit]").await).await;
+    click(&client, "[data-testid=add-staff] button[type=submit]").await;
     text_of(&client, "[data-testid=add-staff] .field-error", |t| t.contains("not an email address")).await;
     type_into(&client, "input[name=staff_email]", "nia@lakeside.example").await;
     choose(&client, "select[name=staff_role]", "coordinator").await;
-    click_centered(&client, &find(&client, "[data-testid=add-staff] button[type=submit]").await).await;
+    click(&client, "[data-testid=add-staff] button[type=submit]").await;
     let code = text_of(&client, "[data-testid=set-up-code]", |t| SetUpCode::parse(t).is_ok()).await;
     text_of(&client, "[data-testid=staff-table]", |t| {
         t.contains("Nia Newcomer") && t.contains("not used their set-up code")
@@ -64,7 +64,7 @@ async fn an_administrator_adds_a_member_changes_a_role_deactivates_someone_and_r
     let cyrus = "[data-testid=staff-row][data-email='coordinator2@lakeside.example']";
     choose(&client, &format!("{cyrus} select[name=role]"), "program manager").await;
     until_role(&server, "coordinator2@lakeside.example", Role::ProgramManager).await;
-    click_centered(&client, &find(&client, &format!("{cyrus} [data-testid=deactivate]")).await).await;
+    click(&client, &format!("{cyrus} [data-testid=deactivate]")).await;
     text_of(&client, &format!("{cyrus} [data-testid=deactivated-since]"), |t| t.starts_with("Deactivated on")).await;
     find(&client, &format!("{cyrus} [data-testid=reactivate]")).await;
     // The last administrator cannot step down: the server says so, and nothing changes.
@@ -78,7 +78,7 @@ async fn an_administrator_adds_a_member_changes_a_role_deactivates_someone_and_r
 
     // Renamed on the server; this device shows it after the sync that follows.
     type_into(&client, "input[name=organization_name]", "Lakeside Farms Cooperative").await;
-    click_centered(&client, &find(&client, "[data-testid=rename-organization] button[type=submit]").await).await;
+    click(&client, "[data-testid=rename-organization] button[type=submit]").await;
     text_of(&client, ".status-bar", |t| t.contains("Lakeside Farms Cooperative")).await;
 
     let staff = staff_on_server(&server).await;

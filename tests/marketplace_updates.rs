@@ -264,6 +264,20 @@ async fn a_new_version_is_shown_then_applied_and_every_workers_progress_is_kept(
     // The copy is locked, so it is not forked.
     assert_eq!(code(lakeside.client.fork_copy(license.id).await), (409, ErrorCode::CopyLocked));
 
+    // A worker enrolled and dropped before the license ends.
+    let program = lakeside.store.list_all::<Program>(&[]).unwrap().remove(0);
+    let dropped = new_worker(orgs.lakeside, "Dropped Early", lakeside.store.now());
+    lakeside
+        .store
+        .write(|w| {
+            w.create(&dropped)?;
+            let (mut enrollment, _) = w.enroll(program.id, dropped.id)?;
+            enrollment.status = AssignmentStatus::Dropped;
+            w.update(&enrollment).map(|_| ())
+        })
+        .unwrap();
+    assert_eq!(sync(&lakeside.store, &lakeside.client, |_| {}).await.unwrap().rejected, 0);
+
     // A subscription's end stops updates and new enrollments; enrolled workers go on.
     let yesterday = chrono::Utc::now().date_naive().pred_opt().unwrap();
     let ended = LicenseDecision { ends_on: Some(yesterday), ..grant };
@@ -286,7 +300,9 @@ async fn a_new_version_is_shown_then_applied_and_every_workers_progress_is_kept(
             w.create(&newcomer)?;
             let (late, _) = w.enroll(program.id, newcomer.id)?;
             w.create(&progress(late.id, copied_first, orgs.lakeside, w.now()))?;
-            w.create(&progress(enrollment, copied_first, orgs.lakeside, w.now()))
+            w.create(&progress(enrollment, copied_first, orgs.lakeside, w.now()))?;
+            // Enrolled again after the end: as new an enrollment as the late comer's.
+            w.enroll(program.id, dropped.id).map(|_| ())
         })
         .unwrap();
     let report = sync(&coordinator.store, &coordinator.client, |_| {}).await.unwrap();
@@ -302,10 +318,11 @@ async fn a_new_version_is_shown_then_applied_and_every_workers_progress_is_kept(
         [
             (EntityKind::WorkerAssignments, Some(ErrorCode::LicenseNotInForce)),
             (EntityKind::WorkerProgress, Some(ErrorCode::LicenseNotInForce)),
+            (EntityKind::WorkerAssignments, Some(ErrorCode::LicenseNotInForce)),
         ],
-        "the late enrollment and its session are kept on the laptop, with why"
+        "the late enrollment, its session and the enrollment made active again are kept on the laptop, with why"
     );
-    assert_eq!(report.rejected, 2, "the enrolled worker's new session is taken");
+    assert_eq!(report.rejected, 3, "the enrolled worker's new session is taken");
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 #![allow(dead_code)]
 
+use fantoccini::error::{CmdError, ErrorStatus};
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::net::{TcpListener, TcpStream};
@@ -134,19 +135,39 @@ pub async fn fill(client: &Client, fields: &[(&str, &str)]) {
 /// A click another element takes while the page still moves (a line appearing above it
 /// after the last action) is tried again, a few times, once the page has settled.
 pub async fn click_centered(client: &Client, element: &Element) {
-    let target = serde_json::to_value(element).unwrap();
     for _ in 0..20 {
-        client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![target.clone()]).await.unwrap();
-        match element.click().await {
-            Err(fantoccini::error::CmdError::Standard(e))
-                if e.error == fantoccini::error::ErrorStatus::ElementClickIntercepted =>
-            {
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        match try_click(client, element).await {
+            Err(CmdError::Standard(e)) if e.error == ErrorStatus::ElementClickIntercepted => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
             }
             clicked => return clicked.unwrap(),
         }
     }
     panic!("another element kept taking the click");
+}
+
+/// Finds the element `css` names and clicks it as [`click_centered`] does, finding it
+/// again when the page drew it anew in between (its list read again after the last
+/// action), so a click lands on what the page shows now.
+pub async fn click(client: &Client, css: &str) {
+    for _ in 0..20 {
+        let element = find(client, css).await;
+        match try_click(client, &element).await {
+            Err(CmdError::Standard(e))
+                if matches!(e.error, ErrorStatus::ElementClickIntercepted | ErrorStatus::StaleElementReference) =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            clicked => return clicked.unwrap(),
+        }
+    }
+    panic!("{css} kept moving or being covered");
+}
+
+async fn try_click(client: &Client, element: &Element) -> Result<(), CmdError> {
+    let target = serde_json::to_value(element).unwrap();
+    client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![target]).await?;
+    element.click().await
 }
 
 /// Ticks a checkbox: clicks it, centered, until it is ticked. Once in a fresh-clone run

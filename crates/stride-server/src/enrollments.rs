@@ -6,8 +6,9 @@
 //! the push touches, then kept in memory as the batch is decided.
 //!
 //! A new enrollment in a program that holds a marketplace copy whose license ended
-//! before the enrollment's date is refused too (`license_not_in_force`), as the device
-//! refuses it offline (`marketplace::within`); enrollments made before go on.
+//! before the enrollment's date is refused too (`license_not_in_force`), and so is one
+//! made active again, as the device refuses both offline (`marketplace::within`);
+//! enrollments active before go on.
 
 use crate::push_rules::{reject, Fields};
 use serde_json::Value;
@@ -15,7 +16,7 @@ use sqlx::{Postgres, Transaction};
 use std::collections::HashMap;
 use stride_domain::api::Outcome;
 use stride_domain::EntityKind;
-use stride_domain::{ErrorCode, Timestamp};
+use stride_domain::{AssignmentStatus, ErrorCode, Timestamp};
 use uuid::Uuid;
 
 type Pair = (Uuid, Uuid);
@@ -101,14 +102,20 @@ impl LiveEnrollments {
         };
         let unchanged =
             before.is_some_and(|b| b.get("deleted_at").is_none_or(Value::is_null) && pair_of(b) == Some(pair));
+        // A dropped or completed enrollment made active again is enrolling anew, for a license.
+        let active =
+            |row: &Fields| row.get("status").and_then(Value::as_str) == Some(AssignmentStatus::Active.as_str());
+        let made_active = before.is_some_and(|b| !active(b)) && active(after);
+        if !unchanged || made_active {
+            if let Some(refused) = self.past_license(pair.0, after) {
+                self.refused
+                    .insert(id, (ErrorCode::LicenseNotInForce, "the license of a journey in its program had ended"));
+                return Err(refused);
+            }
+        }
         if unchanged {
             // An edit of an enrollment that keeps its pair (even one stored twice before).
             return Ok(());
-        }
-        if let Some(refused) = self.past_license(pair.0, after) {
-            self.refused
-                .insert(id, (ErrorCode::LicenseNotInForce, "the license of a journey in its program had ended"));
-            return Err(refused);
         }
         if let Some(holder) = self.by_pair.get(&pair).filter(|holder| **holder != id) {
             self.refused.insert(id, (ErrorCode::DuplicateEnrollment, "the worker is already enrolled in this program"));
