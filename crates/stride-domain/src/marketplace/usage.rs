@@ -135,6 +135,11 @@ fn percent(part: u32, whole: u32) -> f64 {
 }
 
 impl UsageTally {
+    /// The workers enrolled, if `viewer` may see that count.
+    pub fn workers_for(&self, viewer: Viewer<'_>) -> Option<u32> {
+        viewer.shows(self.workers, |t| t.workers).then_some(self.workers)
+    }
+
     /// The figures `viewer` may see, named by `names`.
     pub fn figures(&self, names: &UsageNames, viewer: Viewer<'_>) -> UsageFigures {
         let empty = TouchpointTally::default();
@@ -174,7 +179,7 @@ impl UsageTally {
                 }
             })
             .collect();
-        UsageFigures { workers: viewer.shows(workers, |t| t.workers).then_some(workers), touchpoints, questions }
+        UsageFigures { workers: self.workers_for(viewer), touchpoints, questions }
     }
 }
 

@@ -55,7 +55,7 @@ pub(crate) async fn copy(
     }
     let org = device.organization_id;
     let mut tx = tenant::begin(&state.pool, org).await?;
-    let license = one(&mut tx, org, LicenseId::from_uuid(license_id)).await?;
+    let license = one(&mut tx, org, LicenseId::from_uuid(license_id), true).await?;
     if license.licensee_organization_id != org {
         return Err(ApiError::Missing("no such license held by this organization".into()));
     }

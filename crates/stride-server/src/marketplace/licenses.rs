@@ -105,12 +105,18 @@ pub(super) async fn of_licensee(
     rows.iter().map(license_of).collect()
 }
 
-/// One license `org` is a party to (`not_found` for any other), locked for a change.
-pub(super) async fn one(tx: &mut Tx, org: OrganizationId, id: LicenseId) -> Result<License, ApiError> {
+/// One license `org` is a party to (`not_found` for any other), locked until commit
+/// when it is to be changed (or its copy made or changed).
+pub(super) async fn one(
+    tx: &mut Tx,
+    org: OrganizationId,
+    id: LicenseId,
+    for_update: bool,
+) -> Result<License, ApiError> {
+    let lock = if for_update { " FOR UPDATE OF l" } else { "" };
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {LICENSE_COLUMNS} FROM {LICENSE_FROM}
-         WHERE l.id = $1 AND (l.licensee_organization_id = $2 OR l.publisher_organization_id = $2)
-         FOR UPDATE OF l"
+         WHERE l.id = $1 AND (l.licensee_organization_id = $2 OR l.publisher_organization_id = $2){lock}"
     )))
     .bind(id.as_uuid())
     .bind(org.as_uuid())
@@ -207,7 +213,7 @@ pub(crate) async fn request_license(
             id
         }
     };
-    let license = one(&mut tx, device.organization_id, id).await?;
+    let license = one(&mut tx, device.organization_id, id, false).await?;
     tx.commit().await?;
     tracing::info!(license.id = %id, listing.id = %listing_id, license.status = %license.status, "license asked for");
     Ok((StatusCode::CREATED, Json(license)))
@@ -259,7 +265,7 @@ pub(crate) async fn decide(
     let terms = decision.validate().map_err(invalid)?;
     let id = LicenseId::from_uuid(license_id);
     let mut tx = tenant::begin(&state.pool, device.organization_id).await?;
-    let license = one(&mut tx, device.organization_id, id).await?;
+    let license = one(&mut tx, device.organization_id, id, true).await?;
     if license.publisher_organization_id != device.organization_id {
         return Err(ApiError::Forbidden("a license is decided by its listing's publisher".into()));
     }
@@ -276,7 +282,7 @@ pub(crate) async fn decide(
     .bind(device.user_id.as_uuid())
     .execute(&mut *tx)
     .await?;
-    let license = one(&mut tx, device.organization_id, id).await?;
+    let license = one(&mut tx, device.organization_id, id, false).await?;
     tx.commit().await?;
     tracing::info!(license.id = %id, license.status = %status, by.user = %device.user_id, "license decided");
     Ok(Json(license))

@@ -31,8 +31,8 @@ struct HeldCopy {
     ids: CopiedIds,
 }
 
-/// The asking organization's license and its copy, the copy locked until commit when it
-/// is to be changed.
+/// The asking organization's license and its copy, both locked until commit when the
+/// copy is to be changed.
 async fn held_copy(
     tx: &mut Tx,
     device: &AuthenticatedDevice,
@@ -46,7 +46,7 @@ async fn held_copy(
         )));
     }
     let org = device.organization_id;
-    let license = one(tx, org, LicenseId::from_uuid(license_id)).await?;
+    let license = one(tx, org, LicenseId::from_uuid(license_id), for_update).await?;
     if license.licensee_organization_id != org {
         return Err(ApiError::Missing("no such license held by this organization".into()));
     }

@@ -83,7 +83,7 @@ pub(crate) async fn usage(
         }
         let tally = tallied.map(|(_, tally)| tally).unwrap_or_default();
         all.add(&tally);
-        let workers = tally.figures(&UsageNames::default(), Viewer::Publisher).workers;
+        let workers = tally.workers_for(Viewer::Publisher);
         licensees.push(LicenseeUsage { name, version, workers });
         if licensee_org == org {
             own = Some(tally);
