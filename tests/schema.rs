@@ -271,6 +271,73 @@ async fn versions_count_up_per_organization_across_tables() {
     db.drop().await;
 }
 
+#[tokio::test]
+async fn versions_taken_by_one_transaction_follow_its_savepoints_and_reach_the_counter_at_commit() {
+    let db = TestDatabase::migrated().await;
+    seed_two_organizations(&db).await;
+    let versions_of = |org: &'static str| {
+        let pool = db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT version FROM organizations WHERE id = $1::uuid
+                 UNION ALL SELECT version FROM workers WHERE organization_id = $1::uuid
+                 UNION ALL SELECT version FROM programs WHERE organization_id = $1::uuid ORDER BY 1",
+            )
+            .bind(org)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let counter = |org: &'static str| {
+        let pool = db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT last_version FROM organization_versions WHERE organization_id = $1::uuid",
+            )
+            .bind(org)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let add = |org: &str, count: i64| {
+        format!(
+            "INSERT INTO workers (id, organization_id, full_name)
+             SELECT gen_random_uuid(), '{org}', 'Worker ' || g FROM generate_series(1, {count}) g"
+        )
+    };
+    let mut tx = db.pool.begin().await.unwrap();
+    for statement in [
+        add(ORG_A, 3000),
+        "SAVEPOINT first_try".into(),
+        add(ORG_A, 10),
+        "ROLLBACK TO SAVEPOINT first_try".into(),
+        add(ORG_A, 5),
+        "SAVEPOINT more".into(),
+        add(ORG_A, 7),
+        "RELEASE SAVEPOINT more".into(),
+        // Another organization in the same transaction, and back.
+        add(ORG_B, 2),
+        add(ORG_A, 1),
+    ] {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(statement)).execute(&mut *tx).await.unwrap();
+    }
+    // Until the commit, other transactions see the counter as it was.
+    assert_eq!(counter(ORG_A).await, 2);
+    tx.commit().await.unwrap();
+
+    let a = versions_of(ORG_A).await;
+    assert_eq!(a, (1..=2 + 3000 + 5 + 7 + 1).collect::<Vec<i64>>(), "one version each, none twice, no gap");
+    assert_eq!(counter(ORG_A).await, *a.last().unwrap(), "the counter holds the last version taken");
+    let b = versions_of(ORG_B).await;
+    assert_eq!(b, (1..=5).collect::<Vec<i64>>());
+    assert_eq!(counter(ORG_B).await, 5);
+    sqlx::raw_sql(sqlx::AssertSqlSafe(add(ORG_A, 1))).execute(&db.pool).await.unwrap();
+    assert_eq!(versions_of(ORG_A).await.last(), Some(&(a.len() as i64 + 1)), "the next transaction goes on from it");
+    db.drop().await;
+}
+
 /// sqlx's migrator over some of the shipped migrations, or with one a release would add.
 fn migrator_of(migrations: Vec<sqlx::migrate::Migration>) -> sqlx::migrate::Migrator {
     sqlx::migrate::Migrator::with_migrations(migrations)

@@ -8,6 +8,8 @@
 mod edges;
 #[path = "fuzz/mod.rs"]
 mod fuzz;
+#[path = "groups/mod.rs"]
+mod groups;
 
 use crate::support::{spawn_server, TestDatabase};
 use reqwest::StatusCode;

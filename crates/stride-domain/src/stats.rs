@@ -26,7 +26,9 @@ pub fn wilson_interval(successes: u64, trials: u64) -> Option<Interval> {
     let z2 = Z_95 * Z_95;
     let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
     let half = Z_95 / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    Some(Interval { low: (centre - half).max(0.0), high: (centre + half).min(1.0) })
+    // The interval holds p (it always does; with none or all of the trials, rounding
+    // could leave its edge a hair past it).
+    Some(Interval { low: (centre - half).clamp(0.0, p), high: (centre + half).clamp(p, 1.0) })
 }
 
 /// Mean, sample standard deviation and count of some values.
@@ -225,6 +227,17 @@ mod tests {
 
     fn close(actual: f64, expected: f64, tolerance: f64) {
         assert!((actual - expected).abs() < tolerance, "{actual} is not {expected} ± {tolerance}");
+    }
+
+    #[test]
+    fn a_wilson_interval_holds_its_proportion_even_after_rounding() {
+        for trials in 1..=300 {
+            for successes in 0..=trials {
+                let interval = wilson_interval(successes, trials).unwrap();
+                let p = successes as f64 / trials as f64;
+                assert!(interval.low <= p && p <= interval.high, "{successes}/{trials}: {interval:?}");
+            }
+        }
     }
 
     #[test]

@@ -4,9 +4,6 @@
 //! (`device_revoked`), and so is a deactivated user's (`user_deactivated`).
 
 use crate::error::ApiError;
-use crate::state::AppState;
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 use sqlx::{PgPool, Row};
@@ -102,24 +99,11 @@ pub async fn device_for_token(
     token: &DeviceToken,
     installation: Option<uuid::Uuid>,
 ) -> Result<AuthenticatedDevice, ApiError> {
-    // Devices are found by token before the organization is known (their row-level
-    // security is not forced on the owner); the user is then read within the organization.
+    // One statement (server migration 17): the device by its token, its last-seen time
+    // when stale, and its user read within its organization.
     let device = sqlx::query(
-        "WITH found AS (
-           SELECT id, organization_id, user_id, installation_id, revoked_at, last_seen_at FROM devices
-           WHERE token_hash = $1
-         ), seen AS (
-           UPDATE devices d SET last_seen_at = now(), installation_id = coalesce(d.installation_id, $2)
-           FROM found f
-           WHERE d.id = f.id
-             AND (f.last_seen_at IS NULL OR f.last_seen_at < now() - make_interval(secs => $3)
-                  OR (f.installation_id IS NULL AND $2 IS NOT NULL))
-           RETURNING d.installation_id
-         )
-         SELECT f.id, f.organization_id, f.user_id,
-                coalesce((SELECT installation_id FROM seen), f.installation_id) AS installation_id,
-                f.revoked_at IS NOT NULL AS revoked
-         FROM found f",
+        "SELECT device_id, organization_id, user_id, installation_id, revoked, role, deactivated
+         FROM stride_device_for_token($1, $2, $3)",
     )
     .bind(token_hash(token))
     .bind(installation)
@@ -132,14 +116,14 @@ pub async fn device_for_token(
     }
     let organization_id = OrganizationId::from_uuid(device.get("organization_id"));
     let user_id = UserId::from_uuid(device.get("user_id"));
-    let role = match standing(pool, organization_id, user_id).await? {
+    let role = match Standing::of(device.get("role"), device.get("deactivated"))? {
         Standing::Active(role) => role,
         Standing::Deactivated => return Err(ApiError::UserDeactivated),
         // A deleted user's devices are signed out for good.
         Standing::Gone => return Err(ApiError::DeviceRevoked),
     };
     Ok(AuthenticatedDevice {
-        device_id: DeviceId::from_uuid(device.get("id")),
+        device_id: DeviceId::from_uuid(device.get("device_id")),
         organization_id,
         user_id,
         role,
@@ -166,25 +150,19 @@ pub async fn standing(pool: &PgPool, organization_id: OrganizationId, user_id: U
     .fetch_optional(&mut *tx)
     .await?;
     tx.commit().await?;
-    let Some(row) = row else { return Ok(Standing::Gone) };
-    if row.get::<bool, _>("deactivated") {
-        return Ok(Standing::Deactivated);
-    }
-    let role: String = row.get("role");
-    role.parse().map(Standing::Active).map_err(|e| ApiError::Internal(format!("stored role: {e}")))
+    Standing::of(row.as_ref().map(|row| row.get("role")), row.is_some_and(|row| row.get("deactivated")))
 }
 
-impl FromRequestParts<AppState> for AuthenticatedDevice {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let token = header.and_then(|h| h.strip_prefix("Bearer ")).ok_or(ApiError::Unauthenticated)?;
-        let installation = parts
-            .headers
-            .get(stride_domain::api::INSTALLATION_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| uuid::Uuid::parse_str(v.trim()).ok());
-        device_for_token(&state.pool, &DeviceToken(token.trim().to_owned()), installation).await
+impl Standing {
+    /// Where a user stands by their row's role (none: no live row) and whether it is
+    /// deactivated.
+    fn of(role: Option<String>, deactivated: bool) -> Result<Standing, ApiError> {
+        match role {
+            None => Ok(Standing::Gone),
+            Some(_) if deactivated => Ok(Standing::Deactivated),
+            Some(role) => {
+                role.parse().map(Standing::Active).map_err(|e| ApiError::Internal(format!("stored role: {e}")))
+            }
+        }
     }
 }

@@ -26,7 +26,7 @@ pub(crate) struct Authors(HashMap<UserId, Author>);
 
 impl Authors {
     pub(crate) async fn load(
-        tx: &mut Transaction<'static, Postgres>,
+        tx: &mut Transaction<'_, Postgres>,
         device: &AuthenticatedDevice,
         fresh: &[&PushedChange],
     ) -> Result<Self, sqlx::Error> {

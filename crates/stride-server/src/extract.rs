@@ -4,7 +4,9 @@
 //! that is not JSON yet (an unknown method, an unknown content encoding, a body past
 //! the limit, a failure inside a layer).
 
+use crate::auth::AuthenticatedDevice;
 use crate::error::ApiError;
+use crate::state::AppState;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
@@ -108,4 +110,25 @@ pub async fn json_errors(response: Response) -> Response {
         }
     }
     rewritten
+}
+
+/// The device a request comes from, by its bearer token (`auth.rs`).
+impl FromRequestParts<AppState> for AuthenticatedDevice {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let token = header.and_then(|h| h.strip_prefix("Bearer ")).ok_or(ApiError::Unauthenticated)?;
+        let installation = parts
+            .headers
+            .get(stride_domain::api::INSTALLATION_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| uuid::Uuid::parse_str(v.trim()).ok());
+        crate::auth::device_for_token(
+            &state.pool,
+            &stride_domain::api::DeviceToken(token.trim().to_owned()),
+            installation,
+        )
+        .await
+    }
 }

@@ -28,6 +28,8 @@ pub mod ops;
 mod page_cache;
 pub mod pull;
 pub mod push;
+mod push_batch;
+mod push_group;
 mod push_plan;
 mod push_rules;
 mod push_sql;

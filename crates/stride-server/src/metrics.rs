@@ -1,5 +1,6 @@
 //! What an operator watches (Prometheus text format): requests by route, method and
-//! status; push and pull latency; rows pulled; devices active. Served on a listener of
+//! status; push and pull latency; pushes waiting for their organization's writer and
+//! the size of the groups written; rows pulled; devices active. Served on a listener of
 //! its own (`serve --metrics-listen`), not beside the API: the count of devices spans
 //! every organization, which no device should read.
 
@@ -31,6 +32,8 @@ pub struct Metrics {
     pull_seconds: Histogram,
     rows_pulled: Counter,
     devices_active: Gauge,
+    pushes_waiting: Gauge,
+    push_group_size: Histogram,
 }
 
 impl Default for Metrics {
@@ -51,13 +54,47 @@ impl Default for Metrics {
             "Devices not revoked that reached the server in the last 24 hours",
             devices_active.clone(),
         );
-        Self { registry, requests, push_seconds, pull_seconds, rows_pulled, devices_active }
+        let pushes_waiting = Gauge::default();
+        registry.register(
+            "sync_pushes_waiting",
+            "Pushes waiting for their organization's writer (push_group.rs)",
+            pushes_waiting.clone(),
+        );
+        // 1 to 1,024 pushes.
+        let push_group_size = Histogram::new(exponential_buckets(1.0, 2.0, 11));
+        registry.register("sync_push_group_size", "Pushes written in one transaction", push_group_size.clone());
+        Self {
+            registry,
+            requests,
+            push_seconds,
+            pull_seconds,
+            rows_pulled,
+            devices_active,
+            pushes_waiting,
+            push_group_size,
+        }
     }
 }
 
 impl Metrics {
     pub fn pulled(&self, rows: u64) {
         self.rows_pulled.inc_by(rows);
+    }
+
+    /// A push now waits for its organization's writer.
+    pub fn push_waits(&self) {
+        self.pushes_waiting.inc();
+    }
+
+    /// A group of `pushes` that waited is taken to be written.
+    pub fn push_group_taken(&self, pushes: usize) {
+        self.pushes_stop_waiting(pushes);
+        self.push_group_size.observe(pushes as f64);
+    }
+
+    /// `pushes` wait no longer (taken, or failed with their writer).
+    pub fn pushes_stop_waiting(&self, pushes: usize) {
+        self.pushes_waiting.dec_by(i64::try_from(pushes).unwrap_or(i64::MAX));
     }
 
     /// The text Prometheus scrapes, with the devices active as counted now.

@@ -25,6 +25,14 @@ use uuid::Uuid;
 /// A row by its table and key.
 pub(crate) type RowId = (&'static str, Vec<Uuid>);
 
+/// A change of a group not applied before: which push it came in, and from whom.
+#[derive(Clone, Copy)]
+pub(crate) struct Incoming<'a> {
+    pub push: usize,
+    pub device: &'a AuthenticatedDevice,
+    pub pushed: &'a PushedChange,
+}
+
 /// What a push holds its changes to beyond each row: the tier's limits and one
 /// enrollment per worker and program, kept as the changes are decided.
 #[derive(Debug, Clone)]
@@ -153,17 +161,17 @@ pub(crate) struct Plan {
 
 /// Decides every change of the batch in order (`checked[i]` is `fresh[i]` checked).
 pub(crate) fn plan(
-    device: &AuthenticatedDevice,
-    fresh: &[&PushedChange],
+    org: Uuid,
+    fresh: &[Incoming<'_>],
     checked: Vec<Result<Checked<'_>, Outcome>>,
     loaded: Loaded,
     limits: &mut Limits,
 ) -> Plan {
-    let org = device.organization_id.as_uuid();
     let Loaded { mut rows, existing, locked } = loaded;
     let mut writes = Writes::default();
     let mut outcomes = Vec::with_capacity(fresh.len());
-    for (pushed, checked) in fresh.iter().zip(checked) {
+    for (incoming, checked) in fresh.iter().zip(checked) {
+        let pushed = incoming.pushed;
         let c = match checked {
             Ok(c) => c,
             Err(refused) => {
@@ -190,12 +198,10 @@ pub(crate) fn plan(
             {
                 Some(refused) => Err(refused),
                 None => decide(&c, org, rows.get_mut(&id), limits).map(|(judged, decided, found)| {
-                    let pusher = device.device_id.as_uuid();
-                    writes.lost.extend(
-                        found.iter().map(|f| {
-                            crate::conflicts::row(c.spec.kind, &c.change.row_key, c.change.change_id, pusher, f)
-                        }),
-                    );
+                    let pusher = incoming.device.device_id.as_uuid();
+                    writes.lost.extend(found.iter().map(|f| {
+                        crate::push_rules::conflict_row(c.spec.kind, &c.change.row_key, c.change.change_id, pusher, f)
+                    }));
                     match decided {
                         Decided::Insert(row) => {
                             let columns: Vec<String> = row.keys().cloned().collect();
@@ -216,7 +222,7 @@ pub(crate) fn plan(
         outcomes.push(match decided {
             Ok(applied_fields) => {
                 writes.log.push(json!({
-                    "change_id": c.change.change_id, "device_seq": pushed.seq, "user_id": c.author, "entity": c.spec.table,
+                    "change_id": c.change.change_id, "device_id": incoming.device.device_id, "device_seq": pushed.seq, "user_id": c.author, "entity": c.spec.table,
                     "row_key": c.change.row_key.as_str(), "op": c.change.op.as_str(),
                     "fields": Value::Object(applied_fields), "hlc": c.hlc.to_string(),
                 }));

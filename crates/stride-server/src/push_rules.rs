@@ -5,10 +5,11 @@
 
 use crate::auth::AuthenticatedDevice;
 use crate::authors::Authors;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use stride_domain::api::{Outcome, PushedChange};
 use stride_domain::ErrorCode;
-use stride_domain::{validate, CopyState, EntitySpec, Hlc};
+use stride_domain::{validate, ChangeId, CopyState, EntityKind, EntitySpec, Hlc, RowKey};
+use uuid::Uuid;
 
 pub(crate) type Fields = Map<String, Value>;
 
@@ -285,6 +286,21 @@ pub(crate) fn stored_fields(mut row: Value) -> Fields {
         fields.remove(column);
     }
     std::mem::take(fields)
+}
+
+/// One conflict met by a change that `pusher` sent, ready for `push_sql::record_conflicts`.
+pub(crate) fn conflict_row(
+    entity: EntityKind,
+    key: &RowKey,
+    change_id: ChangeId,
+    pusher: Uuid,
+    found: &FieldConflict,
+) -> Value {
+    json!({
+        "entity": entity.table(), "row_key": key.as_str(), "field": found.field,
+        "kept": found.kept, "lost": found.lost, "kept_hlc": found.kept_hlc, "lost_hlc": found.lost_hlc,
+        "lost_device_id": found.lost_by_pusher.then_some(pusher), "change_id": change_id,
+    })
 }
 
 #[cfg(test)]

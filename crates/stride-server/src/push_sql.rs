@@ -2,7 +2,7 @@
 //! batch touches (read and locked) and refers to, and the writes of its plan — a handful
 //! of statements per batch, not a few per change.
 //!
-//! Locks are taken in one order by every push (the device row, the organization row when
+//! Locks are taken in one order by every group of pushes (the device rows by id, the organization row when
 //! the tier counts, the touched rows by table and key, the version counter last) and are
 //! the weakest that serve: `FOR NO KEY UPDATE`, which the foreign-key checks of other
 //! pushes' inserts (KEY SHARE) do not wait for.
@@ -17,28 +17,47 @@ use sqlx::{Postgres, Row, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use stride_domain::api::{Outcome, PushedChange};
 use stride_domain::registry::REGISTRY;
-use stride_domain::{CopyState, EntityKind, EntitySpec, Hlc};
+use stride_domain::{CopyState, EntityKind, EntitySpec, Hlc, OrganizationId};
 use uuid::Uuid;
 
 type Tx<'t> = Transaction<'t, Postgres>;
 
-/// The device's last sequence number, its row locked until commit: the lock serializes
-/// pushes of one device, so a retry racing the original cannot apply anything twice.
-pub(crate) async fn lock_device(tx: &mut Tx<'_>, device: &AuthenticatedDevice) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT last_seq FROM devices WHERE organization_id = $1 AND id = $2 FOR NO KEY UPDATE")
-        .bind(device.organization_id.as_uuid())
-        .bind(device.device_id.as_uuid())
-        .fetch_one(&mut **tx)
-        .await
+/// The last sequence number of each device whose row is there, by id, their rows locked
+/// until commit, in one order (by id): the lock serializes pushes of one device, so a
+/// retry racing the original cannot apply anything twice.
+pub(crate) async fn lock_devices(
+    tx: &mut Tx<'_>,
+    organization: OrganizationId,
+    devices: &[&AuthenticatedDevice],
+) -> Result<HashMap<Uuid, i64>, sqlx::Error> {
+    let ids: Vec<Uuid> = devices.iter().map(|device| device.device_id.as_uuid()).collect();
+    sqlx::query_as(
+        "SELECT id, last_seq FROM devices WHERE organization_id = $1 AND id = ANY($2) ORDER BY id FOR NO KEY UPDATE",
+    )
+    .bind(organization.as_uuid())
+    .bind(&ids)
+    .fetch_all(&mut **tx)
+    .await
+    .map(|rows| rows.into_iter().collect())
 }
 
-pub(crate) async fn set_last_seq(tx: &mut Tx<'_>, device: &AuthenticatedDevice, seq: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE devices SET last_seq = $3 WHERE organization_id = $1 AND id = $2")
-        .bind(device.organization_id.as_uuid())
-        .bind(device.device_id.as_uuid())
-        .bind(seq)
-        .execute(&mut **tx)
-        .await?;
+/// Sets each device's last sequence number (`seqs[i]` is `devices[i]`'s).
+pub(crate) async fn set_last_seqs(
+    tx: &mut Tx<'_>,
+    organization: OrganizationId,
+    devices: &[&AuthenticatedDevice],
+    seqs: &[i64],
+) -> Result<(), sqlx::Error> {
+    let ids: Vec<Uuid> = devices.iter().map(|device| device.device_id.as_uuid()).collect();
+    sqlx::query(
+        "UPDATE devices d SET last_seq = s.seq FROM unnest($2::uuid[], $3::bigint[]) AS s (id, seq)
+         WHERE d.organization_id = $1 AND d.id = s.id",
+    )
+    .bind(organization.as_uuid())
+    .bind(&ids)
+    .bind(seqs)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -60,14 +79,14 @@ impl Logged {
 /// The changes of `pushed` the organization has applied before, by change id.
 pub(crate) async fn applied_before(
     tx: &mut Tx<'_>,
-    device: &AuthenticatedDevice,
-    pushed: &[PushedChange],
+    organization: OrganizationId,
+    pushed: &[&PushedChange],
 ) -> Result<HashMap<Uuid, Logged>, sqlx::Error> {
     let ids: Vec<Uuid> = pushed.iter().map(|p| p.change.change_id.as_uuid()).collect();
     let rows = sqlx::query(
         "SELECT change_id, entity, row_key, op FROM change_log WHERE organization_id = $1 AND change_id = ANY($2)",
     )
-    .bind(device.organization_id.as_uuid())
+    .bind(organization.as_uuid())
     .bind(&ids)
     .fetch_all(&mut **tx)
     .await?;
@@ -166,28 +185,22 @@ pub(crate) type Deleted = Vec<(EntityKind, Uuid)>;
 
 /// Does the plan's writes. Returns the rows its deletes reached through the seed's rules,
 /// or the refusal of such a delete (a row a live row still uses under RESTRICT).
-pub(crate) async fn write(
-    tx: &mut Tx<'_>,
-    device: &AuthenticatedDevice,
-    writes: Writes,
-) -> Result<Result<Deleted, Outcome>, sqlx::Error> {
-    let org = device.organization_id.as_uuid();
+pub(crate) async fn write(tx: &mut Tx<'_>, org: Uuid, writes: Writes) -> Result<Result<Deleted, Outcome>, sqlx::Error> {
     let Writes { log, lost, inserts, later } = writes;
     // The audit trail first: it takes no version, so the organization's version counter
     // is locked (by the first write below) for as short a time as can be.
     if !log.is_empty() {
         sqlx::query(
             "INSERT INTO change_log (organization_id, change_id, device_id, device_seq, user_id, entity, row_key, op, fields, hlc)
-             SELECT $1, x.change_id, $2, x.device_seq, x.user_id, x.entity, x.row_key, x.op, x.fields, x.hlc
-             FROM jsonb_to_recordset($3) AS x(change_id uuid, device_seq bigint, user_id uuid, entity text, row_key text, op text, fields jsonb, hlc text)",
+             SELECT $1, x.change_id, x.device_id, x.device_seq, x.user_id, x.entity, x.row_key, x.op, x.fields, x.hlc
+             FROM jsonb_to_recordset($2) AS x(change_id uuid, device_id uuid, device_seq bigint, user_id uuid, entity text, row_key text, op text, fields jsonb, hlc text)",
         )
         .bind(org)
-        .bind(device.device_id.as_uuid())
         .bind(Value::Array(log))
         .execute(&mut **tx)
         .await?;
     }
-    crate::conflicts::record(tx, org, lost).await?;
+    record_conflicts(tx, org, lost).await?;
     // Parents before children (the registry's order), so references hold at once.
     for ((position, columns), rows) in inserts {
         let table = REGISTRY[position].table;
@@ -216,6 +229,33 @@ pub(crate) async fn write(
         }
     }
     Ok(Ok(reached))
+}
+
+/// Keeps the conflicts (made by `push_rules::conflict_row`) in one statement. A stored value that lost
+/// belongs to the device of the change that wrote it, found in the audit trail by its
+/// stamp; one the audit trail does not hold (rows older than it) has no one to tell.
+pub(crate) async fn record_conflicts(tx: &mut Tx<'_>, org: Uuid, rows: Vec<Value>) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO conflicts (organization_id, entity, row_key, field, kept, lost, kept_hlc, lost_hlc, lost_device_id, change_id)
+         SELECT $1, x.entity, x.row_key, x.field, x.kept, x.lost, x.kept_hlc, x.lost_hlc, d.device_id, x.change_id
+         FROM jsonb_to_recordset($2) AS x(entity text, row_key text, field text, kept jsonb, lost jsonb,
+                                          kept_hlc text, lost_hlc text, lost_device_id uuid, change_id uuid)
+         CROSS JOIN LATERAL (
+           SELECT coalesce(x.lost_device_id, (
+             SELECT c.device_id FROM change_log c
+             WHERE c.organization_id = $1 AND c.entity = x.entity AND c.row_key = x.row_key AND c.hlc = x.lost_hlc
+             ORDER BY c.id DESC LIMIT 1)) AS device_id
+         ) d
+         WHERE d.device_id IS NOT NULL",
+    )
+    .bind(org)
+    .bind(Value::Array(rows))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Sets the fields that won their clock comparison, and their clocks; `revive` brings a

@@ -1,11 +1,11 @@
 //! The subscription tier's limits at push (`stride_domain::tier`): a new row of a
 //! limited entity is refused with `tier_limit` once the organization holds as many live
-//! rows as its tier allows. Counted once per push, for the entities the push creates,
-//! under a lock of the organization's row, then kept in memory as the batch is decided.
+//! rows as its tier allows. Counted once per group of pushes (`push_group.rs`), for the
+//! entities it creates, under a lock of the organization's row, then kept in memory as
+//! the batch is decided.
 //! An edit that moves a row into a limited parent (a variant given another experiment)
 //! takes a place there as a new row would.
 
-use crate::auth::AuthenticatedDevice;
 use crate::push_rules::reject;
 use serde_json::{Map, Value};
 use sqlx::{Postgres, Transaction};
@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use stride_domain::api::{Outcome, PushedChange};
 use stride_domain::tier::{over_limit, over_variant_limit, LIMITED};
 use stride_domain::ErrorCode;
-use stride_domain::{ChangeOp, EntityKind, EntitySpec, SubscriptionTier};
+use stride_domain::{ChangeOp, EntityKind, EntitySpec, OrganizationId, SubscriptionTier};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -27,11 +27,11 @@ pub(crate) struct Quota {
 
 impl Quota {
     pub(crate) async fn load(
-        tx: &mut Transaction<'static, Postgres>,
-        device: &AuthenticatedDevice,
+        tx: &mut Transaction<'_, Postgres>,
+        organization: OrganizationId,
         fresh: &[&PushedChange],
     ) -> Result<Self, sqlx::Error> {
-        let org = device.organization_id.as_uuid();
+        let org = organization.as_uuid();
         let tier: String = sqlx::query_scalar("SELECT subscription_tier FROM organizations WHERE id = $1")
             .bind(org)
             .fetch_one(&mut **tx)

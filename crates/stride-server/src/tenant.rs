@@ -10,8 +10,9 @@ pub async fn begin(
     organization_id: OrganizationId,
 ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SET LOCAL ROLE stride_app").execute(&mut *tx).await?;
-    sqlx::query("SELECT set_config('stride.organization_id', $1, true)")
+    // One statement, not SET LOCAL ROLE and then the setting: every request begins one
+    // of these, and each statement is a round trip to the database.
+    sqlx::query("SELECT set_config('role', 'stride_app', true), set_config('stride.organization_id', $1, true)")
         .bind(organization_id.to_string())
         .execute(&mut *tx)
         .await?;
