@@ -84,7 +84,13 @@ async fn run() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let server = format!("http://{}", listener.local_addr().unwrap());
     let serving = pool.clone();
-    tokio::spawn(async move { stride_server::serve(listener, serving, std::future::pending()).await });
+    // The operator's metrics page beside it: (c) reads how its pushes were grouped.
+    let metrics_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let metrics = format!("http://{}/metrics", metrics_listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let api = stride_server::ApiListener::Plain(listener);
+        stride_server::serve_all(api, Some(metrics_listener), serving, std::future::pending()).await
+    });
     let work = tempfile::tempdir().unwrap();
 
     let floor = floor(&pool, &generated, work.path()).await;
@@ -101,7 +107,7 @@ async fn run() {
     let (plain_first, encrypted_again) = (median(&mut plain), median(&mut encrypted));
     let day = coordinator_day(&first.store);
     let (push_ms, pull_ms) = thousand_changes(&server, &generated, &first.store).await;
-    let crowd = thousand_devices(&server, &pool, &generated, &first.store).await;
+    let crowd = thousand_devices(&server, &metrics, &pool, &generated, &first.store).await;
     drop(first.store);
 
     let floor_secs = floor.copy_secs + floor.insert_secs;
@@ -135,6 +141,10 @@ async fn run() {
     println!(
         "| (c) {CROWD} devices × {CROWD_CHANGES} changes, then pull to up to date ({} rows pulled in all) | {:.0} changes/s; p99 {:.0} ms (pushes {:.0} ms, pulls {:.0} ms), max {:.0} ms; {} errors | no errors, p99 under 1 s |",
         crowd.pulled_rows, crowd.changes_per_sec, crowd.p99_ms, crowd.push_p99_ms, crowd.pull_p99_ms, crowd.max_ms, crowd.errors
+    );
+    println!(
+        "| (c) its pushes, as the server wrote them (with (b)'s before them) | {:.0} pushes in {:.0} groups, {:.2} s writing them | |",
+        crowd.grouped_pushes, crowd.push_groups, crowd.group_secs
     );
 
     println!(
@@ -477,6 +487,11 @@ struct Crowd {
     pull_p99_ms: f64,
     pulled_rows: u64,
     errors: usize,
+    /// The server's groups of pushes so far, the pushes in them, and the seconds spent
+    /// writing them (`stride_sync_push_group_*`).
+    push_groups: f64,
+    grouped_pushes: f64,
+    group_secs: f64,
 }
 
 fn p99(latencies: &mut [Duration]) -> f64 {
@@ -519,7 +534,7 @@ const CROWD_CHANGES: usize = 10;
 /// 1,000 rows). Latency of every request. One device signs in; the others are device
 /// rows of the same coordinator made here with tokens of their own (a thousand argon2
 /// sign-ins would measure the sign-in, which is not what (c) is about).
-async fn thousand_devices(server: &str, pool: &PgPool, generated: &Generated, store: &Store) -> Crowd {
+async fn thousand_devices(server: &str, metrics: &str, pool: &PgPool, generated: &Generated, store: &Store) -> Crowd {
     let first = signed_in(server, generated.coordinator_email.as_str()).await;
     let first_token = first.token().unwrap().clone();
     let (org, user): (uuid::Uuid, uuid::Uuid) =
@@ -594,6 +609,12 @@ async fn thousand_devices(server: &str, pool: &PgPool, generated: &Generated, st
         errors += failed;
     }
     let secs = started.elapsed().as_secs_f64();
+    let page = reqwest::get(metrics).await.unwrap().text().await.unwrap();
+    let metric = |name: &str| -> f64 {
+        page.lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{name} on the metrics page"))
+    };
     let mut all: Vec<Duration> = pushes.iter().chain(&pulls).copied().collect();
     Crowd {
         changes_per_sec: (CROWD * CROWD_CHANGES) as f64 / secs,
@@ -603,5 +624,9 @@ async fn thousand_devices(server: &str, pool: &PgPool, generated: &Generated, st
         pull_p99_ms: p99(&mut pulls),
         pulled_rows,
         errors,
+        // Since the server started: (b)'s pushes are groups of one each.
+        push_groups: metric("stride_sync_push_group_size_count"),
+        grouped_pushes: metric("stride_sync_push_group_size_sum"),
+        group_secs: metric("stride_sync_push_group_seconds_sum"),
     }
 }

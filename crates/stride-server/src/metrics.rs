@@ -34,6 +34,7 @@ pub struct Metrics {
     devices_active: Gauge,
     pushes_waiting: Gauge,
     push_group_size: Histogram,
+    push_group_seconds: Histogram,
 }
 
 impl Default for Metrics {
@@ -63,6 +64,8 @@ impl Default for Metrics {
         // 1 to 1,024 pushes.
         let push_group_size = Histogram::new(exponential_buckets(1.0, 2.0, 11));
         registry.register("sync_push_group_size", "Pushes written in one transaction", push_group_size.clone());
+        let push_group_seconds = latency();
+        registry.register("sync_push_group_seconds", "Time to write a group of pushes", push_group_seconds.clone());
         Self {
             registry,
             requests,
@@ -72,6 +75,7 @@ impl Default for Metrics {
             devices_active,
             pushes_waiting,
             push_group_size,
+            push_group_seconds,
         }
     }
 }
@@ -90,6 +94,11 @@ impl Metrics {
     pub fn push_group_taken(&self, pushes: usize) {
         self.pushes_stop_waiting(pushes);
         self.push_group_size.observe(pushes as f64);
+    }
+
+    /// A group of pushes was written (or failed) in `seconds`.
+    pub fn push_group_written(&self, seconds: f64) {
+        self.push_group_seconds.observe(seconds);
     }
 
     /// `pushes` wait no longer (taken, or failed with their writer).

@@ -103,13 +103,14 @@ pub async fn pull(
     if !(1..=MAX_PAGE).contains(&limit) || params.cursor < 0 {
         return Err(ApiError::BadRequest(format!("limit must be 1 to {MAX_PAGE} and cursor not negative")));
     }
-    let mut tx = tenant::begin(&state.pool, device.organization_id).await?;
-    // Read in the same snapshot as the page, so no row of the page is newer than it.
+    // The head, read first and alone (as the tables' owner, for the device's own
+    // organization): a page served from the cache needs nothing else from the database.
+    // The page, read after it, may hold rows above it; a later pull asks past them.
     let head: i64 = sqlx::query_scalar(
         "SELECT coalesce(max(last_version), 0) FROM organization_versions WHERE organization_id = $1",
     )
     .bind(device.organization_id.as_uuid())
-    .fetch_one(&mut *tx)
+    .fetch_one(&state.pool)
     .await?;
     // Tombstones at or below this version are left out (-1: none are).
     let skip_tombstones_through = if params.first_sync { params.first_sync_head.unwrap_or(head) } else { -1 };
@@ -121,6 +122,7 @@ pub async fn pull(
         head,
     };
     let read = async {
+        let mut tx = tenant::begin(&state.pool, device.organization_id).await?;
         let record = sqlx::query(sqlx::AssertSqlSafe(pull_sql()))
             .bind(device.organization_id.as_uuid())
             .bind(params.cursor)
@@ -128,6 +130,7 @@ pub async fn pull(
             .bind(skip_tombstones_through)
             .fetch_one(&mut *tx)
             .await?;
+        tx.commit().await?;
         let rows = record.get("rows");
         Ok::<_, sqlx::Error>(CachedPage { rows, count: record.get("count"), last_version: record.get("last_version") })
     };
@@ -135,7 +138,6 @@ pub async fn pull(
     let page = state.pages.get_or_read(key, read).await.map_err(|shared: Arc<sqlx::Error>| {
         Arc::try_unwrap(shared).unwrap_or_else(|shared| sqlx::Error::Protocol(shared.to_string()))
     })?;
-    tx.commit().await?;
     let (rows, count, last_version) = (&page.rows, page.count, page.last_version);
     state.metrics.pulled(u64::try_from(count).unwrap_or(0));
     let cursor = if count > 0 { last_version } else { params.cursor };

@@ -123,7 +123,7 @@ async fn write_groups(groups: Arc<PushGroups>, pool: PgPool, organization: Organ
     // starts another; the pushes it held are answered by their dropped replies.
     let leave = LeaveOnUnwind { groups: &groups, organization };
     while let Some(group) = groups.next_group(organization) {
-        write_group(&pool, organization, group).await;
+        write_group(&pool, &groups.metrics, organization, group).await;
     }
     std::mem::forget(leave);
 }
@@ -142,7 +142,7 @@ impl Drop for LeaveOnUnwind<'_> {
 
 /// One group: one transaction, its changes one batch (`push_batch::write`), one commit; every
 /// push is answered after it.
-async fn write_group(pool: &PgPool, organization: OrganizationId, group: Vec<Waiting>) {
+async fn write_group(pool: &PgPool, metrics: &Metrics, organization: OrganizationId, group: Vec<Waiting>) {
     let pushes: Vec<Push<'_>> =
         group.iter().map(|waiting| Push { device: &waiting.device, request: &waiting.request }).collect();
     let written = async {
@@ -151,8 +151,11 @@ async fn write_group(pool: &PgPool, organization: OrganizationId, group: Vec<Wai
         tx.commit().await?;
         Ok::<_, ApiError>(responses)
     };
-    tracing::debug!(organization.id = %organization, pushes = pushes.len(), "a group of pushes is written");
-    match written.await {
+    let started = std::time::Instant::now();
+    let written = written.await;
+    metrics.push_group_written(started.elapsed().as_secs_f64());
+    tracing::debug!(organization.id = %organization, pushes = pushes.len(), seconds = started.elapsed().as_secs_f64(), "a group of pushes was written");
+    match written {
         Ok(responses) => {
             for (waiting, response) in group.into_iter().zip(responses) {
                 let _ = waiting.reply.send(response.map_or_else(Written::Failed, Written::Done));
