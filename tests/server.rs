@@ -10,6 +10,8 @@ mod edges;
 mod fuzz;
 #[path = "groups/mod.rs"]
 mod groups;
+#[path = "pages/mod.rs"]
+mod pages;
 
 use crate::support::{spawn_server, TestDatabase};
 use reqwest::StatusCode;
@@ -327,7 +329,7 @@ async fn signing_in_right_wrong_and_revoked() {
     let me: Me = device.get("/v1/me").send().await.unwrap().json().await.unwrap();
     assert_eq!(me, device.me);
 
-    let anonymous = reqwest::get(format!("{base}/v1/me")).await.unwrap();
+    let anonymous = crate::support::http().build().unwrap().get(format!("{base}/v1/me")).send().await.unwrap();
     assert_eq!(error_code(anonymous).await, (StatusCode::UNAUTHORIZED, "unauthenticated".to_owned()));
     let forged = crate::support::http()
         .build()
@@ -719,7 +721,16 @@ async fn eight_devices_push_at_once_while_another_pulls_and_it_ends_with_every_r
 async fn the_api_describes_itself_answers_errors_as_json_and_compresses() {
     let db = TestDatabase::migrated().await;
     let base = spawn_server(&db.pool).await;
-    let served = reqwest::get(format!("{base}/v1/openapi.json")).await.unwrap().text().await.unwrap();
+    let served = crate::support::http()
+        .build()
+        .unwrap()
+        .get(format!("{base}/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(served, stride_server::routes::document(), "the document generated from the handlers");
     let document: Value = serde_json::from_str(&served).unwrap();
     let routes = [
@@ -735,7 +746,7 @@ async fn the_api_describes_itself_answers_errors_as_json_and_compresses() {
     for path in routes {
         assert!(document["paths"].get(path).is_some(), "{path} is documented");
     }
-    let missing = reqwest::get(format!("{base}/v1/nothing")).await.unwrap();
+    let missing = crate::support::http().build().unwrap().get(format!("{base}/v1/nothing")).send().await.unwrap();
     assert_eq!(error_code(missing).await, (StatusCode::NOT_FOUND, "not_found".to_owned()));
     let garbled = crate::support::http()
         .build()

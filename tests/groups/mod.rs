@@ -19,7 +19,7 @@ async fn spawn_server_with_metrics(pool: &sqlx::PgPool) -> (String, String) {
 
 /// A number the metrics page shows.
 async fn metric(page: &str, name: &str) -> f64 {
-    let text = reqwest::get(page).await.unwrap().text().await.unwrap();
+    let text = crate::support::http().build().unwrap().get(page).send().await.unwrap().text().await.unwrap();
     text.lines()
         .find_map(|line| line.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
         .and_then(|value| value.trim().parse().ok())
@@ -130,9 +130,10 @@ async fn pushes_that_arrive_while_one_is_written_are_written_together_and_each_a
     both.sort_by_key(|outcome| format!("{outcome:?}"));
     assert_eq!(both, vec![Outcome::AlreadyApplied, Outcome::Applied], "applied once, the other answered so");
 
-    // The thirteen that waited were two transactions, not thirteen: one device's two
-    // pushes are never in one group. Their audit rows share their transaction's start
-    // time.
+    // The thirteen that waited were two groups, not thirteen: one device's two pushes
+    // are never in one group, so the queue splits at the second. Each group is one
+    // transaction, and its audit rows share its start time (the group of the retry may
+    // write none: its change was applied).
     let transactions: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT received_at::text FROM change_log WHERE organization_id = $1 AND entity = 'workers'",
     )
@@ -140,7 +141,7 @@ async fn pushes_that_arrive_while_one_is_written_are_written_together_and_each_a
     .fetch_all(&db.pool)
     .await
     .unwrap();
-    assert_eq!(transactions.len(), 3, "the first push alone, then the thirteen that waited in two groups");
+    assert!((2..=3).contains(&transactions.len()), "the first push alone, then two groups: {transactions:?}");
     assert_eq!(metric(&metrics, "stride_sync_push_group_size_count").await, 3.0);
     assert_eq!(metric(&metrics, "stride_sync_push_group_size_sum").await, 14.0);
     assert_eq!(metric(&metrics, "stride_sync_pushes_waiting").await, 0.0);

@@ -270,10 +270,20 @@ pub async fn choose(client: &Client, css: &str, label: &str) {
 
 /// Chooses an option of this select by its visible text, after scrolling it to the
 /// middle of the window (a select under the fixed status bar cannot be clicked).
+/// Tried again for a second: once in a full run the driver answered the choice with an
+/// error that said nothing while the form was being drawn.
 pub async fn choose_in(client: &Client, select: &Element, label: &str) {
     let target = serde_json::to_value(select).unwrap();
-    client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![target]).await.unwrap();
-    select.select_by_label(label).await.unwrap_or_else(|e| panic!("select → {label}: {e}"));
+    let mut last = None;
+    for _ in 0..10 {
+        client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![target.clone()]).await.unwrap();
+        match select.select_by_label(label).await {
+            Ok(()) => return,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("select → {label}: {}", last.map(|e| e.to_string()).unwrap_or_default());
 }
 
 /// Waits until the listed workers are exactly these (by name, in order).

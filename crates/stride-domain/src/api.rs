@@ -152,9 +152,10 @@ pub struct PullResponse {
     /// The organization's latest version when this page was read: `head - cursor`
     /// bounds how many rows are still to come.
     pub head: i64,
-    /// The server's clock (ms since 1970) when it answered. A device's hybrid clock takes
-    /// it in, so changes made after a sync order after what the sync brought, however
-    /// far behind the device's own clock is.
+    /// The server's clock (ms since 1970) when it made this answer (an answer many
+    /// devices ask for is made once and kept for seconds: a lower bound on the clock
+    /// now). A device's hybrid clock takes it in, so changes made after a sync order
+    /// after what the sync brought, however far behind the device's own clock is.
     pub server_time_ms: i64,
 }
 

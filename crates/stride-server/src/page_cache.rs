@@ -1,5 +1,5 @@
 //! Recently served pull pages, so devices that ask for the same page get it without
-//! another query. When an organization publishes a lot at once, all its devices pull
+//! another query, and their compressed answers, so it is compressed once. When an organization publishes a lot at once, all its devices pull
 //! the same pages from the same cursors.
 //!
 //! A page is named by what decides its content: organization, cursor, limit, which
@@ -11,8 +11,11 @@
 //! become visible in order, so neither has a gap), and the older one ends at a cursor
 //! below every row it lacks, which the device's next pull brings.
 
+use axum::body::Bytes;
 use std::future::Future;
+use std::io::Write as _;
 use std::sync::Arc;
+use std::time::Duration;
 use uuid::Uuid;
 
 /// The bytes of page JSON kept: a page is at most a few hundred kB, so this is about a
@@ -36,10 +39,71 @@ pub struct CachedPage {
     pub last_version: i64,
 }
 
+/// How long a page's answer, compressed, is kept: it carries the server's time when it
+/// was made, which a device only takes as a lower bound on the server's clock.
+const BODY_TTL: Duration = Duration::from_secs(10);
+
+/// How a page's answer goes over the wire: compressed as the rest of the API's answers
+/// are (tower-http's defaults: zstd at level 3, gzip at level 6), or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    Zstd,
+    Gzip,
+    Identity,
+}
+
+impl Encoding {
+    /// The best one an `Accept-Encoding` header takes: zstd, then gzip, then none.
+    pub fn accepted(header: Option<&str>) -> Self {
+        let takes = |wanted: &str| {
+            header.unwrap_or_default().split(',').any(|offer| {
+                let mut parts = offer.split(';').map(str::trim);
+                let named = parts.next().is_some_and(|name| name.eq_ignore_ascii_case(wanted));
+                let refused = parts.any(|param| {
+                    param.strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()).is_some_and(|q| q <= 0.0)
+                });
+                named && !refused
+            })
+        };
+        if takes("zstd") {
+            Encoding::Zstd
+        } else if takes("gzip") {
+            Encoding::Gzip
+        } else {
+            Encoding::Identity
+        }
+    }
+
+    /// Its `Content-Encoding`, none for the body as it is.
+    pub fn header_value(self) -> Option<&'static str> {
+        match self {
+            Encoding::Zstd => Some("zstd"),
+            Encoding::Gzip => Some("gzip"),
+            Encoding::Identity => None,
+        }
+    }
+
+    fn encode(self, body: String) -> std::io::Result<Bytes> {
+        match self {
+            Encoding::Zstd => zstd::bulk::compress(body.as_bytes(), zstd::DEFAULT_COMPRESSION_LEVEL).map(Bytes::from),
+            Encoding::Gzip => {
+                let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                encoder.write_all(body.as_bytes())?;
+                encoder.finish().map(Bytes::from)
+            }
+            Encoding::Identity => Ok(Bytes::from(body)),
+        }
+    }
+}
+
 /// The pages, bounded by their bytes (moka: evicts what is least likely to be asked
-/// again, and runs one read for every request that misses the same page at once).
+/// again, and runs one read for every request that misses the same page at once), and
+/// their answers as they went out, compressed once for all the devices that ask for
+/// the same page in the same encoding within [`BODY_TTL`]: at a thousand devices
+/// catching up together, compressing each answer again was most of a pull's work.
 pub struct PageCache {
     pages: moka::future::Cache<PageKey, Arc<CachedPage>>,
+    bodies: moka::future::Cache<(PageKey, Encoding), Bytes>,
 }
 
 impl Default for PageCache {
@@ -55,7 +119,28 @@ impl PageCache {
             .max_capacity(bytes)
             .weigher(|_, page: &Arc<CachedPage>| u32::try_from(page.rows.len()).unwrap_or(u32::MAX))
             .build();
-        Self { pages }
+        let bodies = moka::future::Cache::builder()
+            .max_capacity(bytes)
+            .time_to_live(BODY_TTL)
+            .weigher(|_, body: &Bytes| u32::try_from(body.len()).unwrap_or(u32::MAX))
+            .build();
+        Self { pages, bodies }
+    }
+
+    /// The answer for the page named `key` in `encoding`: kept, or `body` made and
+    /// compressed (on the blocking pool), once however many requests ask for it at once.
+    pub async fn answer(
+        &self,
+        key: PageKey,
+        encoding: Encoding,
+        body: impl FnOnce() -> String,
+    ) -> Result<Bytes, Arc<std::io::Error>> {
+        self.bodies
+            .try_get_with((key, encoding), async move {
+                let body = body();
+                tokio::task::spawn_blocking(move || encoding.encode(body)).await.map_err(std::io::Error::other)?
+            })
+            .await
     }
 
     /// The page named `key`: kept, or read by `read` (once, however many requests ask
@@ -112,6 +197,33 @@ mod tests {
             6,
             "another head is another page"
         );
+    }
+
+    #[test]
+    fn an_answer_is_compressed_as_the_device_takes_best() {
+        assert_eq!(Encoding::accepted(Some("gzip, zstd")), Encoding::Zstd);
+        assert_eq!(Encoding::accepted(Some("gzip, deflate, br")), Encoding::Gzip);
+        assert_eq!(Encoding::accepted(Some("zstd;q=0, GZIP;q=0.5")), Encoding::Gzip);
+        assert_eq!(Encoding::accepted(Some("zstd; q=0.0, gzip;q=0")), Encoding::Identity);
+        assert_eq!(Encoding::accepted(Some("identity")), Encoding::Identity);
+        assert_eq!(Encoding::accepted(None), Encoding::Identity);
+    }
+
+    #[tokio::test]
+    async fn one_answer_is_made_for_every_request_of_a_page_in_an_encoding() {
+        let cache = PageCache::default();
+        let made = AtomicUsize::new(0);
+        let body = || {
+            made.fetch_add(1, Ordering::SeqCst);
+            r#"{"rows":[]}"#.repeat(100)
+        };
+        let first = cache.answer(key(3), Encoding::Zstd, body).await.unwrap();
+        let again = cache.answer(key(3), Encoding::Zstd, body).await.unwrap();
+        assert_eq!(first, again);
+        assert_eq!(zstd::bulk::decompress(&first, 1 << 20).unwrap(), r#"{"rows":[]}"#.repeat(100).into_bytes());
+        let plain = cache.answer(key(3), Encoding::Identity, body).await.unwrap();
+        assert_eq!(plain, r#"{"rows":[]}"#.repeat(100).as_bytes());
+        assert_eq!(made.load(Ordering::SeqCst), 2, "once per encoding");
     }
 
     #[tokio::test]

@@ -10,16 +10,16 @@
 //! back on every later page of that first sync.
 //!
 //! Pages are kept for a while (`page_cache`): devices asking for the same page of the
-//! same snapshot get it without another query.
+//! same snapshot get it without another query, compressed once.
 
 use crate::auth::AuthenticatedDevice;
 use crate::error::ApiError;
 use crate::extract::Params;
-use crate::page_cache::{CachedPage, PageKey};
+use crate::page_cache::{CachedPage, Encoding, PageKey};
 use crate::state::AppState;
 use crate::tenant;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sqlx::Row;
@@ -97,6 +97,7 @@ fn pull_sql() -> &'static str {
 pub async fn pull(
     State(state): State<AppState>,
     device: AuthenticatedDevice,
+    headers: HeaderMap,
     Params(params): Params<PullParams>,
 ) -> Result<Response, ApiError> {
     let limit = params.limit.unwrap_or(DEFAULT_PAGE);
@@ -138,13 +139,28 @@ pub async fn pull(
     let page = state.pages.get_or_read(key, read).await.map_err(|shared: Arc<sqlx::Error>| {
         Arc::try_unwrap(shared).unwrap_or_else(|shared| sqlx::Error::Protocol(shared.to_string()))
     })?;
-    let (rows, count, last_version) = (&page.rows, page.count, page.last_version);
-    state.metrics.pulled(u64::try_from(count).unwrap_or(0));
-    let cursor = if count > 0 { last_version } else { params.cursor };
-    let body = format!(
-        r#"{{"rows":[{rows}],"cursor":{cursor},"up_to_date":{up_to_date},"head":{head},"server_time_ms":{now}}}"#,
-        up_to_date = count < limit,
-        now = crate::clock::now().millis(),
-    );
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    state.metrics.pulled(u64::try_from(page.count).unwrap_or(0));
+    let body = || {
+        let (rows, count, last_version) = (&page.rows, page.count, page.last_version);
+        let cursor = if count > 0 { last_version } else { params.cursor };
+        format!(
+            r#"{{"rows":[{rows}],"cursor":{cursor},"up_to_date":{up_to_date},"head":{head},"server_time_ms":{now}}}"#,
+            up_to_date = count < limit,
+            now = crate::clock::now().millis(),
+        )
+    };
+    // Compressed here, once for every device that asks for this page so (the API's
+    // compression layer leaves an answer with its encoding as it is).
+    let encoding = Encoding::accepted(headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()));
+    let answer = state
+        .pages
+        .answer(key, encoding, body)
+        .await
+        .map_err(|problem| ApiError::Internal(format!("the page could not be compressed: {problem}")))?;
+    let mut response =
+        ([(header::CONTENT_TYPE, "application/json"), (header::VARY, "accept-encoding")], answer).into_response();
+    if let Some(value) = encoding.header_value() {
+        response.headers_mut().insert(header::CONTENT_ENCODING, header::HeaderValue::from_static(value));
+    }
+    Ok(response)
 }
