@@ -36,6 +36,13 @@ async fn a_quiz_is_authored_then_taken_in_a_session_by_a_worker_full_screen_and_
     let forms = client.find_all(Locator::Css("[data-testid=quiz-question-form]")).await.unwrap();
     assert_eq!(forms.len(), 5);
     choose_in(&client, &forms[4].find(Locator::Css("select[name=kind]")).await.unwrap(), "True or false").await;
+    // The question is drawn anew for its kind before it is saved (in a fresh-clone run
+    // the save was clicked while it was, and the window said nothing).
+    let started = std::time::Instant::now();
+    while !forms[4].text().await.unwrap_or_default().contains("The statement is true") {
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "the question never became true or false");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     click(&client, "[data-testid=quiz-form] button[type=submit]").await;
     text_of(&client, "[data-testid=quiz-form] [data-field=prompt]", |t| t.contains("empty")).await;
     let prompt = forms[4].find(Locator::Css("input[name=prompt]")).await.unwrap();
