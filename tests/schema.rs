@@ -241,33 +241,32 @@ async fn a_row_cannot_point_at_another_organizations_row() {
     db.drop().await;
 }
 
+/// The versions of an organization's rows in the seeded tables, in order.
+async fn versions_of(db: &TestDatabase, org: &str) -> Vec<i64> {
+    sqlx::query_scalar::<_, i64>(
+        "SELECT version FROM organizations WHERE id = $1::uuid
+         UNION ALL SELECT version FROM workers WHERE organization_id = $1::uuid
+         UNION ALL SELECT version FROM programs WHERE organization_id = $1::uuid ORDER BY 1",
+    )
+    .bind(org)
+    .fetch_all(&db.pool)
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn versions_count_up_per_organization_across_tables() {
     let db = TestDatabase::migrated().await;
     seed_two_organizations(&db).await;
-    let versions = |org: &'static str| {
-        let pool = db.pool.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>(
-                "SELECT version FROM organizations WHERE id = $1::uuid
-                 UNION ALL SELECT version FROM workers WHERE organization_id = $1::uuid
-                 UNION ALL SELECT version FROM programs WHERE organization_id = $1::uuid ORDER BY 1",
-            )
-            .bind(org)
-            .fetch_all(&pool)
-            .await
-            .unwrap()
-        }
-    };
-    assert_eq!(versions(ORG_A).await, [1, 2]);
-    assert_eq!(versions(ORG_B).await, [1, 2, 3]);
+    assert_eq!(versions_of(&db, ORG_A).await, [1, 2]);
+    assert_eq!(versions_of(&db, ORG_B).await, [1, 2, 3]);
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "UPDATE workers SET full_name = 'Ann M.' WHERE organization_id = '{ORG_A}'"
     )))
     .execute(&db.pool)
     .await
     .unwrap();
-    assert_eq!(versions(ORG_A).await, [1, 3], "an update takes the next version");
+    assert_eq!(versions_of(&db, ORG_A).await, [1, 3], "an update takes the next version");
     db.drop().await;
 }
 
@@ -275,20 +274,6 @@ async fn versions_count_up_per_organization_across_tables() {
 async fn versions_taken_by_one_transaction_follow_its_savepoints_and_reach_the_counter_at_commit() {
     let db = TestDatabase::migrated().await;
     seed_two_organizations(&db).await;
-    let versions_of = |org: &'static str| {
-        let pool = db.pool.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>(
-                "SELECT version FROM organizations WHERE id = $1::uuid
-                 UNION ALL SELECT version FROM workers WHERE organization_id = $1::uuid
-                 UNION ALL SELECT version FROM programs WHERE organization_id = $1::uuid ORDER BY 1",
-            )
-            .bind(org)
-            .fetch_all(&pool)
-            .await
-            .unwrap()
-        }
-    };
     let counter = |org: &'static str| {
         let pool = db.pool.clone();
         async move {
@@ -327,14 +312,18 @@ async fn versions_taken_by_one_transaction_follow_its_savepoints_and_reach_the_c
     assert_eq!(counter(ORG_A).await, 2);
     tx.commit().await.unwrap();
 
-    let a = versions_of(ORG_A).await;
+    let a = versions_of(&db, ORG_A).await;
     assert_eq!(a, (1..=2 + 3000 + 5 + 7 + 1).collect::<Vec<i64>>(), "one version each, none twice, no gap");
     assert_eq!(counter(ORG_A).await, *a.last().unwrap(), "the counter holds the last version taken");
-    let b = versions_of(ORG_B).await;
+    let b = versions_of(&db, ORG_B).await;
     assert_eq!(b, (1..=5).collect::<Vec<i64>>());
     assert_eq!(counter(ORG_B).await, 5);
     sqlx::raw_sql(sqlx::AssertSqlSafe(add(ORG_A, 1))).execute(&db.pool).await.unwrap();
-    assert_eq!(versions_of(ORG_A).await.last(), Some(&(a.len() as i64 + 1)), "the next transaction goes on from it");
+    assert_eq!(
+        versions_of(&db, ORG_A).await.last(),
+        Some(&(a.len() as i64 + 1)),
+        "the next transaction goes on from it"
+    );
     db.drop().await;
 }
 

@@ -94,9 +94,9 @@ impl Device {
         self.change(entity, key, ChangeOp::Upsert, fields)
     }
 
-    /// Pushes the changes as the next entries of this device's sequence.
-    async fn push(&mut self, changes: Vec<Change>) -> PushResponse {
-        let request = PushRequest {
+    /// The changes as the next entries of this device's sequence.
+    fn request(&mut self, changes: Vec<Change>) -> PushRequest {
+        PushRequest {
             changes: changes
                 .into_iter()
                 .map(|change| {
@@ -104,7 +104,12 @@ impl Device {
                     PushedChange { seq: self.seq, change, author: None }
                 })
                 .collect(),
-        };
+        }
+    }
+
+    /// Pushes the changes as the next entries of this device's sequence.
+    async fn push(&mut self, changes: Vec<Change>) -> PushResponse {
+        let request = self.request(changes);
         self.push_request(&request).await
     }
 

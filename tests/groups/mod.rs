@@ -77,16 +77,7 @@ async fn pushes_that_arrive_while_one_is_written_are_written_together_and_each_a
             outcomes.push(Outcome::Rejected { code: ErrorCode::WrongOrganization, reason: String::new() });
         }
         expected.push(outcomes);
-        let request = PushRequest {
-            changes: changes
-                .into_iter()
-                .map(|change| {
-                    device.seq += 1;
-                    PushedChange { seq: device.seq, change, author: None }
-                })
-                .collect(),
-        };
-        pushes.push(request);
+        pushes.push(device.request(changes));
     }
     // One device's push sent twice at once (a retry racing the original): the second to
     // be written finds the first's change applied.
