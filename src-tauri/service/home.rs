@@ -63,14 +63,6 @@ struct Tally {
     workers: Vec<WorkerId>,
 }
 
-/// How a touchpoint is named on home: its content, phase and journey.
-struct TouchpointNames {
-    title: Option<String>,
-    content_type: Option<ContentType>,
-    phase: String,
-    journey: String,
-}
-
 impl Service {
     /// Home as of `day`.
     pub fn home(&self, day: Day) -> Result<Home, AppError> {
@@ -126,26 +118,27 @@ impl Service {
                 entry.workers.push(item.worker_id);
             }
         })?;
+        // Named in two reads: home shows hundreds of lines at a large organization.
+        let mut touchpoints: Vec<TouchpointId> = tally.keys().map(|(_, touchpoint)| *touchpoint).collect();
+        touchpoints.sort_unstable();
+        touchpoints.dedup();
+        let labels = store.touchpoint_labels(&touchpoints)?;
+        let workers: Vec<WorkerId> = tally.values().flat_map(|counted| counted.workers.iter().copied()).collect();
+        let worker_names = store.worker_names(&workers)?;
         let mut by_program: IdMap<ProgramId, Vec<(Timestamp, DueTouchpoint)>> = IdMap::default();
         for ((program_id, touchpoint_id), counted) in tally {
-            let named = self.touchpoint_names(touchpoint_id)?;
-            let mut names = Vec::new();
-            for worker in counted.workers {
-                if let Some(worker) = store.get::<Worker>(&RowKey::of(worker))? {
-                    names.push(worker.full_name.to_string());
-                }
-            }
+            let label = labels.get(&touchpoint_id);
             by_program.entry(program_id).or_default().push((
                 counted.first_due_at,
                 DueTouchpoint {
                     id: touchpoint_id,
-                    title: named.title,
-                    content_type: named.content_type,
-                    journey: named.journey,
-                    phase: named.phase,
+                    title: label.and_then(|label| label.title.clone()),
+                    content_type: label.and_then(|label| label.content_type),
+                    journey: label.map(|label| label.journey.clone()).unwrap_or_default(),
+                    phase: label.map(|label| label.phase.clone()).unwrap_or_default(),
                     overdue: counted.overdue,
                     today: counted.today,
-                    names,
+                    names: counted.workers.iter().filter_map(|worker| worker_names.get(worker).cloned()).collect(),
                 },
             ));
         }
@@ -193,29 +186,6 @@ impl Service {
             }
         })?;
         Ok(enrollments)
-    }
-
-    fn touchpoint_names(&self, id: TouchpointId) -> Result<TouchpointNames, AppError> {
-        let store = &self.store;
-        let touchpoint = store.get::<Touchpoint>(&RowKey::of(id))?;
-        let content = match &touchpoint {
-            Some(touchpoint) => store.get::<Content>(&RowKey::of(touchpoint.content_id))?,
-            None => None,
-        };
-        let phase = match &touchpoint {
-            Some(touchpoint) => store.get::<Phase>(&RowKey::of(touchpoint.phase_id))?,
-            None => None,
-        };
-        let journey = match &phase {
-            Some(phase) => store.get::<JourneyBlueprint>(&RowKey::of(phase.journey_blueprint_id))?,
-            None => None,
-        };
-        Ok(TouchpointNames {
-            title: content.as_ref().and_then(|c| c.title.as_ref()).map(ToString::to_string),
-            content_type: content.map(|c| c.content_type),
-            phase: phase.map(|p| p.name.to_string()).unwrap_or_default(),
-            journey: journey.map(|j| j.title.to_string()).unwrap_or_default(),
-        })
     }
 }
 

@@ -1,11 +1,13 @@
 //! Home's overview: what happened lately on the organization's data (progress
-//! recorded, enrollments, new workers), and a few counts.
+//! recorded, enrollments, new workers), a few counts, and the names of the touchpoints
+//! and workers its lines show.
 
 use crate::codec::{id_column, timestamp_column};
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 use rusqlite::{params, Row};
 use serde::Serialize;
-use stride_domain::{Timestamp, WorkerId};
+use std::str::FromStr;
+use stride_domain::{ContentType, IdMap, Timestamp, TouchpointId, WorkerId};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -112,23 +114,23 @@ impl Store {
     }
 
     /// Workers, programs and active enrollments on the device, and the progress records
-    /// made since `since`.
+    /// made since `since`. The active enrollments are those what is due keeps
+    /// (`due_index.rs`): counting them here read 50,000 rows at each visit of home.
     pub fn counts(&self, since: Timestamp) -> Result<Counts> {
+        let active_enrollments = self.active_enrollments_kept()?;
         self.with_conn(|conn| {
             let counts = conn
                 .prepare_cached(
                     "SELECT (SELECT count(*) FROM workers WHERE deleted_at IS NULL),
                         (SELECT count(*) FROM programs WHERE deleted_at IS NULL),
-                        (SELECT count(*) FROM worker_assignments a JOIN workers w ON w.id = a.worker_id
-                          WHERE a.status = 'active' AND a.deleted_at IS NULL AND w.deleted_at IS NULL),
                         (SELECT count(*) FROM worker_progress WHERE created_at >= ?1 AND deleted_at IS NULL)",
                 )?
                 .query_row(params![since.to_string()], |row| {
                     Ok(Counts {
                         workers: row.get::<_, i64>(0)? as u64,
                         programs: row.get::<_, i64>(1)? as u64,
-                        active_enrollments: row.get::<_, i64>(2)? as u64,
-                        recorded_since: row.get::<_, i64>(3)? as u64,
+                        active_enrollments,
+                        recorded_since: row.get::<_, i64>(2)? as u64,
                     })
                 })?;
             Ok(counts)
@@ -142,6 +144,71 @@ impl Store {
         self.with_conn(|conn| {
             let sql = format!("SELECT count(*) FROM {} WHERE deleted_at IS NULL", kind.table());
             Ok(conn.prepare_cached(&sql)?.query_row([], |row| row.get(0))?)
+        })
+    }
+}
+
+/// How home names a touchpoint: its content, and the phase and journey it is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TouchpointLabel {
+    /// The content's title (None when it has none, or the content is gone).
+    pub title: Option<String>,
+    pub content_type: Option<ContentType>,
+    /// Empty when the phase is gone; the journey's likewise.
+    pub phase: String,
+    pub journey: String,
+}
+
+impl Store {
+    /// The labels of the live touchpoints among `ids`, in one read (home names hundreds).
+    pub fn touchpoint_labels(&self, ids: &[TouchpointId]) -> Result<IdMap<TouchpointId, TouchpointLabel>> {
+        let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
+        self.with_conn(|conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT t.id, c.title, c.type, ph.name, j.title
+                 FROM touchpoints t
+                 LEFT JOIN content c ON c.id = t.content_id AND c.deleted_at IS NULL
+                 LEFT JOIN phases ph ON ph.id = t.phase_id AND ph.deleted_at IS NULL
+                 LEFT JOIN journey_blueprints j ON j.id = ph.journey_blueprint_id AND j.deleted_at IS NULL
+                 WHERE t.id IN (SELECT value FROM json_each(?1)) AND t.deleted_at IS NULL",
+            )?;
+            let mut rows = statement.query([ids])?;
+            let mut labels = IdMap::default();
+            while let Some(row) = rows.next()? {
+                let content_type = match row.get::<_, Option<String>>(2)? {
+                    Some(text) => Some(ContentType::from_str(&text).map_err(|problem| StoreError::CorruptRecord {
+                        what: "a content type".into(),
+                        problem: problem.to_string(),
+                    })?),
+                    None => None,
+                };
+                labels.insert(
+                    id_column(row, 0, "touchpoint")?,
+                    TouchpointLabel {
+                        title: row.get(1)?,
+                        content_type,
+                        phase: row.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                        journey: row.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                    },
+                );
+            }
+            Ok(labels)
+        })
+    }
+
+    /// The names of the live workers among `ids`, in one read.
+    pub fn worker_names(&self, ids: &[WorkerId]) -> Result<IdMap<WorkerId, String>> {
+        let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
+        self.with_conn(|conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT id, full_name FROM workers WHERE id IN (SELECT value FROM json_each(?1)) AND deleted_at IS NULL",
+            )?;
+            let mut rows = statement.query([ids])?;
+            let mut names = IdMap::default();
+            while let Some(row) = rows.next()? {
+                names.insert(id_column(row, 0, "worker")?, row.get(1)?);
+            }
+            Ok(names)
         })
     }
 }

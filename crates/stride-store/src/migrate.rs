@@ -70,6 +70,11 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         name: "licensed_until",
         sql: include_str!("../../../migrations/device/0018_licensed_until.sql"),
     },
+    Migration {
+        version: 19,
+        name: "recent_enrollments_and_workers",
+        sql: include_str!("../../../migrations/device/0019_recent_enrollments_and_workers.sql"),
+    },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

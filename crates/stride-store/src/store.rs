@@ -12,6 +12,7 @@
 //! The file is SQLCipher-encrypted under a random key that a [`KeyKeeper`] holds (the OS
 //! keyring, for the app; `encryption.rs`).
 
+use crate::due_index::{DueChanges, DueIndex};
 use crate::encryption::{DatabaseKey, KeyKeeper};
 use crate::error::{from_commit, Result, StoreError};
 use crate::sync_state::{self, DeviceInfo};
@@ -33,11 +34,19 @@ pub struct Store {
     device: Mutex<DeviceInfo>,
     /// Locked only by a wipe, which replaces the key and both connections.
     encryption: Mutex<Encryption>,
+    /// What is due for every active enrollment, as it stands (`due_index.rs`). Locked
+    /// before the reader, never while the writer is held.
+    due_index: Mutex<DueIndex>,
+    /// What commits changed of what is due since it was judged: moved here after each
+    /// commit, under the writer's lock; held only for that and by an ask taking it.
+    due_changes: Mutex<DueChanges>,
 }
 
 struct WriterConnection {
     conn: Connection,
     clock: HlcClock,
+    /// Whether the triggers that mark changes to what is due are set (`due_index.rs`).
+    watching_due: bool,
 }
 
 /// The read-only connection, with what it keeps between reads.
@@ -169,8 +178,10 @@ impl Store {
             clock_offset_ms: offset_ms,
             encryption: Mutex::new(encryption),
             reader: Mutex::new(Reader { conn: reader, segment_cache: None }),
-            writer: Mutex::new(WriterConnection { conn, clock }),
+            writer: Mutex::new(WriterConnection { conn, clock, watching_due: false }),
             device: Mutex::new(device),
+            due_index: Mutex::default(),
+            due_changes: Mutex::default(),
         })
     }
 
@@ -197,7 +208,9 @@ impl Store {
         let (conn, reader_conn, device) = connections(&self.path, Some(&next))?;
         writer.conn = conn;
         writer.clock = HlcClock::new(device.device_id, None);
+        writer.watching_due = false;
         reader.conn = reader_conn;
+        lock(&self.due_changes).forget();
         *lock(&self.device) = device.clone();
         Ok(Some(device))
     }
@@ -225,7 +238,7 @@ impl Store {
         let mut writer = lock(&self.writer);
         let now = self.now();
         let device = self.device();
-        let WriterConnection { conn, clock, .. } = &mut *writer;
+        let WriterConnection { conn, clock, watching_due } = &mut *writer;
         let foreign_keys_off = mode == Mode::WriteWithoutForeignKeys;
         if foreign_keys_off {
             conn.execute_batch("PRAGMA foreign_keys = OFF")?;
@@ -238,6 +251,16 @@ impl Store {
         if let Some((device, moved)) = committed {
             *clock = moved;
             *lock(&self.device) = device;
+            if *watching_due {
+                let mut changes = lock(&self.due_changes);
+                changes.take_from(conn);
+                if !changes.counting() {
+                    match crate::due_index::stop_watching_changes(conn) {
+                        Ok(()) => *watching_due = false,
+                        Err(error) => tracing::warn!(error = %error, "the triggers of what is due stay set"),
+                    }
+                }
+            }
         }
         Ok(value)
     }
@@ -260,6 +283,28 @@ impl Store {
     /// for a write under way.
     pub(crate) fn with_conn<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         work(&lock(&self.reader).conn)
+    }
+
+    /// Sets the triggers that mark changes to what is due, and counts them from now on.
+    /// Waits for a write under way. Never called with the writer held.
+    pub(crate) fn start_counting_due_changes(&self) -> Result<()> {
+        let mut writer = lock(&self.writer);
+        if !writer.watching_due {
+            crate::due_index::watch_changes(&writer.conn)?;
+            writer.watching_due = true;
+        }
+        lock(&self.due_changes).start();
+        Ok(())
+    }
+
+    /// What is due as it stands, locked for an ask.
+    pub(crate) fn due_index(&self) -> MutexGuard<'_, DueIndex> {
+        lock(&self.due_index)
+    }
+
+    /// What commits changed of what is due.
+    pub(crate) fn due_changes(&self) -> MutexGuard<'_, DueChanges> {
+        lock(&self.due_changes)
     }
 
     /// The read-only connection with what it keeps between reads.
