@@ -24,6 +24,7 @@ mod marketplace_updates;
 mod marketplace_usage;
 mod schema;
 mod server;
+mod sharding;
 mod staff;
 mod sync;
 mod sync_faults;
