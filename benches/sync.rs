@@ -89,7 +89,13 @@ async fn run() {
     let metrics = format!("http://{}/metrics", metrics_listener.local_addr().unwrap());
     tokio::spawn(async move {
         let api = stride_server::ApiListener::Plain(listener);
-        stride_server::serve_all(api, Some(metrics_listener), serving, std::future::pending()).await
+        stride_server::serve_all(
+            api,
+            Some(metrics_listener),
+            stride_server::AppState::new(serving),
+            std::future::pending(),
+        )
+        .await
     });
     let work = tempfile::tempdir().unwrap();
 

@@ -17,13 +17,13 @@ use stride_store::{ListQuery, Store};
 use stride_sync::{sync, sync_with_retries, Client, Credentials, Progress, RetryPolicy};
 
 /// Retries quickly and for long: the faults, not the pauses, are under test.
-fn patient() -> RetryPolicy {
+pub(crate) fn patient() -> RetryPolicy {
     RetryPolicy { attempts: 500, first_delay: Duration::from_millis(5), max_delay: Duration::from_millis(20) }
 }
 
 /// Checks the audit trail: no (device, seq) was applied twice, and each user in `made`
 /// (each signed in on one device) has exactly that many changes applied.
-async fn assert_each_change_applied_once(db: &TestDatabase, made: &BTreeMap<UserId, u64>) {
+pub(crate) async fn assert_each_change_applied_once(db: &TestDatabase, made: &BTreeMap<UserId, u64>) {
     let repeated: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM (SELECT 1 FROM change_log GROUP BY device_id, device_seq HAVING count(*) > 1) r",
     )

@@ -50,7 +50,8 @@ async fn https_server(pool: &sqlx::PgPool, certificate: (String, String)) -> u16
     let port = tcp.local_addr().unwrap().port();
     let listener = stride_server::ApiListener::Tls(stride_server::tls::TlsListener::new(tcp, config).unwrap());
     let pool = pool.clone();
-    tokio::spawn(async move { stride_server::serve_all(listener, None, pool, std::future::pending()).await });
+    let state = stride_server::AppState::new(pool);
+    tokio::spawn(async move { stride_server::serve_all(listener, None, state, std::future::pending()).await });
     port
 }
 

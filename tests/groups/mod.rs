@@ -11,8 +11,8 @@ async fn spawn_server_with_metrics(pool: &sqlx::PgPool) -> (String, String) {
     let (api_address, metrics_address) = (api.local_addr().unwrap(), metrics.local_addr().unwrap());
     let pool = pool.clone();
     tokio::spawn(async move {
-        stride_server::serve_all(stride_server::ApiListener::Plain(api), Some(metrics), pool, std::future::pending())
-            .await
+        let (api, state) = (stride_server::ApiListener::Plain(api), stride_server::AppState::new(pool));
+        stride_server::serve_all(api, Some(metrics), state, std::future::pending()).await
     });
     (format!("http://{api_address}"), format!("http://{metrics_address}/metrics"))
 }

@@ -9,6 +9,7 @@
 
 pub mod devices;
 pub mod proxy;
+pub mod replica;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
@@ -125,9 +126,14 @@ pub fn http() -> reqwest::ClientBuilder {
 
 /// A sync server on a free local port, against `pool`, for the rest of the test.
 pub async fn spawn_server(pool: &PgPool) -> String {
+    spawn_server_with(stride_server::AppState::new(pool.clone())).await
+}
+
+/// A sync server on a free local port, with `state`, for the rest of the test.
+pub async fn spawn_server_with(state: stride_server::AppState) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let pool = pool.clone();
-    tokio::spawn(async move { stride_server::serve(listener, pool, std::future::pending()).await });
+    let api = stride_server::ApiListener::Plain(listener);
+    tokio::spawn(async move { stride_server::serve_all(api, None, state, std::future::pending()).await });
     format!("http://{address}")
 }

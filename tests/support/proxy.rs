@@ -1,6 +1,7 @@
 //! A TCP proxy between devices and the server that counts the bytes it carries and, when
 //! told to, cuts connections after a random number of bytes (as a flaky network does),
-//! or refuses every connection (as no network does).
+//! or refuses every connection (as no network does). In front of several servers it
+//! balances as a load balancer does: each new connection goes to the next one.
 
 use proptest::prelude::Rng;
 use proptest::test_runner::{RngAlgorithm, TestRng};
@@ -9,7 +10,6 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-#[derive(Default)]
 struct Shared {
     /// Bytes from the device to the server, and back.
     up: AtomicU64,
@@ -17,6 +17,8 @@ struct Shared {
     cuts: AtomicU64,
     offline: AtomicBool,
     faults: Mutex<Faults>,
+    /// Connections carried to each upstream, in the order given.
+    connections: Vec<AtomicU64>,
 }
 
 struct Faults {
@@ -47,19 +49,39 @@ pub struct Proxy {
 impl Proxy {
     /// A proxy on a free local port in front of `upstream` (an http://host:port URL).
     pub async fn start(upstream: &str) -> Self {
-        let target = upstream.trim_start_matches("http://").to_owned();
+        Self::balancing(&[upstream]).await
+    }
+
+    /// A proxy on a free local port that sends each new connection to the next of
+    /// `upstreams`, in turn.
+    pub async fn balancing(upstreams: &[&str]) -> Self {
+        let targets: Vec<String> = upstreams.iter().map(|u| u.trim_start_matches("http://").to_owned()).collect();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared {
+            up: AtomicU64::new(0),
+            down: AtomicU64::new(0),
+            cuts: AtomicU64::new(0),
+            offline: AtomicBool::new(false),
+            faults: Mutex::default(),
+            connections: targets.iter().map(|_| AtomicU64::new(0)).collect(),
+        });
         let accepting = shared.clone();
         tokio::spawn(async move {
+            let mut next = 0;
             while let Ok((device, _)) = listener.accept().await {
                 let shared = accepting.clone();
-                let target = target.clone();
-                tokio::spawn(async move { carry(device, &target, shared).await });
+                let (upstream, target) = (next, targets[next].clone());
+                next = (next + 1) % targets.len();
+                tokio::spawn(async move { carry(device, upstream, &target, shared).await });
             }
         });
         Self { url, shared }
+    }
+
+    /// How many connections went to each upstream, in the order given.
+    pub fn connections(&self) -> Vec<u64> {
+        self.shared.connections.iter().map(|count| count.load(Ordering::SeqCst)).collect()
     }
 
     /// Cuts the next `connections` connections, each after up to `max_bytes` bytes.
@@ -85,11 +107,12 @@ impl Proxy {
     }
 }
 
-async fn carry(mut device: TcpStream, target: &str, shared: Arc<Shared>) {
+async fn carry(mut device: TcpStream, upstream: usize, target: &str, shared: Arc<Shared>) {
     if shared.offline.load(Ordering::SeqCst) {
         return; // dropped at once: the device sees the connection closed
     }
     let Ok(mut server) = TcpStream::connect(target).await else { return };
+    shared.connections[upstream].fetch_add(1, Ordering::SeqCst);
     let budget = {
         let mut faults = shared.faults.lock().unwrap();
         if faults.remaining > 0 && faults.max_bytes > 0 {

@@ -56,7 +56,7 @@ pub async fn serve(
     pool: sqlx::PgPool,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_all(ApiListener::Plain(listener), None, pool, shutdown).await
+    serve_all(ApiListener::Plain(listener), None, AppState::new(pool), shutdown).await
 }
 
 /// Serves the API on `api`, and the metrics page on `metrics` when given, until
@@ -65,12 +65,11 @@ pub async fn serve(
 pub async fn serve_all(
     api: ApiListener,
     metrics: Option<tokio::net::TcpListener>,
-    pool: sqlx::PgPool,
+    state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
     use std::future::IntoFuture;
-    let state = AppState::new(pool);
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let stopped = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
         let _ = stopping.wait_for(|stop| *stop).await;

@@ -45,6 +45,10 @@ enum Command {
         /// The certificate's private key (PEM).
         #[arg(long, env = "STRIDE_TLS_KEY", requires = "tls_cert")]
         tls_key: Option<std::path::PathBuf>,
+        /// A streaming replica (hot standby) of the database for pulls to read from; every
+        /// write and every other read stays on DATABASE_URL.
+        #[arg(long, env = "STRIDE_READ_DATABASE_URL", hide_env_values = true)]
+        read_database_url: Option<String>,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -144,15 +148,19 @@ fn parse<T, E: std::fmt::Display>(what: &str, result: Result<T, E>) -> Result<T,
 
 async fn run(cli: Cli) -> Result<(), String> {
     let url = cli.database_url.ok_or("set DATABASE_URL or --database-url")?;
-    let pool = PgPoolOptions::new()
-        .max_connections(cli.db_connections.unwrap_or_else(db::default_pool_size).max(2))
-        .connect(&url)
-        .await
-        .map_err(|e| format!("connecting to PostgreSQL: {e}"))?;
+    let connections = cli.db_connections.unwrap_or_else(db::default_pool_size).max(2);
+    let connect = |url: String| async move {
+        PgPoolOptions::new()
+            .max_connections(connections)
+            .connect(&url)
+            .await
+            .map_err(|e| format!("connecting to PostgreSQL: {e}"))
+    };
+    let pool = connect(url).await?;
     let fail = |e: stride_server::error::ApiError| e.to_string();
     match cli.command {
         Command::Migrate => db::migrate(&pool).await.map_err(|e| e.to_string())?,
-        Command::Serve { listen, metrics_listen, tls_cert, tls_key } => {
+        Command::Serve { listen, metrics_listen, tls_cert, tls_key, read_database_url } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => {
                     Some(stride_server::tls::server_config(&cert, &key).map_err(|e| e.to_string())?)
@@ -189,7 +197,12 @@ async fn run(cli: Cli) -> Result<(), String> {
                 metrics.address = metrics.as_ref().map(address).transpose()?.map(|a| a.to_string()),
                 "serving"
             );
-            stride_server::serve_all(api, metrics, pool, stop_signal()).await.map_err(|e| e.to_string())?;
+            let state = stride_server::AppState::new(pool);
+            let state = match read_database_url {
+                Some(url) => state.reading_pulls_from(connect(url).await?),
+                None => state,
+            };
+            stride_server::serve_all(api, metrics, state, stop_signal()).await.map_err(|e| e.to_string())?;
             tracing::info!("stopped: every request in flight was answered");
         }
         Command::Org(OrgCommand::Create { name, organization_type, tier }) => {

@@ -106,12 +106,14 @@ pub async fn pull(
     }
     // The head, read first and alone (as the tables' owner, for the device's own
     // organization): a page served from the cache needs nothing else from the database.
-    // The page, read after it, may hold rows above it; a later pull asks past them.
+    // The page, read after it, may hold rows above it; a later pull asks past them. Both
+    // come from where pulls read (a replica, when the server has one), so the head and
+    // the page are of the same database, however far behind the primary it is.
     let head: i64 = sqlx::query_scalar(
         "SELECT coalesce(max(last_version), 0) FROM organization_versions WHERE organization_id = $1",
     )
     .bind(device.organization_id.as_uuid())
-    .fetch_one(&state.pool)
+    .fetch_one(&state.reads)
     .await?;
     // Tombstones at or below this version are left out (-1: none are).
     let skip_tombstones_through = if params.first_sync { params.first_sync_head.unwrap_or(head) } else { -1 };
@@ -123,7 +125,7 @@ pub async fn pull(
         head,
     };
     let read = async {
-        let mut tx = tenant::begin(&state.pool, device.organization_id).await?;
+        let mut tx = tenant::begin(&state.reads, device.organization_id).await?;
         let record = sqlx::query(sqlx::AssertSqlSafe(pull_sql()))
             .bind(device.organization_id.as_uuid())
             .bind(params.cursor)

@@ -8,13 +8,13 @@
 use crate::auth::{self, AuthenticatedDevice, Standing};
 use crate::error::ApiError;
 use crate::extract::Body;
+use crate::limiter;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::Json;
 use sqlx::{PgPool, Row};
 use std::net::SocketAddr;
-use std::time::Instant;
 use stride_domain::api::{LoginRequest, LoginResponse, Me};
 use stride_domain::staff::{Password, PasswordChange, SetUpCode, SetUpRequest};
 use stride_domain::{DeviceId, Email, Name, Organization, OrganizationId, UserId};
@@ -35,7 +35,7 @@ pub(crate) async fn login(
 ) -> Result<Json<LoginResponse>, ApiError> {
     let email = Email::parse(&request.email).map_err(|_| ApiError::InvalidCredentials)?;
     let device_name = device_name(&request.device_name)?;
-    let attempt = Attempt::start(&state, &email, peer)?;
+    let attempt = Attempt::start(&state, &email, peer).await?;
     let account = sqlx::query("SELECT organization_id, user_id, password_hash FROM user_emails WHERE email = $1")
         .bind(email.as_str())
         .fetch_optional(&state.pool)
@@ -48,7 +48,7 @@ pub(crate) async fn login(
             false
         }
     };
-    let Some(account) = account.filter(|_| verified) else { return Err(attempt.failed()) };
+    let Some(account) = account.filter(|_| verified) else { return Err(attempt.failed().await) };
     let (organization_id, user_id) = account_of(&account);
     attempt.passed(&state, organization_id, user_id).await?;
     let installation = request.installation_id;
@@ -74,8 +74,8 @@ pub(crate) async fn set_up(
     let device_name = device_name(&request.device_name)?;
     let password =
         Password::parse(&request.new_password).map_err(|e| ApiError::BadRequest(format!("new_password {e}")))?;
-    let attempt = Attempt::start(&state, &email, peer)?;
-    let Ok(code) = SetUpCode::parse(&request.code) else { return Err(attempt.failed()) };
+    let attempt = Attempt::start(&state, &email, peer).await?;
+    let Ok(code) = SetUpCode::parse(&request.code) else { return Err(attempt.failed().await) };
     let code_hash = auth::sha256_hex(code.as_str());
     let account = sqlx::query(
         "SELECT organization_id, user_id FROM user_emails
@@ -87,7 +87,7 @@ pub(crate) async fn set_up(
     .await?;
     // Hashed whatever the code, so a right code and a wrong one take the same time.
     let password_hash = auth::hash_password(password.as_str().to_owned()).await?;
-    let Some(account) = account else { return Err(attempt.failed()) };
+    let Some(account) = account else { return Err(attempt.failed().await) };
     let (organization_id, user_id) = account_of(&account);
     attempt.passed(&state, organization_id, user_id).await?;
     // Only the request that still finds the code sets the password: a code works once.
@@ -145,17 +145,17 @@ pub(crate) async fn change_password(
         .await?;
     let email =
         Email::parse(&row.get::<String, _>("email")).map_err(|e| ApiError::Internal(format!("stored email: {e}")))?;
-    let attempt = Attempt::start(&state, &email, peer)?;
+    let attempt = Attempt::start(&state, &email, peer).await?;
     let stored: Option<String> = row.get("password_hash");
     let verified = match stored {
         Some(hash) => auth::verify_password(request.current_password.clone(), hash).await?,
         None => false,
     };
     if !verified {
-        attempt.failed();
+        attempt.failed().await;
         return Err(ApiError::WrongPassword);
     }
-    state.login_limiter.clear(email.as_str(), &attempt.address);
+    attempt.cleared().await?;
     let hash = auth::hash_password(password.as_str().to_owned()).await?;
     sqlx::query("UPDATE user_emails SET password_hash = $3 WHERE organization_id = $1 AND user_id = $2")
         .bind(device.organization_id.as_uuid())
@@ -173,30 +173,37 @@ struct Attempt<'a> {
     state: &'a AppState,
     email: &'a Email,
     address: String,
-    at: Instant,
 }
 
 impl<'a> Attempt<'a> {
     /// Refuses at once while the account or the address must wait.
-    fn start(state: &'a AppState, email: &'a Email, peer: SocketAddr) -> Result<Self, ApiError> {
-        let attempt = Self { state, email, address: peer.ip().to_string(), at: Instant::now() };
-        if let Some(wait) = state.login_limiter.wait_needed(email.as_str(), &attempt.address, attempt.at) {
+    async fn start(state: &'a AppState, email: &'a Email, peer: SocketAddr) -> Result<Self, ApiError> {
+        let attempt = Self { state, email, address: peer.ip().to_string() };
+        if let Some(wait) = limiter::wait_needed(&state.pool, email.as_str(), &attempt.address).await? {
             return Err(ApiError::RateLimited { retry_after_secs: wait.as_secs().max(1) });
         }
         Ok(attempt)
     }
 
-    /// A wrong password or code: counted, and answered as such.
-    fn failed(self) -> ApiError {
-        self.state.login_limiter.record_failure(self.email.as_str(), &self.address, self.at);
+    /// A wrong password or code: counted, and answered as such (a count that could not
+    /// be written is logged; the answer stays the same).
+    async fn failed(self) -> ApiError {
+        if let Err(error) = limiter::record_failure(&self.state.pool, self.email.as_str(), &self.address).await {
+            tracing::warn!(error = %error, login.address = %self.address, "a wrong sign-in could not be counted");
+        }
         tracing::info!(login.email = %self.email, login.address = %self.address, "sign-in refused");
         ApiError::InvalidCredentials
+    }
+
+    /// The secret was right: the count starts again.
+    async fn cleared(&self) -> Result<(), ApiError> {
+        Ok(limiter::clear(&self.state.pool, self.email.as_str(), &self.address).await?)
     }
 
     /// The secret was right: the count starts again, and the account must be at work (a
     /// deleted user signs in no more; a deactivated one is told so).
     async fn passed(self, state: &AppState, organization_id: OrganizationId, user_id: UserId) -> Result<(), ApiError> {
-        state.login_limiter.clear(self.email.as_str(), &self.address);
+        self.cleared().await?;
         match auth::standing(&state.pool, organization_id, user_id).await? {
             Standing::Active(_) => Ok(()),
             Standing::Deactivated => Err(ApiError::UserDeactivated),
