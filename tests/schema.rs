@@ -85,12 +85,23 @@ fn the_registry_matches_the_device_schema() {
     }
 }
 
-/// Foreign keys of a table as (local columns, referenced table, ON DELETE).
-async fn postgres_foreign_keys(db: &TestDatabase, table: &str) -> BTreeSet<(Vec<String>, String, String)> {
+/// A foreign key as PostgreSQL keeps it.
+pub(crate) struct ForeignKey {
+    pub columns: Vec<String>,
+    pub parent: String,
+    pub parent_columns: Vec<String>,
+    /// `confdeltype`: c (cascade), r (restrict), n (set null), a (no action).
+    pub on_delete: String,
+}
+
+/// Every foreign key of a table.
+pub(crate) async fn foreign_keys(db: &TestDatabase, table: &str) -> Vec<ForeignKey> {
     sqlx::query(
         "SELECT array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
                       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i) AS columns,
                 c.confrelid::regclass::text AS parent,
+                array(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
+                      JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i) AS parent_columns,
                 c.confdeltype::text AS on_delete
          FROM pg_constraint c WHERE c.conrelid = $1::regclass AND c.contype = 'f'",
     )
@@ -99,8 +110,18 @@ async fn postgres_foreign_keys(db: &TestDatabase, table: &str) -> BTreeSet<(Vec<
     .await
     .unwrap()
     .into_iter()
-    .map(|row| (row.get("columns"), row.get("parent"), row.get("on_delete")))
+    .map(|row| ForeignKey {
+        columns: row.get("columns"),
+        parent: row.get("parent"),
+        parent_columns: row.get("parent_columns"),
+        on_delete: row.get("on_delete"),
+    })
     .collect()
+}
+
+/// Foreign keys of a table as (local columns, referenced table, ON DELETE).
+async fn postgres_foreign_keys(db: &TestDatabase, table: &str) -> BTreeSet<(Vec<String>, String, String)> {
+    foreign_keys(db, table).await.into_iter().map(|key| (key.columns, key.parent, key.on_delete)).collect()
 }
 
 #[tokio::test]

@@ -6,8 +6,8 @@
 //! that cannot are named here, each with what replaces it. A new table or key that would
 //! not shard fails here.
 
+use crate::schema::foreign_keys;
 use crate::support::TestDatabase;
-use sqlx::Row;
 
 /// Tables copied whole to every node: the marketplace, which every organization reads
 /// across publishers and which joins two organizations in a license; small, rarely written.
@@ -62,34 +62,6 @@ async fn unique_keys(db: &TestDatabase, table: &str) -> Vec<Vec<String>> {
     .fetch_all(&db.pool)
     .await
     .unwrap()
-}
-
-struct ForeignKey {
-    columns: Vec<String>,
-    parent: String,
-    parent_columns: Vec<String>,
-}
-
-async fn foreign_keys(db: &TestDatabase, table: &str) -> Vec<ForeignKey> {
-    sqlx::query(
-        "SELECT array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
-                      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i) AS columns,
-                c.confrelid::regclass::text AS parent,
-                array(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
-                      JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i) AS parent_columns
-         FROM pg_constraint c WHERE c.conrelid = $1::regclass AND c.contype = 'f'",
-    )
-    .bind(table)
-    .fetch_all(&db.pool)
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|row| ForeignKey {
-        columns: row.get("columns"),
-        parent: row.get("parent"),
-        parent_columns: row.get("parent_columns"),
-    })
-    .collect()
 }
 
 async fn is_required(db: &TestDatabase, table: &str, column: &str) -> bool {

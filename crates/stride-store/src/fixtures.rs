@@ -1,5 +1,6 @@
 //! Sample rows for tests (feature `fixtures`, off in the app): a program of one journey
-//! whose touchpoints carry the rules a test gives them.
+//! whose touchpoints carry the rules a test gives them, and an experiment's variant for
+//! those rules to name.
 
 use crate::{Result, Store, StoreError};
 use stride_domain::languages;
@@ -100,4 +101,37 @@ pub fn sample_program(store: &Store, touchpoints: &[(TouchpointId, i32, Option<J
         Ok(())
     })?;
     Ok(program.id)
+}
+
+/// Writes, in one commit, the active journey-level experiment "Video first" with its
+/// variant "A". Returns the variant's id.
+pub fn sample_variant(store: &Store) -> Result<ExperimentVariantId> {
+    let org = store.device().organization_id.ok_or(StoreError::NoOrganization)?;
+    let now = store.now();
+    let experiment = Experiment {
+        id: ExperimentId::new(),
+        organization_id: org,
+        experiment_type: ExperimentType::JourneyLevel,
+        name: name("Video first"),
+        status: ExperimentStatus::Active,
+        start_date: None,
+        end_date: None,
+        created_by: None,
+        updated_by: None,
+        created_at: now,
+        updated_at: now,
+        program_id: None,
+        segment_id: None,
+    };
+    let variant = ExperimentVariant {
+        id: ExperimentVariantId::new(),
+        experiment_id: experiment.id,
+        organization_id: org,
+        variant_name: name("A"),
+        variant_details: None,
+        created_at: now,
+        updated_at: now,
+    };
+    store.write(|w| w.create(&experiment).and_then(|()| w.create(&variant)))?;
+    Ok(variant.id)
 }

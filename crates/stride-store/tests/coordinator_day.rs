@@ -11,7 +11,7 @@ use common::{device, name, worker};
 use serde_json::json;
 use stride_domain::journey::{Day, Urgency};
 use stride_domain::*;
-use stride_store::fixtures::sample_program;
+use stride_store::fixtures::{sample_program, sample_variant};
 use stride_store::{ActivityKind, DueQuery, EnrollmentFilter, Store, WorkerSearch};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -39,38 +39,13 @@ struct Program {
 }
 
 fn program(store: &Store, org: OrganizationId) -> Program {
-    let now = Timestamp::now();
-    let experiment = Experiment {
-        id: ExperimentId::new(),
-        organization_id: org,
-        experiment_type: ExperimentType::JourneyLevel,
-        name: name("Video first"),
-        status: ExperimentStatus::Active,
-        start_date: None,
-        end_date: None,
-        created_by: None,
-        updated_by: None,
-        created_at: now,
-        updated_at: now,
-        program_id: None,
-        segment_id: None,
-    };
-    let variant = ExperimentVariant {
-        id: ExperimentVariantId::new(),
-        experiment_id: experiment.id,
-        organization_id: org,
-        variant_name: name("A"),
-        variant_details: None,
-        created_at: now,
-        updated_at: now,
-    };
-    store.write(|w| w.create(&experiment).and_then(|()| w.create(&variant))).unwrap();
+    let variant = sample_variant(store).unwrap();
     let ids: Vec<TouchpointId> = (0..5).map(|_| TouchpointId::new()).collect();
     let touchpoints = [
         (ids[0], 1, None),
         (ids[1], 1, rule(json!({"after_touchpoint": ids[0], "after_days": 2}))),
         (ids[2], 2, rule(json!({"min_score": {"touchpoint": ids[1], "score": 70}}))),
-        (ids[3], 2, rule(json!({"variant": variant.id}))),
+        (ids[3], 2, rule(json!({"variant": variant}))),
         (ids[4], 2, rule(json!({"after_weeks": 1}))),
     ];
     Program {
@@ -81,7 +56,7 @@ fn program(store: &Store, org: OrganizationId) -> Program {
         scored: ids[2],
         variant_only: ids[3],
         unreadable: ids[4],
-        variant: variant.id,
+        variant,
     }
 }
 

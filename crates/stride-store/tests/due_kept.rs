@@ -8,13 +8,13 @@
 
 mod common;
 
-use common::{device, name, worker};
+use common::{device, worker};
 use proptest::prelude::*;
 use serde_json::json;
 use stride_domain::api::{PullResponse, PulledRow};
 use stride_domain::journey::Day;
 use stride_domain::*;
-use stride_store::fixtures::sample_program;
+use stride_store::fixtures::{sample_program, sample_variant};
 use stride_store::{DueItem, DueQuery, Store};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -117,36 +117,12 @@ fn rules(touchpoints: &[TouchpointId], variant: ExperimentVariantId) -> [Option<
 
 fn world(store: Store, org: OrganizationId) -> World {
     let now = Timestamp::now();
-    let experiment = Experiment {
-        id: ExperimentId::new(),
-        organization_id: org,
-        experiment_type: ExperimentType::JourneyLevel,
-        name: name("Video first"),
-        status: ExperimentStatus::Active,
-        start_date: None,
-        end_date: None,
-        created_by: None,
-        updated_by: None,
-        created_at: now,
-        updated_at: now,
-        program_id: None,
-        segment_id: None,
-    };
-    let variant = ExperimentVariant {
-        id: ExperimentVariantId::new(),
-        experiment_id: experiment.id,
-        organization_id: org,
-        variant_name: name("A"),
-        variant_details: None,
-        created_at: now,
-        updated_at: now,
-    };
-    store.write(|w| w.create(&experiment).and_then(|()| w.create(&variant))).unwrap();
+    let variant = sample_variant(&store).unwrap();
     let mut programs = Vec::new();
     let mut touchpoints = Vec::new();
     for _ in 0..2 {
         let ids: Vec<TouchpointId> = (0..TOUCHPOINTS).map(|_| TouchpointId::new()).collect();
-        let [none, after_first, scored, variant_only] = rules(&ids, variant.id);
+        let [none, after_first, scored, variant_only] = rules(&ids, variant);
         let unreadable = Some(JsonObject::try_from(json!({"after_weeks": 1})).unwrap());
         let plan = [
             (ids[0], 1, none),
@@ -166,7 +142,7 @@ fn world(store: Store, org: OrganizationId) -> World {
         now,
         programs: [programs[0], programs[1]],
         touchpoints: [touchpoints[0].clone(), touchpoints[1].clone()],
-        variant: variant.id,
+        variant,
         workers: workers.iter().map(|w| w.id).collect(),
         enrollments: vec![Vec::new(); WORKERS],
         progress: vec![Vec::new(); WORKERS],
