@@ -7,6 +7,7 @@
 //!   empty SQLite file with the device's schema;
 //! - (a) the first sync of a fresh device: seconds, rows/s, bytes on the wire per row
 //!   (counted by a proxy between device and server) beside the CSV's bytes per row;
+//!   and of a coordinator scoped to one site, with a pull that finds nothing new;
 //! - (b) 1,000 local changes pushed, and 1,000 remote changes pulled;
 //! - (c) 1,000 devices at once, each pushing 10 changes and then pulling to up to date;
 //! - (d) home on the synced device: what is due today for every active enrollment
@@ -116,6 +117,7 @@ async fn run() {
     // What is due again once those 2,000 progress rows (on 501 enrollments) are in.
     let ((due_after_changes_ms, _), _) = timed(1, || due_today(&first.store));
     let crowd = thousand_devices(&server, &metrics, &pool, &generated, &first.store).await;
+    let scoped = scoped_first_sync(&server, &generated, &first.store).await;
     drop(first.store);
 
     let floor_secs = floor.copy_secs + floor.insert_secs;
@@ -143,6 +145,15 @@ async fn run() {
         first.wire_bytes as f64 / first.rows as f64,
         floor.csv_bytes as f64 / floor.rows as f64,
         100.0 * (first.wire_bytes as f64 / first.rows as f64) / (floor.csv_bytes as f64 / floor.rows as f64)
+    );
+    println!(
+        "| (a) first sync of a coordinator scoped to one site ({} of {} workers) | {} rows in {:.1} s; {:.1} B per row | |",
+        scoped.workers, scoped.all_workers, scoped.sync.rows, scoped.sync.secs,
+        scoped.sync.wire_bytes as f64 / scoped.sync.rows.max(1) as f64
+    );
+    println!(
+        "| (a) a pull that finds nothing new: scoped to one site; the whole organization | median {:.1} ms; {:.1} ms | |",
+        scoped.up_to_date_ms, scoped.whole_up_to_date_ms
     );
     println!("| (b) 1,000 local changes pushed | {push_ms:.0} ms | under 250 ms |");
     println!("| (b) 1,000 remote changes pulled | {pull_ms:.0} ms | under 250 ms |");
@@ -192,6 +203,61 @@ async fn run() {
 
     pool.close().await;
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)"))).execute(&mut conn).await.unwrap();
+}
+
+struct ScopedSync {
+    sync: FirstSync,
+    workers: usize,
+    all_workers: usize,
+    /// A pull when up to date, median: the scoped device's, and the whole organization's.
+    up_to_date_ms: f64,
+    whole_up_to_date_ms: f64,
+}
+
+/// The coordinator given a scope of one site (by the administrator, over the API), a
+/// fresh device's first sync, and pulls that find nothing new; then the scope taken away.
+async fn scoped_first_sync(server: &str, generated: &Generated, whole: &std::sync::Arc<Store>) -> ScopedSync {
+    let admin = signed_in(server, generated.admin_email.as_str()).await;
+    let scope = |sites: &[&str]| stride_domain::staff::StaffUpdate {
+        scope: Some(stride_domain::scope::SyncScope {
+            sites: sites.iter().map(|site| site.to_string()).collect(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    admin.update_staff(generated.coordinator_id, &scope(&["Kisumu"])).await.unwrap();
+    let sync = first_sync(server, generated, true).await;
+    let up_to_date = |store: std::sync::Arc<Store>| async move {
+        let client = signed_in(server, generated.coordinator_email.as_str()).await;
+        let held = store.held_scope().unwrap();
+        let mut cursor = store.device().pull_cursor;
+        // Past what the crowd of (c) pushed since this device synced, untimed.
+        loop {
+            let page = client.pull_holding(cursor, 5000, None, held.as_deref()).await.unwrap();
+            cursor = page.cursor;
+            if page.up_to_date {
+                break;
+            }
+        }
+        let mut times = Vec::new();
+        for _ in 0..20 {
+            let started = Instant::now();
+            let page = client.pull_holding(cursor, 1000, None, held.as_deref()).await.unwrap();
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            assert!(page.up_to_date && page.scope.is_none());
+        }
+        median(&mut times)
+    };
+    let up_to_date_ms = up_to_date(std::sync::Arc::clone(&sync.store)).await;
+    admin.update_staff(generated.coordinator_id, &scope(&[])).await.unwrap();
+    let whole_up_to_date_ms = up_to_date(std::sync::Arc::clone(whole)).await;
+    ScopedSync {
+        workers: sync.store.list_all::<Worker>(&[]).unwrap().len(),
+        all_workers: whole.list_all::<Worker>(&[]).unwrap().len(),
+        sync,
+        up_to_date_ms,
+        whole_up_to_date_ms,
+    }
 }
 
 struct Floor {

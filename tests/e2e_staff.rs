@@ -3,8 +3,11 @@
 //! organization, each made on the server; a coordinator whose account is deactivated
 //! while they work keeps everything they recorded, and the window asks for another
 //! person, who signs in the first time with their set-up code and syncs what waited,
-//! which the server keeps as the coordinator's.
-//! Saves docs/screenshots/staff.png and docs/screenshots/deactivated.png.
+//! which the server keeps as the coordinator's. An administrator gives a coordinator a
+//! sync scope of one site in the window, and the coordinator's laptop then holds only
+//! that site's workers.
+//! Saves docs/screenshots/staff.png, docs/screenshots/deactivated.png and
+//! docs/screenshots/scope.png.
 
 use crate::window::*;
 use serde_json::json;
@@ -214,6 +217,39 @@ async fn a_deactivated_coordinators_laptop_keeps_their_work_and_a_new_member_sig
         client.find(fantoccini::Locator::Css("[data-testid=staff]")).await.is_err(),
         "a coordinator manages no staff"
     );
+    client.close().await.unwrap();
+    db.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_gives_a_coordinator_a_sync_scope_and_their_laptop_holds_only_its_workers() {
+    let _window = ONE_WINDOW.lock().await;
+    let db = crate::support::TestDatabase::migrated().await;
+    stride_server::demo::seed(&db.pool).await.unwrap();
+    let server = crate::support::spawn_server(&db.pool).await;
+    let home = tempfile::tempdir().unwrap();
+    let (_driver, client) = launch_signed_in(home.path(), &server, "admin@lakeside.example").await;
+    find(&client, "[data-testid=organization-open]").await.click().await.unwrap();
+    let cora = "[data-testid=staff-row][data-email='coordinator@lakeside.example']";
+    text_of(&client, &format!("{cora} [data-testid=scope-summary]"), |t| t == "Whole organization").await;
+    click(&client, &format!("{cora} [data-testid=edit-scope]")).await;
+    find(&client, &format!("{cora} input[name=scope_program]")).await;
+    type_into(&client, &format!("{cora} input[name=scope_sites]"), "Kisumu").await;
+    let form = serde_json::to_value(find(&client, "[data-testid=scope-form]").await).unwrap();
+    client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![form]).await.unwrap();
+    screenshot(&client, "scope").await;
+    click(&client, &format!("{cora} [data-testid=save-scope]")).await;
+    text_of(&client, &format!("{cora} [data-testid=scope-summary]"), |t| t == "Sites: Kisumu").await;
+    let staff = staff_on_server(&server).await;
+    let scope = &staff.members.iter().find(|m| m.email.as_str() == "coordinator@lakeside.example").unwrap().scope;
+    assert_eq!(scope.sites, ["Kisumu"]);
+    client.close().await.unwrap();
+    drop(_driver);
+
+    // Cora's laptop: the authoring rows and Kisumu's 50 workers, no one else.
+    let home = tempfile::tempdir().unwrap();
+    let (_driver, client) = launch_signed_in(home.path(), &server, "coordinator@lakeside.example").await;
+    text_of(&client, "[data-testid=counts]", |t| t.contains("50 workers")).await;
     client.close().await.unwrap();
     db.drop().await;
 }

@@ -24,6 +24,7 @@ mod marketplace_updates;
 mod marketplace_usage;
 mod replica;
 mod schema;
+mod scopes;
 mod server;
 mod servers;
 mod sharding;

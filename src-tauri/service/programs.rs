@@ -126,6 +126,8 @@ pub struct SegmentChoice {
 pub struct SegmentName {
     pub id: SegmentId,
     pub name: String,
+    /// Its members are listed by hand, not chosen by a rule (a sync scope takes these).
+    pub listed: bool,
 }
 
 impl Service {
@@ -160,7 +162,11 @@ impl Service {
             .store
             .list_all::<Segment>(&[])?
             .into_iter()
-            .map(|segment| SegmentName { id: segment.id, name: segment.name.to_string() })
+            .map(|segment| SegmentName {
+                id: segment.id,
+                name: segment.name.to_string(),
+                listed: segment.rule_definition.is_none(),
+            })
             .collect();
         names.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(names)

@@ -157,6 +157,25 @@ pub struct PullResponse {
     /// now). A device's hybrid clock takes it in, so changes made after a sync order
     /// after what the sync brought, however far behind the device's own clock is.
     pub server_time_ms: i64,
+    /// The scope the page was read for, when it is not the one the device said it holds
+    /// (absent otherwise, and always in a backfill's answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<crate::scope::PulledScope>,
+}
+
+/// POST /v1/sync/backfill: the rows, up to version `through`, of workers that just came
+/// into the device's scope (their later rows come in its pulls). Answered as a pull is,
+/// one page at a time from `cursor`; workers not in the scope now are left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BackfillRequest {
+    /// At most 1,000.
+    pub workers: Vec<crate::ids::WorkerId>,
+    pub through: i64,
+    #[serde(default)]
+    pub cursor: i64,
+    pub limit: i64,
 }
 
 /// An edit of the asking device's that lost a field to a concurrent edit (one made

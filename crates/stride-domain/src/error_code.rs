@@ -164,6 +164,8 @@ error_codes! {
     InconsistentChange = "inconsistent_change",
     /// A second live enrollment of a worker in a program (or progress recorded on one).
     DuplicateEnrollment = "duplicate_enrollment",
+    /// The change is of a worker outside the sync scope of the person who made it.
+    OutOfScope = "out_of_scope",
     /// Live records still use this one where the seed says RESTRICT (content a
     /// touchpoint shows, a journey a program holds): remove them first.
     Restricted = "restricted",

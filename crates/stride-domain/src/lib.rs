@@ -6,7 +6,7 @@
 //! (when a touchpoint is due, who is in a segment, who earns a badge, a quiz and its
 //! answers, scored the same on every device; a well-being check's score), points,
 //! challenges and leaderboards derived from progress, experiment assignment and the
-//! statistics of its results, tiers and roles, the rules of staff management, and the one way secrets are hashed.
+//! statistics of its results, tiers and roles, the rules of staff management, sync scopes (which workers a coordinator's laptop holds), and the one way secrets are hashed.
 
 pub mod access;
 pub mod api;
@@ -32,6 +32,7 @@ pub mod points;
 pub mod problem;
 pub mod quiz;
 pub mod registry;
+pub mod scope;
 pub mod secret;
 pub mod segment;
 pub mod staff;

@@ -160,6 +160,8 @@ pub struct StaffMember {
     pub devices: Vec<StaffDevice>,
     /// Whether a set-up code given to them has not been used yet.
     pub set_up_pending: bool,
+    /// Which workers their laptop holds, when they are a coordinator (empty: all).
+    pub scope: crate::scope::SyncScope,
 }
 
 /// The organization's staff, and how many may be active under its tier.
@@ -217,6 +219,9 @@ pub struct StaffUpdate {
     /// reactivates.
     #[serde(default)]
     pub active: Option<bool>,
+    /// Their sync scope, replaced whole (empty: the whole organization).
+    #[serde(default)]
+    pub scope: Option<crate::scope::SyncScope>,
 }
 
 /// A set-up code just made, shown once to the administrator who asked for it.

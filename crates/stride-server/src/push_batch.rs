@@ -7,7 +7,8 @@
 //! restored from a backup loses nothing. Every change is checked (`push_rules.rs`: the
 //! role, the fields, the row as the domain judges it; here and in `push_plan.rs`:
 //! references inside the organization, the tier's limits in `quota.rs`; who made it, in
-//! `authors.rs`: on a shared laptop, each change's author, by their role); a refused
+//! `authors.rs`: on a shared laptop, each change's author, by their role; in
+//! `push_scope.rs`: a scoped device's changes stay within its workers); a refused
 //! change comes back with its reason and never blocks the ones after it. Editable fields
 //! merge one by one: the later hybrid-clock stamp wins. A delete is a tombstone, and it
 //! wins over edits. Every applied change goes to the audit trail.
@@ -88,6 +89,13 @@ pub(crate) async fn write(
         authors.push(Authors::load(tx, push.device, &own).await?);
     }
     let checked: Vec<_> = fresh.iter().map(|incoming| incoming.check(&authors, now_ms)).collect();
+    // A scoped device's changes of workers outside its scope (`push_scope.rs`).
+    let out_of_scope = crate::push_scope::out_of_scope(tx, organization, &fresh, &checked).await?;
+    let check = |index: usize| match out_of_scope.get(&index) {
+        Some(refused) => Err(refused.clone()),
+        None => fresh[index].check(&authors, now_ms),
+    };
+    let checked: Vec<_> = (0..fresh.len()).map(check).collect();
     // A delete that reaches other rows is decided against them in the database, alone.
     let whole = if needs_one_by_one(&checked) {
         None
@@ -100,14 +108,13 @@ pub(crate) async fn write(
             let problem = refused.map_or_else(|| "a delete that reaches other rows".to_owned(), |r| format!("{r:?}"));
             tracing::info!(organization.id = %organization, pushes = pushes.len(), %problem, "a push batch is taken change by change");
             let mut outcomes = Vec::with_capacity(fresh.len());
-            for incoming in &fresh {
+            for (index, incoming) in fresh.iter().enumerate() {
                 let before = limits.clone();
                 let one = std::slice::from_ref(incoming);
-                let outcome =
-                    match apply(tx, organization, one, vec![incoming.check(&authors, now_ms)], &mut limits).await? {
-                        Ok(mut one) => one.pop().unwrap_or_else(|| unreachable!("one outcome per change")),
-                        Err(refused) => refused.into_outcome(),
-                    };
+                let outcome = match apply(tx, organization, one, vec![check(index)], &mut limits).await? {
+                    Ok(mut one) => one.pop().unwrap_or_else(|| unreachable!("one outcome per change")),
+                    Err(refused) => refused.into_outcome(),
+                };
                 if outcome != Outcome::Applied {
                     limits.roll_back_to(before);
                 }

@@ -6,7 +6,7 @@
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{conflicts, extract, history, marketplace, media, pull, push, sign_in, staff};
+use crate::{backfill, conflicts, extract, history, marketplace, media, pull, push, sign_in, staff};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/organization", patch(staff::update_organization))
         .route("/v1/sync/push", post(push::push))
         .route("/v1/sync/pull", get(pull::pull))
+        .route("/v1/sync/backfill", post(backfill::backfill))
         .route("/v1/sync/conflicts", get(conflicts::mine))
         .route("/v1/history", get(history::record_history))
         .route("/v1/marketplace/listings", get(marketplace::catalog).post(marketplace::publish))
@@ -114,6 +115,7 @@ pub(crate) async fn openapi() -> impl IntoResponse {
         crate::staff::update_organization,
         crate::push::push,
         crate::pull::pull,
+        crate::backfill::backfill,
         crate::conflicts::mine,
         crate::history::record_history,
         crate::marketplace::catalog,

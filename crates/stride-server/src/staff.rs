@@ -2,7 +2,8 @@
 //! `Role::administers`): the members with their devices and when they were last seen,
 //! a new member (who gets a set-up code, never a password), a role or name changed, a
 //! member deactivated (their tokens stop working at once, everywhere) or reactivated, a
-//! new set-up code for someone who forgot their password, and the organization's name.
+//! new set-up code for someone who forgot their password, a coordinator's sync scope
+//! (which workers their laptop holds: `scope.rs`), and the organization's name.
 //!
 //! Every route runs in a transaction scoped to the administrator's organization, so
 //! row-level security hides every other organization's members (one of theirs is
@@ -186,6 +187,13 @@ pub(crate) async fn update(
     }
     if active != was_active {
         changed.insert("deactivated_at".into(), if active { Value::Null } else { json!(crate::clock::now()) });
+    }
+    if let Some(scope) = request.scope.as_ref() {
+        let scope = valid_scope(&mut tx, device.organization_id, scope).await?;
+        if scope != before.scope {
+            crate::scope::save(&mut *tx, device.organization_id, user_id, &scope).await?;
+            changed.insert("scope".into(), json!(scope));
+        }
     }
     if changed.is_empty() {
         tx.commit().await?;
@@ -377,9 +385,10 @@ async fn members(
     .fetch_all(&mut **tx)
     .await?;
     let rows = sqlx::query(
-        "SELECT u.id, u.email, u.display_name, u.role, u.deactivated_at,
+        "SELECT u.id, u.email, u.display_name, u.role, u.deactivated_at, s.sites, s.segment_ids, s.program_ids,
                 (e.set_up_code_hash IS NOT NULL AND e.set_up_code_expires_at > now()) AS set_up_pending
          FROM users u JOIN user_emails e ON e.organization_id = u.organization_id AND e.user_id = u.id
+         LEFT JOIN user_scopes s ON s.organization_id = u.organization_id AND s.user_id = u.id
          WHERE u.organization_id = $1 AND u.deleted_at IS NULL AND ($2::uuid IS NULL OR u.id = $2)
          ORDER BY u.deactivated_at IS NOT NULL, lower(coalesce(u.display_name, u.email)), u.email",
     )
@@ -417,7 +426,42 @@ async fn members(
             last_seen_at: theirs.iter().filter_map(|device| device.last_seen_at).max(),
             devices: theirs,
             set_up_pending: row.get("set_up_pending"),
+            scope: crate::scope::scope_of(&row),
         });
     }
     Ok(members)
+}
+
+/// A scope as typed, tidied, whose segments (listed by hand) and programs are the
+/// organization's own.
+async fn valid_scope(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    typed: &scope::SyncScope,
+) -> Result<scope::SyncScope, ApiError> {
+    let scope = typed.validate().map_err(|problems| {
+        ApiError::BadRequest(problems.iter().map(|p| format!("scope.{p}")).collect::<Vec<_>>().join("; "))
+    })?;
+    let (_, segments, programs) = crate::scope::parameters(&scope);
+    // A segment given by a rule has members only as each device judges them; a scope
+    // takes the segments whose members are listed by hand.
+    let unknown: Vec<String> = sqlx::query_scalar(
+        "SELECT 'segment ' || c.id || CASE WHEN t.id IS NULL THEN ' is not in this organization'
+                                           ELSE ' is defined by a rule (a scope takes segments whose members are listed)' END
+           FROM unnest($2::uuid[]) c(id)
+           LEFT JOIN segments t ON t.organization_id = $1 AND t.id = c.id AND t.deleted_at IS NULL
+          WHERE t.id IS NULL OR coalesce(t.rule_definition, 'null'::jsonb) <> 'null'::jsonb
+         UNION ALL
+         SELECT 'program ' || c.id || ' is not in this organization' FROM unnest($3::uuid[]) c(id)
+          WHERE NOT EXISTS (SELECT 1 FROM programs t WHERE t.organization_id = $1 AND t.id = c.id AND t.deleted_at IS NULL)",
+    )
+    .bind(organization_id.as_uuid())
+    .bind(segments)
+    .bind(programs)
+    .fetch_all(&mut **tx)
+    .await?;
+    if !unknown.is_empty() {
+        return Err(ApiError::BadRequest(format!("scope: {}", unknown.join("; "))));
+    }
+    Ok(scope)
 }

@@ -281,7 +281,14 @@ fn search_while_pages_apply(store: &Store, org: OrganizationId, search: &WorkerS
                     PulledRow { entity: EntityKind::Workers, version, deleted: false, row }
                 })
                 .collect();
-            PullResponse { rows, cursor: version, up_to_date: false, head: version, server_time_ms: now.millis() }
+            PullResponse {
+                rows,
+                cursor: version,
+                up_to_date: false,
+                head: version,
+                server_time_ms: now.millis(),
+                scope: None,
+            }
         })
         .collect();
     let applying = std::sync::atomic::AtomicBool::new(true);

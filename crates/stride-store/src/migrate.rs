@@ -75,6 +75,11 @@ pub const DEVICE_MIGRATIONS: &[Migration] = &[
         name: "recent_enrollments_and_workers",
         sql: include_str!("../../../migrations/device/0019_recent_enrollments_and_workers.sql"),
     },
+    Migration {
+        version: 20,
+        name: "sync_scopes",
+        sql: include_str!("../../../migrations/device/0020_sync_scopes.sql"),
+    },
 ];
 
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {

@@ -1,4 +1,5 @@
-//! The store's side of sync: what a push answered, and applying pulled pages.
+//! The store's side of sync: what a push answered, and applying pulled pages (and with
+//! them a change of the device's sync scope, `scope.rs`).
 //!
 //! A pulled page is applied in one transaction together with the new cursor, so a crash
 //! leaves either all of it or none. Fields with pending local changes are not
@@ -10,6 +11,7 @@
 use crate::codec;
 use crate::error::{Result, StoreError};
 use crate::repository::{key_condition, key_values};
+use crate::scope::{backfilled, hold_whole_organization, Arrivals, ScopeChange};
 use crate::store::{Mode, Store};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension};
@@ -18,6 +20,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use stride_domain::api::{ChangeResult, Outcome, PullResponse, PulledRow};
 use stride_domain::registry::REGISTRY;
+use stride_domain::scope::PulledScope;
 use stride_domain::{EntitySpec, Hlc, RowKey, Timestamp};
 
 /// What applying a pulled page did.
@@ -26,6 +29,9 @@ pub struct Applied {
     pub rows: usize,
     /// Fields left as they are because a local change to them is still pending.
     pub kept_local_fields: usize,
+    /// The page said the device holds the whole organization again: its cursor went
+    /// back to the start, and the pull goes on from there.
+    pub pull_again: bool,
 }
 
 impl Store {
@@ -60,17 +66,11 @@ impl Store {
             let server_time = Hlc { wall_ms: page.server_time_ms, counter: 0, node: t.device.device_id };
             t.observe(server_time);
             let (tx, now) = (&t.tx, t.now);
-            // Most pages meet an empty outbox (always on a first sync): then no row can
-            // have pending fields and each is one upsert.
-            let outbox_has_pending: bool =
-                tx.query_row("SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending')", [], |r| r.get(0))?;
-            let mut applied = Applied::default();
-            for row in &page.rows {
-                let pending = if outbox_has_pending { pending_fields(tx, row)? } else { Pending::default() };
-                applied.kept_local_fields +=
-                    if pending.is_empty() { upsert_row(tx, row, now)? } else { merge_row(tx, row, &pending, now)? };
-                applied.rows += 1;
-            }
+            let scope_change = match &page.scope {
+                Some(scope) => ScopeChange::before_rows(tx, scope)?,
+                None => None,
+            };
+            let mut applied = apply_rows(tx, &page.rows, now)?;
             // The head is kept while the first sync runs and forgotten once it is done.
             tx.execute(
                 "UPDATE sync_state SET pull_cursor = ?1, last_sync_at = ?2,
@@ -86,12 +86,47 @@ impl Store {
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            t.device.pull_cursor = page.cursor;
+            match (&page.scope, scope_change) {
+                (Some(scope), Some(change)) => change.after_rows(tx, scope, t.device.pull_cursor)?,
+                (Some(PulledScope::Organization), _) => {
+                    hold_whole_organization(tx)?;
+                    applied.pull_again = true;
+                }
+                _ => {}
+            }
+            t.device.pull_cursor = if applied.pull_again { 0 } else { page.cursor };
             t.device.first_sync_head = first_sync_head;
             t.device.first_sync_done = first_sync_done;
             Ok(applied)
         })
     }
+
+    /// Applies a page of `arrivals`' older rows, and notes how far they have come (all
+    /// the way, when the page is the last).
+    pub fn apply_backfill(&self, arrivals: &Arrivals, page: &PullResponse) -> Result<Applied> {
+        self.transaction(Mode::WriteWithoutForeignKeys, |t| {
+            let applied = apply_rows(&t.tx, &page.rows, t.now)?;
+            backfilled(&t.tx, arrivals, page)?;
+            Ok(applied)
+        })
+    }
+}
+
+/// Applies pulled rows (a pull's page, or a backfill's): a row no local change waits on
+/// is written as the server has it, the others keep the fields those changes touched.
+pub(crate) fn apply_rows(tx: &rusqlite::Transaction<'_>, rows: &[PulledRow], now: Timestamp) -> Result<Applied> {
+    // Most pages meet an empty outbox (always on a first sync): then no row can have
+    // pending fields and each is one upsert.
+    let outbox_has_pending: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending')", [], |r| r.get(0))?;
+    let mut applied = Applied::default();
+    for row in rows {
+        let pending = if outbox_has_pending { pending_fields(tx, row)? } else { Pending::default() };
+        applied.kept_local_fields +=
+            if pending.is_empty() { upsert_row(tx, row, now)? } else { merge_row(tx, row, &pending, now)? };
+        applied.rows += 1;
+    }
+    Ok(applied)
 }
 
 /// The fields of a row that local changes still waiting in the outbox have touched.

@@ -212,6 +212,7 @@ impl World {
                         up_to_date: true,
                         head: self.pulled_version,
                         server_time_ms: 0,
+                        scope: None,
                     };
                     store.apply_pulled(&page).unwrap();
                     self.progress[worker].push(progress.id);
@@ -361,6 +362,7 @@ fn rows_pulled_before_what_they_refer_to_are_judged_once_it_arrives() {
         up_to_date: false,
         head: 2,
         server_time_ms: 0,
+        scope: None,
     };
     // The enrollment first: its worker is not on the device yet.
     world

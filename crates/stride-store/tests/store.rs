@@ -519,6 +519,7 @@ fn a_pulled_row_never_overwrites_a_field_with_a_pending_local_change() {
         up_to_date,
         head: 20,
         server_time_ms: 0,
+        scope: None,
     };
     assert!(store.first_sync_completed_at().unwrap().is_none());
     let applied = store.apply_pulled(&page(pulled(server_row.clone(), 7, false), false)).unwrap();

@@ -296,11 +296,35 @@ impl Client {
         limit: i64,
         head: Option<i64>,
     ) -> Result<PullResponse, ClientError> {
-        let mut request = self.pull_request(cursor, limit).query(&[("first_sync", "true")]);
-        if let Some(head) = head {
-            request = request.query(&[("first_sync_head", head)]);
+        self.pull_holding(cursor, limit, Some(head), None).await
+    }
+
+    /// A page for a device that holds `scope` (None: the whole organization; else the
+    /// hash a pull gave it, empty when it holds part of the organization but not which):
+    /// the first sync's when `first_sync` (with its head, after its first page).
+    pub async fn pull_holding(
+        &self,
+        cursor: i64,
+        limit: i64,
+        first_sync: Option<Option<i64>>,
+        scope: Option<&str>,
+    ) -> Result<PullResponse, ClientError> {
+        let mut request = self.pull_request(cursor, limit);
+        if let Some(head) = first_sync {
+            request = request.query(&[("first_sync", "true")]);
+            if let Some(head) = head {
+                request = request.query(&[("first_sync_head", head)]);
+            }
+        }
+        if let Some(scope) = scope {
+            request = request.query(&[("scope", scope)]);
         }
         Self::send(self.authorized(request)?).await
+    }
+
+    /// The older rows of workers that came into this device's scope.
+    pub async fn backfill(&self, request: &BackfillRequest) -> Result<PullResponse, ClientError> {
+        Self::send(self.authorized(self.http.post(format!("{}/v1/sync/backfill", self.base)))?.json(request)).await
     }
 
     /// This device's edits that lost to a concurrent one, after the conflict `after`.

@@ -1,6 +1,8 @@
 //! One sync: push the outbox in batches, then pull pages until up to date. Each pushed
 //! batch's answer and each pulled page (with its cursor) is stored before the next
-//! request, so a sync that stops anywhere resumes where it stopped.
+//! request, so a sync that stops anywhere resumes where it stopped. A device whose
+//! person has a sync scope tells the server which it holds; a page that changes it
+//! brings the workers that came, and their older rows follow in a backfill.
 //!
 //! A device's first sync pulls before it pushes: until it has everything once, the
 //! server can leave out tombstones of rows the device never had, which is only sound
@@ -13,7 +15,7 @@ use crate::client::{Client, ClientError};
 use crate::retry::RetryPolicy;
 use crate::tls::Trust;
 use std::sync::Arc;
-use stride_domain::api::{DeviceToken, Me, Outcome, PushRequest, PushedChange};
+use stride_domain::api::{BackfillRequest, DeviceToken, Me, Outcome, PushRequest, PushedChange};
 use stride_store::{Store, StoreError};
 
 /// Changes per push request.
@@ -289,23 +291,44 @@ async fn pull(
     progress: &mut impl FnMut(Progress),
 ) -> Result<(), SyncError> {
     let mut done = 0;
+    // A backfill a stopped sync left half done goes on first.
+    backfill(store, client, report).await?;
     loop {
         let device = store.device();
-        let page = if device.first_sync_done {
-            client.pull(device.pull_cursor, PULL_PAGE).await?
-        } else {
-            client.pull_first_sync(device.pull_cursor, FIRST_SYNC_PAGE, device.first_sync_head).await?
-        };
+        let held = on_store(store, Store::held_scope).await?;
+        let (page_size, first_sync) =
+            if device.first_sync_done { (PULL_PAGE, None) } else { (FIRST_SYNC_PAGE, Some(device.first_sync_head)) };
+        let page = client.pull_holding(device.pull_cursor, page_size, first_sync, held.as_deref()).await?;
         let page = Arc::new(page);
         let pulled = Arc::clone(&page);
         let applied = on_store(store, move |store| store.apply_pulled(&pulled)).await?;
         report.pulled += applied.rows as u64;
         report.kept_local_fields += applied.kept_local_fields as u64;
         done += applied.rows as u64;
+        // Workers that came into scope with this page: their older rows, before the next.
+        backfill(store, client, report).await?;
         let left = if page.up_to_date { 0 } else { (page.head - page.cursor).max(0) as u64 };
         progress(Progress::Pulling { done, total: done + left });
-        if page.up_to_date {
+        if page.up_to_date && !applied.pull_again {
             return Ok(());
         }
     }
+}
+
+/// Brings the older rows of every worker that came into this device's scope, a page at
+/// a time, each stored with how far it has come.
+async fn backfill(store: &Arc<Store>, client: &Client, report: &mut SyncReport) -> Result<(), SyncError> {
+    while let Some(arrivals) = on_store(store, Store::next_arrivals).await? {
+        let request = BackfillRequest {
+            workers: arrivals.workers.clone(),
+            through: arrivals.through,
+            cursor: arrivals.cursor,
+            limit: FIRST_SYNC_PAGE,
+        };
+        let page = Arc::new(client.backfill(&request).await?);
+        let applied = on_store(store, move |store| store.apply_backfill(&arrivals, &page)).await?;
+        report.pulled += applied.rows as u64;
+        report.kept_local_fields += applied.kept_local_fields as u64;
+    }
+    Ok(())
 }

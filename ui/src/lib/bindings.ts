@@ -494,7 +494,7 @@ export type EntityKind = "organizations" | "users" | "workers" | "segments" | "w
  * What went wrong, for a program to branch on (the message is for people and logs).
  */
 
-export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "database_key_missing" | "database_key_wrong" | "bad_server_address" | "insecure_server_address" | "certificate_expired" | "certificate_wrong_host" | "certificate_untrusted" | "certificate_invalid" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "locked" | "wrong_unlock" | "unlock_needs_sign_in" | "not_on_device" | "server_error" | "download_failed" | "export_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "user_deactivated" | "wrong_password" | "last_administrator" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_ready" | "listing_withdrawn" | "license_not_in_force" | "copy_locked" | "copy_forked" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "restricted" | "internal" | "unknown";
+export type ErrorCode = "invalid_input" | "not_found" | "already_exists" | "device_not_set_up" | "device_already_set_up" | "database_unavailable" | "database_too_new" | "database_key_missing" | "database_key_wrong" | "bad_server_address" | "insecure_server_address" | "certificate_expired" | "certificate_wrong_host" | "certificate_untrusted" | "certificate_invalid" | "server_unreachable" | "not_signed_in" | "other_organization" | "keyring_unavailable" | "locked" | "wrong_unlock" | "unlock_needs_sign_in" | "not_on_device" | "server_error" | "download_failed" | "export_failed" | "invalid_request" | "unauthenticated" | "invalid_credentials" | "device_revoked" | "user_deactivated" | "wrong_password" | "last_administrator" | "rate_limited" | "forbidden" | "method_not_allowed" | "too_large" | "unsupported_media_type" | "not_ready" | "listing_withdrawn" | "license_not_in_force" | "copy_locked" | "copy_forked" | "not_permitted" | "unknown_field" | "invalid_value" | "missing_field" | "missing_reference" | "wrong_organization" | "invalid_key" | "tier_limit" | "inconsistent_change" | "duplicate_enrollment" | "out_of_scope" | "restricted" | "internal" | "unknown";
 
 export type Experiment = { id: ExperimentId, organization_id: OrganizationId, experiment_type: ExperimentType, name: Name, status: ExperimentStatus, start_date: Timestamp | null, end_date: Timestamp | null, created_by: UserId | null, updated_by: UserId | null, created_at: Timestamp, updated_at: Timestamp, 
 /**
@@ -1422,7 +1422,11 @@ export type SegmentInput = { id: SegmentId | null, name: string, form: SegmentFo
  * A segment, for choosing one to filter by or aim at: no count, so nothing is judged.
  */
 
-export type SegmentName = { id: SegmentId, name: string, };
+export type SegmentName = { id: SegmentId, name: string, 
+/**
+ * Its members are listed by hand, not chosen by a rule (a sync scope takes these).
+ */
+listed: boolean, };
 
 /**
  * Who a rule selects right now.
@@ -1622,7 +1626,11 @@ last_seen_at: Timestamp | null, devices: Array<StaffDevice>,
 /**
  * Whether a set-up code given to them has not been used yet.
  */
-set_up_pending: boolean, };
+set_up_pending: boolean, 
+/**
+ * Which workers their laptop holds, when they are a coordinator (empty: all).
+ */
+scope: SyncScope, };
 
 /**
  * What an administrator changes of a member: each field given is set, the others are
@@ -1634,7 +1642,11 @@ export type StaffUpdate = { role: Role | null, display_name: string | null,
  * false deactivates (their tokens stop working at once, on every device); true
  * reactivates.
  */
-active: boolean | null, };
+active: boolean | null, 
+/**
+ * Their sync scope, replaced whole (empty: the whole organization).
+ */
+scope: SyncScope | null, };
 
 /**
  * One line of a leaderboard.
@@ -1705,6 +1717,15 @@ export type SyncRun = { started_at: Timestamp, finished_at: Timestamp, started_b
  * The error's code when it failed.
  */
 error_code: ErrorCode | null, };
+
+/**
+ * The workers a coordinator's device holds: those whose `site` attribute is one of
+ * `sites` (compared without case), who are members of one of `segments`, or who are
+ * enrolled in one of `programs`. Empty is the whole organization, as for every manager
+ * and administrator, whatever their scope says.
+ */
+
+export type SyncScope = { sites: Array<string>, segments: Array<SegmentId>, programs: Array<ProgramId>, };
 
 export type SyncStartedBy = "sign_in" | "button" | "background";
 

@@ -799,6 +799,25 @@ export const en = {
     passOn: (name: string) => `Pass this set-up code on to ${name}, by voice or on paper. They sign in the first time with it and choose their own password. It is shown only now.`,
     codeWorks: (until: string) => `It works once, until ${new Date(until).toLocaleString()}.`,
     codeNoted: 'I have noted it',
+    scope: 'Sync scope',
+    scopeHint: 'Which workers the coordinator’s laptop holds: those at these sites, in these segments (ones whose members are listed by hand) or enrolled in these programs. Every other worker leaves their laptop at its next sync, and comes back when the scope grows. Nothing chosen is the whole organization.',
+    wholeOrganization: 'Whole organization',
+    everyone: 'Whole organization (not a coordinator)',
+    scopeSummary: (scope: { sites: string[]; segments: unknown[]; programs: unknown[] }) =>
+      [
+        scope.sites.length ? `Sites: ${scope.sites.join(', ')}` : '',
+        scope.segments.length ? plural(scope.segments.length, 'segment') : '',
+        scope.programs.length ? plural(scope.programs.length, 'program') : '',
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    editScope: 'Change',
+    scopeOf: (name: string) => `Sync scope of ${name}`,
+    sites: 'Sites (separated by commas)',
+    segments: 'Segments',
+    programs: 'Programs',
+    saveScope: 'Save the scope',
+    cancel: 'Cancel',
   },
   password: {
     title: 'Your password',
@@ -1126,6 +1145,7 @@ export const en = {
     tier_limit: 'Your organization’s subscription tier allows no more of these.',
     inconsistent_change: 'The server already applied a different change under this change’s id.',
     duplicate_enrollment: 'The worker is already enrolled in this program on the server; their progress belongs to that enrollment.',
+    out_of_scope: 'The worker is not among those this laptop holds (the person’s sync scope), so the server did not take it. An administrator can widen the scope.',
     restricted: 'Other records on the server still use this one, so it was not deleted.',
     copy_locked: 'It is a locked copy of a marketplace listing: the publisher’s new versions change it, nobody here.',
     copy_forked: 'It was forked: it is your organization’s own and takes no more versions from its publisher.',
@@ -1203,6 +1223,7 @@ export const en = {
     invalid_key: 'The record’s id is not valid.',
     inconsistent_change: 'The server already applied a different change under this change’s id.',
     duplicate_enrollment: 'The worker is already enrolled in this program.',
+    out_of_scope: 'The worker is outside your sync scope: ask an administrator to widen it.',
     internal: 'Something went wrong inside Stride. Your saved data is safe; try again.',
     insecure_server_address:
       'That address is plain http:// to another computer: anyone on the network between could read the workers’ records and this device’s sign-in. Use the server’s https:// address (plain http:// is only for a server on this computer).',

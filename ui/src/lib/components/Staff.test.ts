@@ -15,6 +15,7 @@ const member = (email: string, role: StaffMember['role'], extra: Partial<StaffMe
   last_seen_at: null,
   devices: [],
   set_up_pending: false,
+  scope: { sites: [], segments: [], programs: [] },
   ...extra,
 })
 
@@ -75,10 +76,48 @@ describe('staff', () => {
     render(Staff, { context: standInContext(standInApi({ staff, updateStaffMember })).context })
     const select = (await screen.findByLabelText(en.staff.roleOf('ruth'))) as HTMLSelectElement
     await fireEvent.change(select, { target: { value: 'coordinator' } })
-    expect(updateStaffMember).toHaveBeenCalledWith(ruth.user_id, { role: 'coordinator', display_name: null, active: null })
+    expect(updateStaffMember).toHaveBeenCalledWith(ruth.user_id, { role: 'coordinator', display_name: null, active: null, scope: null })
     const alert = await screen.findByRole('alert')
     expect(alert.getAttribute('data-code')).toBe('last_administrator')
     await vi.waitFor(() => expect(staff).toHaveBeenCalledTimes(2))
     expect(((await screen.findByLabelText(en.staff.roleOf('ruth'))) as HTMLSelectElement).value).toBe('org_admin')
+  })
+
+  it('gives a coordinator a sync scope of sites, segments and programs, and says what the server refused', async () => {
+    const program = { id: '00000000-0000-7000-8000-0000000000a1', name: 'Safety first' }
+    const segment = { id: '00000000-0000-7000-8000-0000000000b1', name: 'Night shift', listed: true }
+    const byRule = { id: '00000000-0000-7000-8000-0000000000b2', name: 'Kisumu site', listed: false }
+    let members = [ruth, cora]
+    const staff = vi.fn(async () => withStaff(members))
+    const updateStaffMember = vi
+      .fn()
+      .mockRejectedValueOnce({ code: 'invalid_request', message: 'scope: segment … is defined by a rule', fields: [] })
+      .mockImplementationOnce(async (_user: string, update: StaffUpdate) => {
+        const scoped = { ...cora, scope: update.scope! }
+        members = [ruth, scoped]
+        return scoped
+      })
+    const api = standInApi({ staff, updateStaffMember, segmentNames: async () => [segment, byRule], programChoices: async () => [program] })
+    render(Staff, { context: standInContext(api).context })
+    const rows = await screen.findAllByTestId('staff-row')
+    expect(within(rows[0]).getByTestId('scope-summary').textContent).toBe(en.staff.everyone)
+    expect(within(rows[0]).queryByTestId('edit-scope')).toBeNull()
+    expect(within(rows[1]).getByTestId('scope-summary').textContent).toBe(en.staff.wholeOrganization)
+    await fireEvent.click(within(rows[1]).getByTestId('edit-scope'))
+    const form = await screen.findByTestId('scope-form')
+    await fireEvent.input(form.querySelector('input[name=scope_sites]')!, { target: { value: ' Kisumu, , Kericho ' } })
+    await fireEvent.click(await within(form).findByLabelText(segment.name))
+    await fireEvent.click(within(form).getByLabelText(program.name))
+    expect(within(form).queryByLabelText(byRule.name)).toBeNull()
+    await fireEvent.submit(form)
+    const scope = { sites: ['Kisumu', 'Kericho'], segments: [segment.id], programs: [program.id] }
+    expect(updateStaffMember).toHaveBeenCalledWith(cora.user_id, { role: null, display_name: null, active: null, scope })
+    expect((await screen.findByRole('alert')).getAttribute('data-code')).toBe('invalid_request')
+    // The form stays, as typed, for another try.
+    await fireEvent.click(within(screen.getByTestId('scope-form')).getByLabelText(segment.name))
+    await fireEvent.submit(screen.getByTestId('scope-form'))
+    const summary = en.staff.scopeSummary({ ...scope, segments: [] })
+    await vi.waitFor(() => expect(screen.getAllByTestId('scope-summary')[1].textContent).toBe(summary))
+    expect(screen.queryByTestId('scope-form')).toBeNull()
   })
 })
