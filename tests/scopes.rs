@@ -145,6 +145,15 @@ fn move_to(admin: &Device, worker: &Worker, site: &str) {
     admin.store.update(&moved).unwrap();
 }
 
+/// The demo organization on a server of its own, and its administrator's device.
+async fn demo_organization() -> (TestDatabase, String, Device) {
+    let db = TestDatabase::migrated().await;
+    demo::seed(&db.pool).await.unwrap();
+    let base = spawn_server(&db.pool).await;
+    let admin = device(&base, "admin@lakeside.example").await;
+    (db, base, admin)
+}
+
 /// A token of a fresh sign-in, for requests made by hand.
 async fn login_token(base: &str, email: &str) -> String {
     let body = json!({"email": email, "password": demo::DEMO_PASSWORD, "device_name": "Laptop"});
@@ -155,10 +164,7 @@ async fn login_token(base: &str, email: &str) -> String {
 
 #[tokio::test]
 async fn a_coordinators_laptop_holds_the_workers_of_its_scope_and_no_other() {
-    let db = TestDatabase::migrated().await;
-    demo::seed(&db.pool).await.unwrap();
-    let base = spawn_server(&db.pool).await;
-    let admin = device(&base, "admin@lakeside.example").await;
+    let (db, base, admin) = demo_organization().await;
     let coordinator = device(&base, "coordinator@lakeside.example").await;
     let everyone = coordinator.store.list_all::<Worker>(&[]).unwrap().len();
     assert_eq!(everyone, 200, "without a scope, the whole organization");
@@ -322,10 +328,7 @@ async fn a_coordinators_laptop_holds_the_workers_of_its_scope_and_no_other() {
 
 #[tokio::test]
 async fn a_scope_of_a_program_and_a_listed_segment_follows_enrollments_and_memberships() {
-    let db = TestDatabase::migrated().await;
-    demo::seed(&db.pool).await.unwrap();
-    let base = spawn_server(&db.pool).await;
-    let admin = device(&base, "admin@lakeside.example").await;
+    let (db, base, admin) = demo_organization().await;
     let coordinator = device(&base, "coordinator2@lakeside.example").await;
     let org = admin.store.device().organization_id.unwrap();
     let program = admin.store.list_all::<Program>(&[]).unwrap().remove(0);
@@ -409,10 +412,7 @@ async fn a_scope_of_a_program_and_a_listed_segment_follows_enrollments_and_membe
 
 #[tokio::test]
 async fn a_scope_names_sites_listed_segments_and_the_organizations_programs_and_only_administrators_set_it() {
-    let db = TestDatabase::migrated().await;
-    demo::seed(&db.pool).await.unwrap();
-    let base = spawn_server(&db.pool).await;
-    let admin = device(&base, "admin@lakeside.example").await;
+    let (db, base, admin) = demo_organization().await;
     let staff = admin.client.staff().await.unwrap();
     let coordinator = staff.members.iter().find(|m| m.email.as_str() == "coordinator@lakeside.example").unwrap();
     let segment = admin.store.list_all::<Segment>(&[]).unwrap().remove(0);
@@ -499,10 +499,7 @@ fn sites_of(bits: u8) -> Vec<&'static str> {
 const COORDINATORS: [&str; 2] = ["coordinator@lakeside.example", "coordinator2@lakeside.example"];
 
 async fn run_case(steps: Vec<Step>) {
-    let db = TestDatabase::migrated().await;
-    demo::seed(&db.pool).await.unwrap();
-    let base = spawn_server(&db.pool).await;
-    let admin = device(&base, "admin@lakeside.example").await;
+    let (db, base, admin) = demo_organization().await;
     let coordinators = [device(&base, COORDINATORS[0]).await, device(&base, COORDINATORS[1]).await];
     let mut scopes: [Vec<&str>; 2] = [Vec::new(), Vec::new()];
     for (index, step) in steps.iter().enumerate() {
