@@ -435,6 +435,18 @@ fn workers_are_found_by_any_part_of_name_or_phone_as_typed() {
     assert_eq!(names("otieno"), Vec::<String>::new());
     store.delete::<Worker>(&khalid.row_key()).unwrap();
     assert_eq!(names("ali"), Vec::<String>::new());
+
+    // Matches counted in their page, and past it: the same total either way.
+    let neemas = [worker(org.id, "Neema Wambui", None), worker(org.id, "Neema Wanjala", None)];
+    store.write(|w| neemas.iter().try_for_each(|worker| w.create(worker))).unwrap();
+    let page = |text: &str, offset: u64| {
+        store.search_workers(&WorkerSearch { text: text.into(), limit: 1, offset, ..WorkerSearch::default() }).unwrap()
+    };
+    for text in ["neema wa", "ne"] {
+        assert_eq!((page(text, 0).items.len(), page(text, 0).total), (1, 2), "{text}");
+        assert_eq!((page(text, 1).items.len(), page(text, 1).total), (1, 2), "{text}");
+        assert_eq!((page(text, 5).items.len(), page(text, 5).total), (0, 2), "{text}: past the last match");
+    }
 }
 
 #[test]
