@@ -175,7 +175,19 @@ async fn a_coordinators_laptop_holds_the_workers_of_its_scope_and_no_other() {
     assert_eq!(report.rejected, 0);
     assert_holds_its_scope(&admin, &coordinator, &["Kisumu"], "after the scope is set").await;
     assert_eq!(coordinator.store.list_all::<Worker>(&[]).unwrap().len(), 50);
-    assert!(coordinator.store.held_scope().unwrap().is_some_and(|hash| hash.len() == 32));
+    let held = coordinator.store.held_scope().unwrap().unwrap();
+    assert!(held.split_once('.').is_some_and(|(hash, _)| hash.len() == 32), "{held}");
+    // At the head, holding that set, a pull reads nothing and says nothing new; the
+    // cursor it gives is the head, past the rows of other sites' workers.
+    let cursor = coordinator.store.device().pull_cursor;
+    let page = coordinator.client.pull_holding(cursor, 1000, None, Some(&held)).await.unwrap();
+    assert!(page.rows.is_empty() && page.up_to_date && page.scope.is_none(), "{page:?}");
+    assert_eq!(page.cursor, page.head);
+    // The same set, but of a scope edited since: named again.
+    set_scope(&admin, "coordinator@lakeside.example", &["Kisumu"]).await;
+    let page = coordinator.client.pull_holding(cursor, 1000, None, Some(&held)).await.unwrap();
+    assert!(matches!(page.scope, Some(stride_domain::scope::PulledScope::Workers { .. })), "{page:?}");
+    sync(&coordinator.store, &coordinator.client, |_| {}).await.unwrap();
 
     // A worker moved into the scope arrives with the rows it had before (its
     // enrollments and progress, older than the device's cursor).

@@ -145,7 +145,8 @@ pub struct PulledRow {
 pub struct PullResponse {
     /// In increasing version order.
     pub rows: Vec<PulledRow>,
-    /// The cursor to pull from next: the version of the last row here.
+    /// The cursor to pull from next: the version of the last row here (a scoped page
+    /// that is up to date says the head, past the rows of workers outside the scope).
     pub cursor: i64,
     /// True when nothing newer than `cursor` exists yet.
     pub up_to_date: bool,

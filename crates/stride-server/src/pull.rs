@@ -80,7 +80,8 @@ pub(crate) enum Reading {
 /// `$1` the organization, `$2` the cursor, `$3` the limit; then for
 /// [`Reading::Organization`] and [`Reading::Scope`] `$4` the version through which
 /// tombstones are left out, and for a scope `$5`–`$7` its parameters (`scope::parameters`)
-/// and `$8` the hash of the set the device holds: the workers in scope are read in the
+/// and `$8` the hash of the set the device holds (of the scope as it is now; NULL when
+/// it holds another or none): the workers in scope are read in the
 /// same statement (one snapshot), their set's hash answered as `hash`, and its members
 /// as `workers` unless that is the device's; for [`Reading::Backfill`] `$4` the last version to send, `$5` the workers
 /// asked for, `$6`–`$8` the scope and `$9` whether the scope limits them.
@@ -185,7 +186,7 @@ pub async fn pull(
     // the primary it is.
     let first = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT coalesce((SELECT max(last_version) FROM organization_versions WHERE organization_id = $1), 0) AS head,
-                {SCOPE_COLUMNS}
+                {SCOPE_COLUMNS}, (extract(epoch FROM s.updated_at) * 1000000)::bigint AS scope_version
          FROM (SELECT 1) one LEFT JOIN user_scopes s ON s.organization_id = $1 AND s.user_id = $2"
     )))
     .bind(device.organization_id.as_uuid())
@@ -198,7 +199,7 @@ pub async fn pull(
     let skip_tombstones_through = if params.first_sync { params.first_sync_head.unwrap_or(head) } else { -1 };
     let answer_of = |page: &CachedPage, scope: Option<&PulledScope>| {
         let (rows, count, last_version) = (&page.rows, page.count, page.last_version);
-        let cursor = if count > 0 { last_version } else { params.cursor };
+        let cursor = if count > 0 { last_version } else { params.cursor.max(last_version) };
         let scope = scope.map(|scope| format!(r#","scope":{}"#, serde_json::json!(scope))).unwrap_or_default();
         format!(
             r#"{{"rows":[{rows}],"cursor":{cursor},"up_to_date":{up_to_date},"head":{head},"server_time_ms":{now}{scope}}}"#,
@@ -208,9 +209,28 @@ pub async fn pull(
     };
     let json = |body: String| ([(header::CONTENT_TYPE, "application/json")], body).into_response();
     if scope.limits(device.role) {
-        let (page, hash, workers) =
-            read_scoped(&state, &device, &params, limit, skip_tombstones_through, &scope).await?;
+        // The name a device keeps is the set's hash and the scope's version (when it was
+        // last edited): the set is a function of the rows and the scope, so a device at
+        // the head that holds the set of this version has nothing to learn, and is told
+        // so without naming the set again.
+        let version: Option<i64> = first.get("scope_version");
+        let version = version.unwrap_or_default().to_string();
+        let held = params.scope.as_deref().and_then(|held| held.split_once('.'));
+        let held_hash = held.filter(|(_, of)| *of == version).map(|(hash, _)| hash);
+        if held_hash.is_some() && params.cursor >= head {
+            let nothing = CachedPage { rows: String::new(), count: 0, last_version: 0 };
+            return Ok(json(answer_of(&nothing, None)));
+        }
+        let (mut page, hash, workers) =
+            read_scoped(&state, &device, &params, limit, skip_tombstones_through, &scope, held_hash).await?;
         state.metrics.pulled(u64::try_from(page.count).unwrap_or(0));
+        // A page that holds everything of the scope up to the head moves the device's
+        // cursor to the head, past the rows of other workers above its last row: its next
+        // pull does not read them again.
+        if page.count < limit {
+            page.last_version = page.last_version.max(head).max(params.cursor);
+        }
+        let hash = format!("{hash}.{version}");
         let Some(workers) = workers else { return Ok(json(answer_of(&page, None))) };
         // Kept before the device hears of it, on the primary: a push of this device is
         // held to it (`push_scope.rs`).
@@ -279,6 +299,7 @@ async fn read_scoped(
     limit: i64,
     skip_tombstones_through: i64,
     scope: &SyncScope,
+    held_hash: Option<&str>,
 ) -> Result<(CachedPage, String, Option<Vec<uuid::Uuid>>), sqlx::Error> {
     let (sites, segments, programs) = crate::scope::parameters(scope);
     let mut tx = tenant::begin(&state.reads, device.organization_id).await?;
@@ -290,7 +311,7 @@ async fn read_scoped(
         .bind(sites)
         .bind(segments)
         .bind(programs)
-        .bind(params.scope.as_deref())
+        .bind(held_hash)
         .fetch_one(&mut *tx)
         .await?;
     tx.commit().await?;
