@@ -69,22 +69,19 @@ impl SyncScope {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let mut segments = self.segments.clone();
-        dedup_in_order(&mut segments);
-        let mut programs = self.programs.clone();
-        dedup_in_order(&mut programs);
-        Ok(SyncScope { sites, segments, programs })
+        Ok(SyncScope { sites, segments: each_once(&self.segments), programs: each_once(&self.programs) })
     }
 }
 
-fn dedup_in_order<T: PartialEq + Clone>(items: &mut Vec<T>) {
-    let mut kept: Vec<T> = Vec::with_capacity(items.len());
-    for item in items.drain(..) {
-        if !kept.contains(&item) {
-            kept.push(item);
+/// The items in their order, each once.
+fn each_once<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
+    let mut kept = Vec::with_capacity(items.len());
+    for item in items {
+        if !kept.contains(item) {
+            kept.push(*item);
         }
     }
-    *items = kept;
+    kept
 }
 
 /// What a pull tells a device of its scope, when the scope it holds is not the one the

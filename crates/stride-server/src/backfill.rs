@@ -8,8 +8,7 @@
 use crate::auth::AuthenticatedDevice;
 use crate::error::ApiError;
 use crate::extract::Body;
-use crate::pull::{page_of, page_sql, Reading, MAX_PAGE};
-use crate::scope::SCOPE_COLUMNS;
+use crate::pull::{page_json, page_of, page_sql, Reading, MAX_PAGE};
 use crate::state::AppState;
 use crate::tenant;
 use axum::extract::State;
@@ -43,15 +42,9 @@ pub async fn backfill(
         )));
     }
     let mut tx = tenant::begin(&state.reads, device.organization_id).await?;
-    let kept = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {SCOPE_COLUMNS} FROM (SELECT 1) one
-         LEFT JOIN user_scopes s ON s.organization_id = $1 AND s.user_id = $2"
-    )))
-    .bind(device.organization_id.as_uuid())
-    .bind(device.user_id.as_uuid())
-    .fetch_one(&mut *tx)
-    .await?;
-    let scope = crate::scope::scope_of(&kept);
+    let user = device.user_id.as_uuid();
+    let mut kept = crate::scope::scopes_of(&mut *tx, device.organization_id, &[user]).await?;
+    let scope = kept.remove(&user).unwrap_or_default();
     let (sites, segments, programs) = crate::scope::parameters(&scope);
     let workers: Vec<uuid::Uuid> = request.workers.iter().map(|id| id.as_uuid()).collect();
     let record = sqlx::query(sqlx::AssertSqlSafe(page_sql(Reading::Backfill)))
@@ -69,13 +62,6 @@ pub async fn backfill(
     tx.commit().await?;
     let page = page_of(&record);
     state.metrics.pulled(u64::try_from(page.count).unwrap_or(0));
-    let cursor = if page.count > 0 { page.last_version } else { request.cursor };
-    let body = format!(
-        r#"{{"rows":[{rows}],"cursor":{cursor},"up_to_date":{up_to_date},"head":{head},"server_time_ms":{now}}}"#,
-        rows = page.rows,
-        up_to_date = page.count < request.limit,
-        head = request.through,
-        now = crate::clock::now().millis(),
-    );
+    let body = page_json(&page, request.cursor, request.limit, request.through, None);
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }

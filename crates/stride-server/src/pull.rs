@@ -160,7 +160,6 @@ pub(crate) fn page_sql(reading: Reading) -> &'static str {
     })
 }
 
-/// The page as JSON in [`PullResponse`]'s form, around the rows PostgreSQL wrote.
 /// The organization's rows with a version above the cursor, in version order.
 #[utoipa::path(get, path = "/v1/sync/pull", security(("device" = [])), params(PullParams), responses(
         (status = 200, description = "a page", body = stride_domain::api::PullResponse),
@@ -197,16 +196,7 @@ pub async fn pull(
     let scope = crate::scope::scope_of(&first);
     // Tombstones at or below this version are left out (-1: none are).
     let skip_tombstones_through = if params.first_sync { params.first_sync_head.unwrap_or(head) } else { -1 };
-    let answer_of = |page: &CachedPage, scope: Option<&PulledScope>| {
-        let (rows, count, last_version) = (&page.rows, page.count, page.last_version);
-        let cursor = if count > 0 { last_version } else { params.cursor.max(last_version) };
-        let scope = scope.map(|scope| format!(r#","scope":{}"#, serde_json::json!(scope))).unwrap_or_default();
-        format!(
-            r#"{{"rows":[{rows}],"cursor":{cursor},"up_to_date":{up_to_date},"head":{head},"server_time_ms":{now}{scope}}}"#,
-            up_to_date = count < limit,
-            now = crate::clock::now().millis(),
-        )
-    };
+    let answer_of = |page: &CachedPage, scope| page_json(page, params.cursor, limit, head, scope);
     let json = |body: String| ([(header::CONTENT_TYPE, "application/json")], body).into_response();
     if scope.limits(device.role) {
         // The name a device keeps is the set's hash and the scope's version (when it was
@@ -283,6 +273,19 @@ pub async fn pull(
         response.headers_mut().insert(header::CONTENT_ENCODING, header::HeaderValue::from_static(value));
     }
     Ok(response)
+}
+
+/// The page as JSON in [`PullResponse`]'s form, around the rows PostgreSQL wrote: asked
+/// from `from` with `limit`, at `head`, with the scope when the device is told one.
+pub(crate) fn page_json(page: &CachedPage, from: i64, limit: i64, head: i64, scope: Option<&PulledScope>) -> String {
+    let (rows, count, last_version) = (&page.rows, page.count, page.last_version);
+    let cursor = if count > 0 { last_version } else { from.max(last_version) };
+    let scope = scope.map(|scope| format!(r#","scope":{}"#, serde_json::json!(scope))).unwrap_or_default();
+    format!(
+        r#"{{"rows":[{rows}],"cursor":{cursor},"up_to_date":{up_to_date},"head":{head},"server_time_ms":{now}{scope}}}"#,
+        up_to_date = count < limit,
+        now = crate::clock::now().millis(),
+    )
 }
 
 /// A page's rows as the page statement answered them.

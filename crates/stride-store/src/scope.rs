@@ -140,16 +140,19 @@ fn evict(tx: &Transaction<'_>, workers: &[&String]) -> Result<bool> {
         return Ok(false);
     }
     let in_set = |column: &str| format!("{column} IN (SELECT id FROM temp.scope_leaving)");
-    // Children first: a row found through its parent is deleted before the parent.
-    let specs: Vec<_> = worker_owned().collect();
-    for spec in &specs {
-        let owned = owned_by_sql(spec, "t", None, &in_set).unwrap_or_else(|| unreachable!("a worker's table"));
-        let key = spec.key.iter().map(|c| format!("t.{c}")).collect::<Vec<_>>().join(" || '/' || ");
+    // Each worker table with its condition and its key as the outbox writes it.
+    let tables: Vec<_> = worker_owned()
+        .map(|spec| {
+            let owned = owned_by_sql(spec, "t", None, &in_set).unwrap_or_else(|| unreachable!("a worker's table"));
+            let key = spec.key.iter().map(|c| format!("t.{c}")).collect::<Vec<_>>().join(" || '/' || ");
+            (spec.table, owned, key)
+        })
+        .collect();
+    for (table, owned, key) in &tables {
         let waiting: bool = tx.query_row(
             &format!(
                 "SELECT EXISTS (SELECT 1 FROM outbox o JOIN {table} t ON {key} = o.row_key
-                                WHERE o.status = 'pending' AND o.entity = '{table}' AND {owned})",
-                table = spec.table
+                                WHERE o.status = 'pending' AND o.entity = '{table}' AND {owned})"
             ),
             [],
             |r| r.get(0),
@@ -159,18 +162,16 @@ fn evict(tx: &Transaction<'_>, workers: &[&String]) -> Result<bool> {
             return Ok(true);
         }
     }
-    for spec in specs.iter().rev() {
-        let owned = owned_by_sql(spec, "t", None, &in_set).unwrap_or_else(|| unreachable!("a worker's table"));
-        let key = spec.key.iter().map(|c| format!("t.{c}")).collect::<Vec<_>>().join(" || '/' || ");
+    // Children first: a row found through its parent is deleted before the parent.
+    for (table, owned, key) in tables.iter().rev() {
         tx.execute(
             &format!(
                 "DELETE FROM conflicts WHERE entity = '{table}'
-                   AND row_key IN (SELECT {key} FROM {table} t WHERE {owned})",
-                table = spec.table
+                   AND row_key IN (SELECT {key} FROM {table} t WHERE {owned})"
             ),
             [],
         )?;
-        tx.execute(&format!("DELETE FROM {table} AS t WHERE {owned}", table = spec.table), [])?;
+        tx.execute(&format!("DELETE FROM {table} AS t WHERE {owned}"), [])?;
     }
     Ok(false)
 }
