@@ -1,6 +1,7 @@
 //! One sync: push the outbox in batches, then pull pages until up to date. Each pushed
-//! batch's answer and each pulled page (with its cursor) is stored before the next
-//! request, so a sync that stops anywhere resumes where it stopped. A device whose
+//! batch's answer is stored before the next request, and each pulled page (with its
+//! cursor) before the next page is applied (the next is asked for while one applies),
+//! so a sync that stops anywhere resumes where it stopped. A device whose
 //! person has a sync scope tells the server which it holds; a page that changes it
 //! brings the workers that came, and their older rows follow in a backfill.
 //!
@@ -15,7 +16,7 @@ use crate::client::{Client, ClientError};
 use crate::retry::RetryPolicy;
 use crate::tls::Trust;
 use std::sync::Arc;
-use stride_domain::api::{BackfillRequest, DeviceToken, Me, Outcome, PushRequest, PushedChange};
+use stride_domain::api::{BackfillRequest, DeviceToken, Me, Outcome, PullResponse, PushRequest, PushedChange};
 use stride_store::{Store, StoreError};
 
 /// Changes per push request.
@@ -284,6 +285,10 @@ async fn push(
     }
 }
 
+/// Pulls until up to date. The next page is asked for while this one is applied (the
+/// server's work and the device's overlap): it is the one the device would ask for
+/// next unless this page changes what it holds, and is used only if the request made
+/// from the device's state after applying is the same one.
 async fn pull(
     store: &Arc<Store>,
     client: &Client,
@@ -293,25 +298,72 @@ async fn pull(
     let mut done = 0;
     // A backfill a stopped sync left half done goes on first.
     backfill(store, client, report).await?;
+    let mut request = PageRequest::now(store).await?;
+    let mut page = request.fetch(client).await?;
     loop {
-        let device = store.device();
-        let held = on_store(store, Store::held_scope).await?;
-        let (page_size, first_sync) =
-            if device.first_sync_done { (PULL_PAGE, None) } else { (FIRST_SYNC_PAGE, Some(device.first_sync_head)) };
-        let page = client.pull_holding(device.pull_cursor, page_size, first_sync, held.as_deref()).await?;
-        let page = Arc::new(page);
-        let pulled = Arc::clone(&page);
-        let applied = on_store(store, move |store| store.apply_pulled(&pulled)).await?;
+        let ahead = request.after(&page);
+        let page_now = Arc::new(page);
+        let pulled = Arc::clone(&page_now);
+        let apply = on_store(store, move |store| store.apply_pulled(&pulled));
+        let (applied, fetched_ahead) = match &ahead {
+            Some(next) => {
+                let (applied, fetched) = tokio::join!(apply, next.fetch(client));
+                (applied?, Some(fetched))
+            }
+            None => (apply.await?, None),
+        };
         report.pulled += applied.rows as u64;
         report.kept_local_fields += applied.kept_local_fields as u64;
         done += applied.rows as u64;
         // Workers that came into scope with this page: their older rows, before the next.
         backfill(store, client, report).await?;
-        let left = if page.up_to_date { 0 } else { (page.head - page.cursor).max(0) as u64 };
+        let left = if page_now.up_to_date { 0 } else { (page_now.head - page_now.cursor).max(0) as u64 };
         progress(Progress::Pulling { done, total: done + left });
-        if page.up_to_date && !applied.pull_again {
+        if page_now.up_to_date && !applied.pull_again {
             return Ok(());
         }
+        let next = PageRequest::now(store).await?;
+        page = match (ahead, fetched_ahead) {
+            (Some(ahead), Some(fetched)) if ahead == next => fetched?,
+            _ => next.fetch(client).await?,
+        };
+        request = next;
+    }
+}
+
+/// What a pull asks the server for, from the device's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PageRequest {
+    cursor: i64,
+    limit: i64,
+    /// During the first sync: the head its first page reported, once it has one.
+    first_sync: Option<Option<i64>>,
+    /// The scope the device holds.
+    held: Option<String>,
+}
+
+impl PageRequest {
+    async fn now(store: &Arc<Store>) -> Result<Self, SyncError> {
+        let device = store.device();
+        let held = on_store(store, Store::held_scope).await?;
+        let (limit, first_sync) =
+            if device.first_sync_done { (PULL_PAGE, None) } else { (FIRST_SYNC_PAGE, Some(device.first_sync_head)) };
+        Ok(PageRequest { cursor: device.pull_cursor, limit, first_sync, held })
+    }
+
+    /// The request the device makes after applying `page`, when that is known before:
+    /// the page is not the last and changes no scope (`Store::apply_pulled` then moves
+    /// the cursor to the page's, and a first sync keeps the head its first page gave).
+    fn after(&self, page: &PullResponse) -> Option<Self> {
+        (!page.up_to_date && page.scope.is_none()).then(|| PageRequest {
+            cursor: page.cursor,
+            first_sync: self.first_sync.map(|head| head.or(Some(page.head))),
+            ..self.clone()
+        })
+    }
+
+    async fn fetch(&self, client: &Client) -> Result<PullResponse, ClientError> {
+        client.pull_holding(self.cursor, self.limit, self.first_sync, self.held.as_deref()).await
     }
 }
 
@@ -331,4 +383,31 @@ async fn backfill(store: &Arc<Store>, client: &Client, report: &mut SyncReport) 
         report.kept_local_fields += applied.kept_local_fields as u64;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stride_domain::scope::PulledScope;
+
+    fn page(cursor: i64, head: i64, up_to_date: bool) -> PullResponse {
+        PullResponse { rows: Vec::new(), cursor, up_to_date, head, server_time_ms: 0, scope: None }
+    }
+
+    #[test]
+    fn the_page_after_is_asked_for_ahead_only_when_applying_cannot_change_the_request() {
+        let first = PageRequest { cursor: 0, limit: FIRST_SYNC_PAGE, first_sync: Some(None), held: None };
+        // The first page of a first sync: the head it gives is kept, as apply_pulled keeps it.
+        let second = first.after(&page(5_000, 90_000, false)).unwrap();
+        assert_eq!(second, PageRequest { cursor: 5_000, first_sync: Some(Some(90_000)), ..first.clone() });
+        // Later pages keep the first page's head, not their own.
+        assert_eq!(second.after(&page(10_000, 95_000, false)).unwrap().first_sync, Some(Some(90_000)));
+        // After a first sync nothing about a head is sent.
+        let steady = PageRequest { cursor: 7, limit: PULL_PAGE, first_sync: None, held: Some("set".into()) };
+        assert_eq!(steady.after(&page(1_007, 2_000, false)).unwrap(), PageRequest { cursor: 1_007, ..steady.clone() });
+        // The last page, and a page that changes the scope held, leave the next request to the store.
+        assert_eq!(steady.after(&page(2_000, 2_000, true)), None);
+        let moved = PullResponse { scope: Some(PulledScope::Organization), ..page(1_007, 2_000, false) };
+        assert_eq!(steady.after(&moved), None);
+    }
 }
