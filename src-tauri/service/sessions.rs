@@ -351,7 +351,10 @@ mod tests {
     #[test]
     fn a_session_records_each_worker_present_with_their_own_result_and_the_absent_as_absent() {
         let (_dir, service, program, touchpoint, roster) = session_ready();
-        let started_at = Timestamp::from_millis(service.store.now().millis() - 40 * 60 * 1000).unwrap();
+        // Forty minutes ago, but today: just after midnight, forty minutes ago is
+        // yesterday, whose sessions are no longer correctable.
+        let forty_minutes_ago = service.store.now().millis() - 40 * 60 * 1000;
+        let started_at = Timestamp::from_millis(forty_minutes_ago.max(today().starts.millis())).unwrap();
         let input = GroupSessionInput {
             session_id: None,
             program_id: program,
