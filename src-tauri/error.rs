@@ -112,7 +112,7 @@ impl From<stride_sync::ClientError> for AppError {
                     | ErrorCode::LicenseNotInForce),
                 ..
             } => *code,
-            E::Server { .. } | E::Decode(_) => ErrorCode::ServerError,
+            E::Server { .. } | E::Decode(_) | E::BadPage(_) => ErrorCode::ServerError,
             E::Write(_) => ErrorCode::DownloadFailed,
         };
         if code == ErrorCode::ServerError {

@@ -11,7 +11,7 @@ use crate::support::{http, spawn_server, TestDatabase};
 use proptest::prelude::*;
 use serde_json::json;
 use std::collections::BTreeSet;
-use stride_domain::api::{BackfillRequest, Outcome, PushRequest, PushedChange};
+use stride_domain::api::{BackfillRequest, Outcome, PageLayout, PushRequest, PushedChange};
 use stride_domain::scope::{owner, Owner, SyncScope};
 use stride_domain::staff::StaffUpdate;
 use stride_domain::*;
@@ -325,7 +325,13 @@ async fn a_coordinators_laptop_holds_the_workers_of_its_scope_and_no_other() {
     assert_eq!(admin.store.get::<Worker>(&outside.row_key()).unwrap().unwrap().full_name, outside.full_name);
 
     // Nor can it read a worker outside its scope by naming it in a backfill.
-    let backfill = BackfillRequest { workers: vec![outside.id, added], through: i64::MAX, cursor: 0, limit: 100 };
+    let backfill = BackfillRequest {
+        workers: vec![outside.id, added],
+        through: i64::MAX,
+        cursor: 0,
+        limit: 100,
+        layout: PageLayout::Rows,
+    };
     let page = coordinator.client.backfill(&backfill).await.unwrap();
     assert!(page.rows.iter().all(|row| row.row.get("id").and_then(|v| v.as_str()) != Some(&outside.id.to_string())));
     assert!(page.rows.iter().any(|row| row.entity == EntityKind::Workers), "its own new worker is there");

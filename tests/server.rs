@@ -127,7 +127,12 @@ impl Device {
     }
 
     async fn pull_page(&self, cursor: i64, limit: i64) -> PullResponse {
-        let response = self.get("/v1/sync/pull").query(&[("cursor", cursor), ("limit", limit)]).send().await.unwrap();
+        self.pull_page_in("rows", cursor, limit).await
+    }
+
+    async fn pull_page_in(&self, layout: &str, cursor: i64, limit: i64) -> PullResponse {
+        let query = [("cursor", cursor.to_string()), ("limit", limit.to_string()), ("layout", layout.to_owned())];
+        let response = self.get("/v1/sync/pull").query(&query).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         response.json().await.unwrap()
     }
@@ -469,6 +474,47 @@ async fn a_push_applies_exactly_once_and_every_row_comes_back_on_pull() {
     let worker = before.iter().find(|r| r.entity == EntityKind::Workers).unwrap();
     let worker: Worker = serde_json::from_value(Value::Object(worker.row.clone())).unwrap();
     assert_eq!(worker.phone_number.unwrap().as_str(), "+254712345678");
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn a_page_in_columns_unfolds_to_the_same_rows_as_a_page_in_rows() {
+    let db = TestDatabase::migrated().await;
+    let base = spawn_server(&db.pool).await;
+    organization(&db, "Alpha").await;
+    let mut device = Device::sign_in(&base, "org_admin@alpha.example").await;
+    let (changes, _) = one_of_everything(&mut device);
+    assert!(applied(&device.push(changes).await));
+    // A second worker, further on, and then a tombstone.
+    let (another, gone) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
+    let now = Timestamp::now().to_string();
+    let worker = |id: &str, name: &str| json!({"id": id, "organization_id": device.org(), "full_name": name, "phone_number": null, "custom_attributes": {}, "created_at": now, "updated_at": now});
+    let (baraka, chebet) = (worker(&another, "Baraka Otieno"), worker(&gone, "Chebet Kosgei"));
+    let written =
+        vec![device.upsert(EntityKind::Workers, &another, baraka), device.upsert(EntityKind::Workers, &gone, chebet)];
+    let answer = device.push(written).await;
+    assert!(applied(&answer), "{:?}", answer.results);
+    let delete = device.change(EntityKind::Workers, &gone, ChangeOp::Delete, json!({}));
+    assert!(applied(&device.push(vec![delete]).await));
+
+    // Pages of 7 rows hold several entities each; every page is compared.
+    let mut cursor = 0;
+    loop {
+        let rows = device.pull_page_in("rows", cursor, 7).await;
+        let mut columns = device.pull_page_in("columns", cursor, 7).await;
+        assert!(columns.rows.is_empty() && !columns.tables.is_empty(), "columns come as tables");
+        let entities: BTreeSet<EntityKind> = rows.rows.iter().map(|row| row.entity).collect();
+        assert_eq!(columns.tables.len(), entities.len(), "one table per entity of the page");
+        columns.unfold_tables().unwrap();
+        assert_eq!(columns.rows, rows.rows, "the same rows, in version order");
+        assert_eq!((columns.cursor, columns.up_to_date, columns.head), (rows.cursor, rows.up_to_date, rows.head));
+        cursor = rows.cursor;
+        if rows.up_to_date {
+            break;
+        }
+    }
+    let all = device.pull_all().await;
+    assert!(all.iter().any(|row| row.deleted) && all.iter().any(|row| row.row.values().any(Value::is_null)));
     db.drop().await;
 }
 

@@ -140,11 +140,53 @@ pub struct PulledRow {
     pub row: serde_json::Map<String, serde_json::Value>,
 }
 
+/// How a pull's page writes its rows (`layout=`): one object per row (what devices of
+/// earlier releases read), or one [`PulledTable`] per entity, column by column, which
+/// puts like values side by side and goes over the wire in under half the bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PageLayout {
+    #[default]
+    Rows,
+    Columns,
+}
+
+/// One entity's rows of a page in [`PageLayout::Columns`]: the n-th version, deleted
+/// flag and value of each column belong to the page's n-th row of this entity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PulledTable {
+    pub entity: EntityKind,
+    /// The entity's columns (and organization_id), in the order of `values`.
+    pub columns: Vec<String>,
+    pub versions: Vec<i64>,
+    pub deleted: Vec<bool>,
+    /// One list per column, a value per row (any JSON value: a column's own).
+    pub values: Vec<Vec<serde_json::Value>>,
+}
+
+/// A page whose tables do not line up: a column, or the deleted flags, with another
+/// count of rows than its versions.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the page's {entity} table has {rows} versions but {values} values in {field}")]
+pub struct MisalignedTable {
+    pub entity: &'static str,
+    pub field: String,
+    pub rows: usize,
+    pub values: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
-    /// In increasing version order.
+    /// In increasing version order ([`PageLayout::Rows`]; in the other layout the device
+    /// unfolds `tables` into it, [`PullResponse::unfold_tables`]).
+    #[serde(default)]
     pub rows: Vec<PulledRow>,
+    /// The page's rows in [`PageLayout::Columns`], one table per entity.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<PulledTable>,
     /// The cursor to pull from next: the version of the last row here (a scoped page
     /// that is up to date says the head, past the rows of workers outside the scope).
     pub cursor: i64,
@@ -164,6 +206,50 @@ pub struct PullResponse {
     pub scope: Option<crate::scope::PulledScope>,
 }
 
+impl PullResponse {
+    /// Moves the rows of `tables` into `rows`, in increasing version order, as a page
+    /// in [`PageLayout::Rows`] has them.
+    pub fn unfold_tables(&mut self) -> Result<(), MisalignedTable> {
+        for table in std::mem::take(&mut self.tables) {
+            let PulledTable { entity, columns, versions, deleted, values } = table;
+            let misaligned = |field: &str, values: usize| MisalignedTable {
+                entity: entity.table(),
+                field: field.to_owned(),
+                rows: versions.len(),
+                values,
+            };
+            if deleted.len() != versions.len() {
+                return Err(misaligned("deleted", deleted.len()));
+            }
+            if values.len() != columns.len() {
+                return Err(misaligned("values (lists, one per column)", values.len()));
+            }
+            if let Some((name, column)) = columns.iter().zip(&values).find(|(_, column)| column.len() != versions.len())
+            {
+                return Err(misaligned(name, column.len()));
+            }
+            let mut rows: Vec<PulledRow> = versions
+                .iter()
+                .zip(&deleted)
+                .map(|(&version, &deleted)| PulledRow {
+                    entity,
+                    version,
+                    deleted,
+                    row: serde_json::Map::with_capacity(columns.len()),
+                })
+                .collect();
+            for (name, column) in columns.iter().zip(values) {
+                for (row, value) in rows.iter_mut().zip(column) {
+                    row.row.insert(name.clone(), value);
+                }
+            }
+            self.rows.append(&mut rows);
+        }
+        self.rows.sort_by_key(|row| row.version);
+        Ok(())
+    }
+}
+
 /// POST /v1/sync/backfill: the rows, up to version `through`, of workers that just came
 /// into the device's scope (their later rows come in its pulls). Answered as a pull is,
 /// one page at a time from `cursor`; workers not in the scope now are left out.
@@ -177,6 +263,9 @@ pub struct BackfillRequest {
     #[serde(default)]
     pub cursor: i64,
     pub limit: i64,
+    /// How the answer writes its rows.
+    #[serde(default)]
+    pub layout: PageLayout,
 }
 
 /// An edit of the asking device's that lost a field to a concurrent edit (one made
@@ -247,4 +336,49 @@ pub struct HistoryConflict {
 pub struct RecordHistory {
     pub entries: Vec<HistoryEntry>,
     pub conflicts: Vec<HistoryConflict>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn page(tables: serde_json::Value) -> PullResponse {
+        serde_json::from_value(
+            json!({"tables": tables, "cursor": 9, "up_to_date": true, "head": 9, "server_time_ms": 0}),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn tables_unfold_into_rows_in_version_order_and_a_table_that_does_not_line_up_is_refused() {
+        let mut two = page(json!([
+            {"entity": "workers", "columns": ["id", "full_name"], "versions": [4, 9], "deleted": [false, true],
+             "values": [["a", "b"], ["Amina", null]]},
+            {"entity": "segments", "columns": ["id"], "versions": [6], "deleted": [false], "values": [["s"]]},
+        ]));
+        two.unfold_tables().unwrap();
+        assert!(two.tables.is_empty());
+        let unfolded: Vec<_> = two.rows.iter().map(|r| (r.entity, r.version, r.deleted, r.row["id"].clone())).collect();
+        assert_eq!(
+            unfolded,
+            [
+                (EntityKind::Workers, 4, false, json!("a")),
+                (EntityKind::Segments, 6, false, json!("s")),
+                (EntityKind::Workers, 9, true, json!("b")),
+            ]
+        );
+        assert_eq!(two.rows[2].row["full_name"], json!(null));
+
+        let short_column = json!([{"entity": "workers", "columns": ["id", "full_name"], "versions": [4, 9],
+                                   "deleted": [false, false], "values": [["a", "b"], ["Amina"]]}]);
+        let error = page(short_column).unfold_tables().unwrap_err();
+        assert_eq!((error.field.as_str(), error.rows, error.values), ("full_name", 2, 1));
+        let no_flags =
+            json!([{"entity": "workers", "columns": ["id"], "versions": [4], "deleted": [], "values": [["a"]]}]);
+        assert_eq!(page(no_flags).unfold_tables().unwrap_err().field, "deleted");
+        let a_list_short = json!([{"entity": "workers", "columns": ["id", "full_name"], "versions": [4],
+                                   "deleted": [false], "values": [["a"]]}]);
+        assert!(page(a_list_short).unfold_tables().is_err());
+    }
 }

@@ -47,7 +47,7 @@ pub async fn backfill(
     let scope = kept.remove(&user).unwrap_or_default();
     let (sites, segments, programs) = crate::scope::parameters(&scope);
     let workers: Vec<uuid::Uuid> = request.workers.iter().map(|id| id.as_uuid()).collect();
-    let record = sqlx::query(sqlx::AssertSqlSafe(page_sql(Reading::Backfill)))
+    let record = sqlx::query(sqlx::AssertSqlSafe(page_sql(Reading::Backfill, request.layout)))
         .bind(device.organization_id.as_uuid())
         .bind(request.cursor)
         .bind(request.limit)
@@ -62,6 +62,6 @@ pub async fn backfill(
     tx.commit().await?;
     let page = page_of(&record);
     state.metrics.pulled(u64::try_from(page.count).unwrap_or(0));
-    let body = page_json(&page, request.cursor, request.limit, request.through, None);
+    let body = page_json(&page, request.layout, request.cursor, request.limit, request.through, None);
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }

@@ -3,7 +3,7 @@
 //! the same pages from the same cursors.
 //!
 //! A page is named by what decides its content: organization, cursor, limit, which
-//! tombstones are left out, and the organization's head when the request began. Every
+//! tombstones are left out, the organization's head when the request began, and its layout. Every
 //! committed write moves the head (versions come from the counter in the writing
 //! transaction), so a newer head names other pages and nothing needs invalidating.
 //! Two requests that saw the same head may still have read their pages a moment apart,
@@ -16,6 +16,7 @@ use std::future::Future;
 use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
+use stride_domain::api::PageLayout;
 use uuid::Uuid;
 
 /// The bytes of page JSON kept: a page is at most a few hundred kB, so this is about a
@@ -29,6 +30,7 @@ pub struct PageKey {
     pub limit: i64,
     pub skip_tombstones_through: i64,
     pub head: i64,
+    pub layout: PageLayout,
 }
 
 /// A page's rows as JSON text, how many, and the last one's version.
@@ -161,7 +163,14 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn key(cursor: i64) -> PageKey {
-        PageKey { organization: Uuid::nil(), cursor, limit: 10, skip_tombstones_through: -1, head: 7 }
+        PageKey {
+            organization: Uuid::nil(),
+            cursor,
+            limit: 10,
+            skip_tombstones_through: -1,
+            head: 7,
+            layout: PageLayout::Rows,
+        }
     }
 
     fn page(bytes: usize, last_version: i64) -> CachedPage {

@@ -31,6 +31,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sqlx::Row;
 use std::sync::{Arc, OnceLock};
+use stride_domain::api::PageLayout;
 #[cfg(doc)]
 use stride_domain::api::PullResponse;
 use stride_domain::registry::REGISTRY;
@@ -60,6 +61,11 @@ pub struct PullParams {
     /// The scope the device holds: absent, the whole organization; else the hash a pull
     /// last gave it (empty: it holds part of the organization, but not which part).
     pub scope: Option<String>,
+    /// How the page writes its rows: `rows` (one object each, the default), or
+    /// `columns` (one table per entity, column by column: under half the bytes).
+    #[serde(default)]
+    #[param(inline)]
+    pub layout: PageLayout,
 }
 
 /// What a page is read for.
@@ -85,13 +91,11 @@ pub(crate) enum Reading {
 /// same statement (one snapshot), their set's hash answered as `hash`, and its members
 /// as `workers` unless that is the device's; for [`Reading::Backfill`] `$4` the last version to send, `$5` the workers
 /// asked for, `$6`–`$8` the scope and `$9` whether the scope limits them.
-pub(crate) fn page_sql(reading: Reading) -> &'static str {
-    static SQL: [OnceLock<String>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let index = reading as usize;
+pub(crate) fn page_sql(reading: Reading, layout: PageLayout) -> &'static str {
+    static SQL: [OnceLock<String>; 6] = [const { OnceLock::new() }; 6];
+    let index = reading as usize * 2 + layout as usize;
     SQL[index].get_or_init(|| {
         let workers = "SELECT id FROM scope_ids";
-        // Each row's JSON is built from its columns by name: cheaper than converting the
-        // whole row and deleting the server's own columns from it.
         let branches: Vec<String> = REGISTRY
             .iter()
             .filter_map(|spec| {
@@ -112,18 +116,42 @@ pub(crate) fn page_sql(reading: Reading) -> &'static str {
                         format!("t.version > $2 AND t.version <= $4 AND t.deleted_at IS NULL AND ({owned}) IS TRUE")
                     }
                 };
-                let columns: Vec<String> = spec.columns.iter().map(|c| format!("'{0}', t.{0}", c.name)).collect();
-                Some(format!(
-                    "(SELECT t.version,
-                             json_build_object('entity', '{table}', 'version', t.version,
+                let written = match layout {
+                    // Each row's JSON is built from its columns by name: cheaper than
+                    // converting the whole row and deleting the server's own columns.
+                    PageLayout::Rows => {
+                        let columns: Vec<String> =
+                            spec.columns.iter().map(|c| format!("'{0}', t.{0}", c.name)).collect();
+                        format!(
+                            "json_build_object('entity', '{table}', 'version', t.version,
                                                'deleted', t.deleted_at IS NOT NULL,
-                                               'row', json_build_object({columns}))::text AS json
+                                               'row', json_build_object({columns}))::text AS json",
+                            table = spec.table,
+                            columns = columns.join(", "),
+                        )
+                    }
+                    // Each value's JSON, in the registry's column order (`to_json` is
+                    // what json_build_object writes a value with; NULL is written null).
+                    PageLayout::Columns => {
+                        let values: Vec<String> = spec
+                            .columns
+                            .iter()
+                            .map(|c| format!("coalesce(to_json(t.{})::text, 'null')", c.name))
+                            .collect();
+                        format!(
+                            "'{table}'::text AS entity, t.deleted_at IS NOT NULL AS deleted, ARRAY[{values}] AS vals",
+                            table = spec.table,
+                            values = values.join(", "),
+                        )
+                    }
+                };
+                Some(format!(
+                    "(SELECT t.version, {written}
                       FROM {table} t
                       WHERE t.{tenant} = $1 AND {condition}
                       ORDER BY t.version LIMIT $3)",
                     table = spec.table,
                     tenant = spec.tenant_column(),
-                    columns = columns.join(", "),
                 ))
             })
             .collect();
@@ -150,13 +178,40 @@ pub(crate) fn page_sql(reading: Reading) -> &'static str {
         } else {
             ""
         };
-        // The entity is its table's name, which is also EntityKind's serde name.
-        format!(
-            "{scope}SELECT {held}coalesce(string_agg(json, ',' ORDER BY version), '') AS rows,
-                    count(*) AS count, coalesce(max(version), 0) AS last_version
-             FROM (SELECT * FROM ({}) merged ORDER BY version LIMIT $3) page",
-            branches.join(" UNION ALL ")
-        )
+        let page = format!("(SELECT * FROM ({}) merged ORDER BY version LIMIT $3) page", branches.join(" UNION ALL "));
+        match layout {
+            // The entity is its table's name, which is also EntityKind's serde name.
+            PageLayout::Rows => format!(
+                "{scope}SELECT {held}coalesce(string_agg(json, ',' ORDER BY version), '') AS rows,
+                        count(*) AS count, coalesce(max(version), 0) AS last_version
+                 FROM {page}"
+            ),
+            // One table per entity. Its lists are aggregated in one pass over the same
+            // rows, so they line up whatever order the rows come in; the device puts
+            // the rows in version order.
+            PageLayout::Columns => format!(
+                "{scope}SELECT {held}coalesce(string_agg(json, ','), '') AS rows,
+                        coalesce(sum(count), 0)::bigint AS count, coalesce(max(last_version), 0)::bigint AS last_version
+                 FROM (SELECT count(*) AS count, max(version) AS last_version,
+                              '{{\"entity\":\"' || entity || '\",\"columns\":' || CASE entity {names} END
+                              || ',\"versions\":[' || string_agg(version::text, ',')
+                              || '],\"deleted\":[' || string_agg(deleted::text, ',')
+                              || '],\"values\":[' || concat_ws(',', {values}) || ']}}' AS json
+                       FROM {page} GROUP BY entity) tables",
+                names = REGISTRY
+                    .iter()
+                    .map(|spec| {
+                        let names: Vec<String> = spec.columns.iter().map(|c| format!("\"{}\"", c.name)).collect();
+                        format!("WHEN '{}' THEN '[{}]'", spec.table, names.join(","))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                values = (1..=REGISTRY.iter().map(|spec| spec.columns.len()).max().unwrap_or(0))
+                    .map(|n| format!("'[' || string_agg(vals[{n}], ',') || ']'"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        }
     })
 }
 
@@ -196,7 +251,7 @@ pub async fn pull(
     let scope = crate::scope::scope_of(&first);
     // Tombstones at or below this version are left out (-1: none are).
     let skip_tombstones_through = if params.first_sync { params.first_sync_head.unwrap_or(head) } else { -1 };
-    let answer_of = |page: &CachedPage, scope| page_json(page, params.cursor, limit, head, scope);
+    let answer_of = |page: &CachedPage, scope| page_json(page, params.layout, params.cursor, limit, head, scope);
     let json = |body: String| ([(header::CONTENT_TYPE, "application/json")], body).into_response();
     if scope.limits(device.role) {
         // The name a device keeps is the set's hash and the scope's version (when it was
@@ -234,10 +289,11 @@ pub async fn pull(
         limit,
         skip_tombstones_through,
         head,
+        layout: params.layout,
     };
     let read = async {
         let mut tx = tenant::begin(&state.reads, device.organization_id).await?;
-        let record = sqlx::query(sqlx::AssertSqlSafe(page_sql(Reading::Organization)))
+        let record = sqlx::query(sqlx::AssertSqlSafe(page_sql(Reading::Organization, params.layout)))
             .bind(device.organization_id.as_uuid())
             .bind(params.cursor)
             .bind(limit)
@@ -275,14 +331,26 @@ pub async fn pull(
     Ok(response)
 }
 
-/// The page as JSON in [`PullResponse`]'s form, around the rows PostgreSQL wrote: asked
-/// from `from` with `limit`, at `head`, with the scope when the device is told one.
-pub(crate) fn page_json(page: &CachedPage, from: i64, limit: i64, head: i64, scope: Option<&PulledScope>) -> String {
+/// The page as JSON in [`PullResponse`]'s form, around the rows PostgreSQL wrote in
+/// `layout`: asked from `from` with `limit`, at `head`, with the scope when the device
+/// is told one.
+pub(crate) fn page_json(
+    page: &CachedPage,
+    layout: PageLayout,
+    from: i64,
+    limit: i64,
+    head: i64,
+    scope: Option<&PulledScope>,
+) -> String {
     let (rows, count, last_version) = (&page.rows, page.count, page.last_version);
     let cursor = if count > 0 { last_version } else { from.max(last_version) };
     let scope = scope.map(|scope| format!(r#","scope":{}"#, serde_json::json!(scope))).unwrap_or_default();
+    let rows = match layout {
+        PageLayout::Rows => format!(r#""rows":[{rows}]"#),
+        PageLayout::Columns => format!(r#""tables":[{rows}]"#),
+    };
     format!(
-        r#"{{"rows":[{rows}],"cursor":{cursor},"up_to_date":{up_to_date},"head":{head},"server_time_ms":{now}{scope}}}"#,
+        r#"{{{rows},"cursor":{cursor},"up_to_date":{up_to_date},"head":{head},"server_time_ms":{now}{scope}}}"#,
         up_to_date = count < limit,
         now = crate::clock::now().millis(),
     )
@@ -306,7 +374,7 @@ async fn read_scoped(
 ) -> Result<(CachedPage, String, Option<Vec<uuid::Uuid>>), sqlx::Error> {
     let (sites, segments, programs) = crate::scope::parameters(scope);
     let mut tx = tenant::begin(&state.reads, device.organization_id).await?;
-    let record = sqlx::query(sqlx::AssertSqlSafe(page_sql(Reading::Scope)))
+    let record = sqlx::query(sqlx::AssertSqlSafe(page_sql(Reading::Scope, params.layout)))
         .bind(device.organization_id.as_uuid())
         .bind(params.cursor)
         .bind(limit)

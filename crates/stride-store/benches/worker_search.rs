@@ -283,6 +283,7 @@ fn search_while_pages_apply(store: &Store, org: OrganizationId, search: &WorkerS
                 .collect();
             PullResponse {
                 rows,
+                tables: Vec::new(),
                 cursor: version,
                 up_to_date: false,
                 head: version,

@@ -209,6 +209,7 @@ impl World {
                     let page = PullResponse {
                         cursor: self.pulled_version,
                         rows: vec![row],
+                        tables: Vec::new(),
                         up_to_date: true,
                         head: self.pulled_version,
                         server_time_ms: 0,
@@ -358,6 +359,7 @@ fn rows_pulled_before_what_they_refer_to_are_judged_once_it_arrives() {
     };
     let page = |entity: EntityKind, version: i64, row: serde_json::Value| PullResponse {
         rows: vec![PulledRow { entity, version, deleted: false, row: row.as_object().unwrap().clone() }],
+        tables: Vec::new(),
         cursor: version,
         up_to_date: false,
         head: 2,

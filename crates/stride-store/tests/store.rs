@@ -528,6 +528,7 @@ fn a_pulled_row_never_overwrites_a_field_with_a_pending_local_change() {
     let page = |row: PulledRow, up_to_date: bool| PullResponse {
         cursor: row.version,
         rows: vec![row],
+        tables: Vec::new(),
         up_to_date,
         head: 20,
         server_time_ms: 0,

@@ -41,6 +41,8 @@ pub enum ClientError {
     Server { status: u16, code: ErrorCode, message: String },
     #[error("the server's answer could not be read")]
     Decode(#[source] reqwest::Error),
+    #[error("the server's page does not line up")]
+    BadPage(#[source] MisalignedTable),
     #[error("the download could not be written to this computer")]
     Write(#[source] std::io::Error),
 }
@@ -319,12 +321,19 @@ impl Client {
         if let Some(scope) = scope {
             request = request.query(&[("scope", scope)]);
         }
-        Self::send(self.authorized(request)?).await
+        Self::page(self.authorized(request.query(&[("layout", "columns")]))?).await
     }
 
     /// The older rows of workers that came into this device's scope.
     pub async fn backfill(&self, request: &BackfillRequest) -> Result<PullResponse, ClientError> {
-        Self::send(self.authorized(self.http.post(format!("{}/v1/sync/backfill", self.base)))?.json(request)).await
+        Self::page(self.authorized(self.http.post(format!("{}/v1/sync/backfill", self.base)))?.json(request)).await
+    }
+
+    /// A page, with its rows unfolded in version order if it came in columns.
+    async fn page(request: RequestBuilder) -> Result<PullResponse, ClientError> {
+        let mut page: PullResponse = Self::send(request).await?;
+        page.unfold_tables().map_err(ClientError::BadPage)?;
+        Ok(page)
     }
 
     /// This device's edits that lost to a concurrent one, after the conflict `after`.

@@ -16,7 +16,9 @@ use crate::client::{Client, ClientError};
 use crate::retry::RetryPolicy;
 use crate::tls::Trust;
 use std::sync::Arc;
-use stride_domain::api::{BackfillRequest, DeviceToken, Me, Outcome, PullResponse, PushRequest, PushedChange};
+use stride_domain::api::{
+    BackfillRequest, DeviceToken, Me, Outcome, PageLayout, PullResponse, PushRequest, PushedChange,
+};
 use stride_store::{Store, StoreError};
 
 /// Changes per push request.
@@ -376,6 +378,7 @@ async fn backfill(store: &Arc<Store>, client: &Client, report: &mut SyncReport) 
             through: arrivals.through,
             cursor: arrivals.cursor,
             limit: FIRST_SYNC_PAGE,
+            layout: PageLayout::Columns,
         };
         let page = Arc::new(client.backfill(&request).await?);
         let applied = on_store(store, move |store| store.apply_backfill(&arrivals, &page)).await?;
@@ -391,7 +394,7 @@ mod tests {
     use stride_domain::scope::PulledScope;
 
     fn page(cursor: i64, head: i64, up_to_date: bool) -> PullResponse {
-        PullResponse { rows: Vec::new(), cursor, up_to_date, head, server_time_ms: 0, scope: None }
+        PullResponse { rows: Vec::new(), tables: Vec::new(), cursor, up_to_date, head, server_time_ms: 0, scope: None }
     }
 
     #[test]
