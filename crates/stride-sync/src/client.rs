@@ -321,7 +321,7 @@ impl Client {
         if let Some(scope) = scope {
             request = request.query(&[("scope", scope)]);
         }
-        Self::page(self.authorized(request.query(&[("layout", "columns")]))?).await
+        Self::page(self.authorized(request.query(&[("layout", PageLayout::Columns)]))?).await
     }
 
     /// The older rows of workers that came into this device's scope.
