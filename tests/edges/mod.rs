@@ -118,11 +118,7 @@ fn expected(
 #[tokio::test]
 async fn the_server_accepts_a_pushed_value_exactly_when_the_domain_parser_does() {
     let db = TestDatabase::migrated().await;
-    let base = spawn_server(&db.pool).await;
-    organization(&db, "Alpha").await;
-    let mut device = Device::sign_in(&base, "org_admin@alpha.example").await;
-    let (changes, _) = one_of_everything(&mut device);
-    assert!(applied(&device.push(changes).await));
+    let mut device = holding_one_of_everything(&db).await;
     // The rows as the server holds them, in canonical form: the model each edit lands on.
     let mut model: BTreeMap<(EntityKind, String), Map<String, Value>> = BTreeMap::new();
     for row in device.pull_all().await {

@@ -166,15 +166,15 @@ pub struct PulledTable {
     pub values: Vec<Vec<serde_json::Value>>,
 }
 
-/// A page whose tables do not line up: a column, or the deleted flags, with another
-/// count of rows than its versions.
+/// A page whose tables do not line up: the deleted flags or a column with another count
+/// of rows than the versions, or another count of value lists than of columns.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the page's {entity} table has {rows} versions but {values} values in {field}")]
+#[error("the page's {entity} table has {got} entries in {field} where {expected} were expected")]
 pub struct MisalignedTable {
     pub entity: &'static str,
     pub field: String,
-    pub rows: usize,
-    pub values: usize,
+    pub expected: usize,
+    pub got: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -210,23 +210,26 @@ impl PullResponse {
     /// Moves the rows of `tables` into `rows`, in increasing version order, as a page
     /// in [`PageLayout::Rows`] has them.
     pub fn unfold_tables(&mut self) -> Result<(), MisalignedTable> {
+        if self.tables.is_empty() {
+            return Ok(());
+        }
         for table in std::mem::take(&mut self.tables) {
             let PulledTable { entity, columns, versions, deleted, values } = table;
-            let misaligned = |field: &str, values: usize| MisalignedTable {
+            let misaligned = |field: &str, expected: usize, got: usize| MisalignedTable {
                 entity: entity.table(),
                 field: field.to_owned(),
-                rows: versions.len(),
-                values,
+                expected,
+                got,
             };
             if deleted.len() != versions.len() {
-                return Err(misaligned("deleted", deleted.len()));
+                return Err(misaligned("deleted", versions.len(), deleted.len()));
             }
             if values.len() != columns.len() {
-                return Err(misaligned("values (lists, one per column)", values.len()));
+                return Err(misaligned("values (a list per column)", columns.len(), values.len()));
             }
             if let Some((name, column)) = columns.iter().zip(&values).find(|(_, column)| column.len() != versions.len())
             {
-                return Err(misaligned(name, column.len()));
+                return Err(misaligned(name, versions.len(), column.len()));
             }
             let mut rows: Vec<PulledRow> = versions
                 .iter()
@@ -373,12 +376,13 @@ mod tests {
         let short_column = json!([{"entity": "workers", "columns": ["id", "full_name"], "versions": [4, 9],
                                    "deleted": [false, false], "values": [["a", "b"], ["Amina"]]}]);
         let error = page(short_column).unfold_tables().unwrap_err();
-        assert_eq!((error.field.as_str(), error.rows, error.values), ("full_name", 2, 1));
+        assert_eq!((error.field.as_str(), error.expected, error.got), ("full_name", 2, 1));
         let no_flags =
             json!([{"entity": "workers", "columns": ["id"], "versions": [4], "deleted": [], "values": [["a"]]}]);
         assert_eq!(page(no_flags).unfold_tables().unwrap_err().field, "deleted");
         let a_list_short = json!([{"entity": "workers", "columns": ["id", "full_name"], "versions": [4],
                                    "deleted": [false], "values": [["a"]]}]);
-        assert!(page(a_list_short).unfold_tables().is_err());
+        let error = page(a_list_short).unfold_tables().unwrap_err();
+        assert_eq!((error.field.as_str(), error.expected, error.got), ("values (a list per column)", 2, 1));
     }
 }

@@ -3,9 +3,9 @@
 //! the same pages from the same cursors.
 //!
 //! A page is named by what decides its content: organization, cursor, limit, which
-//! tombstones are left out, the organization's head when the request began, and its layout. Every
-//! committed write moves the head (versions come from the counter in the writing
-//! transaction), so a newer head names other pages and nothing needs invalidating.
+//! tombstones are left out, the organization's head when the request began, and its
+//! layout. Every committed write moves the head (versions come from the counter in the
+//! writing transaction), so a newer head names other pages and nothing needs invalidating.
 //! Two requests that saw the same head may still have read their pages a moment apart,
 //! one seeing a write committed in between; either page is a correct answer (versions
 //! become visible in order, so neither has a gap), and the older one ends at a cursor

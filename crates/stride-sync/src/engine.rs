@@ -303,14 +303,14 @@ async fn pull(
     let mut request = PageRequest::now(store).await?;
     let mut page = request.fetch(client).await?;
     loop {
-        let ahead = request.after(&page);
+        let predicted = request.after(&page);
         let page_now = Arc::new(page);
         let pulled = Arc::clone(&page_now);
         let apply = on_store(store, move |store| store.apply_pulled(&pulled));
-        let (applied, fetched_ahead) = match &ahead {
+        let (applied, ahead) = match predicted {
             Some(next) => {
                 let (applied, fetched) = tokio::join!(apply, next.fetch(client));
-                (applied?, Some(fetched))
+                (applied?, Some((next, fetched)))
             }
             None => (apply.await?, None),
         };
@@ -325,8 +325,8 @@ async fn pull(
             return Ok(());
         }
         let next = PageRequest::now(store).await?;
-        page = match (ahead, fetched_ahead) {
-            (Some(ahead), Some(fetched)) if ahead == next => fetched?,
+        page = match ahead {
+            Some((predicted, fetched)) if predicted == next => fetched?,
             _ => next.fetch(client).await?,
         };
         request = next;
